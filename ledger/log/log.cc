@@ -1,0 +1,425 @@
+#include "ledger/log/log.h"
+
+#include <map>
+#include <utility>
+
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "ledger/base/status_macros.h"
+#include "ledger/log/merkle.h"
+#include "ledger/log/rocks_db.h"
+#include "ledger/log/storage_format.h"
+#include "ledger/log/verify.h"
+
+namespace ledger::log {
+
+namespace {
+
+std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+absl::Status ValidateRequest(const AppendRequest& request) {
+  if (request.stream.empty() ||
+      request.stream.size() > format::kMaxStreamNameBytes ||
+      request.stream.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "stream name must be 1 to ", format::kMaxStreamNameBytes,
+        " bytes without NUL, e.g. \"compact/worcestershire-2006\"; got ",
+        request.stream.size(), " bytes"));
+  }
+  if (request.request_id.size() > format::kMaxRequestIdBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "request id is ", request.request_id.size(), " bytes; the limit is ",
+        format::kMaxRequestIdBytes));
+  }
+  if (request.expected.kind == ExpectedVersion::Kind::kExact &&
+      request.expected.version == 0) {
+    return absl::InvalidArgumentError(
+        "expected version 0 is not a version (versions start at 1); ask for "
+        "\"no stream\" to create a stream");
+  }
+  return absl::OkStatus();
+}
+
+// What identifies a request for idempotency: its fingerprint, or else its
+// stream and payload.
+Hash RequestDigest(const AppendRequest& request) {
+  if (!request.fingerprint.empty()) return Sha256(request.fingerprint);
+  std::string bytes = request.stream;
+  bytes.push_back('\0');
+  bytes += request.payload.type_url();
+  bytes.push_back('\0');
+  bytes += request.payload.value();
+  return Sha256(bytes);
+}
+
+std::string DescribeExpected(const ExpectedVersion& expected) {
+  switch (expected.kind) {
+    case ExpectedVersion::Kind::kAny: return "any version";
+    case ExpectedVersion::Kind::kNoStream: return "no stream (a new stream)";
+    case ExpectedVersion::Kind::kExact: return absl::StrCat("version ", expected.version);
+  }
+  return "";
+}
+
+absl::StatusOr<StoredEntry> ParseStored(uint64_t sequence, std::string bytes) {
+  StoredEntry stored;
+  stored.sequence = sequence;
+  if (!stored.entry.ParseFromString(bytes)) {
+    return absl::DataLossError(absl::StrCat(
+        "entry ", sequence, " does not parse; run `ledgerctl verify`"));
+  }
+  stored.leaf_hash = LeafHash(bytes);
+  stored.bytes = std::move(bytes);
+  return stored;
+}
+
+}  // namespace
+
+absl::Time RecordedAt(const ledger::v1::Entry& entry) {
+  return absl::FromUnixMicros(
+      google::protobuf::util::TimeUtil::TimestampToMicroseconds(entry.recorded_at()));
+}
+
+// The state of one append batch before it is committed.
+struct Log::Pending {
+  rocksdb::WriteBatch batch;
+  CompactRange frontier;
+  Hash last_leaf{};
+  uint64_t next_sequence = 0;
+  absl::Time recorded_at;
+  std::map<std::string, uint64_t, std::less<>> stream_versions;
+  std::map<std::string, std::pair<Hash, AppendResult>, std::less<>> request_ids;
+};
+
+Log::Log(LogOptions options, std::unique_ptr<RocksDb> db)
+    : options_(std::move(options)), db_(std::move(db)) {
+  if (!options_.clock) options_.clock = [] { return absl::Now(); };
+}
+
+Log::~Log() = default;
+
+const std::string& Log::path() const { return db_->path(); }
+
+absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
+  const RocksDb::Mode mode = options.read_only ? RocksDb::Mode::kReadOnly
+                             : options.create_if_missing
+                                 ? RocksDb::Mode::kCreateIfMissing
+                                 : RocksDb::Mode::kMustExist;
+  LEDGER_ASSIGN_OR_RETURN(auto db, RocksDb::Open(options.path, mode));
+  std::unique_ptr<Log> log(new Log(options, std::move(db)));
+  LEDGER_RETURN_IF_ERROR(log->CheckTail());
+  return log;
+}
+
+absl::Status Log::CheckTail() {
+  LEDGER_ASSIGN_OR_RETURN(auto size, db_->Get(db_->meta(), format::kTreeSizeKey));
+  const uint64_t committed = size ? format::DecodeUint64(*size).value_or(0) : 0;
+  const uint64_t window = options_.tail_entries_checked_on_open;
+  const uint64_t from = committed > window ? committed - window : 0;
+  LEDGER_ASSIGN_OR_RETURN(VerifyReport report, VerifyStore(*db_, from));
+  if (!report.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "refusing to open the ledger at ", path(), ": ", ProblemName(report.problem),
+        " at sequence ", report.sequence, ": ", report.message,
+        ". Run `ledgerctl verify --db ", path(), "` for a full report"));
+  }
+  LEDGER_ASSIGN_OR_RETURN(frontier_, CompactRange::FromStore(Nodes(), report.tree_size));
+  head_ = {report.tree_size, report.root};
+  last_recorded_at_ = absl::InfinitePast();
+  if (report.tree_size > 0) {
+    LEDGER_ASSIGN_OR_RETURN(StoredEntry last, GetEntry(report.tree_size - 1));
+    last_leaf_hash_ = last.leaf_hash;
+    last_recorded_at_ = RecordedAt(last.entry);
+  }
+  return absl::OkStatus();
+}
+
+TreeHead Log::Head() const {
+  std::lock_guard<std::mutex> lock(head_mu_);
+  return head_;
+}
+
+absl::StatusOr<std::optional<AppendResult>> Log::Deduplicate(
+    const AppendRequest& request, const Hash& digest, const Pending& pending) const {
+  if (request.request_id.empty()) return std::optional<AppendResult>();
+  auto conflict = [&](uint64_t sequence) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "request id \"", request.request_id, "\" was already used for a different "
+        "request (entry ", sequence, "); use a fresh request id for a new request"));
+  };
+  if (auto it = pending.request_ids.find(request.request_id); it != pending.request_ids.end()) {
+    if (it->second.first != digest) return conflict(it->second.second.sequence);
+    AppendResult result = it->second.second;
+    result.deduplicated = true;
+    return std::optional<AppendResult>(result);
+  }
+  LEDGER_ASSIGN_OR_RETURN(auto value, db_->Get(db_->requests(), request.request_id));
+  if (!value.has_value()) return std::optional<AppendResult>();
+  const auto sequence = format::DecodeUint64(std::string_view(*value).substr(0, 8));
+  if (value->size() != 40 || !sequence.has_value()) {
+    return absl::DataLossError(absl::StrCat("request id record for \"",
+                                            request.request_id, "\" is malformed"));
+  }
+  if (value->compare(8, 32, HashBytes(digest)) != 0) return conflict(*sequence);
+  LEDGER_ASSIGN_OR_RETURN(StoredEntry first, GetEntry(*sequence));
+  return std::optional<AppendResult>(
+      AppendResult{*sequence, first.entry.stream_version(), first.leaf_hash,
+                   RecordedAt(first.entry), true});
+}
+
+absl::StatusOr<std::optional<AppendResult>> Log::FindRequest(
+    const AppendRequest& request) const {
+  return Deduplicate(request, RequestDigest(request), Pending());
+}
+
+absl::StatusOr<uint64_t> Log::CheckExpectedVersion(const AppendRequest& request,
+                                                   const Pending& pending) const {
+  uint64_t current = 0;
+  if (auto it = pending.stream_versions.find(request.stream);
+      it != pending.stream_versions.end()) {
+    current = it->second;
+  } else {
+    LEDGER_ASSIGN_OR_RETURN(current, StreamVersion(request.stream));
+  }
+  const ExpectedVersion& expected = request.expected;
+  const bool matches =
+      expected.kind == ExpectedVersion::Kind::kAny ||
+      (expected.kind == ExpectedVersion::Kind::kNoStream && current == 0) ||
+      (expected.kind == ExpectedVersion::Kind::kExact && current == expected.version);
+  if (!matches) {
+    return absl::AbortedError(absl::StrCat(
+        "stream \"", request.stream, "\" is at version ", current, ", not ",
+        DescribeExpected(expected), "; read the stream again and retry against version ",
+        current));
+  }
+  return current;
+}
+
+absl::StatusOr<AppendResult> Log::Stage(const AppendRequest& request, Pending& pending) {
+  LEDGER_RETURN_IF_ERROR(ValidateRequest(request));
+  const Hash digest = RequestDigest(request);
+  LEDGER_ASSIGN_OR_RETURN(auto duplicate, Deduplicate(request, digest, pending));
+  if (duplicate.has_value()) return *duplicate;
+  LEDGER_ASSIGN_OR_RETURN(const uint64_t current, CheckExpectedVersion(request, pending));
+
+  ledger::v1::Entry entry;
+  entry.set_sequence(pending.next_sequence);
+  entry.set_previous_hash(HashBytes(pending.last_leaf));
+  *entry.mutable_recorded_at() = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      absl::ToUnixMicros(pending.recorded_at));
+  entry.set_stream(request.stream);
+  entry.set_stream_version(current + 1);
+  entry.set_request_id(request.request_id);
+  entry.set_actor(request.actor);
+  *entry.mutable_payload() = request.payload;
+  std::string bytes;
+  if (!entry.SerializeToString(&bytes)) {
+    return absl::InvalidArgumentError("the entry could not be serialized (payload too large?)");
+  }
+  const Hash leaf = LeafHash(bytes);
+  pending.batch.Put(db_->entries(), format::EntryKey(entry.sequence()), bytes);
+  pending.frontier.Append(leaf, [&](const CompactRange::NewNode& node) {
+    pending.batch.Put(db_->merkle(), format::NodeKey(node.level, node.index),
+                      HashBytes(node.hash));
+  });
+  pending.batch.Put(db_->streams(), format::StreamKey(request.stream, current + 1),
+                    format::EncodeUint64(entry.sequence()));
+  AppendResult result{entry.sequence(), current + 1, leaf, pending.recorded_at, false};
+  if (!request.request_id.empty()) {
+    pending.batch.Put(db_->requests(), request.request_id,
+                      format::EncodeUint64(entry.sequence()) + HashBytes(digest));
+    pending.request_ids[request.request_id] = {digest, result};
+  }
+  pending.stream_versions[request.stream] = current + 1;
+  pending.last_leaf = leaf;
+  ++pending.next_sequence;
+  return result;
+}
+
+absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
+    const std::vector<AppendRequest>& requests) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError("the ledger was opened read-only");
+  }
+  std::lock_guard<std::mutex> writer(writer_mu_);
+  Pending pending;
+  pending.frontier = frontier_;
+  pending.last_leaf = last_leaf_hash_;
+  pending.next_sequence = frontier_.size();
+  // recorded_at never decreases, even when the clock steps back.
+  pending.recorded_at = std::max(options_.clock(), last_recorded_at_);
+  std::vector<AppendResult> results;
+  results.reserve(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    auto result = Stage(requests[i], pending);
+    if (!result.ok()) {
+      if (requests.size() == 1) return result.status();
+      return absl::Status(result.status().code(),
+                          absl::StrCat("request ", i + 1, " of ", requests.size(), ": ",
+                                       result.status().message(), " (nothing was appended)"));
+    }
+    results.push_back(*result);
+  }
+  if (pending.next_sequence == frontier_.size()) return results;  // all retries
+  const Hash root = pending.frontier.Root();
+  pending.batch.Put(db_->meta(), format::kTreeSizeKey,
+                    format::EncodeUint64(pending.next_sequence));
+  pending.batch.Put(db_->meta(), format::kRootKey, HashBytes(root));
+  LEDGER_RETURN_IF_ERROR(db_->Write(&pending.batch, options_.sync));
+  frontier_ = std::move(pending.frontier);
+  last_leaf_hash_ = pending.last_leaf;
+  last_recorded_at_ = pending.recorded_at;
+  std::lock_guard<std::mutex> lock(head_mu_);
+  head_ = {pending.next_sequence, root};
+  return results;
+}
+
+absl::StatusOr<AppendResult> Log::Append(const AppendRequest& request) {
+  LEDGER_ASSIGN_OR_RETURN(auto results, AppendBatch({request}));
+  return results.front();
+}
+
+absl::StatusOr<StoredEntry> Log::GetEntry(uint64_t sequence) const {
+  const uint64_t size = Size();
+  if (sequence >= size) {
+    return absl::NotFoundError(absl::StrCat("no entry ", sequence, ": the log has ", size,
+                                            " entries (0 to ", size == 0 ? 0 : size - 1, ")"));
+  }
+  LEDGER_ASSIGN_OR_RETURN(auto bytes, db_->Get(db_->entries(), format::EntryKey(sequence)));
+  if (!bytes.has_value()) {
+    return absl::DataLossError(absl::StrCat("entry ", sequence,
+                                            " is missing from the store; run `ledgerctl verify`"));
+  }
+  return ParseStored(sequence, *std::move(bytes));
+}
+
+absl::Status Log::ForEachEntry(
+    uint64_t from, uint64_t limit,
+    const std::function<absl::Status(const StoredEntry&)>& visit) const {
+  const uint64_t size = Size();
+  const uint64_t end = limit > size - std::min(from, size) ? size : from + limit;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->entries()));
+  uint64_t expected = from;
+  for (it->Seek(format::EntryKey(from)); expected < end && it->Valid(); it->Next(), ++expected) {
+    if (format::DecodeUint64(ToView(it->key())) != expected) {
+      return absl::DataLossError(absl::StrCat("entry ", expected,
+                                              " is missing; run `ledgerctl verify`"));
+    }
+    LEDGER_ASSIGN_OR_RETURN(StoredEntry stored,
+                            ParseStored(expected, std::string(ToView(it->value()))));
+    LEDGER_RETURN_IF_ERROR(visit(stored));
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading entries"));
+  if (expected < end) {
+    return absl::DataLossError(absl::StrCat("entry ", expected,
+                                            " is missing; run `ledgerctl verify`"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<StoredEntry>> Log::ReadLog(uint64_t from, uint64_t limit) const {
+  std::vector<StoredEntry> out;
+  LEDGER_RETURN_IF_ERROR(ForEachEntry(from, limit, [&](const StoredEntry& e) {
+    out.push_back(e);
+    return absl::OkStatus();
+  }));
+  return out;
+}
+
+absl::StatusOr<uint64_t> Log::StreamVersion(std::string_view stream) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->streams()));
+  it->SeekForPrev(format::StreamKey(stream, ~uint64_t{0}));
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
+  if (!it->Valid()) return uint64_t{0};
+  const std::string_view key = ToView(it->key());
+  if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
+      key[stream.size()] != '\0') {
+    return uint64_t{0};
+  }
+  return format::DecodeUint64(key.substr(stream.size() + 1)).value_or(0);
+}
+
+absl::StatusOr<std::vector<StoredEntry>> Log::ReadStream(std::string_view stream,
+                                                         uint64_t from_version,
+                                                         uint64_t limit) const {
+  std::vector<StoredEntry> out;
+  const std::string end_key = format::StreamEndKey(stream);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->streams()));
+  for (it->Seek(format::StreamKey(stream, std::max<uint64_t>(from_version, 1)));
+       it->Valid() && ToView(it->key()) < end_key && out.size() < limit; it->Next()) {
+    const auto sequence = format::DecodeUint64(ToView(it->value()));
+    if (!sequence.has_value()) {
+      return absl::DataLossError(absl::StrCat("stream index of \"", std::string(stream),
+                                              "\" is malformed"));
+    }
+    if (*sequence >= Size()) break;  // written by a batch not yet visible
+    LEDGER_ASSIGN_OR_RETURN(StoredEntry stored, GetEntry(*sequence));
+    out.push_back(std::move(stored));
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
+  return out;
+}
+
+absl::StatusOr<Hash> Log::RootAt(uint64_t tree_size) const {
+  const TreeHead head = Head();
+  if (tree_size > head.tree_size) {
+    return absl::InvalidArgumentError(absl::StrCat("tree size ", tree_size,
+                                                   " is beyond the log's size ", head.tree_size));
+  }
+  if (tree_size == head.tree_size) return head.root;
+  return ledger::log::RootAt(Nodes(), tree_size);
+}
+
+NodeReader Log::Nodes() const {
+  return [this](uint8_t level, uint64_t index) -> absl::StatusOr<Hash> {
+    LEDGER_ASSIGN_OR_RETURN(auto node,
+                            db_->Get(db_->merkle(), format::NodeKey(level, index)));
+    if (!node) {
+      return absl::DataLossError(absl::StrCat("Merkle node (level ", level, ", index ",
+                                              index, ") is missing; run `ledgerctl verify`"));
+    }
+    return HashFromBytes(*node);
+  };
+}
+
+absl::StatusOr<std::vector<Hash>> Log::InclusionProof(uint64_t sequence,
+                                                      uint64_t tree_size) const {
+  const uint64_t size = Size();
+  if (tree_size > size || sequence >= tree_size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot prove entry ", sequence, " in a tree of size ", tree_size,
+        ": need entry < tree size <= ", size, " (the log's size)"));
+  }
+  return BuildInclusionProof(Nodes(), sequence, tree_size);
+}
+
+absl::StatusOr<std::vector<Hash>> Log::ConsistencyProof(uint64_t first_size,
+                                                        uint64_t second_size) const {
+  const uint64_t size = Size();
+  if (first_size > second_size || second_size > size) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot prove consistency from size ", first_size, " to ", second_size,
+        ": need first <= second <= ", size, " (the log's size)"));
+  }
+  return BuildConsistencyProof(Nodes(), first_size, second_size);
+}
+
+absl::Status Log::PutSnapshot(std::string_view name, std::string_view bytes) {
+  if (options_.read_only) return absl::OkStatus();  // derived data: skip, never fail
+  rocksdb::WriteBatch batch;
+  batch.Put(db_->snapshots(), rocksdb::Slice(name.data(), name.size()),
+            rocksdb::Slice(bytes.data(), bytes.size()));
+  return db_->Write(&batch, /*sync=*/false);
+}
+
+absl::StatusOr<std::optional<std::string>> Log::GetSnapshot(std::string_view name) const {
+  return db_->Get(db_->snapshots(), name);
+}
+
+}  // namespace ledger::log

@@ -1,0 +1,216 @@
+// Log: the verifiable, append-only event log of Compact Ledger.
+//
+// Entries (ledger.v1.Entry) are hash-chained and are the leaves of an RFC
+// 9162 Merkle tree. Every append is one atomic RocksDB WriteBatch across the
+// entry, Merkle-node, stream-index, request-id and metadata families. The
+// log knows nothing of compacts or of gRPC; payloads are opaque
+// google.protobuf.Any values.
+//
+// Durability: Append and AppendBatch MUST NOT return OK before the batch is
+// synced to disk (WriteOptions.sync = true); an OK result means the entries
+// survive a crash or power loss. A failed append writes nothing.
+//
+// Thread-safety: all methods may be called concurrently. Appends are
+// serialised by an internal writer lock (one writer owns the tail); reads
+// never block on appends and see a prefix of the log.
+#ifndef LEDGER_LOG_LOG_H_
+#define LEDGER_LOG_LOG_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/any.pb.h"
+#include "ledger/log/compact_range.h"
+#include "ledger/log/hash.h"
+#include "ledger/log/merkle.h"
+#include "ledger/v1/entry.pb.h"
+
+namespace ledger::log {
+
+class RocksDb;
+
+// What a writer expects of the stream it appends to (optimistic
+// concurrency).
+struct ExpectedVersion {
+  enum class Kind { kAny, kNoStream, kExact };
+  static ExpectedVersion Any() { return {Kind::kAny, 0}; }
+  static ExpectedVersion NoStream() { return {Kind::kNoStream, 0}; }
+  // The stream's current version must be exactly `version` (>= 1).
+  static ExpectedVersion Exact(uint64_t version) { return {Kind::kExact, version}; }
+  Kind kind = Kind::kAny;
+  uint64_t version = 0;
+};
+
+struct AppendRequest {
+  // Non-empty, at most 256 bytes, no NUL: "compact/<id>", "body/<id>".
+  std::string stream;
+  ExpectedVersion expected;
+  // Idempotency key; empty for none. At most 256 bytes.
+  std::string request_id;
+  // Authenticated principal, recorded verbatim.
+  std::string actor;
+  google::protobuf::Any payload;
+  // What identifies the request for idempotency when it differs from the
+  // payload (e.g. a command that the domain completes before storing).
+  // Default: empty, meaning the stream and payload.
+  std::string fingerprint;
+};
+
+struct AppendResult {
+  uint64_t sequence = 0;
+  uint64_t stream_version = 0;
+  Hash leaf_hash{};
+  // recorded_at of the entry.
+  absl::Time recorded_at;
+  // True when the request id had been seen with the same request: nothing
+  // was appended and the first result is returned.
+  bool deduplicated = false;
+};
+
+// One entry as stored: `bytes` are exactly the bytes that were hashed.
+struct StoredEntry {
+  uint64_t sequence = 0;
+  std::string bytes;
+  ledger::v1::Entry entry;
+  Hash leaf_hash{};
+};
+
+struct TreeHead {
+  uint64_t tree_size = 0;
+  Hash root{};
+};
+
+struct LogOptions {
+  // Directory of the RocksDB database.
+  std::string path;
+  // Create an empty log when `path` holds none.
+  // Default: true.
+  bool create_if_missing = true;
+  // Open without write access (auditing a copy, or a running server's files).
+  // Default: false.
+  bool read_only = false;
+  // Sync every append batch to disk before acknowledging it. Only benchmarks
+  // measuring the cost of durability turn this off.
+  // Default: true.
+  bool sync = true;
+  // How many of the newest entries Open re-checks (chain, leaf hashes) in
+  // addition to the tree size and root. `ledgerctl verify` checks them all.
+  // Default: 64.
+  uint64_t tail_entries_checked_on_open = 64;
+  // Source of recorded_at; tests inject a fixed clock.
+  // Default: absl::Now.
+  std::function<absl::Time()> clock;
+};
+
+// The entry's recorded_at as an absl::Time.
+absl::Time RecordedAt(const ledger::v1::Entry& entry);
+
+class Log {
+ public:
+  // Opens the log and checks its tail: metadata present, stored entries match
+  // the committed tree size, the newest entries chain and hash correctly, and
+  // the stored tree's root equals the committed root. A log that fails is
+  // refused with DataLoss naming the bad sequence. NotFound when there is no
+  // log and create_if_missing is false.
+  static absl::StatusOr<std::unique_ptr<Log>> Open(const LogOptions& options);
+  ~Log();
+  Log(const Log&) = delete;
+  Log& operator=(const Log&) = delete;
+
+  // Appends all `requests` in order as one atomic, synced batch, or nothing.
+  // Per request: InvalidArgument for a malformed stream name or request id;
+  // Aborted when the stream's version differs from `expected` (the message
+  // gives the actual version); AlreadyExists when its request id was used
+  // for a different request. A request whose id was used for the same
+  // request (same stream, expected version and payload) appends nothing and
+  // yields the original result with deduplicated = true.
+  absl::StatusOr<std::vector<AppendResult>> AppendBatch(
+      const std::vector<AppendRequest>& requests);
+  absl::StatusOr<AppendResult> Append(const AppendRequest& request);
+
+  // The result of an earlier append with `request`'s request id: nullopt
+  // when the id is unknown (or empty), AlreadyExists when it was used for a
+  // different request.
+  absl::StatusOr<std::optional<AppendResult>> FindRequest(
+      const AppendRequest& request) const;
+
+  // Committed tree size and root.
+  TreeHead Head() const;
+  uint64_t Size() const { return Head().tree_size; }
+
+  // NotFound for sequence >= Size(); DataLoss when the stored bytes do not
+  // parse.
+  absl::StatusOr<StoredEntry> GetEntry(uint64_t sequence) const;
+
+  // Calls `visit` for entries [from, min(from + limit, Size())) in order;
+  // stops early, returning its status, when `visit` returns an error.
+  absl::Status ForEachEntry(
+      uint64_t from, uint64_t limit,
+      const std::function<absl::Status(const StoredEntry&)>& visit) const;
+  absl::StatusOr<std::vector<StoredEntry>> ReadLog(uint64_t from,
+                                                   uint64_t limit) const;
+
+  // Entries of `stream` with version >= from_version (1-based), at most
+  // `limit`, in version order. Empty when the stream does not exist.
+  absl::StatusOr<std::vector<StoredEntry>> ReadStream(std::string_view stream,
+                                                      uint64_t from_version,
+                                                      uint64_t limit) const;
+  // Current version of `stream`; 0 when it has no entries.
+  absl::StatusOr<uint64_t> StreamVersion(std::string_view stream) const;
+
+  // Root of the tree over the first `tree_size` entries. InvalidArgument when
+  // tree_size > Size().
+  absl::StatusOr<Hash> RootAt(uint64_t tree_size) const;
+  // RFC 9162 inclusion proof of entry `sequence` in the tree of `tree_size`.
+  absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t sequence,
+                                                   uint64_t tree_size) const;
+  // RFC 9162 consistency proof between two tree sizes.
+  absl::StatusOr<std::vector<Hash>> ConsistencyProof(uint64_t first_size,
+                                                     uint64_t second_size) const;
+
+  // Side table for data derived from the log (e.g. folded-state snapshots):
+  // never hashed, never trusted over the log, written without sync because
+  // it can always be rebuilt.
+  absl::Status PutSnapshot(std::string_view name, std::string_view bytes);
+  absl::StatusOr<std::optional<std::string>> GetSnapshot(
+      std::string_view name) const;
+
+  const std::string& path() const;
+
+ private:
+  struct Pending;
+  Log(LogOptions options, std::unique_ptr<RocksDb> db);
+  absl::Status CheckTail();
+  absl::StatusOr<std::optional<AppendResult>> Deduplicate(
+      const AppendRequest& request, const Hash& digest, const Pending& pending) const;
+  absl::StatusOr<uint64_t> CheckExpectedVersion(const AppendRequest& request,
+                                                const Pending& pending) const;
+  absl::StatusOr<AppendResult> Stage(const AppendRequest& request, Pending& pending);
+  // Reads stored Merkle nodes.
+  NodeReader Nodes() const;
+
+  LogOptions options_;
+  std::unique_ptr<RocksDb> db_;
+
+  // Held for the whole of an append: one writer owns the tail.
+  std::mutex writer_mu_;
+  // Guards the committed head, read by readers.
+  mutable std::mutex head_mu_;
+  TreeHead head_;                  // guarded by head_mu_
+  CompactRange frontier_;          // guarded by writer_mu_
+  Hash last_leaf_hash_{};          // guarded by writer_mu_
+  absl::Time last_recorded_at_;    // guarded by writer_mu_
+};
+
+}  // namespace ledger::log
+
+#endif  // LEDGER_LOG_LOG_H_

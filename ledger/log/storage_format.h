@@ -1,0 +1,59 @@
+// Byte layout of the log's RocksDB column families. docs/FORMAT.md describes
+// the same layout for auditors and operators; change both together.
+//
+//   entries    key: sequence, 8 bytes big-endian
+//              value: the serialized ledger.v1.Entry, exactly the bytes hashed
+//   merkle     key: level (1 byte) || index (8 bytes big-endian)
+//              value: 32-byte hash of the complete subtree covering leaves
+//              [index << level, (index + 1) << level); level 0 = leaf hashes
+//   streams    key: stream name || 0x00 || stream_version (8 bytes BE)
+//              value: sequence (8 bytes BE)
+//   requests   key: request id
+//              value: sequence (8 bytes BE) || SHA-256 of the request (32)
+//   snapshots  key: caller-chosen name; value: caller-defined bytes
+//   meta       "format" -> "compact-ledger/1"
+//              "tree_size" -> 8 bytes BE: number of committed entries
+//              "root" -> 32-byte root hash at tree_size
+//
+// Stream names are non-empty, at most kMaxStreamNameBytes bytes and contain
+// no NUL, so the 0x00 separator keeps one stream's keys contiguous and
+// ordered by version.
+#ifndef LEDGER_LOG_STORAGE_FORMAT_H_
+#define LEDGER_LOG_STORAGE_FORMAT_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ledger::log::format {
+
+inline constexpr char kEntriesFamily[] = "entries";
+inline constexpr char kMerkleFamily[] = "merkle";
+inline constexpr char kStreamsFamily[] = "streams";
+inline constexpr char kRequestsFamily[] = "requests";
+inline constexpr char kSnapshotsFamily[] = "snapshots";
+inline constexpr char kMetaFamily[] = "meta";
+
+inline constexpr char kFormatKey[] = "format";
+inline constexpr char kFormatValue[] = "compact-ledger/1";
+inline constexpr char kTreeSizeKey[] = "tree_size";
+inline constexpr char kRootKey[] = "root";
+
+inline constexpr size_t kMaxStreamNameBytes = 256;
+inline constexpr size_t kMaxRequestIdBytes = 256;
+
+// 8 bytes, most significant first, so that RocksDB's bytewise order is
+// numeric order.
+std::string EncodeUint64(uint64_t value);
+std::optional<uint64_t> DecodeUint64(std::string_view bytes);
+
+std::string EntryKey(uint64_t sequence);
+std::string NodeKey(uint8_t level, uint64_t index);
+std::string StreamKey(std::string_view stream, uint64_t version);
+// First key after every key of `stream`.
+std::string StreamEndKey(std::string_view stream);
+
+}  // namespace ledger::log::format
+
+#endif  // LEDGER_LOG_STORAGE_FORMAT_H_

@@ -1,0 +1,276 @@
+#include "ledger/log/verify.h"
+
+#include <array>
+#include <memory>
+#include <optional>
+
+#include <rocksdb/db.h>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/base/status_macros.h"
+#include "ledger/log/compact_range.h"
+#include "ledger/log/merkle.h"
+#include "ledger/log/rocks_db.h"
+#include "ledger/log/storage_format.h"
+#include "ledger/v1/entry.pb.h"
+
+namespace ledger::log {
+
+const char* ProblemName(Problem problem) {
+  switch (problem) {
+    case Problem::kNone: return "ok";
+    case Problem::kMissingEntry: return "missing-entry";
+    case Problem::kReorderedEntry: return "reordered-entry";
+    case Problem::kUnreadableEntry: return "unreadable-entry";
+    case Problem::kWrongPreviousHash: return "wrong-previous-hash";
+    case Problem::kLeafMismatch: return "leaf-hash-mismatch";
+    case Problem::kNodeMismatch: return "merkle-node-mismatch";
+    case Problem::kTruncatedTail: return "truncated-tail";
+    case Problem::kExtraEntry: return "extra-entry";
+    case Problem::kRootMismatch: return "root-mismatch";
+    case Problem::kBadMetadata: return "bad-metadata";
+  }
+  return "unknown";
+}
+
+namespace {
+
+std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+
+// Walks the stored Merkle nodes of each level in index order, seeking only
+// when the next stored node is not the one asked for, so a whole-log pass
+// reads the node family sequentially.
+class NodeCursor {
+ public:
+  NodeCursor(const RocksDb& db) : db_(db) {}
+
+  absl::StatusOr<std::optional<Hash>> Get(uint8_t level, uint64_t index) {
+    auto& it = iterators_[level];
+    const std::string key = format::NodeKey(level, index);
+    if (it == nullptr) {
+      it.reset(db_.db()->NewIterator(rocksdb::ReadOptions(), db_.merkle()));
+      it->Seek(key);
+    } else if (it->Valid() && ToView(it->key()) < key) {
+      it->Next();
+      if (it->Valid() && ToView(it->key()) != key) it->Seek(key);
+    } else {
+      it->Seek(key);
+    }
+    LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading Merkle nodes"));
+    if (!it->Valid() || ToView(it->key()) != key) return std::optional<Hash>();
+    LEDGER_ASSIGN_OR_RETURN(Hash hash, HashFromBytes(ToView(it->value())));
+    return std::optional<Hash>(hash);
+  }
+
+ private:
+  const RocksDb& db_;
+  std::array<std::unique_ptr<rocksdb::Iterator>, 64> iterators_;
+};
+
+struct Metadata {
+  uint64_t tree_size = 0;
+  Hash root{};
+};
+
+absl::StatusOr<std::optional<Metadata>> ReadMetadata(const RocksDb& db,
+                                                     std::string* problem) {
+  LEDGER_ASSIGN_OR_RETURN(auto size, db.Get(db.meta(), format::kTreeSizeKey));
+  LEDGER_ASSIGN_OR_RETURN(auto root, db.Get(db.meta(), format::kRootKey));
+  Metadata meta;
+  if (!size.has_value() && !root.has_value()) {
+    meta.root = EmptyTreeRoot();
+    return std::optional<Metadata>(meta);
+  }
+  auto decoded = size.has_value() ? format::DecodeUint64(*size) : std::nullopt;
+  auto root_hash = root.has_value() ? HashFromBytes(*root)
+                                    : absl::StatusOr<Hash>(absl::NotFoundError(""));
+  if (!decoded.has_value() || !root_hash.ok()) {
+    *problem = "the committed tree size or root in the metadata is missing or "
+               "malformed";
+    return std::optional<Metadata>();
+  }
+  meta.tree_size = *decoded;
+  meta.root = *root_hash;
+  return std::optional<Metadata>(meta);
+}
+
+// State of one verification pass.
+class Verifier {
+ public:
+  Verifier(const RocksDb& db, VerifyReport& report)
+      : db_(db), report_(report), nodes_(db) {}
+
+  absl::Status Run(uint64_t from);
+
+ private:
+  absl::StatusOr<bool> Start(uint64_t from);
+  absl::StatusOr<bool> CheckEntry(uint64_t key_sequence, std::string_view bytes);
+  absl::StatusOr<bool> CheckNode(const CompactRange::NewNode& node);
+  bool Fail(Problem problem, uint64_t sequence, std::string message) {
+    report_.problem = problem;
+    report_.sequence = sequence;
+    report_.message = std::move(message);
+    return false;
+  }
+
+  const RocksDb& db_;
+  VerifyReport& report_;
+  NodeCursor nodes_;
+  CompactRange range_;
+  Hash previous_leaf_{};
+  uint64_t next_ = 0;
+};
+
+absl::StatusOr<bool> Verifier::Start(uint64_t from) {
+  std::string problem;
+  LEDGER_ASSIGN_OR_RETURN(auto meta, ReadMetadata(db_, &problem));
+  if (!meta.has_value()) return Fail(Problem::kBadMetadata, 0, problem);
+  report_.tree_size = meta->tree_size;
+  report_.root = meta->root;
+  if (from == 0) return true;
+  if (from > meta->tree_size) from = meta->tree_size;
+  // Tail mode: a truncated tail may lie before the window; look at the end.
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db()->NewIterator(rocksdb::ReadOptions(), db_.entries()));
+  it->SeekToLast();
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading entries"));
+  const auto last = it->Valid() ? format::DecodeUint64(ToView(it->key()))
+                                : std::optional<uint64_t>();
+  const uint64_t stored_end = last.has_value() ? *last + 1 : 0;
+  if (stored_end < meta->tree_size && stored_end < from) {
+    return Fail(Problem::kTruncatedTail, stored_end,
+                absl::StrCat("the log commits to ", meta->tree_size,
+                             " entries but the last stored entry is ",
+                             stored_end == 0 ? std::string("none")
+                                             : absl::StrCat(stored_end - 1),
+                             "; entry ", stored_end, " onwards is gone"));
+  }
+  NodeReader reader = [this](uint8_t level, uint64_t index) -> absl::StatusOr<Hash> {
+    LEDGER_ASSIGN_OR_RETURN(auto node, nodes_.Get(level, index));
+    if (!node.has_value()) {
+      return absl::DataLossError(absl::StrCat("Merkle node (level ", level,
+                                              ", index ", index, ") is missing"));
+    }
+    return *node;
+  };
+  auto range = CompactRange::FromStore(reader, from);
+  if (!range.ok()) return Fail(Problem::kNodeMismatch, from, range.status().ToString());
+  range_ = *std::move(range);
+  auto previous = reader(0, from - 1);
+  if (!previous.ok()) return Fail(Problem::kNodeMismatch, from - 1, previous.status().ToString());
+  previous_leaf_ = *previous;
+  next_ = from;
+  return true;
+}
+
+absl::StatusOr<bool> Verifier::CheckNode(const CompactRange::NewNode& node) {
+  LEDGER_ASSIGN_OR_RETURN(auto stored, nodes_.Get(node.level, node.index));
+  if (stored.has_value() && *stored == node.hash) return true;
+  const uint64_t first_leaf = node.index << node.level;
+  if (node.level == 0) {
+    return Fail(Problem::kLeafMismatch, first_leaf,
+                absl::StrCat("entry ", first_leaf, " hashes to ", ToHex(node.hash),
+                             " but the tree stores leaf ",
+                             stored ? ToHex(*stored) : std::string("(missing)"),
+                             ": the entry's bytes were changed after it was written"));
+  }
+  return Fail(Problem::kNodeMismatch, first_leaf,
+              absl::StrCat("Merkle node (level ", node.level, ", index ", node.index,
+                           ") over entries from ", first_leaf, " is ",
+                           stored ? ToHex(*stored) : std::string("missing"),
+                           ", recomputed ", ToHex(node.hash)));
+}
+
+absl::StatusOr<bool> Verifier::CheckEntry(uint64_t key_sequence, std::string_view bytes) {
+  if (key_sequence != next_) {
+    return Fail(Problem::kMissingEntry, next_,
+                absl::StrCat("entry ", next_, " is missing: the next stored entry is ",
+                             key_sequence));
+  }
+  ledger::v1::Entry entry;
+  if (!entry.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return Fail(Problem::kUnreadableEntry, next_,
+                absl::StrCat("entry ", next_, "'s stored bytes (", bytes.size(),
+                             ") do not parse as a ledger.v1.Entry"));
+  }
+  if (entry.sequence() != next_) {
+    return Fail(Problem::kReorderedEntry, next_,
+                absl::StrCat("the entry stored at sequence ", next_, " says it is entry ",
+                             entry.sequence(), ": entries were moved or reordered"));
+  }
+  const Hash leaf = LeafHash(bytes);
+  bool ok = true;
+  absl::Status status;
+  range_.Append(leaf, [&](const CompactRange::NewNode& node) {
+    if (!ok || !status.ok()) return;
+    auto checked = CheckNode(node);
+    if (!checked.ok()) status = checked.status();
+    else ok = *checked;
+  });
+  LEDGER_RETURN_IF_ERROR(status);
+  if (!ok) return false;
+  // The tree is checked first: a rewritten entry whose stored leaf was also
+  // rewritten is caught by the node above it, at its own sequence, before
+  // the next entry's chain link would name the following one.
+  if (entry.previous_hash() != HashBytes(previous_leaf_)) {
+    return Fail(Problem::kWrongPreviousHash, next_,
+                absl::StrCat("entry ", next_, " names previous hash ",
+                             ToHex(HashFromBytes(entry.previous_hash()).value_or(Hash{})),
+                             " but entry ", next_ == 0 ? std::string("-1 (none)") : absl::StrCat(next_ - 1),
+                             " hashes to ", ToHex(previous_leaf_)));
+  }
+  previous_leaf_ = leaf;
+  ++next_;
+  ++report_.entries_checked;
+  return true;
+}
+
+absl::Status Verifier::Run(uint64_t from) {
+  LEDGER_ASSIGN_OR_RETURN(bool ok, Start(from));
+  if (!ok) return absl::OkStatus();
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_.db()->NewIterator(rocksdb::ReadOptions(), db_.entries()));
+  for (it->Seek(format::EntryKey(next_)); it->Valid(); it->Next()) {
+    const auto key = format::DecodeUint64(ToView(it->key()));
+    if (!key.has_value()) {
+      Fail(Problem::kUnreadableEntry, next_, "an entry key is not an 8-byte sequence");
+      return absl::OkStatus();
+    }
+    if (*key >= report_.tree_size) {
+      Fail(Problem::kExtraEntry, *key,
+           absl::StrCat("entry ", *key, " is stored beyond the committed tree size ",
+                        report_.tree_size));
+      return absl::OkStatus();
+    }
+    LEDGER_ASSIGN_OR_RETURN(ok, CheckEntry(*key, ToView(it->value())));
+    if (!ok) return absl::OkStatus();
+  }
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading entries"));
+  if (next_ < report_.tree_size) {
+    Fail(Problem::kTruncatedTail, next_,
+         absl::StrCat("the log commits to ", report_.tree_size, " entries but only ",
+                      next_, " are stored; entry ", next_, " onwards is gone"));
+  } else if (range_.Root() != report_.root) {
+    Fail(Problem::kRootMismatch, report_.tree_size,
+         absl::StrCat("the entries hash to root ", ToHex(range_.Root()),
+                      " but the committed root at size ", report_.tree_size, " is ",
+                      ToHex(report_.root)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<VerifyReport> VerifyStore(const RocksDb& db, uint64_t from_sequence) {
+  VerifyReport report;
+  Verifier verifier(db, report);
+  LEDGER_RETURN_IF_ERROR(verifier.Run(from_sequence));
+  return report;
+}
+
+absl::StatusOr<VerifyReport> VerifyLogAt(const std::string& path) {
+  LEDGER_ASSIGN_OR_RETURN(auto db, RocksDb::Open(path, RocksDb::Mode::kReadOnly));
+  return VerifyStore(*db, 0);
+}
+
+}  // namespace ledger::log

@@ -1,0 +1,43 @@
+#include "tools/ledgerctl/cli_common.h"
+
+#include <iostream>
+
+namespace ledger::cli {
+
+int Fail(const std::string& command, const absl::Status& status) {
+  std::cerr << "ledgerctl " << command << ": " << status.message() << "\n";
+  switch (status.code()) {
+    case absl::StatusCode::kDataLoss:
+      return kExitTampered;
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+      return kExitUnreadable;
+    default:
+      return kExitBadInput;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<log::Log>> OpenExistingLog(const std::string& path,
+                                                          bool read_only) {
+  log::LogOptions options;
+  options.path = path;
+  options.create_if_missing = false;
+  options.read_only = read_only;
+  return log::Log::Open(options);
+}
+
+void AddFormatOption(CLI::App* app, std::string* format) {
+  app->add_option("--format", *format, "Output format")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+void AddDbOption(CLI::App* app, std::string* db) {
+  app->add_option("--db", *db, "Directory of the ledger database")
+      ->required()
+      ->type_name("DIR");
+}
+
+}  // namespace ledger::cli

@@ -1,0 +1,52 @@
+// Shared plumbing of the ledgerctl subcommands: exit codes, error printing,
+// opening the log, output formats.
+#ifndef LEDGER_TOOLS_LEDGERCTL_CLI_COMMON_H_
+#define LEDGER_TOOLS_LEDGERCTL_CLI_COMMON_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "ledger/log/log.h"
+
+namespace ledger::cli {
+
+// Exit codes, documented in `ledgerctl --help`.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitTampered = 1;     // the log or proof does not verify
+inline constexpr int kExitBadInput = 2;     // usage error or refused input
+inline constexpr int kExitUnreadable = 3;   // could not open or read
+
+// A subcommand and the code that runs it after parsing.
+struct Command {
+  CLI::App* app;
+  std::function<int()> run;
+};
+using Commands = std::vector<Command>;
+
+// Prints "ledgerctl <command>: <message>" to stderr and returns the exit code
+// for `status` (DataLoss -> tampered; NotFound, Unavailable, Internal ->
+// unreadable; everything else -> bad input).
+int Fail(const std::string& command, const absl::Status& status);
+
+// Opens an existing log for reading (never creates one).
+absl::StatusOr<std::unique_ptr<log::Log>> OpenExistingLog(const std::string& path,
+                                                          bool read_only = true);
+
+// Adds "--format text|json" to `app`, bound to `format`.
+void AddFormatOption(CLI::App* app, std::string* format);
+
+// Adds "--db DIR" (required) to `app`.
+void AddDbOption(CLI::App* app, std::string* db);
+
+// Registers verify, log, prove, consistency, root.
+void AddLogCommands(CLI::App& app, Commands& commands);
+
+}  // namespace ledger::cli
+
+#endif  // LEDGER_TOOLS_LEDGERCTL_CLI_COMMON_H_

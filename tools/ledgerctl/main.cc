@@ -1,0 +1,25 @@
+// ledgerctl: the one command-line tool of Compact Ledger.
+#include <CLI/CLI.hpp>
+
+#include "tools/ledgerctl/cli_common.h"
+
+int main(int argc, char** argv) {
+  CLI::App app(
+      "ledgerctl: record, replay, prove and verify the decision history of "
+      "compacts.\n\nExit codes: 0 success; 1 the log or proof does not verify "
+      "(tampered); 2 usage error or refused input; 3 could not open or read.");
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  ledger::cli::Commands commands;
+  ledger::cli::AddLogCommands(app, commands);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : ledger::cli::kExitBadInput;
+  }
+  for (const auto& command : commands) {
+    if (command.app->parsed()) return command.run();
+  }
+  return ledger::cli::kExitBadInput;
+}

@@ -9,7 +9,6 @@ int Fail(const std::string& command, const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kDataLoss:
       return kExitTampered;
-    case absl::StatusCode::kNotFound:
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kInternal:
     case absl::StatusCode::kUnknown:
@@ -19,6 +18,11 @@ int Fail(const std::string& command, const absl::Status& status) {
   }
 }
 
+int FailOpen(const std::string& command, const absl::Status& status) {
+  std::cerr << "ledgerctl " << command << ": " << status.message() << "\n";
+  return status.code() == absl::StatusCode::kDataLoss ? kExitTampered : kExitUnreadable;
+}
+
 absl::StatusOr<std::unique_ptr<log::Log>> OpenExistingLog(const std::string& path,
                                                           bool read_only) {
   log::LogOptions options;
@@ -26,6 +30,10 @@ absl::StatusOr<std::unique_ptr<log::Log>> OpenExistingLog(const std::string& pat
   options.create_if_missing = false;
   options.read_only = read_only;
   return log::Log::Open(options);
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", t, absl::UTCTimeZone());
 }
 
 void AddFormatOption(CLI::App* app, std::string* format) {

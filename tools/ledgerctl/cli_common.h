@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "ledger/log/log.h"
 
 namespace ledger::cli {
@@ -30,13 +31,20 @@ struct Command {
 using Commands = std::vector<Command>;
 
 // Prints "ledgerctl <command>: <message>" to stderr and returns the exit code
-// for `status` (DataLoss -> tampered; NotFound, Unavailable, Internal ->
-// unreadable; everything else -> bad input).
+// for `status` (DataLoss -> tampered; Unavailable, Internal -> unreadable;
+// everything else, NotFound included, -> bad input).
 int Fail(const std::string& command, const absl::Status& status);
+
+// Like Fail, for a database or file that could not be opened: DataLoss ->
+// tampered, everything else -> unreadable.
+int FailOpen(const std::string& command, const absl::Status& status);
 
 // Opens an existing log for reading (never creates one).
 absl::StatusOr<std::unique_ptr<log::Log>> OpenExistingLog(const std::string& path,
                                                           bool read_only = true);
+
+// "2026-11-24T18:00:00.000000Z".
+std::string Rfc3339(absl::Time t);
 
 // Adds "--format text|json" to `app`, bound to `format`.
 void AddFormatOption(CLI::App* app, std::string* format);
@@ -46,6 +54,9 @@ void AddDbOption(CLI::App* app, std::string* db);
 
 // Registers verify, log, prove, consistency, root.
 void AddLogCommands(CLI::App& app, Commands& commands);
+
+// Registers demo, import, replay, history.
+void AddCompactCommands(CLI::App& app, Commands& commands);
 
 }  // namespace ledger::cli
 

@@ -46,18 +46,14 @@ json EntryJson(const log::StoredEntry& stored) {
 
 std::string EntryLine(const log::StoredEntry& stored) {
   const auto& e = stored.entry;
-  const absl::Time at = absl::FromUnixMicros(
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(e.recorded_at()));
-  return absl::StrCat("#", stored.sequence, "  ",
-                      absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", at, absl::UTCTimeZone()),
-                      "  ", e.stream(), " v", e.stream_version(), "  actor=", e.actor(),
+  return absl::StrCat("#", stored.sequence, "  ", Rfc3339(log::RecordedAt(e)), "  ", e.stream(), " v", e.stream_version(), "  actor=", e.actor(),
                       "  ", e.payload().type_url(), "  leaf=",
                       log::ToHex(stored.leaf_hash).substr(0, 16));
 }
 
 int RunVerify(const std::string& db, const std::string& format) {
   auto report = log::VerifyLogAt(db);
-  if (!report.ok()) return Fail("verify", report.status());
+  if (!report.ok()) return FailOpen("verify", report.status());
   if (format == "json") {
     std::cout << json{{"verified", report->ok()},
                       {"entriesChecked", report->entries_checked},
@@ -80,7 +76,7 @@ int RunVerify(const std::string& db, const std::string& format) {
 
 int RunLog(const std::string& db, uint64_t from, uint64_t limit, const std::string& format) {
   auto log = OpenExistingLog(db);
-  if (!log.ok()) return Fail("log", log.status());
+  if (!log.ok()) return FailOpen("log", log.status());
   if (from > (*log)->Size()) {
     return Fail("log", absl::InvalidArgumentError(absl::StrCat(
                            "--from ", from, " is beyond the log's ", (*log)->Size(),
@@ -96,7 +92,7 @@ int RunLog(const std::string& db, uint64_t from, uint64_t limit, const std::stri
 int RunProve(const std::string& db, uint64_t sequence, std::optional<uint64_t> size,
              const std::string& format) {
   auto log = OpenExistingLog(db);
-  if (!log.ok()) return Fail("prove", log.status());
+  if (!log.ok()) return FailOpen("prove", log.status());
   const uint64_t tree_size = size.value_or((*log)->Size());
   auto proof = (*log)->InclusionProof(sequence, tree_size);
   if (!proof.ok()) return Fail("prove", proof.status());
@@ -122,7 +118,7 @@ int RunProve(const std::string& db, uint64_t sequence, std::optional<uint64_t> s
 int RunConsistency(const std::string& db, uint64_t from, std::optional<uint64_t> to,
                    const std::string& format) {
   auto log = OpenExistingLog(db);
-  if (!log.ok()) return Fail("consistency", log.status());
+  if (!log.ok()) return FailOpen("consistency", log.status());
   const uint64_t second = to.value_or((*log)->Size());
   auto proof = (*log)->ConsistencyProof(from, second);
   if (!proof.ok()) return Fail("consistency", proof.status());
@@ -148,7 +144,7 @@ int RunConsistency(const std::string& db, uint64_t from, std::optional<uint64_t>
 
 int RunRoot(const std::string& db, std::optional<uint64_t> size, const std::string& format) {
   auto log = OpenExistingLog(db);
-  if (!log.ok()) return Fail("root", log.status());
+  if (!log.ok()) return FailOpen("root", log.status());
   const uint64_t tree_size = size.value_or((*log)->Size());
   auto root = (*log)->RootAt(tree_size);
   if (!root.ok()) return Fail("root", root.status());

@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough(false);
   ledger::cli::Commands commands;
+  ledger::cli::AddCompactCommands(app, commands);
   ledger::cli::AddLogCommands(app, commands);
   try {
     app.parse(argc, argv);

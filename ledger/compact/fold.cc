@@ -1,0 +1,158 @@
+#include "ledger/compact/fold.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/compact/rules.h"
+
+namespace ledger::compact::internal {
+namespace {
+
+using compact::v1::Action;
+using compact::v1::Event;
+using compact::v1::WorldState;
+
+void FoldRegistration(WorldState* state, const Event& event, uint64_t seq) {
+  switch (event.kind_case()) {
+    case Event::kSourceRegistered: {
+      auto& r = (*state->mutable_sources())[event.source_registered().source_id()];
+      *r.mutable_source() = event.source_registered();
+      r.set_sequence(seq);
+      break;
+    }
+    case Event::kBodyRegistered: {
+      auto& r = (*state->mutable_bodies())[event.body_registered().body_id()];
+      *r.mutable_body() = event.body_registered();
+      r.set_sequence(seq);
+      break;
+    }
+    case Event::kBodySucceeded: {
+      const auto& s = event.body_succeeded();
+      auto& bodies = *state->mutable_bodies();
+      bodies[s.predecessor_id()].add_successor_ids(s.successor_id());
+      bodies[s.successor_id()].add_predecessor_ids(s.predecessor_id());
+      break;
+    }
+    case Event::kCompactRegistered: {
+      auto& r = (*state->mutable_compacts())[event.compact_registered().compact_id()];
+      *r.mutable_compact() = event.compact_registered();
+      r.set_sequence(seq);
+      break;
+    }
+    case Event::kCodeRegistered: {
+      auto& r = (*state->mutable_codes())[event.code_registered().code_id()];
+      *r.mutable_code() = event.code_registered();
+      r.set_sequence(seq);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+void FoldConsultation(WorldState* state, const Event& event,
+                      const Action& action, uint64_t seq) {
+  const std::string& id = action.consultation().consultation_id();
+  auto& consultations = *state->mutable_consultations();
+  const bool exists = consultations.contains(id);
+  // Proposals never create a consultation; plans and carried steps do.
+  if (!exists && event.has_proposal()) return;
+  compact::v1::ConsultationRecord& r = consultations[id];
+  r.set_consultation_id(id);
+  r.set_compact_id(action.compact_id());
+  r.add_sequences(seq);
+  if (event.has_plan()) {
+    if (!exists) r.set_stage(compact::v1::CONSULTATION_STAGE_PLANNED);
+    return;
+  }
+  if (!Carried(event)) return;
+  switch (action.kind()) {
+    case compact::v1::ACTION_KIND_OPEN_CONSULTATION:
+      r.set_stage(compact::v1::CONSULTATION_STAGE_OPEN);
+      break;
+    case compact::v1::ACTION_KIND_CLOSE_CONSULTATION:
+    case compact::v1::ACTION_KIND_HOLD_CONSULTATION:
+      r.set_stage(compact::v1::CONSULTATION_STAGE_CLOSED);
+      break;
+    default:
+      break;
+  }
+}
+
+void FoldMediation(WorldState* state, const Event& event, const Action& action,
+                   uint64_t seq) {
+  if (!Carried(event)) return;
+  const compact::v1::MediationDetails& m = action.mediation();
+  compact::v1::MediationCaseRecord& r =
+      (*state->mutable_mediation_cases())[m.case_id()];
+  if (action.kind() == compact::v1::ACTION_KIND_MEDIATION_REQUESTED) {
+    r.set_case_id(m.case_id());
+    r.set_compact_id(action.compact_id());
+    r.set_requested_by(m.requested_by());
+    r.set_against(m.against());
+    r.set_issue(m.issue());
+  }
+  r.set_stage(MediationStageOf(action.kind()));
+  r.add_sequences(seq);
+  *r.mutable_last_step_date() = event.date();
+}
+
+void FoldCarried(WorldState* state, const Event& event, const Action& action,
+                 uint64_t seq) {
+  auto& compacts = *state->mutable_compacts();
+  if (action.kind() == compact::v1::ACTION_KIND_SIGN_COMPACT) {
+    compact::v1::SignatureRecord* s =
+        compacts[action.compact_id()].add_signatures();
+    s->set_body_id(event.actor().body_id());
+    s->set_version_label(action.version_label());
+    s->set_sequence(seq);
+  }
+  if (action.kind() == compact::v1::ACTION_KIND_SUPERSEDE_COMPACT) {
+    compact::v1::SupersessionRecord* s =
+        compacts[action.other_compact_id()].add_superseded_by();
+    s->set_by_compact_id(action.compact_id());
+    *s->mutable_for_body_ids() = action.body_ids();
+    s->set_sequence(seq);
+    *s->mutable_date() = event.date();
+  }
+}
+
+}  // namespace
+
+void Fold(WorldState* state, const Event& event, const EventMeta& meta) {
+  compact::v1::Fact* fact = state->add_facts();
+  fact->set_sequence(meta.sequence);
+  fact->set_recorded_at_micros(meta.recorded_at_micros);
+  fact->set_recorded_by(meta.actor);
+  *fact->mutable_event() = event;
+  state->set_last_sequence(meta.sequence);
+  if (!event.ref().empty()) (*state->mutable_refs())[event.ref()] = meta.sequence;
+  FoldRegistration(state, event, meta.sequence);
+  const Action* action = ActionOf(event);
+  if (action == nullptr) return;
+  if (IsConsultationStep(action->kind())) {
+    FoldConsultation(state, event, *action, meta.sequence);
+  }
+  if (IsMediationStep(action->kind())) {
+    FoldMediation(state, event, *action, meta.sequence);
+  }
+  if (Carried(event)) FoldCarried(state, event, *action, meta.sequence);
+}
+
+bool Concerns(const Event& event, std::string_view compact_id) {
+  const std::string id(compact_id);
+  if (event.has_compact_registered()) {
+    return event.compact_registered().compact_id() == id;
+  }
+  if (event.has_code_registered()) {
+    return event.code_registered().compact_id() == id;
+  }
+  if (event.has_annotation()) {
+    return event.annotation().target_stream() == absl::StrCat("compact/", id);
+  }
+  const Action* action = ActionOf(event);
+  return action != nullptr &&
+         (action->compact_id() == id || action->other_compact_id() == id);
+}
+
+}  // namespace ledger::compact::internal

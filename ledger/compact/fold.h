@@ -1,0 +1,27 @@
+// Internal to ledger_compact: folding a checked event into WorldState.
+//
+// Pure; thread-compatible (mutates only *state).
+#ifndef LEDGER_COMPACT_FOLD_H_
+#define LEDGER_COMPACT_FOLD_H_
+
+#include "compact/v1/compact.pb.h"
+#include "ledger/compact/proto_alias.h"
+#include "ledger/compact/world.h"
+
+namespace ledger::compact::internal {
+
+// Appends `event` to state->facts and updates the records the rules read
+// (registrations, signatures, supersessions, consultations, mediation
+// cases, refs). Requires: `event` passed CheckEvent on *state and
+// meta.sequence is greater than every folded sequence.
+void Fold(compact::v1::WorldState* state, const compact::v1::Event& event,
+          const EventMeta& meta);
+
+// True when `event` concerns compact `compact_id`: it is in the compact's
+// stream, or names the compact (e.g. as the compact superseded), or
+// annotates an event in its stream.
+bool Concerns(const compact::v1::Event& event, std::string_view compact_id);
+
+}  // namespace ledger::compact::internal
+
+#endif  // LEDGER_COMPACT_FOLD_H_

@@ -1,0 +1,82 @@
+// Internal to ledger_compact: the validation steps of World::Prepare and
+// helpers shared by the rules, the fold and StateAt.
+//
+// Pure functions; thread-safe.
+#ifndef LEDGER_COMPACT_RULES_H_
+#define LEDGER_COMPACT_RULES_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "compact/v1/compact.pb.h"
+#include "ledger/compact/proto_alias.h"
+
+namespace ledger::compact::internal {
+
+// The fact with ledger sequence `sequence`, or nullptr.
+const compact::v1::Fact* FindFact(const compact::v1::WorldState& state,
+                                  uint64_t sequence);
+
+// The action of a proposal, decision, plan or occurrence; nullptr otherwise.
+const compact::v1::Action* ActionOf(const compact::v1::Event& event);
+
+// True when the event's action takes effect: an occurrence, or a decision
+// that carries its action (approve, endorse, adopt, agree, amend, resolve).
+bool Carried(const compact::v1::Event& event);
+
+// True when `kind` carries the action.
+bool CarriesAction(compact::v1::DecisionKind kind);
+
+// Completes every Date in `event` (see CompleteDate). InvalidArgument.
+absl::Status CompleteDates(compact::v1::Event* event);
+
+// Resolves EventRefs to sequences, fills a mediation step's compact from its
+// case and an annotation's target stream. NotFound / InvalidArgument.
+absl::Status ResolveReferences(const compact::v1::WorldState& state,
+                               compact::v1::Event* event);
+
+// Checks a completed event against the state (every rule).
+absl::Status CheckEvent(const compact::v1::WorldState& state,
+                        const compact::v1::Event& event);
+
+// Rules for proposals, decisions, plans, occurrences and annotations
+// (rules_step.cc).
+absl::Status CheckStep(const compact::v1::WorldState& state,
+                       const compact::v1::Event& event);
+
+// Rules for registrations (rules_registry.cc).
+absl::Status CheckRegistration(const compact::v1::WorldState& state,
+                               const compact::v1::Event& event);
+
+// Structural checks of an action and the ids it names (rules_step.cc).
+absl::Status CheckAction(const compact::v1::WorldState& state,
+                         const compact::v1::Action& action);
+
+// Rules for a carried action: lifecycle contradictions (rules_effect.cc).
+absl::Status CheckEffect(const compact::v1::WorldState& state,
+                         const compact::v1::Event& event);
+
+// NotFound unless `body_id` is registered; `what` names the field.
+absl::Status RequireBody(const compact::v1::WorldState& state,
+                         std::string_view body_id, std::string_view what);
+// NotFound unless `compact_id` is registered.
+absl::Status RequireCompact(const compact::v1::WorldState& state,
+                            std::string_view compact_id, std::string_view what);
+// InvalidArgument when `value` is empty.
+absl::Status RequireText(std::string_view value, std::string_view what);
+
+// True when the action kind is a mediation step.
+bool IsMediationStep(compact::v1::ActionKind kind);
+// True when the action kind is a consultation step.
+bool IsConsultationStep(compact::v1::ActionKind kind);
+// The stage a mediation step moves its case to (UNSPECIFIED otherwise).
+compact::v1::MediationStage MediationStageOf(compact::v1::ActionKind kind);
+
+// True when the action kind concerns codes of practice.
+bool IsCodeStep(compact::v1::ActionKind kind);
+
+}  // namespace ledger::compact::internal
+
+#endif  // LEDGER_COMPACT_RULES_H_

@@ -1,0 +1,149 @@
+// Rules for registrations: sources, bodies, memberships, successions,
+// compacts and codes of practice. Each id may be registered once.
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "ledger/base/status_macros.h"
+#include "ledger/compact/rules.h"
+
+namespace ledger::compact::internal {
+namespace {
+
+using compact::v1::Event;
+using compact::v1::WorldState;
+
+template <typename Map>
+absl::Status RequireNew(const Map& map, const std::string& id,
+                        std::string_view what) {
+  LEDGER_RETURN_IF_ERROR(RequireText(id, absl::StrCat(std::string(what), " id")));
+  if (!map.contains(id)) return absl::OkStatus();
+  return absl::AlreadyExistsError(absl::StrCat(
+      std::string(what), " '", id,
+      "' is already registered: use it, or choose another id"));
+}
+
+bool IsSha256Hex(const std::string& text) {
+  if (text.size() != 64) return false;
+  for (char c : text) {
+    if (!absl::ascii_isdigit(c) && (c < 'a' || c > 'f')) return false;
+  }
+  return true;
+}
+
+absl::Status CheckSource(const WorldState& state,
+                         const compact::v1::SourceRegistered& source) {
+  LEDGER_RETURN_IF_ERROR(RequireNew(state.sources(), source.source_id(), "source"));
+  LEDGER_RETURN_IF_ERROR(RequireText(source.title(), "source title"));
+  if (!source.sha256().empty() && !IsSha256Hex(source.sha256())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source sha256 '", source.sha256(),
+        "' is not 64 lower-case hex digits: give `sha256sum` of the text, or "
+        "leave it empty when the ledger does not hold the text"));
+  }
+  if (!source.issued_by().empty()) {
+    LEDGER_RETURN_IF_ERROR(RequireBody(state, source.issued_by(), "issued_by"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckBody(const WorldState& state,
+                       const compact::v1::BodyRegistered& body) {
+  LEDGER_RETURN_IF_ERROR(RequireNew(state.bodies(), body.body_id(), "body"));
+  LEDGER_RETURN_IF_ERROR(RequireText(body.name(), "body name"));
+  if (body.classification() == compact::v1::CLASSIFICATION_UNSPECIFIED ||
+      !compact::v1::Classification_IsValid(body.classification())) {
+    return absl::InvalidArgumentError(
+        "body classification is unset or unknown: use ORGANISATION when the "
+        "sources do not say what kind of body it is");
+  }
+  if (!body.parent_id().empty()) {
+    LEDGER_RETURN_IF_ERROR(RequireBody(state, body.parent_id(), "parent_id"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckMembership(const WorldState& state,
+                             const compact::v1::MembershipRecorded& m) {
+  LEDGER_RETURN_IF_ERROR(RequireBody(state, m.member_id(), "member_id"));
+  LEDGER_RETURN_IF_ERROR(
+      RequireBody(state, m.organization_id(), "organization_id"));
+  if (!m.on_behalf_of().empty()) {
+    LEDGER_RETURN_IF_ERROR(RequireBody(state, m.on_behalf_of(), "on_behalf_of"));
+  }
+  if (m.member_id() == m.organization_id()) {
+    return absl::InvalidArgumentError("a body cannot be a member of itself");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSuccession(const WorldState& state,
+                             const compact::v1::BodySucceeded& s) {
+  LEDGER_RETURN_IF_ERROR(RequireBody(state, s.predecessor_id(), "predecessor_id"));
+  LEDGER_RETURN_IF_ERROR(RequireBody(state, s.successor_id(), "successor_id"));
+  if (s.predecessor_id() == s.successor_id()) {
+    return absl::InvalidArgumentError(
+        "a body cannot succeed itself: a renaming registers the new name as "
+        "its own body and records the succession");
+  }
+  if (s.kind() == compact::v1::SUCCESSION_KIND_UNSPECIFIED ||
+      !compact::v1::SuccessionKind_IsValid(s.kind())) {
+    return absl::InvalidArgumentError(
+        "succession kind is unset or unknown: use NOT_STATED when the sources "
+        "do not say whether it was a renaming");
+  }
+  for (const std::string& id : state.bodies().at(s.predecessor_id()).successor_ids()) {
+    if (id == s.successor_id()) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "the succession ", s.predecessor_id(), " -> ", s.successor_id(),
+          " is already recorded: annotate it instead"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCompactRegistered(const WorldState& state,
+                                    const compact::v1::CompactRegistered& c) {
+  LEDGER_RETURN_IF_ERROR(RequireNew(state.compacts(), c.compact_id(), "compact"));
+  LEDGER_RETURN_IF_ERROR(RequireText(c.title(), "compact title"));
+  if (c.scope() == compact::v1::SCOPE_UNSPECIFIED ||
+      !compact::v1::Scope_IsValid(c.scope())) {
+    return absl::InvalidArgumentError(
+        "compact scope is unset or unknown: DISTRICT, COUNTY, NATIONAL or "
+        "OTHER");
+  }
+  for (const std::string& party : c.party_ids()) {
+    LEDGER_RETURN_IF_ERROR(RequireBody(state, party, "party_ids"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCode(const WorldState& state,
+                       const compact::v1::CodeOfPracticeRegistered& code) {
+  LEDGER_RETURN_IF_ERROR(RequireNew(state.codes(), code.code_id(), "code of practice"));
+  LEDGER_RETURN_IF_ERROR(RequireCompact(state, code.compact_id(), "compact_id"));
+  return RequireText(code.title(), "code title");
+}
+
+}  // namespace
+
+absl::Status CheckRegistration(const WorldState& state, const Event& event) {
+  switch (event.kind_case()) {
+    case Event::kSourceRegistered:
+      return CheckSource(state, event.source_registered());
+    case Event::kBodyRegistered:
+      return CheckBody(state, event.body_registered());
+    case Event::kMembershipRecorded:
+      return CheckMembership(state, event.membership_recorded());
+    case Event::kBodySucceeded:
+      return CheckSuccession(state, event.body_succeeded());
+    case Event::kCompactRegistered:
+      return CheckCompactRegistered(state, event.compact_registered());
+    case Event::kCodeRegistered:
+      return CheckCode(state, event.code_registered());
+    default:
+      return absl::InvalidArgumentError("unknown kind of event");
+  }
+}
+
+}  // namespace ledger::compact::internal

@@ -1,0 +1,194 @@
+// Sections of a compact's state on D: codes of practice, consultations,
+// mediation cases, disagreements, and the status from certain facts.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "ledger/compact/fold.h"
+#include "ledger/compact/rules.h"
+#include "ledger/compact/state_index.h"
+
+namespace ledger::compact::internal {
+namespace {
+
+using compact::v1::CompactState;
+using Facts = std::vector<const FactInfo*>;
+
+bool Names(const google::protobuf::RepeatedPtrField<std::string>& ids,
+           const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// Progress of a code from one certain fact (higher is further on).
+compact::v1::CodeStatus CodeStepOf(const compact::v1::Event& e,
+                                   const compact::v1::Action& a) {
+  if (e.has_plan()) return compact::v1::CODE_STATUS_PLANNED;
+  if (!Carried(e)) return compact::v1::CODE_STATUS_UNSPECIFIED;
+  switch (a.kind()) {
+    case compact::v1::ACTION_KIND_DRAFT_CODE: return compact::v1::CODE_STATUS_DRAFTED;
+    case compact::v1::ACTION_KIND_AGREE_CODE: return compact::v1::CODE_STATUS_AGREED;
+    case compact::v1::ACTION_KIND_FOLD_CODES_INTO_COMMITMENTS:
+      return compact::v1::CODE_STATUS_FOLDED;
+    case compact::v1::ACTION_KIND_RETIRE_CODE: return compact::v1::CODE_STATUS_RETIRED;
+    default: return compact::v1::CODE_STATUS_UNSPECIFIED;
+  }
+}
+
+bool CodeOverdue(const CompactState& out, const std::string& code_id) {
+  for (const compact::v1::PlanView& plan : out.plans()) {
+    if (plan.status() == compact::v1::PLAN_STATUS_OVERDUE &&
+        Names(plan.fact().event().plan().action().code_ids(), code_id)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<const compact::v1::CodeRecord*> CodesOf(
+    const compact::v1::WorldState& world, const std::string& id) {
+  std::vector<const compact::v1::CodeRecord*> codes;
+  for (const auto& [code_id, record] : world.codes()) {
+    if (record.code().compact_id() == id) codes.push_back(&record);
+  }
+  std::sort(codes.begin(), codes.end(), [](auto* a, auto* b) {
+    return a->sequence() < b->sequence();
+  });
+  return codes;
+}
+
+}  // namespace
+
+void AddCodes(const StateIndex& index, const std::string& id, const Facts& mine,
+              CompactState* out) {
+  for (const compact::v1::CodeRecord* record : CodesOf(index.world(), id)) {
+    compact::v1::CodeState code;
+    const std::string& code_id = record->code().code_id();
+    int status = compact::v1::CODE_STATUS_UNSPECIFIED;
+    for (const FactInfo* f : mine) {
+      const compact::v1::Action* a = ActionOf(f->fact->event());
+      bool named = Names(a->code_ids(), code_id);
+      for (const compact::v1::Commitment& c : a->commitments()) {
+        named = named || Names(c.code_ids(), code_id);
+      }
+      if (!named) continue;
+      *code.add_facts() = index.View(*f);
+      if (f->seen == Seen::kCertain) {
+        status = std::max<int>(status, CodeStepOf(f->fact->event(), *a));
+      }
+    }
+    if (code.facts().empty()) continue;
+    code.set_code_id(code_id);
+    code.set_title(record->code().title());
+    *code.mutable_also_known_as() = record->code().also_known_as();
+    code.set_status(static_cast<compact::v1::CodeStatus>(status));
+    code.set_overdue(CodeOverdue(*out, code_id));
+    *out->add_codes() = std::move(code);
+  }
+}
+
+void AddConsultations(const StateIndex& index, const std::string& id,
+                      const Facts& mine, CompactState* out) {
+  for (const auto& [cid, record] : index.world().consultations()) {
+    if (record.compact_id() != id) continue;
+    compact::v1::ConsultationState state;
+    int stage = compact::v1::CONSULTATION_STAGE_UNSPECIFIED;
+    for (const FactInfo* f : mine) {
+      const compact::v1::Event& e = f->fact->event();
+      const compact::v1::Action* a = ActionOf(e);
+      if (a->consultation().consultation_id() != cid) continue;
+      *state.add_facts() = index.View(*f);
+      if (f->seen != Seen::kCertain) continue;
+      int step = compact::v1::CONSULTATION_STAGE_UNSPECIFIED;
+      if (e.has_plan()) step = compact::v1::CONSULTATION_STAGE_PLANNED;
+      if (Carried(e) && a->kind() == compact::v1::ACTION_KIND_OPEN_CONSULTATION) {
+        step = compact::v1::CONSULTATION_STAGE_OPEN;
+      }
+      if (Carried(e) && (a->kind() == compact::v1::ACTION_KIND_CLOSE_CONSULTATION ||
+                         a->kind() == compact::v1::ACTION_KIND_HOLD_CONSULTATION)) {
+        step = compact::v1::CONSULTATION_STAGE_CLOSED;
+      }
+      stage = std::max(stage, step);
+    }
+    if (state.facts().empty()) continue;
+    state.set_consultation_id(cid);
+    state.set_stage(static_cast<compact::v1::ConsultationStage>(stage));
+    *out->add_consultations() = std::move(state);
+  }
+}
+
+void AddMediationCases(const StateIndex& index, const std::string& id,
+                       const Facts& mine, CompactState* out) {
+  for (const auto& [case_id, record] : index.world().mediation_cases()) {
+    if (record.compact_id() != id) continue;
+    compact::v1::MediationCaseState state;
+    for (const FactInfo* f : mine) {
+      const compact::v1::Action* a = ActionOf(f->fact->event());
+      if (!IsMediationStep(a->kind()) || a->mediation().case_id() != case_id) {
+        continue;
+      }
+      *state.add_steps() = index.View(*f);
+      if (f->seen == Seen::kCertain && Carried(f->fact->event())) {
+        state.set_stage(MediationStageOf(a->kind()));
+      }
+    }
+    if (state.steps().empty()) continue;
+    state.set_case_id(case_id);
+    state.set_requested_by(record.requested_by());
+    state.set_against(record.against());
+    state.set_issue(record.issue());
+    *out->add_mediation_cases() = std::move(state);
+  }
+}
+
+void AddDisagreements(const StateIndex& index, const std::string& id,
+                      CompactState* out) {
+  for (const compact::v1::Fact* conflict : index.conflicts()) {
+    const compact::v1::Annotation& a = conflict->event().annotation();
+    std::vector<uint64_t> claims = {a.target().sequence()};
+    for (const auto& r : a.related()) claims.push_back(r.sequence());
+    compact::v1::Disagreement d;
+    bool ours = false;
+    for (uint64_t seq : claims) {
+      const FactInfo* info = index.Find(seq);
+      if (info == nullptr) continue;
+      ours = ours || Concerns(info->fact->event(), id);
+      if (StateIndex::Visible(*info)) *d.add_claims() = index.View(*info);
+    }
+    if (!ours || d.claims().empty()) continue;
+    *d.mutable_conflict() = StateIndex::AnnotationOf(*conflict);
+    *out->add_disagreements() = std::move(d);
+  }
+}
+
+compact::v1::CompactStatus StatusOf(const CompactState& s) {
+  auto certain = [](const compact::v1::FactView& f) {
+    return f.certainty() == compact::v1::CERTAINTY_CERTAIN;
+  };
+  for (const auto& v : s.superseded_by()) {
+    if (certain(v.fact()) && v.for_body_ids().empty()) {
+      return compact::v1::COMPACT_STATUS_SUPERSEDED;
+    }
+  }
+  for (const auto* steps : {&s.adoptions(), &s.signatures()}) {
+    for (const auto& step : *steps) {
+      if (certain(step.fact())) return compact::v1::COMPACT_STATUS_IN_FORCE;
+    }
+  }
+  for (const auto& step : s.endorsements()) {
+    if (certain(step.fact()) &&
+        ActionOf(step.fact().event())->kind() ==
+            compact::v1::ACTION_KIND_ENDORSE_COMPACT) {
+      return compact::v1::COMPACT_STATUS_ENDORSED;
+    }
+  }
+  for (const auto& f : s.other_facts()) {
+    if (certain(f) && Carried(f.event()) &&
+        ActionOf(f.event())->kind() ==
+                          compact::v1::ACTION_KIND_DRAFT_COMPACT) {
+      return compact::v1::COMPACT_STATUS_DRAFTED;
+    }
+  }
+  return compact::v1::COMPACT_STATUS_IN_DEVELOPMENT;
+}
+
+}  // namespace ledger::compact::internal

@@ -1,0 +1,140 @@
+#include "ledger/compact/world.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/base/status_macros.h"
+#include "ledger/compact/fold.h"
+#include "ledger/compact/rules.h"
+
+namespace ledger::compact {
+namespace {
+
+using compact::v1::Event;
+
+absl::StatusOr<std::string> Named(std::string_view prefix,
+                                  const std::string& id) {
+  if (id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the event names no ", std::string(prefix),
+        " id, so it belongs to no stream"));
+  }
+  return absl::StrCat(std::string(prefix), "/", id);
+}
+
+// Proposals, decisions, plans and occurrences go to their compact's stream;
+// without a compact, to the acting body's (or the meeting's, or the body a
+// proposal is addressed to, or the first body the action names).
+absl::StatusOr<std::string> StepStream(const Event& event) {
+  const compact::v1::Action* action = internal::ActionOf(event);
+  if (!action->compact_id().empty()) return Named("compact", action->compact_id());
+  if (!event.actor().body_id().empty()) return Named("body", event.actor().body_id());
+  if (!event.meeting().body_id().empty()) {
+    return Named("body", event.meeting().body_id());
+  }
+  if (event.has_proposal()) return Named("body", event.proposal().addressed_to());
+  return Named("body", action->body_ids().empty() ? std::string()
+                                                  : action->body_ids(0));
+}
+
+}  // namespace
+
+World::World() = default;
+
+absl::StatusOr<Event> World::PrepareInternal(const Event& command) const {
+  Event event = command;
+  LEDGER_RETURN_IF_ERROR(internal::CompleteDates(&event));
+  LEDGER_RETURN_IF_ERROR(internal::ResolveReferences(state_, &event));
+  LEDGER_RETURN_IF_ERROR(internal::CheckEvent(state_, event));
+  return event;
+}
+
+absl::StatusOr<Event> World::Prepare(const Event& command) const {
+  return PrepareInternal(command);
+}
+
+absl::Status World::Apply(const Event& event, const EventMeta& meta) {
+  if (state_.has_last_sequence() && meta.sequence <= state_.last_sequence()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "event sequence ", meta.sequence, " does not follow the last folded ",
+        "sequence ", state_.last_sequence(), ": fold the log in order"));
+  }
+  absl::StatusOr<Event> prepared = PrepareInternal(event);
+  if (!prepared.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "event at sequence ", meta.sequence,
+        " contradicts the state folded before it: ",
+        std::string(prepared.status().message())));
+  }
+  internal::Fold(&state_, *prepared, meta);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> World::StreamOf(const Event& event) {
+  switch (event.kind_case()) {
+    case Event::kSourceRegistered:
+      return Named("source", event.source_registered().source_id());
+    case Event::kBodyRegistered:
+      return Named("body", event.body_registered().body_id());
+    case Event::kMembershipRecorded:
+      return Named("body", event.membership_recorded().organization_id());
+    case Event::kBodySucceeded:
+      return Named("body", event.body_succeeded().predecessor_id());
+    case Event::kCompactRegistered:
+      return Named("compact", event.compact_registered().compact_id());
+    case Event::kCodeRegistered:
+      return Named("compact", event.code_registered().compact_id());
+    case Event::kAnnotation:
+      if (event.annotation().target_stream().empty()) {
+        return absl::InvalidArgumentError(
+            "an annotation's stream is its target's, known after Prepare");
+      }
+      return event.annotation().target_stream();
+    case Event::kProposal:
+    case Event::kDecision:
+    case Event::kPlan:
+    case Event::kOccurrence:
+      return StepStream(event);
+    default:
+      return absl::InvalidArgumentError("the event has no kind");
+  }
+}
+
+absl::StatusOr<World> World::FromState(compact::v1::WorldState state) {
+  for (int i = 1; i < state.facts_size(); ++i) {
+    if (state.facts(i).sequence() <= state.facts(i - 1).sequence()) {
+      return absl::DataLossError(absl::StrCat(
+          "snapshot facts out of order at index ", i, ": rebuild it from the log"));
+    }
+  }
+  if (!state.facts().empty() &&
+      (!state.has_last_sequence() ||
+       state.last_sequence() != state.facts().rbegin()->sequence())) {
+    return absl::DataLossError(
+        "snapshot last_sequence does not match its last fact: rebuild it "
+        "from the log");
+  }
+  for (const auto& [ref, seq] : state.refs()) {
+    if (internal::FindFact(state, seq) == nullptr) {
+      return absl::DataLossError(absl::StrCat(
+          "snapshot ref '", ref, "' names missing sequence ", seq));
+    }
+  }
+  World world;
+  world.state_ = std::move(state);
+  return world;
+}
+
+std::vector<uint64_t> World::SequencesConcerning(
+    std::string_view compact_id) const {
+  std::vector<uint64_t> out;
+  for (const compact::v1::Fact& fact : state_.facts()) {
+    if (internal::Concerns(fact.event(), compact_id)) {
+      out.push_back(fact.sequence());
+    }
+  }
+  return out;
+}
+
+}  // namespace ledger::compact

@@ -1,0 +1,97 @@
+// The compact domain's folded state and its rules.
+//
+// A World validates commands (compact.v1.Event as submitted) against what
+// has been folded so far (Prepare), and folds the events the log committed
+// (Apply). Rules refuse contradictions, never gaps: a compact, body or code
+// of practice may enter the record at any stage with what is known of it,
+// and no rule demands an invented earlier step. Proposals, decisions, plans
+// and occurrences stay apart (see compact/v1/event.proto).
+//
+// Pure: no I/O. Thread-compatible: const methods may run concurrently; a
+// non-const call needs exclusive access.
+#ifndef LEDGER_COMPACT_WORLD_H_
+#define LEDGER_COMPACT_WORLD_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "compact/v1/compact.pb.h"
+#include "ledger/compact/proto_alias.h"
+// StateAt (state at a date) is part of the same API; callers of World get it
+// with this header.
+#include "ledger/compact/state_at.h"
+
+namespace ledger::compact {
+
+// Ledger metadata of a committed event.
+struct EventMeta {
+  // Global ledger sequence (0-based); strictly increasing across Apply calls.
+  uint64_t sequence = 0;
+  // Commit time, microseconds since the Unix epoch, UTC.
+  int64_t recorded_at_micros = 0;
+  // Authenticated principal that recorded it.
+  std::string actor;
+};
+
+class World {
+ public:
+  World();
+
+  // Validates `command` against the state folded so far and returns the
+  // event to store: dates completed from their EDTF strings, refs resolved to
+  // sequences, mediation steps given their case's compact, an annotation
+  // given its target's stream. Nothing else is added. Errors:
+  //  InvalidArgument: malformed (bad EDTF, earliest after latest, missing id,
+  //    unknown or unset enum, missing citation);
+  //  NotFound: names a compact, body, source, code, case or event that does
+  //    not exist;
+  //  FailedPrecondition: contradicts the record (endorsing after a known
+  //    supersession, a party signing twice, a mediation step out of order);
+  //  AlreadyExists: registers an id (or ref) twice.
+  // The message says what is wrong and what to do.
+  absl::StatusOr<compact::v1::Event> Prepare(
+      const compact::v1::Event& command) const;
+
+  // Folds `event`, committed by the log at `meta`. Accepts every event that
+  // Prepare returned on this state. DataLoss when the event contradicts the
+  // state (a log written by something else); FailedPrecondition when
+  // meta.sequence does not follow the last folded sequence. On error the
+  // state is unchanged.
+  absl::Status Apply(const compact::v1::Event& event, const EventMeta& meta);
+
+  // The stream an event belongs to: "compact/<id>", "body/<id>" or
+  // "source/<id>". InvalidArgument when the event names none (an annotation
+  // has one only after Prepare).
+  static absl::StatusOr<std::string> StreamOf(const compact::v1::Event& event);
+
+  // Everything folded so far; suitable for a snapshot.
+  const compact::v1::WorldState& state() const { return state_; }
+
+  // Restores a World from a snapshot of state(). DataLoss when the snapshot
+  // is inconsistent (facts out of sequence order, dangling references).
+  static absl::StatusOr<World> FromState(compact::v1::WorldState state);
+
+  // True when compact `compact_id` is registered.
+  bool HasCompact(std::string_view compact_id) const {
+    return state_.compacts().contains(std::string(compact_id));
+  }
+
+  // Ledger sequences of the events that concern `compact_id` (its own
+  // stream, and events elsewhere that name it), ascending.
+  std::vector<uint64_t> SequencesConcerning(std::string_view compact_id) const;
+
+ private:
+  // Prepare without the refusal wording of Apply.
+  absl::StatusOr<compact::v1::Event> PrepareInternal(
+      const compact::v1::Event& command) const;
+
+  compact::v1::WorldState state_;
+};
+
+}  // namespace ledger::compact
+
+#endif  // LEDGER_COMPACT_WORLD_H_

@@ -1,0 +1,259 @@
+#include "ledger/compact_ledger.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/base/status_macros.h"
+#include "ledger/log/storage_format.h"
+
+namespace ledger {
+
+namespace {
+
+// Snapshot of the folded state: the number of entries it covers (8 bytes
+// BE), the leaf hash of the last of them (32 bytes), the WorldState bytes.
+constexpr char kSnapshotName[] = "compact/world";
+constexpr size_t kSnapshotHeader = 8 + 32;
+// Snapshot after this many newly folded entries.
+constexpr uint64_t kSnapshotEvery = 1024;
+
+compact::EventMeta MetaOf(const HistoryItem& item) {
+  return compact::EventMeta{item.sequence, absl::ToUnixMicros(item.recorded_at),
+                            item.actor};
+}
+
+// Folds entries [from, end) into `world`, stopping before the first entry
+// recorded after `known_at` (recorded_at never decreases along the log).
+absl::Status FoldFrom(const log::Log& log, uint64_t from, std::optional<absl::Time> known_at,
+                      compact::World& world) {
+  const uint64_t size = log.Size();
+  absl::Status status = log.ForEachEntry(
+      from, size - std::min(from, size), [&](const log::StoredEntry& stored) {
+        LEDGER_ASSIGN_OR_RETURN(HistoryItem item, DecodeEntry(stored));
+        if (known_at.has_value() && item.recorded_at > *known_at) {
+          return absl::CancelledError("");
+        }
+        absl::Status applied = world.Apply(item.event, MetaOf(item));
+        if (!applied.ok()) {
+          return absl::DataLossError(absl::StrCat("entry ", stored.sequence,
+                                                  " does not fold: ", applied.message()));
+        }
+        return absl::OkStatus();
+      });
+  return status.code() == absl::StatusCode::kCancelled ? absl::OkStatus() : status;
+}
+
+log::ExpectedVersion Expect(uint64_t current) {
+  return current == 0 ? log::ExpectedVersion::NoStream()
+                      : log::ExpectedVersion::Exact(current);
+}
+
+}  // namespace
+
+absl::StatusOr<HistoryItem> DecodeEntry(const log::StoredEntry& stored) {
+  HistoryItem item;
+  item.sequence = stored.sequence;
+  item.stream = stored.entry.stream();
+  item.stream_version = stored.entry.stream_version();
+  item.recorded_at = log::RecordedAt(stored.entry);
+  item.actor = stored.entry.actor();
+  item.leaf_hash = stored.leaf_hash;
+  if (!stored.entry.payload().UnpackTo(&item.event)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "entry ", stored.sequence, " holds a ", stored.entry.payload().type_url(),
+        ", not a compact.v1.Event"));
+  }
+  return item;
+}
+
+CompactLedger::CompactLedger(std::unique_ptr<log::Log> log) : log_(std::move(log)) {}
+
+absl::StatusOr<std::unique_ptr<CompactLedger>> CompactLedger::Open(
+    const log::LogOptions& options) {
+  LEDGER_ASSIGN_OR_RETURN(auto log, log::Log::Open(options));
+  std::unique_ptr<CompactLedger> ledger(new CompactLedger(std::move(log)));
+  LEDGER_RETURN_IF_ERROR(ledger->Load());
+  return ledger;
+}
+
+absl::StatusOr<std::optional<compact::World>> CompactLedger::LoadSnapshot() const {
+  LEDGER_ASSIGN_OR_RETURN(auto bytes, log_->GetSnapshot(kSnapshotName));
+  if (!bytes.has_value() || bytes->size() < kSnapshotHeader) return std::nullopt;
+  const auto covered = log::format::DecodeUint64(std::string_view(*bytes).substr(0, 8));
+  if (!covered.has_value() || *covered == 0 || *covered > log_->Size()) return std::nullopt;
+  // Never trusted over the log: the entry it ends at must be the same entry.
+  LEDGER_ASSIGN_OR_RETURN(log::StoredEntry last, log_->GetEntry(*covered - 1));
+  if (bytes->compare(8, 32, log::HashBytes(last.leaf_hash)) != 0) return std::nullopt;
+  compact::v1::WorldState state;
+  if (!state.ParseFromArray(bytes->data() + kSnapshotHeader,
+                            static_cast<int>(bytes->size() - kSnapshotHeader))) {
+    return std::nullopt;
+  }
+  auto world = compact::World::FromState(std::move(state));
+  if (!world.ok()) return std::nullopt;
+  snapshot_size_ = *covered;
+  return std::optional<compact::World>(*std::move(world));
+}
+
+absl::Status CompactLedger::Load() {
+  std::lock_guard<std::mutex> lock(mu_);
+  LEDGER_ASSIGN_OR_RETURN(auto snapshot, LoadSnapshot());
+  uint64_t from = 0;
+  if (snapshot.has_value()) {
+    world_ = *std::move(snapshot);
+    from = snapshot_size_;
+  }
+  LEDGER_RETURN_IF_ERROR(FoldFrom(*log_, from, std::nullopt, world_));
+  folded_ = log_->Size();
+  return MaybeSnapshot();
+}
+
+absl::Status CompactLedger::MaybeSnapshot() {
+  if (folded_ == 0 || folded_ < snapshot_size_ + kSnapshotEvery) return absl::OkStatus();
+  LEDGER_ASSIGN_OR_RETURN(log::StoredEntry last, log_->GetEntry(folded_ - 1));
+  std::string bytes = log::format::EncodeUint64(folded_) + log::HashBytes(last.leaf_hash);
+  world_.state().AppendToString(&bytes);
+  LEDGER_RETURN_IF_ERROR(log_->PutSnapshot(kSnapshotName, bytes));
+  snapshot_size_ = folded_;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
+    const std::vector<compact::v1::Event>& commands, const std::string& actor,
+    const std::vector<std::string>& request_ids, const std::vector<std::string>& labels,
+    std::vector<bool>& known) const {
+  std::vector<log::AppendRequest> requests(commands.size());
+  // Later commands of a batch are checked against the earlier ones; a single
+  // command needs no scratch copy of the world.
+  std::optional<compact::World> scratch;
+  if (commands.size() > 1) scratch = world_;
+  std::map<std::string, uint64_t> versions;
+  uint64_t next_sequence = log_->Size();
+  for (size_t i = 0; i < commands.size(); ++i) {
+    auto fail = [&](const absl::Status& s) {
+      if (commands.size() == 1 && labels.empty()) return s;
+      const std::string label = labels.empty()
+                                    ? absl::StrCat("command ", i + 1, " of ", commands.size())
+                                    : labels[i];
+      return absl::Status(s.code(), absl::StrCat(label, ": ", s.message(),
+                                                 " (nothing was recorded)"));
+    };
+    log::AppendRequest& r = requests[i];
+    r.actor = actor;
+    r.request_id = request_ids.empty() ? "" : request_ids[i];
+    r.fingerprint = commands[i].SerializeAsString();
+    // The fingerprint alone identifies a retry, before any rule is checked:
+    // a retried command must get its first result, not a refusal.
+    auto earlier = log_->FindRequest(r);
+    if (!earlier.ok()) return fail(earlier.status());
+    known[i] = earlier->has_value();
+    if (known[i]) continue;
+    auto event = (scratch ? *scratch : world_).Prepare(commands[i]);
+    if (!event.ok()) return fail(event.status());
+    // The stream is the prepared event's: an annotation joins its target's.
+    auto stream = compact::World::StreamOf(*event);
+    if (!stream.ok()) return fail(stream.status());
+    r.stream = *stream;
+    r.payload.PackFrom(*event);
+    if (!versions.count(r.stream)) {
+      LEDGER_ASSIGN_OR_RETURN(versions[r.stream], log_->StreamVersion(r.stream));
+    }
+    r.expected = Expect(versions[r.stream]++);
+    if (scratch) {
+      const compact::EventMeta provisional{next_sequence, 0, actor};
+      absl::Status applied = scratch->Apply(*event, provisional);
+      if (!applied.ok()) return fail(applied);
+    }
+    ++next_sequence;
+  }
+  return requests;
+}
+
+absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
+    const std::vector<compact::v1::Event>& commands, const std::string& actor,
+    const std::vector<std::string>& request_ids, const std::vector<std::string>& labels) {
+  if ((!request_ids.empty() && request_ids.size() != commands.size()) ||
+      (!labels.empty() && labels.size() != commands.size())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "got ", request_ids.size(), " request ids and ", labels.size(), " labels for ",
+        commands.size(), " commands; give one per command or none"));
+  }
+  if (commands.empty()) return std::vector<log::AppendResult>();
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<bool> known(commands.size(), false);
+  LEDGER_ASSIGN_OR_RETURN(auto requests, Prepare(commands, actor, request_ids, labels, known));
+  // A retried command has no payload to append; the log answers it from its
+  // request-id index, so only new commands enter the batch.
+  std::vector<log::AppendRequest> fresh;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!known[i]) fresh.push_back(requests[i]);
+  }
+  LEDGER_ASSIGN_OR_RETURN(auto appended, log_->AppendBatch(fresh));
+  std::vector<log::AppendResult> results;
+  for (size_t i = 0, next = 0; i < requests.size(); ++i) {
+    if (known[i]) {
+      LEDGER_ASSIGN_OR_RETURN(auto earlier, log_->FindRequest(requests[i]));
+      if (!earlier.has_value()) {
+        return absl::InternalError(absl::StrCat("request id \"", requests[i].request_id,
+                                                "\" was seen but is not in the log"));
+      }
+      results.push_back(*earlier);
+      continue;
+    }
+    const log::AppendResult& result = appended[next++];
+    compact::v1::Event event;
+    requests[i].payload.UnpackTo(&event);
+    LEDGER_RETURN_IF_ERROR(world_.Apply(
+        event, {result.sequence, absl::ToUnixMicros(result.recorded_at), actor}));
+    results.push_back(result);
+  }
+  folded_ = log_->Size();
+  MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
+  return results;
+}
+
+absl::StatusOr<compact::v1::StateReport> CompactLedger::StateAt(
+    const compact::CivilDay& at, std::string_view compact_id,
+    std::optional<absl::Time> known_at) const {
+  if (!known_at.has_value()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return compact::StateAt(world_.state(), at, compact_id);
+  }
+  compact::World world;
+  LEDGER_RETURN_IF_ERROR(FoldFrom(*log_, 0, known_at, world));
+  return compact::StateAt(world.state(), at, compact_id);
+}
+
+absl::StatusOr<std::vector<HistoryItem>> CompactLedger::History(
+    std::string_view compact_id) const {
+  std::vector<uint64_t> sequences;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!world_.HasCompact(compact_id)) {
+      return absl::NotFoundError(absl::StrCat(
+          "no compact \"", std::string(compact_id),
+          "\" in the ledger; `ledgerctl replay --db DIR --at DATE` lists the compacts"));
+    }
+    sequences = world_.SequencesConcerning(compact_id);
+  }
+  std::vector<HistoryItem> items;
+  for (uint64_t sequence : sequences) {
+    LEDGER_ASSIGN_OR_RETURN(log::StoredEntry stored, log_->GetEntry(sequence));
+    LEDGER_ASSIGN_OR_RETURN(HistoryItem item, DecodeEntry(stored));
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+absl::StatusOr<std::vector<HistoryItem>> CompactLedger::Timeline() const {
+  std::vector<HistoryItem> items;
+  LEDGER_RETURN_IF_ERROR(
+      log_->ForEachEntry(0, log_->Size(), [&](const log::StoredEntry& stored) {
+        LEDGER_ASSIGN_OR_RETURN(HistoryItem item, DecodeEntry(stored));
+        items.push_back(std::move(item));
+        return absl::OkStatus();
+      }));
+  return items;
+}
+
+}  // namespace ledger

@@ -1,0 +1,278 @@
+// The seed scenario (scenarios/worcestershire.jsonl) replayed through the
+// domain: every line passes Prepare, and state at the issue's telling dates
+// says what the sources say and no more.
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "absl/strings/str_replace.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "ledger/log/hash.h"
+#include "ledger/compact/render.h"
+#include "ledger/compact/scenario.h"
+#include "ledger/compact/state_at.h"
+#include "ledger/compact/world.h"
+
+namespace ledger::compact {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+using ::compact::v1::CompactState;
+using ::compact::v1::StateReport;
+
+std::string Source(const std::string& relative) {
+  return ReadFile(std::string(LEDGER_SOURCE_DIR) + "/" + relative);
+}
+
+World LoadSeed() {
+  absl::StatusOr<std::vector<ScenarioLine>> lines =
+      ParseScenario(Source("scenarios/worcestershire.jsonl"));
+  World world;
+  if (lines.ok()) {
+    absl::Status s = ApplyScenario(*lines, 0, &world);
+    EXPECT_TRUE(s.ok()) << s;
+  }
+  return world;
+}
+
+StateReport At(const World& world, const std::string& day) {
+  absl::StatusOr<CivilDay> at = ParseQueryDate(day);
+  EXPECT_TRUE(at.ok()) << at.status();
+  absl::StatusOr<StateReport> report = StateAt(world.state(), *at, "");
+  EXPECT_TRUE(report.ok()) << report.status();
+  return *report;
+}
+
+const CompactState* Find(const StateReport& report, const std::string& id) {
+  for (const CompactState& c : report.compacts()) {
+    if (c.compact_id() == id) return &c;
+  }
+  return nullptr;
+}
+
+constexpr char kCounty[] = "worcestershire-2006";
+constexpr char kInterim[] = "wyre-forest-interim-2005";
+
+TEST(SeedScenarioTest, EveryLinePreparesAndApplies) {
+  const std::string text =
+      ReadFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
+  ASSERT_FALSE(text.empty());
+  absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(text);
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  World world;
+  absl::Status s = ApplyScenario(*lines, 0, &world);
+  ASSERT_TRUE(s.ok()) << s;
+}
+
+TEST(SeedScenarioTest, NoCompactExistsOnFifteenthJanuary2005) {
+  EXPECT_TRUE(At(LoadSeed(), "2005-01-15").compacts().empty());
+}
+
+TEST(SeedScenarioTest, InterimCompactInForceOnFirstMarch2005) {
+  StateReport report = At(LoadSeed(), "2005-03-01");
+  const CompactState* interim = Find(report, kInterim);
+  ASSERT_NE(interim, nullptr);
+  EXPECT_EQ(interim->status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
+  EXPECT_EQ(Find(report, kCounty), nullptr);
+}
+
+TEST(SeedScenarioTest, CountyCompactEndorsedNotAdoptedOnFirstMay2006) {
+  const StateReport report = At(LoadSeed(), "2006-05-01");
+  const CompactState* county = Find(report, kCounty);
+  ASSERT_NE(county, nullptr);
+  EXPECT_EQ(county->status(), ::compact::v1::COMPACT_STATUS_ENDORSED);
+  ASSERT_EQ(county->endorsements_size(), 1);
+  EXPECT_EQ(county->endorsements(0).body_id(), "worcestershire-partnership-board");
+  EXPECT_EQ(county->endorsements(0).fact().certainty(), ::compact::v1::CERTAINTY_CERTAIN);
+  EXPECT_TRUE(county->adoptions().empty());
+  EXPECT_TRUE(county->signatures().empty());
+}
+
+TEST(SeedScenarioTest, AdoptionUncertainAndSignaturesCertainOnFirstJuly2006) {
+  StateReport report = At(LoadSeed(), "2006-07-01");
+  const CompactState* county = Find(report, kCounty);
+  ASSERT_NE(county, nullptr);
+  bool proposal_to_cabinet = false;
+  for (const auto& p : county->open_proposals()) {
+    const auto& proposal = p.fact().event().proposal();
+    proposal_to_cabinet |= proposal.addressed_to() == "wyre-forest-dc-cabinet" &&
+                           proposal.action().kind() == ::compact::v1::ACTION_KIND_ADOPT_COMPACT;
+  }
+  EXPECT_TRUE(proposal_to_cabinet);
+  ASSERT_EQ(county->signatures_size(), 1);
+  EXPECT_EQ(county->signatures(0).fact().certainty(), ::compact::v1::CERTAINTY_CERTAIN);
+  ASSERT_EQ(county->adoptions_size(), 1);
+  EXPECT_EQ(county->adoptions(0).body_id(), "wyre-forest-dc");
+  EXPECT_EQ(county->adoptions(0).fact().certainty(), ::compact::v1::CERTAINTY_UNCERTAIN);
+  const CompactState* interim = Find(report, kInterim);
+  ASSERT_NE(interim, nullptr);
+  ASSERT_EQ(interim->superseded_by_size(), 1);
+  EXPECT_EQ(interim->superseded_by(0).fact().certainty(), ::compact::v1::CERTAINTY_UNCERTAIN);
+  EXPECT_EQ(interim->superseded_by(0).condition(), "with immediate effect");
+  EXPECT_EQ(interim->status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
+  const std::string text = RenderStateText(report);
+  EXPECT_THAT(text, testing::HasSubstr(
+      "UNCERTAIN: adopted by Wyre Forest District Council [inferred] some day in "
+      "[2006-06-29 .. 2011-09-30] — the sources do not give the day"));
+  EXPECT_THAT(text, testing::HasSubstr("PROPOSED (not decided)"));
+}
+
+TEST(SeedScenarioTest, AdoptionIsNeverCertainBeforeSeptember2011) {
+  World world = LoadSeed();
+  for (const char* day : {"2006-06-29", "2006-07-01", "2008", "2011-09-29"}) {
+    const StateReport report = At(world, day);
+  const CompactState* county = Find(report, kCounty);
+    ASSERT_NE(county, nullptr);
+    for (const auto& a : county->adoptions()) {
+      EXPECT_NE(a.fact().certainty(), ::compact::v1::CERTAINTY_CERTAIN) << day;
+    }
+  }
+}
+
+TEST(SeedScenarioTest, CodesDueIn2006And2007FlaggedOnThirtiethJune2007) {
+  const StateReport report = At(LoadSeed(), "2007-06-30");
+  const CompactState* county = Find(report, kCounty);
+  ASSERT_NE(county, nullptr);
+  int overdue_codes = 0;
+  for (const auto& code : county->codes()) {
+    EXPECT_NE(code.status(), ::compact::v1::CODE_STATUS_AGREED) << code.code_id();
+    if (code.overdue()) ++overdue_codes;
+  }
+  EXPECT_EQ(overdue_codes, 4);
+  int overdue_plans = 0;
+  for (const auto& plan : county->plans()) {
+    if (plan.status() == ::compact::v1::PLAN_STATUS_OVERDUE) ++overdue_plans;
+    EXPECT_NE(plan.status(), ::compact::v1::PLAN_STATUS_MET);
+  }
+  EXPECT_EQ(overdue_plans, 4);
+  EXPECT_THAT(RenderStateText(At(LoadSeed(), "2007-06-30")),
+              testing::HasSubstr("OVERDUE (not known to be met)"));
+}
+
+TEST(SeedScenarioTest, ReviewConsultationAndDisagreementOnFifteenthOctober2011) {
+  const StateReport report = At(LoadSeed(), "2011-10-15");
+  const CompactState* county = Find(report, kCounty);
+  ASSERT_NE(county, nullptr);
+  bool review = false;
+  for (const auto& p : county->open_proposals()) {
+    review |= p.fact().event().proposal().action().kind() ==
+              ::compact::v1::ACTION_KIND_REVIEW_COMPACT;
+  }
+  EXPECT_TRUE(review);
+  bool consultation_to_december = false;
+  for (const auto& plan : county->plans()) {
+    const auto& p = plan.fact().event().plan();
+    consultation_to_december |=
+        p.action().kind() == ::compact::v1::ACTION_KIND_HOLD_CONSULTATION &&
+        p.due().latest() == "2011-12-31" &&
+        plan.status() == ::compact::v1::PLAN_STATUS_PENDING;
+  }
+  EXPECT_TRUE(consultation_to_december);
+  ASSERT_EQ(county->disagreements_size(), 1);
+  const auto& d = county->disagreements(0);
+  ASSERT_EQ(d.claims_size(), 2);
+  std::set<std::string> dues;
+  for (const auto& c : d.claims()) dues.insert(c.event().plan().due().edtf());
+  EXPECT_EQ(dues, (std::set<std::string>{"2011-11", "2011-12"}));
+  EXPECT_EQ(d.conflict().annotation().date().edtf(), "[2011-11,2011-12]");
+}
+
+TEST(SeedScenarioTest, EveryQuoteIsInItsSourceAndEverySourceHashMatches) {
+  const World world = LoadSeed();
+  const std::map<std::string, std::string> files = {
+      {"wfdc-cabinet-report-2006-06-02", "000_5f73213d7b9ff4d1.txt"},
+      {"wpb-compact-paper-2011-09", "001_8164b24f947dbf07.txt"}};
+  auto squash = [](std::string text) {
+    std::string out;
+    for (char c : text) {
+      const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+      if (space && !out.empty() && out.back() == ' ') continue;
+      out.push_back(space ? ' ' : c);
+    }
+    return out;
+  };
+  std::map<std::string, std::string> texts;
+  for (const auto& [id, file] : files) {
+    // The source papers are kept in the repository, unchanged.
+    const std::string raw = Source("scenarios/sources/" + file);
+    ASSERT_FALSE(raw.empty()) << "scenarios/sources/" << file;
+    // The scenario registers each source with the SHA-256 of its text.
+    bool registered = false;
+    for (const auto& fact : world.state().facts()) {
+      if (fact.event().has_source_registered() &&
+          fact.event().source_registered().source_id() == id) {
+        EXPECT_EQ(fact.event().source_registered().sha256(),
+                  ledger::log::ToHex(ledger::log::Sha256(raw)))
+            << id;
+        registered = true;
+      }
+    }
+    EXPECT_TRUE(registered) << id;
+    texts[id] = squash(raw);
+  }
+  for (const auto& fact : world.state().facts()) {
+    for (const auto& c : fact.event().citations()) {
+      ASSERT_TRUE(texts.contains(c.source_id()));
+      EXPECT_NE(texts[c.source_id()].find(squash(c.quote())), std::string::npos)
+          << "#" << fact.sequence() << ": " << c.quote();
+    }
+  }
+}
+
+TEST(SeedScenarioTest, SnapshotRoundTripGivesSameState) {
+  const World world = LoadSeed();
+  std::string bytes;
+  ASSERT_TRUE(world.state().SerializeToString(&bytes));
+  ::compact::v1::WorldState restored_state;
+  ASSERT_TRUE(restored_state.ParseFromString(bytes));
+  absl::StatusOr<World> restored = World::FromState(restored_state);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  for (const char* day : {"2005-03-01", "2006-07-01", "2007-06-30", "2011-10-15"}) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        At(world, day), At(*restored, day))) << day;
+  }
+  EXPECT_EQ(world.SequencesConcerning(kInterim),
+            restored->SequencesConcerning(kInterim));
+}
+
+TEST(SeedScenarioTest, SupersessionConcernsBothCompacts) {
+  const World world = LoadSeed();
+  const auto interim = world.SequencesConcerning(kInterim);
+  const auto county = world.SequencesConcerning(kCounty);
+  const uint64_t supersession = world.state().refs().at("council-supersession");
+  EXPECT_THAT(interim, testing::Contains(supersession));
+  EXPECT_THAT(county, testing::Contains(supersession));
+  EXPECT_TRUE(std::is_sorted(county.begin(), county.end()));
+}
+
+TEST(ScenarioTest, MalformedLineIsNamedByNumber) {
+  absl::StatusOr<std::vector<ScenarioLine>> lines =
+      ParseScenario("{\"note\":\"ok\"}\n\n{\"noSuchField\":1}\n");
+  ASSERT_FALSE(lines.ok());
+  EXPECT_EQ(lines.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(lines.status().message()), testing::HasSubstr("line 3"));
+}
+
+TEST(ScenarioTest, RefusedLineIsNamedByNumber) {
+  absl::StatusOr<std::vector<ScenarioLine>> lines =
+      ParseScenario("{\"bodyRegistered\":{\"bodyId\":\"b\"}}\n");
+  ASSERT_TRUE(lines.ok()) << lines.status();
+  World world;
+  absl::Status s = ApplyScenario(*lines, 0, &world);
+  EXPECT_THAT(std::string(s.message()), testing::HasSubstr("line 1"));
+  EXPECT_TRUE(world.state().facts().empty());
+}
+
+}  // namespace
+}  // namespace ledger::compact

@@ -1,0 +1,328 @@
+// Lifecycle rules of World::Prepare/Apply (each allowed and refused), the
+// fold, annotations and corrections, and StateAt on small worlds.
+#include "ledger/compact/world.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "ledger/compact/render.h"
+#include "ledger/compact/state_at.h"
+
+namespace ledger::compact {
+namespace {
+
+using ::compact::v1::Event;
+using ::testing::HasSubstr;
+
+Event E(const std::string& json) {
+  Event event;
+  auto status = google::protobuf::util::JsonStringToMessage(json, &event);
+  EXPECT_TRUE(status.ok()) << status.ToString() << " in " << json;
+  return event;
+}
+
+constexpr char kCite[] =
+    R"("citations":[{"sourceId":"src","locator":"p1","quote":"words"}])";
+
+std::string With(const std::string& body) {
+  return "{" + body + "," + kCite + "}";
+}
+
+class WorldTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Record(R"({"sourceRegistered":{"sourceId":"src","title":"A paper","date":{"edtf":"2011-09"}}})");
+    for (const char* id : {"council", "board", "vcs", "mediator-body"}) {
+      Record(With(std::string(R"("bodyRegistered":{"bodyId":")") + id +
+                  R"(","name":")" + id + R"(","classification":"CLASSIFICATION_COUNCIL"})"));
+    }
+    Record(With(R"("compactRegistered":{"compactId":"old","title":"Old","scope":"SCOPE_DISTRICT"},"date":{"edtf":"2005"})"));
+    Record(With(R"("compactRegistered":{"compactId":"new","title":"New","scope":"SCOPE_COUNTY"},"date":{"edtf":"2006"})"));
+  }
+
+  // Prepares and applies `json`; returns Prepare's status.
+  absl::Status Try(const std::string& json) {
+    absl::StatusOr<Event> event = world_.Prepare(E(json));
+    if (!event.ok()) return event.status();
+    return world_.Apply(*event, EventMeta{next_++, 1000, "test"});
+  }
+  void Record(const std::string& json) {
+    absl::Status s = Try(json);
+    ASSERT_TRUE(s.ok()) << s << " for " << json;
+  }
+  ::compact::v1::StateReport At(const std::string& day, const std::string& id = "") {
+    absl::StatusOr<::compact::v1::StateReport> r =
+        StateAt(world_.state(), *ParseQueryDate(day), id);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : ::compact::v1::StateReport();
+  }
+
+  World world_;
+  uint64_t next_ = 0;
+};
+
+std::string Step(const std::string& category, const std::string& kind,
+                 const std::string& compact, const std::string& edtf,
+                 const std::string& actor = "council", const std::string& extra = "") {
+  return With("\"" + category + "\":{" + extra + (extra.empty() ? "" : ",") +
+              R"("action":{"kind":"ACTION_KIND_)" + kind + R"(","compactId":")" + compact +
+              R"("}},"actor":{"bodyId":")" + actor + R"("},"date":{"edtf":")" + edtf + "\"}");
+}
+
+std::string Supersede(const std::string& edtf) {
+  return With(R"("decision":{"kind":"DECISION_KIND_ADOPT","action":{"kind":"ACTION_KIND_SUPERSEDE_COMPACT","compactId":"new","otherCompactId":"old","condition":"with immediate effect"}},"actor":{"bodyId":"council"},"date":{"edtf":")" + edtf + "\"}");
+}
+
+std::string Mediation(const std::string& kind, const std::string& edtf,
+                      const std::string& details = "") {
+  return With(R"("occurrence":{"action":{"kind":"ACTION_KIND_)" + kind +
+              R"(","mediation":{"caseId":"case-1")" + details + R"(}}},"date":{"edtf":")" + edtf + "\"}");
+}
+
+constexpr char kRequest[] = R"(,"requestedBy":"vcs","against":"council","issue":"funding cut")";
+
+TEST_F(WorldTest, RegisteringAnIdTwiceIsAlreadyExists) {
+  EXPECT_EQ(Try(With(R"("compactRegistered":{"compactId":"old","title":"Again","scope":"SCOPE_DISTRICT"})")).code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(WorldTest, MissingIdIsInvalidArgument) {
+  EXPECT_EQ(Try(With(R"("bodyRegistered":{"name":"x","classification":"CLASSIFICATION_BOARD"})")).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(WorldTest, StepOnUnknownCompactIsNotFound) {
+  absl::Status s = Try(Step("occurrence", "SIGN_COMPACT", "nope", "2006"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("register it"));
+}
+
+TEST_F(WorldTest, StepByUnknownBodyIsNotFound) {
+  EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006", "nobody")).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(WorldTest, DateWhoseEarliestIsAfterLatestIsRefused) {
+  absl::Status s = Try(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006","earliest":"2006-12-31","latest":"2006-01-01"})"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("after latest"));
+}
+
+TEST_F(WorldTest, GivenBoundsMustMatchTheEdtf) {
+  EXPECT_EQ(Try(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006-06","earliest":"2006-06-15"})")).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(WorldTest, PrepareFillsBoundsFromEdtfAndInventsNothing) {
+  absl::StatusOr<Event> e = world_.Prepare(E(Step("occurrence", "SIGN_COMPACT", "new", "[..2006-09]")));
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_EQ(e->date().earliest(), "");
+  EXPECT_EQ(e->date().latest(), "2006-09-30");
+  EXPECT_EQ(e->date().as_written(), "");
+}
+
+TEST_F(WorldTest, MalformedEdtfIsInvalidArgument) {
+  EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "new", "June 2006")).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(WorldTest, UnsetOrUnknownEnumIsInvalidArgument) {
+  EXPECT_EQ(Try(With(R"("decision":{"action":{"kind":"ACTION_KIND_ADOPT_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006"})")).code(),
+            absl::StatusCode::kInvalidArgument);
+  Event unknown = E(Step("occurrence", "SIGN_COMPACT", "new", "2006"));
+  unknown.mutable_occurrence()->mutable_action()->set_kind(static_cast<::compact::v1::ActionKind>(999));
+  EXPECT_EQ(world_.Prepare(unknown).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(WorldTest, EventWithoutCitationIsRefused) {
+  EXPECT_EQ(Try(R"({"occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006"}})").code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(WorldTest, EndorsingAfterKnownSupersessionIsRefused) {
+  Record(Supersede("2006-07"));
+  absl::Status s = Try(Step("decision", "ENDORSE_COMPACT", "old", "2007-01-10", "board",
+                            R"("kind":"DECISION_KIND_ENDORSE")"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("superseded"));
+}
+
+TEST_F(WorldTest, EndorsementDatedBeforeSupersessionMayBeBackfilled) {
+  Record(Supersede("2006-07"));
+  EXPECT_TRUE(Try(Step("decision", "ENDORSE_COMPACT", "old", "2005-03", "board",
+                       R"("kind":"DECISION_KIND_ENDORSE")")).ok());
+}
+
+TEST_F(WorldTest, PartySigningTwiceIsRefused) {
+  Record(Step("occurrence", "SIGN_COMPACT", "new", "2006-06"));
+  EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07")).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07", "board")).ok());
+}
+
+TEST_F(WorldTest, PlanToSignIsNotASignature) {
+  Record(Step("plan", "SIGN_COMPACT", "new", "2006-05"));
+  EXPECT_TRUE(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-06")).ok());
+}
+
+TEST_F(WorldTest, MediationStepsInOrderAreAccepted) {
+  Record(With(R"("compactRegistered":{"compactId":"m","title":"M","scope":"SCOPE_COUNTY"})"));
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_MEDIATION_REQUESTED","compactId":"new","mediation":{"caseId":"case-1")" +
+              std::string(kRequest) + R"(}}},"date":{"edtf":"2010-01-05"})"));
+  Record(Mediation("MEDIATION_ACCEPTED", "2010-01-20"));
+  Record(Mediation("MEDIATOR_APPOINTED", "2010-02", R"(,"mediatorBodyId":"mediator-body")"));
+  Record(Mediation("MEDIATION_MEETING_HELD", "2010-03-01"));
+  Record(Mediation("MEDIATION_MEETING_HELD", "2010-03-15"));
+  Record(Mediation("MEDIATION_RESOLVED", "2010-04"));
+  EXPECT_EQ(world_.state().mediation_cases().at("case-1").stage(),
+            ::compact::v1::MEDIATION_STAGE_RESOLVED);
+  EXPECT_EQ(Try(Mediation("MEDIATION_ESCALATED", "2010-05")).code(),
+            absl::StatusCode::kFailedPrecondition);
+  const auto report = At("2010-03-05", "new");
+  ASSERT_EQ(report.compacts(0).mediation_cases_size(), 1);
+  EXPECT_EQ(report.compacts(0).mediation_cases(0).stage(),
+            ::compact::v1::MEDIATION_STAGE_MEETING_HELD);
+}
+
+TEST_F(WorldTest, MediationStepOutOfOrderIsRefused) {
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_MEDIATION_REQUESTED","compactId":"new","mediation":{"caseId":"case-1")" +
+              std::string(kRequest) + R"(}}},"date":{"edtf":"2010-01-05"})"));
+  Record(Mediation("MEDIATOR_APPOINTED", "2010-02", R"(,"mediatorName":"A. Person")"));
+  absl::Status s = Try(Mediation("MEDIATION_ACCEPTED", "2010-03"));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("cannot follow"));
+  EXPECT_EQ(Try(Mediation("MEDIATION_MEETING_HELD", "2009-12")).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(WorldTest, MediationStepOnUnknownCaseIsNotFound) {
+  EXPECT_EQ(Try(Mediation("MEDIATION_ACCEPTED", "2010-03")).code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(WorldTest, CorrectionNamingNoEarlierEventIsNotFound) {
+  EXPECT_EQ(Try(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"sequence":"999"},"text":"wrong"})")).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Try(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"missing"},"text":"wrong"})")).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(WorldTest, CorrectionReplacesDateAndKeepsTheOriginal) {
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006-06"},"ref":"sig")"));
+  ASSERT_EQ(At("2006-07-01", "new").compacts(0).signatures(0).fact().certainty(),
+            ::compact::v1::CERTAINTY_CERTAIN);
+  Record(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"text":"signed in 2007","date":{"edtf":"2007"}})"));
+  const auto report = At("2006-07-01", "new");
+  EXPECT_TRUE(report.compacts(0).signatures().empty());
+  const auto later = At("2007-06-01", "new");
+  ASSERT_EQ(later.compacts(0).signatures_size(), 1);
+  const auto& fact = later.compacts(0).signatures(0).fact();
+  EXPECT_EQ(fact.certainty(), ::compact::v1::CERTAINTY_UNCERTAIN);
+  EXPECT_EQ(fact.event().date().edtf(), "2006-06");
+  ASSERT_EQ(fact.annotations_size(), 1);
+  EXPECT_EQ(world_.state().facts().rbegin()->event().annotation().target_stream(), "compact/new");
+}
+
+TEST_F(WorldTest, RetractionRemovesTheFactFromState) {
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006-06"},"ref":"sig")"));
+  Record(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"text":"never signed","retracts":true})"));
+  const auto report = At("2008", "new");
+  EXPECT_TRUE(report.compacts(0).signatures().empty());
+  EXPECT_EQ(report.compacts(0).retracted_size(), 1);
+}
+
+TEST_F(WorldTest, CodeMayBeAgreedWithoutAPlan) {
+  Record(With(R"("codeRegistered":{"codeId":"eq","compactId":"new","title":"Equality"})"));
+  EXPECT_TRUE(Try(With(R"("decision":{"kind":"DECISION_KIND_AGREE","action":{"kind":"ACTION_KIND_AGREE_CODE","compactId":"new","codeIds":["eq"]}},"actor":{"bodyId":"board"},"date":{"edtf":"2008"})")).ok());
+  const auto report = At("2009", "new");
+  ASSERT_EQ(report.compacts(0).codes_size(), 1);
+  EXPECT_EQ(report.compacts(0).codes(0).status(), ::compact::v1::CODE_STATUS_AGREED);
+}
+
+TEST_F(WorldTest, CodeOfAnotherCompactIsRefused) {
+  Record(With(R"("codeRegistered":{"codeId":"eq","compactId":"old","title":"Equality"})"));
+  EXPECT_EQ(Try(With(R"("decision":{"kind":"DECISION_KIND_AGREE","action":{"kind":"ACTION_KIND_AGREE_CODE","compactId":"new","codeIds":["eq"]}},"actor":{"bodyId":"board"},"date":{"edtf":"2008"})")).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(WorldTest, CompactMayBeAdoptedWithNoEarlierStep) {
+  EXPECT_TRUE(Try(Step("decision", "ADOPT_COMPACT", "new", "2006-09", "council",
+                       R"("kind":"DECISION_KIND_ADOPT")")).ok());
+  EXPECT_EQ(At("2007", "new").compacts(0).status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
+}
+
+TEST_F(WorldTest, EndorseDecisionCannotAdopt) {
+  EXPECT_EQ(Try(Step("decision", "ADOPT_COMPACT", "new", "2006", "council",
+                     R"("kind":"DECISION_KIND_ENDORSE")")).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(WorldTest, ProposalAndRecommendationAreNeverAdoptions) {
+  Record(Step("proposal", "ADOPT_COMPACT", "new", "2006-06-29", "council",
+              R"("addressedTo":"board","requested":"DECISION_KIND_RECOMMEND","recommendTo":"council")"));
+  Record(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
+              R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council")"));
+  const auto c = At("2006-07-01", "new").compacts(0);
+  EXPECT_TRUE(c.adoptions().empty());
+  EXPECT_EQ(c.recommendations_size(), 1);
+  EXPECT_EQ(c.resolved_proposals_size(), 1);
+  EXPECT_TRUE(c.open_proposals().empty());
+  EXPECT_NE(c.status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
+}
+
+TEST_F(WorldTest, PlanIsOverdueThenMet) {
+  Record(With(R"("plan":{"action":{"kind":"ACTION_KIND_REVIEW_COMPACT","compactId":"new"},"due":{"edtf":"[..2008-03]"}},"actor":{"bodyId":"board"},"date":{"edtf":"2007"})"));
+  Record(Step("occurrence", "REVIEW_COMPACT", "new", "2009-02", "board"));
+  EXPECT_EQ(At("2008-02-01", "new").compacts(0).plans(0).status(), ::compact::v1::PLAN_STATUS_PENDING);
+  EXPECT_EQ(At("2008-06-01", "new").compacts(0).plans(0).status(), ::compact::v1::PLAN_STATUS_OVERDUE);
+  EXPECT_EQ(At("2009-03-01", "new").compacts(0).plans(0).status(), ::compact::v1::PLAN_STATUS_MET);
+}
+
+TEST_F(WorldTest, FactsStartingAfterTheDayAreLeftOut) {
+  Record(Step("occurrence", "SIGN_COMPACT", "new", "[2006-06-29..]"));
+  EXPECT_TRUE(At("2006-06-28", "new").compacts(0).signatures().empty());
+  EXPECT_EQ(At("2030", "new").compacts(0).signatures(0).fact().certainty(),
+            ::compact::v1::CERTAINTY_UNCERTAIN);
+}
+
+TEST_F(WorldTest, StateAtUnknownCompactIsNotFound) {
+  EXPECT_EQ(StateAt(world_.state(), CivilDay{2006, 1, 1}, "nope").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(WorldTest, ApplyRefusesContradictionWithDataLoss) {
+  Record(Step("occurrence", "SIGN_COMPACT", "new", "2006-06"));
+  Event twice = E(Step("occurrence", "SIGN_COMPACT", "new", "2006-07"));
+  EXPECT_EQ(world_.Apply(twice, EventMeta{next_++, 0, "x"}).code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(WorldTest, ApplyRefusesSequenceThatDoesNotFollow) {
+  Event e = E(Step("occurrence", "SIGN_COMPACT", "new", "2006-06"));
+  EXPECT_EQ(world_.Apply(e, EventMeta{0, 0, "x"}).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(WorldTest, StreamOfNamesTheStream) {
+  EXPECT_EQ(*World::StreamOf(E(Step("occurrence", "SIGN_COMPACT", "new", "2006"))), "compact/new");
+  EXPECT_EQ(*World::StreamOf(E(R"({"bodyRegistered":{"bodyId":"b"}})")), "body/b");
+  EXPECT_EQ(*World::StreamOf(E(R"({"sourceRegistered":{"sourceId":"s"}})")), "source/s");
+  EXPECT_EQ(World::StreamOf(E(R"({"annotation":{"text":"x"}})")).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(WorldTest, FromStateRefusesFactsOutOfOrder) {
+  ::compact::v1::WorldState state = world_.state();
+  state.mutable_facts()->SwapElements(0, 1);
+  EXPECT_EQ(World::FromState(state).status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(WorldTest, RenderEventTextKeepsCategoriesApart) {
+  EXPECT_THAT(RenderEventText(E(Step("proposal", "ADOPT_COMPACT", "new", "2006", "council",
+                                     R"("addressedTo":"board")"))),
+              HasSubstr("PROPOSED (not decided)"));
+  EXPECT_THAT(RenderEventText(E(Step("plan", "ADOPT_COMPACT", "new", "2006"))), HasSubstr("PLANNED"));
+  EXPECT_THAT(RenderEventText(E(Step("occurrence", "SIGN_COMPACT", "new", "2006"))), HasSubstr("HAPPENED"));
+}
+
+}  // namespace
+}  // namespace ledger::compact

@@ -1,0 +1,221 @@
+#include "ledger/compact_ledger.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "ledger/log/verify.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger {
+namespace {
+
+using ::testing::HasSubstr;
+using Event = ::compact::v1::Event;
+
+Event Parse(const std::string& json) {
+  Event event;
+  auto status = google::protobuf::util::JsonStringToMessage(json, &event);
+  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
+  return event;
+}
+
+const char kCite[] = R"("citations": [{"sourceId": "src", "quote": "words"}])";
+
+Event Source() {
+  return Parse(R"({"sourceRegistered": {"sourceId": "src", "title": "Minutes", )"
+               R"("date": {"edtf": "2006-06-02"}}})");
+}
+Event Body(const std::string& id) {
+  return Parse(R"({"bodyRegistered": {"bodyId": ")" + id + R"(", "name": ")" + id +
+               R"(", "classification": "CLASSIFICATION_COUNCIL"}, )" + kCite + "}");
+}
+Event Compact(const std::string& id) {
+  return Parse(R"({"compactRegistered": {"compactId": ")" + id +
+               R"(", "title": "A compact", "scope": "SCOPE_COUNTY"}, "date": {"edtf": "2006-04"}, )" + kCite + "}");
+}
+Event Endorse(const std::string& compact, const std::string& body, const std::string& edtf,
+              const std::string& ref = "") {
+  return Parse(R"({"decision": {"kind": "DECISION_KIND_ENDORSE", "action": {"kind": )"
+               R"("ACTION_KIND_ENDORSE_COMPACT", "compactId": ")" + compact +
+               R"("}}, "actor": {"bodyId": ")" + body + R"("}, "date": {"edtf": ")" + edtf +
+               R"("}, "ref": ")" + ref + R"(", )" + kCite + "}");
+}
+
+class CompactLedgerTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<CompactLedger> Open() {
+    log::LogOptions options;
+    options.path = dir_.Sub("db");
+    options.clock = [this] { return now_; };
+    auto ledger = CompactLedger::Open(options);
+    EXPECT_TRUE(ledger.ok()) << ledger.status();
+    return ledger.ok() ? *std::move(ledger) : nullptr;
+  }
+  void Seed(CompactLedger& ledger) {
+    auto r = ledger.Record({Source(), Body("council"), Body("board"), Compact("c1")}, "clerk");
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  static compact::CivilDay Day(int y, int m, int d) { return {y, m, d}; }
+
+  testing::TempDir dir_;
+  absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
+};
+
+TEST_F(CompactLedgerTest, RecordedEventsShowInState) {
+  auto ledger = Open();
+  Seed(*ledger);
+  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+  auto state = ledger->StateAt(Day(2006, 5, 1), "c1");
+  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_EQ(state->compacts_size(), 1);
+  ASSERT_EQ(state->compacts(0).endorsements_size(), 1);
+  EXPECT_EQ(state->compacts(0).status(), ::compact::v1::COMPACT_STATUS_ENDORSED);
+}
+
+TEST_F(CompactLedgerTest, EventsGoToTheirStreamsWithDenseVersions) {
+  auto ledger = Open();
+  Seed(*ledger);
+  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04"),
+                              Endorse("c1", "council", "2006-06-07")}, "clerk").ok());
+  EXPECT_EQ(*ledger->log().StreamVersion("compact/c1"), 3u);
+  EXPECT_EQ(*ledger->log().StreamVersion("body/board"), 1u);
+  auto entries = ledger->log().ReadStream("compact/c1", 1, 10);
+  ASSERT_TRUE(entries.ok());
+  EXPECT_EQ(entries->back().entry.actor(), "clerk");
+}
+
+TEST_F(CompactLedgerTest, RefusedCommandAppendsNothing) {
+  auto ledger = Open();
+  Seed(*ledger);
+  const uint64_t before = ledger->log().Size();
+  auto unknown = ledger->Record({Endorse("no-such-compact", "board", "2006-04-04")}, "clerk");
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound);
+  auto bad_date = ledger->Record({Endorse("c1", "board", "2006-13")}, "clerk");
+  EXPECT_EQ(bad_date.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger->log().Size(), before);
+}
+
+TEST_F(CompactLedgerTest, BatchIsAllOrNothingAndNamesTheBadCommand) {
+  auto ledger = Open();
+  Seed(*ledger);
+  const uint64_t before = ledger->log().Size();
+  auto result = ledger->Record({Endorse("c1", "board", "2006-04-04"), Compact("c1")}, "clerk",
+                               {}, {"line 7", "line 8"});
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("line 8"));
+  EXPECT_EQ(ledger->log().Size(), before);
+  // The first command of the failed batch was not folded either.
+  auto state = ledger->StateAt(Day(2006, 5, 1), "c1");
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->compacts(0).endorsements_size(), 0);
+}
+
+TEST_F(CompactLedgerTest, RetryReturnsFirstResultEvenWhenRulesWouldNowRefuse) {
+  auto ledger = Open();
+  Seed(*ledger);
+  auto first = ledger->Record({Compact("c2")}, "clerk", {"req-42"});
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retry = ledger->Record({Compact("c2")}, "clerk", {"req-42"});
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE((*retry)[0].deduplicated);
+  EXPECT_EQ((*retry)[0].sequence, (*first)[0].sequence);
+  // Without the request id, registering c2 again is a contradiction.
+  EXPECT_EQ(ledger->Record({Compact("c2")}, "clerk").status().code(),
+            absl::StatusCode::kAlreadyExists);
+  // The same id for a different command is refused.
+  EXPECT_EQ(ledger->Record({Compact("c3")}, "clerk", {"req-42"}).status().code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(CompactLedgerTest, ReopenRebuildsTheSameState) {
+  ::compact::v1::StateReport before;
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+    ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+    before = *ledger->StateAt(Day(2007, 1, 1), "");
+  }
+  auto ledger = Open();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      *ledger->StateAt(Day(2007, 1, 1), ""), before));
+}
+
+TEST_F(CompactLedgerTest, SnapshotIsUsedAndNeverTrustedOverTheLog) {
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+    std::vector<Event> many;
+    for (int i = 0; i < 1100; ++i) many.push_back(Endorse("c1", "board", "2006-04-04"));
+    ASSERT_TRUE(ledger->Record(many, "clerk").ok());
+    ASSERT_TRUE(ledger->log().GetSnapshot("compact/world")->has_value());
+  }
+  {
+    auto ledger = Open();
+    EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(), 1100);
+    // A snapshot that no longer matches the log is ignored: overwrite it
+    // with one claiming a different last entry.
+    std::string forged = **ledger->log().GetSnapshot("compact/world");
+    forged[8] ^= 0x01;
+    ASSERT_TRUE(ledger->log().PutSnapshot("compact/world", forged).ok());
+  }
+  auto ledger = Open();
+  EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(), 1100);
+}
+
+TEST_F(CompactLedgerTest, AsKnownAtSeesOnlyWhatWasRecordedThen) {
+  auto ledger = Open();
+  Seed(*ledger);
+  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04", "e1")}, "clerk").ok());
+  const absl::Time before_correction = now_;
+  now_ += absl::Hours(24);
+  auto correction = Parse(
+      R"({"annotation": {"kind": "ANNOTATION_KIND_CORRECTION", "target": {"ref": "e1"},)"
+      R"( "text": "the minutes say June", "date": {"edtf": "2006-06-07"}}, )" +
+      std::string(kCite) + "}");
+  ASSERT_TRUE(ledger->Record({correction}, "clerk").ok());
+
+  auto then = ledger->StateAt(Day(2006, 5, 1), "c1", before_correction);
+  ASSERT_TRUE(then.ok()) << then.status();
+  EXPECT_EQ(then->compacts(0).endorsements_size(), 1) << "as known before the correction";
+  auto now = ledger->StateAt(Day(2006, 5, 1), "c1");
+  ASSERT_TRUE(now.ok());
+  ASSERT_EQ(now->compacts_size(), 1);
+  EXPECT_EQ(now->compacts(0).endorsements_size(), 0) << "corrected to June";
+  // Known before anything was recorded: nothing exists.
+  auto nothing = ledger->StateAt(Day(2006, 5, 1), "", before_correction - absl::Hours(1));
+  ASSERT_TRUE(nothing.ok());
+  EXPECT_EQ(nothing->compacts_size(), 0);
+}
+
+TEST_F(CompactLedgerTest, HistoryListsEventsConcerningTheCompact) {
+  auto ledger = Open();
+  Seed(*ledger);
+  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+  auto history = ledger->History("c1");
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_TRUE((*history)[0].event.has_compact_registered());
+  EXPECT_TRUE((*history)[1].event.has_decision());
+  EXPECT_EQ(ledger->History("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CompactLedgerTest, ForeignPayloadInTheLogIsReportedAtOpen) {
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+    log::AppendRequest raw;
+    raw.stream = "compact/c1";
+    raw.payload.set_type_url("type.googleapis.com/other.Thing");
+    ASSERT_TRUE(ledger->log().Append(raw).ok());
+  }
+  log::LogOptions options;
+  options.path = dir_.Sub("db");
+  auto reopened = CompactLedger::Open(options);
+  EXPECT_FALSE(reopened.ok());
+  EXPECT_THAT(std::string(reopened.status().message()), HasSubstr("entry 4"));
+}
+
+}  // namespace
+}  // namespace ledger

@@ -1,0 +1,53 @@
+#include "ledger/scenario_file.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace ledger {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(ScenarioFileTest, ParsesLinesSkippingBlanksAndComments) {
+  auto s = ParseScenario(
+      "# a comment\n\n{\"sourceRegistered\": {\"sourceId\": \"a\"}}\n"
+      "{\"sourceRegistered\": {\"sourceId\": \"b\"}}\n",
+      "f.jsonl");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->commands.size(), 2u);
+  EXPECT_EQ(s->labels[0], "f.jsonl:3");
+  EXPECT_EQ(s->labels[1], "f.jsonl:4");
+  EXPECT_NE(s->request_ids[0], s->request_ids[1]);
+}
+
+TEST(ScenarioFileTest, RequestIdsDependOnlyOnContent) {
+  auto a = ParseScenario("{\"sourceRegistered\": {\"sourceId\": \"a\"}}\n", "x");
+  auto b = ParseScenario("\n\n{\"sourceRegistered\": {\"sourceId\": \"a\"}}", "y");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->request_ids[0], b->request_ids[0]);
+}
+
+TEST(ScenarioFileTest, MalformedLineIsNamed) {
+  auto s = ParseScenario("{\"sourceRegistered\": {}}\n{not json\n", "bad.jsonl");
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("bad.jsonl:2"));
+}
+
+TEST(ScenarioFileTest, UnknownFieldIsRefused) {
+  auto s = ParseScenario("{\"sourceRegistered\": {\"sauceId\": \"a\"}}\n", "t.jsonl");
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("t.jsonl:1"));
+}
+
+TEST(ScenarioFileTest, EmptyFileIsRefused) {
+  EXPECT_EQ(ParseScenario("\n# nothing\n", "e").status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ScenarioFileTest, MissingFileIsNotFound) {
+  EXPECT_EQ(ReadScenarioFile("/nonexistent/x.jsonl").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace ledger

@@ -1,0 +1,160 @@
+// End-to-end tests of ledgerctl's compact subcommands: demo, import, replay,
+// history, with the real binary on real databases.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/testing/run_command.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::RunCommand;
+
+class LedgerctlCompactTest : public ::testing::Test {
+ protected:
+  std::string db() const { return dir_.Sub("db"); }
+  testing::CommandResult Ctl(const std::string& args) {
+    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_.Sub(name)) << text;
+    return dir_.Sub(name);
+  }
+  uint64_t LogSize() {
+    auto r = Ctl("root --db " + db() + " --format json");
+    if (r.exit_code != 0) return 0;
+    return nlohmann::json::parse(r.out)["treeSize"].get<uint64_t>();
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(LedgerctlCompactTest, DemoTellsTheStoryAndVerifies) {
+  auto r = Ctl("demo --db " + db());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("verified: "));
+  EXPECT_THAT(r.out, HasSubstr("== Timeline"));
+  for (const char* date : {"2005-01", "2005-03", "2006-05", "2006-07", "2007-06", "2011-10"}) {
+    EXPECT_THAT(r.out, HasSubstr(std::string("== State at ") + date)) << date;
+  }
+  EXPECT_THAT(r.out, HasSubstr("PROPOSED (not decided)"));
+  EXPECT_THAT(r.out, HasSubstr("UNCERTAIN: adopted by Wyre Forest District Council"));
+  EXPECT_EQ(Ctl("verify --db " + db()).exit_code, 0);
+}
+
+TEST_F(LedgerctlCompactTest, DemoTwiceAppendsNothing) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  const uint64_t size = LogSize();
+  ASSERT_GT(size, 0u);
+  auto again = Ctl("demo --db " + db());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr(" 0 new"));
+  EXPECT_EQ(LogSize(), size);
+}
+
+TEST_F(LedgerctlCompactTest, ReplayAtTellingDates) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  auto early = Ctl("replay --db " + db() + " --at 2005-01-15");
+  ASSERT_EQ(early.exit_code, 0) << early.err;
+  EXPECT_THAT(early.out, HasSubstr("No compact is known to exist"));
+
+  auto json = Ctl("replay --db " + db() + " --at 2006-07-01 --compact worcestershire-2006 "
+                  "--format json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto j = nlohmann::json::parse(json.out);
+  ASSERT_EQ(j["compacts"].size(), 1u);
+  const auto& adoption = j["compacts"][0]["adoptions"][0];
+  EXPECT_EQ(adoption["fact"]["certainty"], "CERTAINTY_UNCERTAIN") << adoption.dump();
+}
+
+TEST_F(LedgerctlCompactTest, ReplayRefusesMalformedDates) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  for (const char* at : {"2006-13", "June 2006", "2006-06-31", "2005-22", "[..2006]"}) {
+    auto r = Ctl("replay --db " + db() + " --at '" + at + "'");
+    EXPECT_EQ(r.exit_code, 2) << at << ": " << r.out;
+    EXPECT_FALSE(r.err.empty()) << at;
+  }
+  auto known = Ctl("replay --db " + db() + " --at 2007 --as-known-at yesterday");
+  EXPECT_EQ(known.exit_code, 2);
+  EXPECT_THAT(known.err, HasSubstr("RFC 3339"));
+  auto unknown = Ctl("replay --db " + db() + " --at 2007 --compact nope");
+  EXPECT_EQ(unknown.exit_code, 2);
+}
+
+TEST_F(LedgerctlCompactTest, AsKnownAtBeforeAnythingWasRecordedShowsNothing) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  auto r = Ctl("replay --db " + db() + " --at 2011 --as-known-at 2000-01-01T00:00:00Z");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("No compact is known to exist"));
+}
+
+TEST_F(LedgerctlCompactTest, HistoryListsTheCompactsEvents) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  auto r = Ctl("history --db " + db() + " --compact wyre-forest-interim-2005");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("REGISTERED compact wyre-forest-interim-2005"));
+  EXPECT_THAT(r.out, HasSubstr("supersession"));
+  auto json = Ctl("history --db " + db() + " --compact wyre-forest-interim-2005 --format json");
+  ASSERT_EQ(json.exit_code, 0);
+  auto first = nlohmann::json::parse(json.out.substr(0, json.out.find('\n')));
+  EXPECT_TRUE(first.contains("sequence"));
+  EXPECT_TRUE(first.contains("recordedAt"));
+  EXPECT_EQ(Ctl("history --db " + db() + " --compact nope").exit_code, 2);
+}
+
+TEST_F(LedgerctlCompactTest, MalformedImportNamesTheLineAndAppendsNothing) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  const uint64_t size = LogSize();
+  const std::string bad = Write("bad.jsonl",
+      "{\"sourceRegistered\": {\"sourceId\": \"x\", \"date\": {\"edtf\": \"2011\"}}}\n"
+      "{\"compactRegistered\": {\"compactId\": \"y\"\n");
+  auto r = Ctl("import " + bad + " --db " + db());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("bad.jsonl:2"));
+  EXPECT_EQ(LogSize(), size);
+}
+
+TEST_F(LedgerctlCompactTest, RefusedImportNamesTheLineAndAppendsNothing) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  const uint64_t size = LogSize();
+  // Well-formed, but the second line endorses a compact that does not exist.
+  const std::string refused = Write("refused.jsonl",
+      "{\"sourceRegistered\": {\"sourceId\": \"minutes\", \"title\": \"Minutes\", "
+      "\"date\": {\"edtf\": \"2012-01\"}}}\n"
+      "{\"decision\": {\"kind\": \"DECISION_KIND_ENDORSE\", \"action\": {\"kind\": "
+      "\"ACTION_KIND_ENDORSE_COMPACT\", \"compactId\": \"no-such-compact\"}}, \"actor\": "
+      "{\"bodyId\": \"worcestershire-partnership-board\"}, \"date\": {\"edtf\": \"2012-01\"}, "
+      "\"citations\": [{\"sourceId\": \"minutes\", \"quote\": \"endorsed\"}]}\n");
+  auto r = Ctl("import " + refused + " --db " + db());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("refused.jsonl:2"));
+  EXPECT_THAT(r.err, HasSubstr("no-such-compact"));
+  EXPECT_EQ(LogSize(), size);
+}
+
+TEST_F(LedgerctlCompactTest, ImportOfMissingFileIsUnreadable) {
+  auto r = Ctl("import " + dir_.Sub("absent.jsonl") + " --db " + db());
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("cannot read"));
+}
+
+TEST_F(LedgerctlCompactTest, CompactCommandsOnMissingDatabaseAreUnreadable) {
+  EXPECT_EQ(Ctl("replay --db " + dir_.Sub("none") + " --at 2007").exit_code, 3);
+  EXPECT_EQ(Ctl("history --db " + dir_.Sub("none") + " --compact x").exit_code, 3);
+}
+
+TEST_F(LedgerctlCompactTest, ReplayHelpExplainsReducedPrecision) {
+  auto r = Ctl("replay --help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("END of that period"));
+}
+
+}  // namespace
+}  // namespace ledger

@@ -14,7 +14,9 @@ namespace {
 // BE), the leaf hash of the last of them (32 bytes), the WorldState bytes.
 constexpr char kSnapshotName[] = "compact/world";
 constexpr size_t kSnapshotHeader = 8 + 32;
-// Snapshot after this many newly folded entries.
+// Snapshot after this many newly folded entries, or as many as the last
+// snapshot covered if that is more: the state holds every fact, so a
+// geometric interval keeps the cost of snapshots linear in the log.
 constexpr uint64_t kSnapshotEvery = 1024;
 
 compact::EventMeta MetaOf(const HistoryItem& item) {
@@ -24,11 +26,10 @@ compact::EventMeta MetaOf(const HistoryItem& item) {
 
 // Folds entries [from, end) into `world`, stopping before the first entry
 // recorded after `known_at` (recorded_at never decreases along the log).
-absl::Status FoldFrom(const log::Log& log, uint64_t from, std::optional<absl::Time> known_at,
-                      compact::World& world) {
-  const uint64_t size = log.Size();
+absl::Status FoldRange(const log::Log& log, uint64_t from, uint64_t end,
+                       std::optional<absl::Time> known_at, compact::World& world) {
   absl::Status status = log.ForEachEntry(
-      from, size - std::min(from, size), [&](const log::StoredEntry& stored) {
+      from, end - std::min(from, end), [&](const log::StoredEntry& stored) {
         LEDGER_ASSIGN_OR_RETURN(HistoryItem item, DecodeEntry(stored));
         if (known_at.has_value() && item.recorded_at > *known_at) {
           return absl::CancelledError("");
@@ -46,6 +47,20 @@ absl::Status FoldFrom(const log::Log& log, uint64_t from, std::optional<absl::Ti
 log::ExpectedVersion Expect(uint64_t current) {
   return current == 0 ? log::ExpectedVersion::NoStream()
                       : log::ExpectedVersion::Exact(current);
+}
+
+absl::Status CheckExpected(const log::ExpectedVersion& expected, uint64_t current,
+                           const std::string& stream) {
+  using Kind = log::ExpectedVersion::Kind;
+  const bool matches = expected.kind == Kind::kAny ||
+                       (expected.kind == Kind::kNoStream && current == 0) ||
+                       (expected.kind == Kind::kExact && expected.version == current);
+  if (matches) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat(
+      "stream \"", stream, "\" is at version ", current, ", not the expected ",
+      expected.kind == Kind::kNoStream ? std::string("new stream")
+                                       : absl::StrCat("version ", expected.version),
+      "; read the compact again and retry against version ", current));
 }
 
 }  // namespace
@@ -103,13 +118,15 @@ absl::Status CompactLedger::Load() {
     world_ = *std::move(snapshot);
     from = snapshot_size_;
   }
-  LEDGER_RETURN_IF_ERROR(FoldFrom(*log_, from, std::nullopt, world_));
-  folded_ = log_->Size();
+  folded_ = from;
+  LEDGER_RETURN_IF_ERROR(CatchUp());
   return MaybeSnapshot();
 }
 
 absl::Status CompactLedger::MaybeSnapshot() {
-  if (folded_ == 0 || folded_ < snapshot_size_ + kSnapshotEvery) return absl::OkStatus();
+  if (folded_ == 0 || folded_ - snapshot_size_ < std::max(kSnapshotEvery, snapshot_size_)) {
+    return absl::OkStatus();
+  }
   LEDGER_ASSIGN_OR_RETURN(log::StoredEntry last, log_->GetEntry(folded_ - 1));
   std::string bytes = log::format::EncodeUint64(folded_) + log::HashBytes(last.leaf_hash);
   world_.state().AppendToString(&bytes);
@@ -119,36 +136,35 @@ absl::Status CompactLedger::MaybeSnapshot() {
 }
 
 absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
-    const std::vector<compact::v1::Event>& commands, const std::string& actor,
-    const std::vector<std::string>& request_ids, const std::vector<std::string>& labels,
+    const std::vector<RecordRequest>& requests, const std::string& actor,
     std::vector<bool>& known) const {
-  std::vector<log::AppendRequest> requests(commands.size());
+  std::vector<log::AppendRequest> prepared(requests.size());
   // Later commands of a batch are checked against the earlier ones; a single
   // command needs no scratch copy of the world.
   std::optional<compact::World> scratch;
-  if (commands.size() > 1) scratch = world_;
+  if (requests.size() > 1) scratch = world_;
   std::map<std::string, uint64_t> versions;
-  uint64_t next_sequence = log_->Size();
-  for (size_t i = 0; i < commands.size(); ++i) {
+  uint64_t next_sequence = folded_;
+  for (size_t i = 0; i < requests.size(); ++i) {
     auto fail = [&](const absl::Status& s) {
-      if (commands.size() == 1 && labels.empty()) return s;
-      const std::string label = labels.empty()
-                                    ? absl::StrCat("command ", i + 1, " of ", commands.size())
-                                    : labels[i];
+      if (requests.size() == 1 && requests[i].label.empty()) return s;
+      const std::string label = requests[i].label.empty()
+                                    ? absl::StrCat("command ", i + 1, " of ", requests.size())
+                                    : requests[i].label;
       return absl::Status(s.code(), absl::StrCat(label, ": ", s.message(),
                                                  " (nothing was recorded)"));
     };
-    log::AppendRequest& r = requests[i];
+    log::AppendRequest& r = prepared[i];
     r.actor = actor;
-    r.request_id = request_ids.empty() ? "" : request_ids[i];
-    r.fingerprint = commands[i].SerializeAsString();
+    r.request_id = requests[i].request_id;
+    r.fingerprint = requests[i].command.SerializeAsString();
     // The fingerprint alone identifies a retry, before any rule is checked:
     // a retried command must get its first result, not a refusal.
     auto earlier = log_->FindRequest(r);
     if (!earlier.ok()) return fail(earlier.status());
     known[i] = earlier->has_value();
     if (known[i]) continue;
-    auto event = (scratch ? *scratch : world_).Prepare(commands[i]);
+    auto event = (scratch ? *scratch : world_).Prepare(requests[i].command);
     if (!event.ok()) return fail(event.status());
     // The stream is the prepared event's: an annotation joins its target's.
     auto stream = compact::World::StreamOf(*event);
@@ -156,9 +172,19 @@ absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
     r.stream = *stream;
     r.payload.PackFrom(*event);
     if (!versions.count(r.stream)) {
-      LEDGER_ASSIGN_OR_RETURN(versions[r.stream], log_->StreamVersion(r.stream));
+      // The version in the prefix the world was folded from, so a write to
+      // the stream since then aborts this one instead of slipping past.
+      LEDGER_ASSIGN_OR_RETURN(versions[r.stream], log_->StreamVersionAt(r.stream, folded_));
     }
-    r.expected = Expect(versions[r.stream]++);
+    const uint64_t current = versions[r.stream]++;
+    r.expected = requests[i].expected.value_or(Expect(current));
+    if (requests[i].expected.has_value()) {
+      // Checked here too, so the refusal names the command; the log checks
+      // again atomically at commit.
+      if (absl::Status s = CheckExpected(r.expected, current, r.stream); !s.ok()) {
+        return fail(s);
+      }
+    }
     if (scratch) {
       const compact::EventMeta provisional{next_sequence, 0, actor};
       absl::Status applied = scratch->Apply(*event, provisional);
@@ -166,7 +192,7 @@ absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
     }
     ++next_sequence;
   }
-  return requests;
+  return prepared;
 }
 
 absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
@@ -178,38 +204,72 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
         "got ", request_ids.size(), " request ids and ", labels.size(), " labels for ",
         commands.size(), " commands; give one per command or none"));
   }
-  if (commands.empty()) return std::vector<log::AppendResult>();
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<bool> known(commands.size(), false);
-  LEDGER_ASSIGN_OR_RETURN(auto requests, Prepare(commands, actor, request_ids, labels, known));
-  // A retried command has no payload to append; the log answers it from its
-  // request-id index, so only new commands enter the batch.
-  std::vector<log::AppendRequest> fresh;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    if (!known[i]) fresh.push_back(requests[i]);
+  std::vector<RecordRequest> requests(commands.size());
+  for (size_t i = 0; i < commands.size(); ++i) {
+    requests[i].command = commands[i];
+    if (!request_ids.empty()) requests[i].request_id = request_ids[i];
+    if (!labels.empty()) requests[i].label = labels[i];
   }
-  LEDGER_ASSIGN_OR_RETURN(auto appended, log_->AppendBatch(fresh));
+  return Record(requests, actor);
+}
+
+absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
+    const std::vector<RecordRequest>& requests, const std::string& actor) {
+  if (requests.empty()) return std::vector<log::AppendResult>();
+  std::vector<bool> known(requests.size(), false);
+  std::vector<log::AppendRequest> prepared;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    LEDGER_RETURN_IF_ERROR(CatchUp());
+    LEDGER_ASSIGN_OR_RETURN(prepared, Prepare(requests, actor, known));
+  }
+  // A retried command has no payload to append; the log answers it from its
+  // request-id index, so only new commands enter the batch. The append runs
+  // outside the lock, so concurrent recorders share one synced write.
+  std::vector<log::AppendRequest> fresh;
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    if (!known[i]) fresh.push_back(prepared[i]);
+  }
+  std::vector<log::AppendResult> appended;
+  if (!fresh.empty()) {
+    LEDGER_ASSIGN_OR_RETURN(appended, log_->AppendBatch(fresh));
+  }
   std::vector<log::AppendResult> results;
-  for (size_t i = 0, next = 0; i < requests.size(); ++i) {
-    if (known[i]) {
-      LEDGER_ASSIGN_OR_RETURN(auto earlier, log_->FindRequest(requests[i]));
-      if (!earlier.has_value()) {
-        return absl::InternalError(absl::StrCat("request id \"", requests[i].request_id,
-                                                "\" was seen but is not in the log"));
-      }
-      results.push_back(*earlier);
+  for (size_t i = 0, next = 0; i < prepared.size(); ++i) {
+    if (!known[i]) {
+      results.push_back(appended[next++]);
       continue;
     }
-    const log::AppendResult& result = appended[next++];
-    compact::v1::Event event;
-    requests[i].payload.UnpackTo(&event);
-    LEDGER_RETURN_IF_ERROR(world_.Apply(
-        event, {result.sequence, absl::ToUnixMicros(result.recorded_at), actor}));
-    results.push_back(result);
+    LEDGER_ASSIGN_OR_RETURN(auto earlier, log_->FindRequest(prepared[i]));
+    if (!earlier.has_value()) {
+      return absl::InternalError(absl::StrCat("request id \"", prepared[i].request_id,
+                                              "\" was seen but is not in the log"));
+    }
+    results.push_back(*earlier);
   }
-  folded_ = log_->Size();
+  std::lock_guard<std::mutex> lock(mu_);
+  LEDGER_RETURN_IF_ERROR(CatchUp());
   MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
   return results;
+}
+
+absl::Status CompactLedger::CatchUp() const {
+  const uint64_t size = log_->Size();
+  if (folded_ >= size) return absl::OkStatus();
+  LEDGER_RETURN_IF_ERROR(FoldRange(*log_, folded_, size, std::nullopt, world_));
+  folded_ = size;
+  return absl::OkStatus();
+}
+
+std::vector<compact::v1::CompactRegistered> CompactLedger::ListCompacts() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  CatchUp().IgnoreError();  // a log that does not fold was refused at open
+  std::vector<compact::v1::CompactRegistered> out;
+  for (const auto& [id, record] : world_.state().compacts()) out.push_back(record.compact());
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return a.compact_id() < b.compact_id();
+  });
+  return out;
 }
 
 absl::StatusOr<compact::v1::StateReport> CompactLedger::StateAt(
@@ -217,10 +277,11 @@ absl::StatusOr<compact::v1::StateReport> CompactLedger::StateAt(
     std::optional<absl::Time> known_at) const {
   if (!known_at.has_value()) {
     std::lock_guard<std::mutex> lock(mu_);
+    LEDGER_RETURN_IF_ERROR(CatchUp());
     return compact::StateAt(world_.state(), at, compact_id);
   }
   compact::World world;
-  LEDGER_RETURN_IF_ERROR(FoldFrom(*log_, 0, known_at, world));
+  LEDGER_RETURN_IF_ERROR(FoldRange(*log_, 0, log_->Size(), known_at, world));
   return compact::StateAt(world.state(), at, compact_id);
 }
 
@@ -229,6 +290,7 @@ absl::StatusOr<std::vector<HistoryItem>> CompactLedger::History(
   std::vector<uint64_t> sequences;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    LEDGER_RETURN_IF_ERROR(CatchUp());
     if (!world_.HasCompact(compact_id)) {
       return absl::NotFoundError(absl::StrCat(
           "no compact \"", std::string(compact_id),

@@ -43,6 +43,22 @@ struct HistoryItem {
   compact::v1::Event event;
 };
 
+// One command to record, with what the writer expects.
+struct RecordRequest {
+  // The command (a compact.v1.Event as submitted).
+  compact::v1::Event command;
+  // Idempotency key; empty for none. A retry with the same key and the same
+  // command returns the first result and appends nothing; the same key with
+  // another command is AlreadyExists.
+  std::string request_id;
+  // What the writer expects of the command's stream. Default: the version
+  // the command was checked against, so a concurrent change to the stream
+  // makes this command fail with Aborted instead of interleaving silently.
+  std::optional<log::ExpectedVersion> expected;
+  // Names the command in errors ("line 12"); default "command K of N".
+  std::string label;
+};
+
 class CompactLedger {
  public:
   // Opens the log (see log::Log::Open) and folds its events.
@@ -60,6 +76,18 @@ class CompactLedger {
       const std::vector<compact::v1::Event>& commands, const std::string& actor,
       const std::vector<std::string>& request_ids = {},
       const std::vector<std::string>& labels = {});
+
+  // The general form: every request is checked by the domain against the
+  // state folded so far, then all are appended as one batch (all or none).
+  // Errors: as World::Prepare (InvalidArgument, NotFound, FailedPrecondition,
+  // AlreadyExists), Aborted when a stream is not at the expected version
+  // (the message gives the actual version). Concurrent calls are
+  // group-committed by the log; each call stays all-or-nothing.
+  absl::StatusOr<std::vector<log::AppendResult>> Record(
+      const std::vector<RecordRequest>& requests, const std::string& actor);
+
+  // The compacts registered so far, in id order.
+  std::vector<compact::v1::CompactRegistered> ListCompacts() const;
 
   // State at day `at` of one compact (or all, with an empty id), from every
   // event recorded so far, or only from those recorded at or before
@@ -83,16 +111,20 @@ class CompactLedger {
   // The snapshot, if one exists and still matches the log.
   absl::StatusOr<std::optional<compact::World>> LoadSnapshot() const;
   absl::Status MaybeSnapshot();
-  // Turns commands into append requests; known[i] is set for retried ones.
+  // Turns commands into append requests checked against world_; known[i] is
+  // set for retried ones. Requires mu_.
   absl::StatusOr<std::vector<log::AppendRequest>> Prepare(
-      const std::vector<compact::v1::Event>& commands, const std::string& actor,
-      const std::vector<std::string>& request_ids, const std::vector<std::string>& labels,
+      const std::vector<RecordRequest>& requests, const std::string& actor,
       std::vector<bool>& known) const;
+  // Folds entries committed since the last fold (by any writer). Requires mu_.
+  absl::Status CatchUp() const;
 
   std::unique_ptr<log::Log> log_;
   mutable std::mutex mu_;
-  compact::World world_;              // guarded by mu_
-  uint64_t folded_ = 0;               // entries folded into world_; guarded by mu_
+  // The state folded from the log's first folded_ entries. Both guarded by
+  // mu_; mutable because readers catch up with committed entries.
+  mutable compact::World world_;
+  mutable uint64_t folded_ = 0;
   mutable uint64_t snapshot_size_ = 0;  // entries the stored snapshot covers
 };
 

@@ -239,42 +239,127 @@ absl::StatusOr<AppendResult> Log::Stage(const AppendRequest& request, Pending& p
   return result;
 }
 
-absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
-    const std::vector<AppendRequest>& requests) {
-  if (options_.read_only) {
-    return absl::FailedPreconditionError("the ledger was opened read-only");
-  }
-  std::lock_guard<std::mutex> writer(writer_mu_);
+// One caller of AppendBatch, queued.
+struct Log::Writer {
+  const std::vector<AppendRequest>* requests = nullptr;
+  absl::StatusOr<std::vector<AppendResult>> result;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+namespace {
+
+// Most batches one group takes; bounds the leader's work and the latency of
+// the first caller in a group.
+constexpr size_t kMaxGroupBatches = 256;
+
+// Prefixes a request's error with its place in a multi-request batch.
+absl::Status InBatch(const absl::Status& status, size_t index, size_t count) {
+  if (count == 1) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat("request ", index + 1, " of ", count, ": ",
+                                   status.message(), " (nothing was appended)"));
+}
+
+}  // namespace
+
+void Log::CommitGroup(const std::vector<Writer*>& group) {
   Pending pending;
   pending.frontier = frontier_;
   pending.last_leaf = last_leaf_hash_;
   pending.next_sequence = frontier_.size();
   // recorded_at never decreases, even when the clock steps back.
   pending.recorded_at = std::max(options_.clock(), last_recorded_at_);
-  std::vector<AppendResult> results;
-  results.reserve(requests.size());
-  for (size_t i = 0; i < requests.size(); ++i) {
-    auto result = Stage(requests[i], pending);
-    if (!result.ok()) {
-      if (requests.size() == 1) return result.status();
-      return absl::Status(result.status().code(),
-                          absl::StrCat("request ", i + 1, " of ", requests.size(), ": ",
-                                       result.status().message(), " (nothing was appended)"));
+  for (Writer* w : group) {
+    // Each batch is all-or-nothing on its own: remember where it started.
+    pending.batch.SetSavePoint();
+    const CompactRange frontier = pending.frontier;
+    const Hash last_leaf = pending.last_leaf;
+    const uint64_t next_sequence = pending.next_sequence;
+    const auto stream_versions = pending.stream_versions;
+    const auto request_ids = pending.request_ids;
+    std::vector<AppendResult> results;
+    results.reserve(w->requests->size());
+    absl::Status failed;
+    for (size_t i = 0; i < w->requests->size() && failed.ok(); ++i) {
+      auto result = Stage((*w->requests)[i], pending);
+      if (result.ok()) results.push_back(*result);
+      else failed = InBatch(result.status(), i, w->requests->size());
     }
-    results.push_back(*result);
+    if (failed.ok()) {
+      pending.batch.PopSavePoint().PermitUncheckedError();
+      w->result = std::move(results);
+      continue;
+    }
+    pending.batch.RollbackToSavePoint().PermitUncheckedError();
+    pending.frontier = frontier;
+    pending.last_leaf = last_leaf;
+    pending.next_sequence = next_sequence;
+    pending.stream_versions = stream_versions;
+    pending.request_ids = request_ids;
+    w->result = failed;
   }
-  if (pending.next_sequence == frontier_.size()) return results;  // all retries
+  if (pending.next_sequence == frontier_.size()) return;  // only retries or refusals
   const Hash root = pending.frontier.Root();
   pending.batch.Put(db_->meta(), format::kTreeSizeKey,
                     format::EncodeUint64(pending.next_sequence));
   pending.batch.Put(db_->meta(), format::kRootKey, HashBytes(root));
-  LEDGER_RETURN_IF_ERROR(db_->Write(&pending.batch, options_.sync));
+  const absl::Status written = db_->Write(&pending.batch, options_.sync);
+  if (!written.ok()) {
+    for (Writer* w : group) {
+      if (w->result.ok()) w->result = written;
+    }
+    return;
+  }
   frontier_ = std::move(pending.frontier);
   last_leaf_hash_ = pending.last_leaf;
   last_recorded_at_ = pending.recorded_at;
-  std::lock_guard<std::mutex> lock(head_mu_);
-  head_ = {pending.next_sequence, root};
-  return results;
+  {
+    std::lock_guard<std::mutex> lock(head_mu_);
+    head_ = {pending.next_sequence, root};
+  }
+  head_grew_.notify_all();
+}
+
+absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
+    const std::vector<AppendRequest>& requests) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError("the ledger was opened read-only");
+  }
+  Writer self;
+  self.requests = &requests;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  writers_.push_back(&self);
+  while (!self.done && &self != writers_.front()) self.cv.wait(lock);
+  if (self.done) return std::move(self.result);
+  // This caller leads: it commits itself and every batch queued behind it.
+  std::vector<Writer*> group;
+  for (Writer* w : writers_) {
+    group.push_back(w);
+    if (!options_.group_commit || group.size() == kMaxGroupBatches) break;
+  }
+  lock.unlock();
+  CommitGroup(group);
+  lock.lock();
+  for (size_t i = 0; i < group.size(); ++i) {
+    Writer* w = writers_.front();
+    writers_.pop_front();
+    if (w == &self) continue;
+    w->done = true;
+    w->cv.notify_one();
+  }
+  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  return std::move(self.result);
+}
+
+uint64_t Log::WaitForSize(uint64_t known_size, absl::Time deadline) const {
+  std::unique_lock<std::mutex> lock(head_mu_);
+  while (head_.tree_size <= known_size) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) break;
+    head_grew_.wait_for(lock, absl::ToChronoNanoseconds(left));
+  }
+  return head_.tree_size;
 }
 
 absl::StatusOr<AppendResult> Log::Append(const AppendRequest& request) {
@@ -331,17 +416,30 @@ absl::StatusOr<std::vector<StoredEntry>> Log::ReadLog(uint64_t from, uint64_t li
 }
 
 absl::StatusOr<uint64_t> Log::StreamVersion(std::string_view stream) const {
+  return StreamVersionAt(stream, ~uint64_t{0});
+}
+
+absl::StatusOr<uint64_t> Log::StreamVersionAt(std::string_view stream,
+                                              uint64_t tree_size) const {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->db()->NewIterator(rocksdb::ReadOptions(), db_->streams()));
-  it->SeekForPrev(format::StreamKey(stream, ~uint64_t{0}));
-  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
-  if (!it->Valid()) return uint64_t{0};
-  const std::string_view key = ToView(it->key());
-  if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
-      key[stream.size()] != '\0') {
-    return uint64_t{0};
+  // Newest version first; step back over entries outside the prefix (an
+  // index entry may even be ahead of the committed head while its batch is
+  // being written).
+  const uint64_t limit = std::min(tree_size, Size());
+  for (it->SeekForPrev(format::StreamKey(stream, ~uint64_t{0})); it->Valid(); it->Prev()) {
+    const std::string_view key = ToView(it->key());
+    if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
+        key[stream.size()] != '\0') {
+      return uint64_t{0};
+    }
+    const auto sequence = format::DecodeUint64(ToView(it->value()));
+    if (sequence.has_value() && *sequence < limit) {
+      return format::DecodeUint64(key.substr(stream.size() + 1)).value_or(0);
+    }
   }
-  return format::DecodeUint64(key.substr(stream.size() + 1)).value_or(0);
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
+  return uint64_t{0};
 }
 
 absl::StatusOr<std::vector<StoredEntry>> Log::ReadStream(std::string_view stream,

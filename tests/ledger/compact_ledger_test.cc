@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "ledger/log/verify.h"
@@ -215,6 +218,63 @@ TEST_F(CompactLedgerTest, ForeignPayloadInTheLogIsReportedAtOpen) {
   auto reopened = CompactLedger::Open(options);
   EXPECT_FALSE(reopened.ok());
   EXPECT_THAT(std::string(reopened.status().message()), HasSubstr("entry 4"));
+}
+
+TEST_F(CompactLedgerTest, RacingRecordersOnOneCompactHaveOneWinnerPerVersion) {
+  auto ledger = Open();
+  Seed(*ledger);
+  const uint64_t version = *ledger->log().StreamVersion("compact/c1");
+  std::atomic<int> winners{0}, aborted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      RecordRequest r;
+      r.command = Endorse("c1", "board", "2006-04-04");
+      r.expected = log::ExpectedVersion::Exact(version);
+      auto result = ledger->Record(std::vector<RecordRequest>{r}, "clerk");
+      if (result.ok()) ++winners;
+      else if (result.status().code() == absl::StatusCode::kAborted) ++aborted;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(winners.load(), 1);
+  EXPECT_EQ(aborted.load(), 15);
+  EXPECT_EQ(*ledger->log().StreamVersion("compact/c1"), version + 1);
+}
+
+TEST_F(CompactLedgerTest, ConcurrentRecordersOnDifferentCompactsAllLand) {
+  auto ledger = Open();
+  Seed(*ledger);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string id = "k" + std::to_string(t);
+      EXPECT_TRUE(ledger->Record({Compact(id)}, "clerk").ok());
+      for (int i = 0; i < 5; ++i) {
+        auto r = ledger->Record({Endorse(id, "board", "2006-04-04")}, "clerk");
+        EXPECT_TRUE(r.ok()) << r.status();
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ledger->ListCompacts().size(), 9u);
+  auto state = ledger->StateAt(Day(2007, 1, 1), "k3");
+  ASSERT_TRUE(state.ok());
+  EXPECT_EQ(state->compacts(0).endorsements_size(), 5);
+  auto report = log::VerifyLogAt(dir_.Sub("db"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->message;
+}
+
+TEST_F(CompactLedgerTest, ExplicitExpectedVersionMismatchNamesActualVersion) {
+  auto ledger = Open();
+  Seed(*ledger);
+  RecordRequest r;
+  r.command = Endorse("c1", "board", "2006-04-04");
+  r.expected = log::ExpectedVersion::Exact(7);
+  auto result = ledger->Record(std::vector<RecordRequest>{r}, "clerk");
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(result.status().message()), HasSubstr("at version 1"));
 }
 
 }  // namespace

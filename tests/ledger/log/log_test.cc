@@ -1,5 +1,9 @@
 #include "ledger/log/log.h"
 
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -225,6 +229,82 @@ TEST_F(LogTest, SnapshotsRoundTrip) {
   EXPECT_FALSE(log->GetSnapshot("k")->has_value());
   ASSERT_TRUE(log->PutSnapshot("k", "v").ok());
   EXPECT_EQ(**log->GetSnapshot("k"), "v");
+}
+
+TEST_F(LogTest, ConcurrentAppendsAreDenseAndEachBatchAllOrNothing) {
+  auto log = OpenLog();
+  constexpr int kThreads = 16;
+  constexpr int kRounds = 20;
+  std::vector<std::thread> threads;
+  std::vector<std::vector<AppendResult>> acked(kThreads);
+  std::atomic<int> refused{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r) {
+        const std::string mine = "s/t" + std::to_string(t);
+        // Every other batch carries a request that must fail (a stream
+        // that does not exist at version 99): the whole batch is refused,
+        // whatever group it was committed with.
+        std::vector<AppendRequest> batch = {Request(mine, "a"), Request("shared", "b")};
+        if (r % 2 == 1) batch.push_back(Request(mine, "c", ExpectedVersion::Exact(99)));
+        auto results = log->AppendBatch(batch);
+        if (!results.ok()) {
+          EXPECT_EQ(results.status().code(), absl::StatusCode::kAborted);
+          ++refused;
+          continue;
+        }
+        acked[t].insert(acked[t].end(), results->begin(), results->end());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(refused.load(), kThreads * kRounds / 2);
+  const uint64_t expected = kThreads * (kRounds / 2) * 2;
+  EXPECT_EQ(log->Size(), expected);
+  EXPECT_EQ(*log->StreamVersion("shared"), expected / 2);
+  std::set<uint64_t> sequences;
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(*log->StreamVersion("s/t" + std::to_string(t)), uint64_t{kRounds / 2});
+    for (const auto& r : acked[t]) {
+      EXPECT_TRUE(sequences.insert(r.sequence).second) << "sequence acknowledged twice";
+      EXPECT_EQ(log->GetEntry(r.sequence)->leaf_hash, r.leaf_hash);
+    }
+  }
+  EXPECT_EQ(sequences.size(), expected);
+  log.reset();
+  auto report = VerifyLogAt(dir_.Sub("db"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->message;
+}
+
+TEST_F(LogTest, RacingWritersOnOneVersionHaveExactlyOneWinner) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log->Append(Request("c", "first", ExpectedVersion::NoStream())).ok());
+  std::atomic<int> winners{0}, aborted{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 32; ++t) {
+    threads.emplace_back([&, t] {
+      auto r = log->Append(Request("c", "racer " + std::to_string(t), ExpectedVersion::Exact(1)));
+      if (r.ok()) ++winners;
+      else if (r.status().code() == absl::StatusCode::kAborted) ++aborted;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(winners.load(), 1);
+  EXPECT_EQ(aborted.load(), 31);
+  EXPECT_EQ(log->Size(), 2u);
+}
+
+TEST_F(LogTest, WaitForSizeWakesOnAppendAndTimesOut) {
+  auto log = OpenLog();
+  const absl::Time start = absl::Now();
+  EXPECT_EQ(log->WaitForSize(0, start + absl::Milliseconds(20)), 0u);
+  std::thread writer([&] {
+    absl::SleepFor(absl::Milliseconds(10));
+    ASSERT_TRUE(log->Append(Request("s", "x")).ok());
+  });
+  EXPECT_EQ(log->WaitForSize(0, absl::Now() + absl::Seconds(30)), 1u);
+  writer.join();
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "ledger/base/status_macros.h"
+#include "ledger/log/checkpoint.h"
 #include "ledger/log/merkle.h"
+#include "ledger/log/signed_note.h"
 #include "ledger/log/rocks_db.h"
 #include "ledger/log/storage_format.h"
 #include "ledger/log/verify.h"
@@ -64,6 +66,15 @@ std::string DescribeExpected(const ExpectedVersion& expected) {
   return "";
 }
 
+// The checkpoint body of a stored or offered signed note.
+absl::StatusOr<Checkpoint> CheckpointOf(std::string_view note) {
+  LEDGER_ASSIGN_OR_RETURN(Note parsed, ParseNote(note));
+  if (parsed.signatures.empty()) {
+    return absl::InvalidArgumentError("the checkpoint note carries no signature");
+  }
+  return ParseCheckpoint(parsed.text);
+}
+
 absl::StatusOr<StoredEntry> ParseStored(uint64_t sequence, std::string bytes) {
   StoredEntry stored;
   stored.sequence = sequence;
@@ -103,6 +114,59 @@ Log::~Log() = default;
 
 const std::string& Log::path() const { return db_->path(); }
 
+absl::Status Log::PutCheckpoint(std::string_view note) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError("the ledger was opened read-only");
+  }
+  LEDGER_ASSIGN_OR_RETURN(Checkpoint checkpoint, CheckpointOf(note));
+  auto root = RootAt(checkpoint.tree_size);
+  if (!root.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the checkpoint is for size ", checkpoint.tree_size, ", beyond the log's ", Size()));
+  }
+  if (*root != checkpoint.root) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the checkpoint's root ", ToHex(checkpoint.root), " is not the log's root ",
+        ToHex(*root), " at size ", checkpoint.tree_size));
+  }
+  LEDGER_ASSIGN_OR_RETURN(auto stored, GetCheckpoint(checkpoint.tree_size));
+  if (stored.has_value()) {
+    if (*stored == note) return absl::OkStatus();
+    return absl::AlreadyExistsError(absl::StrCat(
+        "a different checkpoint is already stored for size ", checkpoint.tree_size,
+        "; add signatures by cosigning the stored one"));
+  }
+  rocksdb::WriteBatch batch;
+  batch.Put(db_->checkpoints(), format::EncodeUint64(checkpoint.tree_size),
+            rocksdb::Slice(note.data(), note.size()));
+  return db_->Write(&batch, /*sync=*/true);
+}
+
+absl::StatusOr<std::optional<std::string>> Log::GetCheckpoint(uint64_t tree_size) const {
+  return db_->Get(db_->checkpoints(), format::EncodeUint64(tree_size));
+}
+
+absl::StatusOr<std::optional<std::string>> Log::LatestCheckpoint() const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->checkpoints()));
+  it->SeekToLast();
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading checkpoints"));
+  if (!it->Valid()) return std::optional<std::string>();
+  return std::optional<std::string>(std::string(ToView(it->value())));
+}
+
+absl::Status Log::ForEachCheckpoint(
+    const std::function<absl::Status(uint64_t, const std::string&)>& visit) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->checkpoints()));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const auto size = format::DecodeUint64(ToView(it->key()));
+    if (!size.has_value()) return absl::DataLossError("a checkpoint key is malformed");
+    LEDGER_RETURN_IF_ERROR(visit(*size, std::string(ToView(it->value()))));
+  }
+  return FromRocks(it->status(), "reading checkpoints");
+}
+
 absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
   const RocksDb::Mode mode = options.read_only ? RocksDb::Mode::kReadOnly
                              : options.create_if_missing
@@ -133,6 +197,33 @@ absl::Status Log::CheckTail() {
     LEDGER_ASSIGN_OR_RETURN(StoredEntry last, GetEntry(report.tree_size - 1));
     last_leaf_hash_ = last.leaf_hash;
     last_recorded_at_ = RecordedAt(last.entry);
+  }
+  return CheckLatestCheckpoint();
+}
+
+absl::Status Log::CheckLatestCheckpoint() const {
+  LEDGER_ASSIGN_OR_RETURN(auto latest, LatestCheckpoint());
+  if (!latest.has_value()) return absl::OkStatus();
+  auto checkpoint = CheckpointOf(*latest);
+  if (!checkpoint.ok()) {
+    return absl::DataLossError(absl::StrCat("refusing to open the ledger at ", path(),
+                                            ": its newest stored checkpoint is malformed: ",
+                                            checkpoint.status().message()));
+  }
+  const uint64_t size = Size();
+  if (checkpoint->tree_size > size) {
+    return absl::DataLossError(absl::StrCat(
+        "refusing to open the ledger at ", path(), ": truncated-tail at sequence ", size,
+        ": a published checkpoint commits to ", checkpoint->tree_size,
+        " entries but the log holds ", size, ". Restore the missing entries from a backup"));
+  }
+  LEDGER_ASSIGN_OR_RETURN(Hash root, RootAt(checkpoint->tree_size));
+  if (root != checkpoint->root) {
+    return absl::DataLossError(absl::StrCat(
+        "refusing to open the ledger at ", path(), ": root-mismatch at sequence ",
+        checkpoint->tree_size, ": the published checkpoint of size ", checkpoint->tree_size,
+        " has root ", ToHex(checkpoint->root), " but the log's entries give ", ToHex(root),
+        ": the history was rewritten. Run `ledgerctl verify --db ", path(), "`"));
   }
   return absl::OkStatus();
 }

@@ -201,6 +201,22 @@ class Log {
   absl::StatusOr<std::optional<std::string>> GetSnapshot(
       std::string_view name) const;
 
+  // Signed checkpoints the log has published (C2SP signed notes over
+  // tlog-checkpoint bodies), kept by tree size and synced: they are what
+  // auditors compare against. InvalidArgument when `note` is not a signed
+  // checkpoint of a size <= Size() whose root is the log's root at that
+  // size; AlreadyExists when a different note is stored for that size. The
+  // log does not check signatures (it holds no verifier keys).
+  absl::Status PutCheckpoint(std::string_view note);
+  // The checkpoint stored for exactly `tree_size`, if any.
+  absl::StatusOr<std::optional<std::string>> GetCheckpoint(uint64_t tree_size) const;
+  // The checkpoint with the largest tree size, if any.
+  absl::StatusOr<std::optional<std::string>> LatestCheckpoint() const;
+  // Every stored checkpoint, by increasing tree size.
+  absl::Status ForEachCheckpoint(
+      const std::function<absl::Status(uint64_t tree_size, const std::string& note)>& visit)
+      const;
+
   const std::string& path() const;
 
  private:
@@ -211,6 +227,8 @@ class Log {
   // writer's result. Called by one leader at a time.
   void CommitGroup(const std::vector<Writer*>& group);
   absl::Status CheckTail();
+  // The newest checkpoint must still describe a prefix of this log.
+  absl::Status CheckLatestCheckpoint() const;
   absl::StatusOr<std::optional<AppendResult>> Deduplicate(
       const AppendRequest& request, const Hash& digest, const Pending& pending) const;
   absl::StatusOr<uint64_t> CheckExpectedVersion(const AppendRequest& request,

@@ -14,7 +14,7 @@ namespace {
 const char* const kFamilies[] = {
     rocksdb::kDefaultColumnFamilyName.c_str(), format::kEntriesFamily,
     format::kMerkleFamily,  format::kStreamsFamily, format::kRequestsFamily,
-    format::kSnapshotsFamily, format::kMetaFamily};
+    format::kSnapshotsFamily, format::kMetaFamily, format::kCheckpointsFamily};
 
 absl::Status CheckFormat(RocksDb& db, bool fresh, RocksDb::Mode mode) {
   LEDGER_ASSIGN_OR_RETURN(auto format, db.Get(db.meta(), format::kFormatKey));

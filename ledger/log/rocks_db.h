@@ -41,6 +41,7 @@ class RocksDb {
   rocksdb::ColumnFamilyHandle* requests() const { return families_[4]; }
   rocksdb::ColumnFamilyHandle* snapshots() const { return families_[5]; }
   rocksdb::ColumnFamilyHandle* meta() const { return families_[6]; }
+  rocksdb::ColumnFamilyHandle* checkpoints() const { return families_[7]; }
 
   // Value of `key`, nullopt when absent.
   absl::StatusOr<std::optional<std::string>> Get(

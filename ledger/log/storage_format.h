@@ -11,6 +11,9 @@
 //   requests   key: request id
 //              value: sequence (8 bytes BE) || SHA-256 of the request (32)
 //   snapshots  key: caller-chosen name; value: caller-defined bytes
+//   checkpoints key: tree size (8 bytes BE)
+//              value: a C2SP signed note whose body is the tlog-checkpoint
+//              of that size, exactly as published
 //   meta       "format" -> "compact-ledger/1"
 //              "tree_size" -> 8 bytes BE: number of committed entries
 //              "root" -> 32-byte root hash at tree_size
@@ -34,6 +37,7 @@ inline constexpr char kStreamsFamily[] = "streams";
 inline constexpr char kRequestsFamily[] = "requests";
 inline constexpr char kSnapshotsFamily[] = "snapshots";
 inline constexpr char kMetaFamily[] = "meta";
+inline constexpr char kCheckpointsFamily[] = "checkpoints";
 
 inline constexpr char kFormatKey[] = "format";
 inline constexpr char kFormatValue[] = "compact-ledger/1";

@@ -1,0 +1,110 @@
+// Checkpoints stored by the log, and the open-time check that the newest
+// one still describes a prefix of the log (rollback detection).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "google/protobuf/wrappers.pb.h"
+#include "ledger/log/checkpoint.h"
+#include "ledger/log/log.h"
+#include "ledger/log/rocks_db.h"
+#include "ledger/log/storage_format.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger::log {
+namespace {
+
+using ::testing::HasSubstr;
+
+class LogCheckpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto signer = NoteSigner::Generate("ledger.example/compacts");
+    ASSERT_TRUE(signer.ok()) << signer.status();
+    signer_ = std::make_unique<NoteSigner>(*signer);
+    log_ = OpenLog();
+    for (int i = 0; i < 10; ++i) {
+      google::protobuf::StringValue v;
+      v.set_value(std::to_string(i));
+      AppendRequest r;
+      r.stream = "s";
+      r.payload.PackFrom(v);
+      ASSERT_TRUE(log_->Append(r).ok());
+    }
+  }
+  std::unique_ptr<Log> OpenLog() {
+    LogOptions options;
+    options.path = dir_.Sub("db");
+    auto log = Log::Open(options);
+    EXPECT_TRUE(log.ok()) << log.status();
+    return log.ok() ? *std::move(log) : nullptr;
+  }
+  std::string Sign(uint64_t size, const Hash& root) {
+    auto note = SignCheckpoint("ledger.example/compacts", TreeHead{size, root}, *signer_);
+    EXPECT_TRUE(note.ok()) << note.status();
+    return note.value_or("");
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<NoteSigner> signer_;
+  std::unique_ptr<Log> log_;
+};
+
+TEST_F(LogCheckpointTest, StoresAndReturnsCheckpointsBySize) {
+  const std::string at5 = Sign(5, *log_->RootAt(5));
+  const std::string at10 = Sign(10, log_->Head().root);
+  ASSERT_TRUE(log_->PutCheckpoint(at10).ok());
+  ASSERT_TRUE(log_->PutCheckpoint(at5).ok());
+  EXPECT_EQ(**log_->GetCheckpoint(5), at5);
+  EXPECT_EQ(**log_->LatestCheckpoint(), at10);
+  std::vector<uint64_t> sizes;
+  ASSERT_TRUE(log_->ForEachCheckpoint([&](uint64_t size, const std::string&) {
+                     sizes.push_back(size);
+                     return absl::OkStatus();
+                   }).ok());
+  EXPECT_EQ(sizes, (std::vector<uint64_t>{5, 10}));
+  // Storing the same note again is a no-op.
+  EXPECT_TRUE(log_->PutCheckpoint(at10).ok());
+}
+
+TEST_F(LogCheckpointTest, RefusesCheckpointsThatDoNotMatchTheLog) {
+  EXPECT_EQ(log_->PutCheckpoint(Sign(11, log_->Head().root)).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->PutCheckpoint(Sign(10, *log_->RootAt(9))).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(log_->PutCheckpoint("not a note").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(log_->LatestCheckpoint()->has_value());
+}
+
+TEST_F(LogCheckpointTest, AnotherNoteForAStoredSizeIsAlreadyExists) {
+  ASSERT_TRUE(log_->PutCheckpoint(Sign(10, log_->Head().root)).ok());
+  auto other = NoteSigner::Generate("someone.else");
+  ASSERT_TRUE(other.ok());
+  auto note = SignCheckpoint("ledger.example/compacts", log_->Head(), *other);
+  ASSERT_TRUE(note.ok());
+  EXPECT_EQ(log_->PutCheckpoint(*note).code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(LogCheckpointTest, OpenRefusesALogRolledBackBehindItsCheckpoint) {
+  ASSERT_TRUE(log_->PutCheckpoint(Sign(10, log_->Head().root)).ok());
+  const Hash root5 = *log_->RootAt(5);
+  log_.reset();
+  {
+    // Roll the log back to 5 entries consistently: entries, leaves, size and
+    // root all agree, so only the published checkpoint gives it away.
+    auto db = RocksDb::Open(dir_.Sub("db"), RocksDb::Mode::kMustExist);
+    ASSERT_TRUE(db.ok());
+    rocksdb::WriteBatch batch;
+    for (uint64_t s = 5; s < 10; ++s) batch.Delete((*db)->entries(), format::EntryKey(s));
+    batch.Put((*db)->meta(), format::kTreeSizeKey, format::EncodeUint64(5));
+    batch.Put((*db)->meta(), format::kRootKey, HashBytes(root5));
+    ASSERT_TRUE((*db)->Write(&batch, true).ok());
+  }
+  LogOptions options;
+  options.path = dir_.Sub("db");
+  auto log = Log::Open(options);
+  EXPECT_EQ(log.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(log.status().message()), HasSubstr("commits to 10 entries"));
+}
+
+}  // namespace
+}  // namespace ledger::log

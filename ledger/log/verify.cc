@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/compact_range.h"
+#include "ledger/log/entry_prefetcher.h"
 #include "ledger/log/merkle.h"
 #include "ledger/log/rocks_db.h"
 #include "ledger/log/storage_format.h"
@@ -167,8 +168,8 @@ class Verifier {
 
  private:
   absl::StatusOr<bool> Start(uint64_t from);
-  absl::StatusOr<bool> CheckEntry(uint64_t key_sequence, std::string_view bytes);
-  absl::StatusOr<bool> CheckNode(const CompactRange::NewNode& node);
+  absl::StatusOr<bool> CheckEntry(uint64_t key_sequence, const EntryPrefetcher::Item& item);
+  bool CheckNode(const CompactRange::NewNode& node, const std::optional<Hash>& stored);
   bool Fail(Problem problem, uint64_t sequence, std::string message) {
     report_.problem = problem;
     report_.sequence = sequence;
@@ -226,8 +227,7 @@ absl::StatusOr<bool> Verifier::Start(uint64_t from) {
   return true;
 }
 
-absl::StatusOr<bool> Verifier::CheckNode(const CompactRange::NewNode& node) {
-  LEDGER_ASSIGN_OR_RETURN(auto stored, nodes_.Get(node.level, node.index));
+bool Verifier::CheckNode(const CompactRange::NewNode& node, const std::optional<Hash>& stored) {
   if (stored.has_value() && *stored == node.hash) return true;
   const uint64_t first_leaf = node.index << node.level;
   if (node.level == 0) {
@@ -244,7 +244,9 @@ absl::StatusOr<bool> Verifier::CheckNode(const CompactRange::NewNode& node) {
                            ", recomputed ", ToHex(node.hash)));
 }
 
-absl::StatusOr<bool> Verifier::CheckEntry(uint64_t key_sequence, std::string_view bytes) {
+absl::StatusOr<bool> Verifier::CheckEntry(uint64_t key_sequence,
+                                          const EntryPrefetcher::Item& item) {
+  const std::string_view bytes = item.value;
   if (key_sequence != next_) {
     return Fail(Problem::kMissingEntry, next_,
                 absl::StrCat("entry ", next_, " is missing: the next stored entry is ",
@@ -263,14 +265,12 @@ absl::StatusOr<bool> Verifier::CheckEntry(uint64_t key_sequence, std::string_vie
   }
   const Hash leaf = LeafHash(bytes);
   bool ok = true;
-  absl::Status status;
+  size_t k = 0;
   range_.Append(leaf, [&](const CompactRange::NewNode& node) {
-    if (!ok || !status.ok()) return;
-    auto checked = CheckNode(node);
-    if (!checked.ok()) status = checked.status();
-    else ok = *checked;
+    static const std::optional<Hash> kMissing;
+    if (ok) ok = CheckNode(node, k < item.node_count ? item.nodes[k] : kMissing);
+    ++k;
   });
-  LEDGER_RETURN_IF_ERROR(status);
   if (!ok) return false;
   // The tree is checked first: a rewritten entry whose stored leaf was also
   // rewritten is caught by the node above it, at its own sequence, before
@@ -292,9 +292,9 @@ absl::StatusOr<bool> Verifier::CheckEntry(uint64_t key_sequence, std::string_vie
 absl::Status Verifier::Run(uint64_t from) {
   LEDGER_ASSIGN_OR_RETURN(bool ok, Start(from));
   if (!ok) return absl::OkStatus();
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(ScanOptions(), db_.entries()));
-  for (it->Seek(format::EntryKey(next_)); it->Valid(); it->Next()) {
-    const auto key = format::DecodeUint64(ToView(it->key()));
+  EntryPrefetcher entries(db_, next_);
+  while (auto item = entries.Next()) {
+    const auto key = format::DecodeUint64(item->key);
     if (!key.has_value()) {
       Fail(Problem::kUnreadableEntry, next_, "an entry key is not an 8-byte sequence");
       return absl::OkStatus();
@@ -305,10 +305,10 @@ absl::Status Verifier::Run(uint64_t from) {
                         report_.tree_size));
       return absl::OkStatus();
     }
-    LEDGER_ASSIGN_OR_RETURN(ok, CheckEntry(*key, ToView(it->value())));
+    LEDGER_ASSIGN_OR_RETURN(ok, CheckEntry(*key, *item));
     if (!ok) return absl::OkStatus();
   }
-  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading entries"));
+  LEDGER_RETURN_IF_ERROR(entries.status());
   if (next_ < report_.tree_size) {
     Fail(Problem::kTruncatedTail, next_,
          absl::StrCat("the log commits to ", report_.tree_size, " entries but only ",

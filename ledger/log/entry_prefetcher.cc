@@ -1,0 +1,130 @@
+#include "ledger/log/entry_prefetcher.h"
+
+#include <array>
+
+#include <rocksdb/db.h>
+
+#include "ledger/log/rocks_db.h"
+#include "ledger/log/storage_format.h"
+
+namespace ledger::log {
+
+namespace {
+
+// About 1 MiB per chunk and a few chunks in flight: enough to keep both
+// threads busy, small enough to keep memory bounded whatever the log size.
+constexpr size_t kChunkBytes = 1 << 20;
+constexpr size_t kChunksInFlight = 4;
+
+rocksdb::ReadOptions ScanOptions() {
+  // Sequential scan: read ahead, skip RocksDB's block checksums (every byte
+  // is covered by the SHA-256 the consumer recomputes), leave the cache be.
+  rocksdb::ReadOptions options;
+  options.readahead_size = 2 << 20;
+  options.verify_checksums = false;
+  options.fill_cache = false;
+  return options;
+}
+
+}  // namespace
+
+EntryPrefetcher::EntryPrefetcher(const RocksDb& db, uint64_t from) : db_(db) {
+  reader_ = std::thread([this, from] { Read(from); });
+}
+
+EntryPrefetcher::~EntryPrefetcher() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  reader_.join();
+}
+
+bool EntryPrefetcher::Push(std::unique_ptr<Chunk> chunk) {
+  std::unique_lock<std::mutex> lock(mu_);
+  changed_.wait(lock, [this] { return stop_ || ready_.size() < kChunksInFlight; });
+  if (stop_) return false;
+  ready_.push_back(std::move(chunk));
+  changed_.notify_all();
+  return true;
+}
+
+void EntryPrefetcher::ReadNodes(uint64_t sequence, Chunk& chunk) {
+  // Entry i completes node (L, ((i + 1) >> L) - 1) for every L with 2^L
+  // dividing i + 1. Each level's nodes are read in index order, so a cursor
+  // per level mostly steps to the next key.
+  const uint64_t count = sequence + 1;
+  for (int level = 0; level < 64 && count % (uint64_t{1} << level) == 0; ++level) {
+    const std::string key = format::NodeKey(static_cast<uint8_t>(level), (count >> level) - 1);
+    auto& it = levels_[level];
+    if (it == nullptr) {
+      it.reset(db_.db()->NewIterator(ScanOptions(), db_.merkle()));
+      it->Seek(key);
+    } else {
+      it->Next();
+      if (it->Valid() && it->key() != rocksdb::Slice(key)) it->Seek(key);
+    }
+    std::optional<Hash> node;
+    if (it->Valid() && it->key() == rocksdb::Slice(key)) {
+      auto hash = HashFromBytes(std::string_view(it->value().data(), it->value().size()));
+      if (hash.ok()) node = *hash;
+    }
+    chunk.nodes.push_back(node);
+  }
+}
+
+void EntryPrefetcher::Read(uint64_t from) {
+  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(ScanOptions(), db_.entries()));
+  auto chunk = std::make_unique<Chunk>();
+  bool open = true;
+  for (it->Seek(format::EntryKey(from)); open && it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key(), value = it->value();
+    const uint32_t at = static_cast<uint32_t>(chunk->bytes.size());
+    chunk->bytes.append(key.data(), key.size());
+    chunk->bytes.append(value.data(), value.size());
+    chunk->items.push_back({at, static_cast<uint32_t>(key.size()),
+                            at + static_cast<uint32_t>(key.size()),
+                            static_cast<uint32_t>(value.size()),
+                            static_cast<uint32_t>(chunk->nodes.size())});
+    if (auto sequence = format::DecodeUint64(std::string_view(key.data(), key.size()))) {
+      ReadNodes(*sequence, *chunk);
+    }
+    if (chunk->bytes.size() >= kChunkBytes) {
+      open = Push(std::move(chunk));
+      chunk = std::make_unique<Chunk>();
+    }
+  }
+  if (open && !chunk->items.empty()) Push(std::move(chunk));
+  std::lock_guard<std::mutex> lock(mu_);
+  status_ = FromRocks(it->status(), "reading entries");
+  finished_ = true;
+  changed_.notify_all();
+}
+
+std::optional<EntryPrefetcher::Item> EntryPrefetcher::Next() {
+  while (current_ == nullptr || next_item_ == current_->items.size()) {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [this] { return !ready_.empty() || finished_; });
+    if (ready_.empty()) return std::nullopt;
+    current_ = std::move(ready_.front());
+    ready_.pop_front();
+    next_item_ = 0;
+    changed_.notify_all();
+  }
+  const size_t index = next_item_++;
+  const auto& item = current_->items[index];
+  const size_t node_end = index + 1 < current_->items.size()
+                              ? current_->items[index + 1][4]
+                              : current_->nodes.size();
+  const std::string_view bytes = current_->bytes;
+  return Item{bytes.substr(item[0], item[1]), bytes.substr(item[2], item[3]),
+              current_->nodes.data() + item[4], node_end - item[4]};
+}
+
+absl::Status EntryPrefetcher::status() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return status_;
+}
+
+}  // namespace ledger::log

@@ -1,0 +1,88 @@
+// EntryPrefetcher: reads the entries column family in order on a background
+// thread, in chunks, together with the stored Merkle nodes that each entry
+// completes, so that a whole-log pass (verification) hashes on one core
+// while RocksDB reads on the other.
+//
+// Internal to ledger/log. Thread-compatible from the consumer's side: one
+// thread calls Next(); the reading thread is private.
+#ifndef LEDGER_LOG_ENTRY_PREFETCHER_H_
+#define LEDGER_LOG_ENTRY_PREFETCHER_H_
+
+#include <array>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "ledger/log/hash.h"
+
+namespace rocksdb {
+class Iterator;
+}
+
+namespace ledger::log {
+
+class RocksDb;
+
+class EntryPrefetcher {
+ public:
+  struct Item {
+    std::string_view key;
+    std::string_view value;
+    // The stored nodes completed by appending this entry (its leaf, then
+    // upward: the order CompactRange::Append reports them), read for the
+    // sequence in `key`; nullopt where the store has none.
+    const std::optional<Hash>* nodes = nullptr;
+    size_t node_count = 0;
+  };
+
+  // Starts reading entries with key >= the encoding of `from`. `db` must
+  // outlive this object.
+  EntryPrefetcher(const RocksDb& db, uint64_t from);
+  // Stops the reader (if still running) and waits for it.
+  ~EntryPrefetcher();
+  EntryPrefetcher(const EntryPrefetcher&) = delete;
+  EntryPrefetcher& operator=(const EntryPrefetcher&) = delete;
+
+  // The next entry, valid until the following call; nullopt at the end or
+  // after a read error (see status()).
+  std::optional<Item> Next();
+  // The read error, if reading stopped on one.
+  absl::Status status();
+
+ private:
+  struct Chunk {
+    std::string bytes;
+    // (key offset, key size, value offset, value size, first node) per entry.
+    std::vector<std::array<uint32_t, 5>> items;
+    std::vector<std::optional<Hash>> nodes;
+  };
+  void Read(uint64_t from);
+  // Appends to `chunk` the stored nodes completed by entry `sequence`.
+  void ReadNodes(uint64_t sequence, Chunk& chunk);
+  bool Push(std::unique_ptr<Chunk> chunk);
+
+  const RocksDb& db_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<Chunk>> ready_;  // guarded by mu_
+  bool finished_ = false;                      // guarded by mu_
+  bool stop_ = false;                          // guarded by mu_
+  absl::Status status_;                        // guarded by mu_
+  std::unique_ptr<Chunk> current_;             // consumer's
+  size_t next_item_ = 0;                       // consumer's
+  // Reader's: one cursor per tree level over the Merkle family.
+  std::array<std::unique_ptr<rocksdb::Iterator>, 64> levels_;
+  std::thread reader_;
+};
+
+}  // namespace ledger::log
+
+#endif  // LEDGER_LOG_ENTRY_PREFETCHER_H_

@@ -275,14 +275,25 @@ std::vector<compact::v1::CompactRegistered> CompactLedger::ListCompacts() const 
 absl::StatusOr<compact::v1::StateReport> CompactLedger::StateAt(
     const compact::CivilDay& at, std::string_view compact_id,
     std::optional<absl::Time> known_at) const {
+  compact::v1::StateReport report;
+  LEDGER_RETURN_IF_ERROR(StateAt(at, compact_id, known_at, &report));
+  return report;
+}
+
+absl::Status CompactLedger::StateAt(const compact::CivilDay& at,
+                                    std::string_view compact_id,
+                                    std::optional<absl::Time> known_at,
+                                    compact::v1::StateReport* out) const {
   if (!known_at.has_value()) {
+    // world_ keeps an index of its facts up to date as it folds, so the
+    // answer costs what the compact's facts cost, not the whole history.
     std::lock_guard<std::mutex> lock(mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
-    return compact::StateAt(world_.state(), at, compact_id);
+    return world_.StateAt(at, compact_id, out);
   }
   compact::World world;
   LEDGER_RETURN_IF_ERROR(FoldRange(*log_, 0, log_->Size(), known_at, world));
-  return compact::StateAt(world.state(), at, compact_id);
+  return world.StateAt(at, compact_id, out);
 }
 
 absl::StatusOr<std::vector<HistoryItem>> CompactLedger::History(

@@ -95,6 +95,12 @@ class CompactLedger {
   absl::StatusOr<compact::v1::StateReport> StateAt(
       const compact::CivilDay& at, std::string_view compact_id,
       std::optional<absl::Time> known_at = std::nullopt) const;
+  // The same, written to `out`, which may live on a google::protobuf::Arena
+  // (a long history's report holds many messages, much cheaper to allocate
+  // and free there). On error `out` is left unspecified.
+  absl::Status StateAt(const compact::CivilDay& at, std::string_view compact_id,
+                       std::optional<absl::Time> known_at,
+                       compact::v1::StateReport* out) const;
 
   // The events concerning a compact, in ledger order. NotFound for an
   // unknown compact.

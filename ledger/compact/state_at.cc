@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
+#include "ledger/compact/fact_index.h"
 #include "ledger/compact/fold.h"
 #include "ledger/compact/rules.h"
 #include "ledger/compact/state_index.h"
@@ -16,35 +17,11 @@ namespace {
 
 using compact::v1::Fact;
 
-// Notes and corrections attach to their target; a conflict to every claim.
-void IndexAnnotation(const Fact& fact,
-                     std::map<uint64_t, std::vector<const Fact*>>* by_target) {
-  const compact::v1::Annotation& note = fact.event().annotation();
-  (*by_target)[note.target().sequence()].push_back(&fact);
-  if (note.kind() != compact::v1::ANNOTATION_KIND_CONFLICT) return;
-  for (const compact::v1::EventRef& related : note.related()) {
-    (*by_target)[related.sequence()].push_back(&fact);
-  }
-}
-
-// Applies corrections naming `info` (later corrections win).
-void ApplyCorrections(const std::vector<const Fact*>& notes, FactInfo* info) {
-  for (const Fact* note : notes) {
-    const compact::v1::Annotation& a = note->event().annotation();
-    if (a.kind() != compact::v1::ANNOTATION_KIND_CORRECTION ||
-        a.target().sequence() != info->fact->sequence()) {
-      continue;
-    }
-    if (a.retracts()) info->retracted = true;
-    if (a.has_date()) info->effective_date = a.date();
-  }
-}
-
 std::string UncertainBecause(const FactInfo& info) {
   const compact::v1::Event& e = info.fact->event();
   std::string why = absl::StrCat("the sources give only ", RangeText(info.range));
-  if (!info.effective_date.as_written().empty()) {
-    absl::StrAppend(&why, " (\"", info.effective_date.as_written(), "\")");
+  if (!info.effective_date->as_written().empty()) {
+    absl::StrAppend(&why, " (\"", info.effective_date->as_written(), "\")");
   }
   if (e.inferred()) absl::StrAppend(&why, "; inferred: ", e.note());
   return why;
@@ -52,133 +29,136 @@ std::string UncertainBecause(const FactInfo& info) {
 
 }  // namespace
 
-absl::StatusOr<StateIndex> StateIndex::Build(const compact::v1::WorldState& world,
-                                             const CivilDay& at) {
-  StateIndex index;
-  index.world_ = &world;
-  index.at_ = at;
-  for (const Fact& fact : world.facts()) {
-    if (fact.event().has_annotation()) {
-      IndexAnnotation(fact, &index.annotations_);
-      if (fact.event().annotation().kind() ==
-          compact::v1::ANNOTATION_KIND_CONFLICT) {
-        index.conflicts_.push_back(&fact);
-      }
-    }
-  }
-  for (const Fact& fact : world.facts()) {
-    if (fact.event().has_annotation()) continue;
-    FactInfo info;
-    info.fact = &fact;
-    info.effective_date = fact.event().date();
-    auto notes = index.annotations_.find(fact.sequence());
-    if (notes != index.annotations_.end()) ApplyCorrections(notes->second, &info);
-    info.dated = !info.effective_date.edtf().empty();
-    if (info.dated) {
-      LEDGER_ASSIGN_OR_RETURN(info.range, RangeOf(info.effective_date));
-      info.seen = SeenAt(info.range, at);
-    }
-    index.position_[fact.sequence()] = index.facts_.size();
-    index.facts_.push_back(std::move(info));
-  }
-  return index;
+FactInfo StateIndex::Info(int position) const {
+  const IndexedFact& indexed = facts_->facts()[position];
+  FactInfo info;
+  info.fact = &world_->facts(indexed.fact);
+  info.effective_date = &facts_->DateOf(*world_, position);
+  info.range = indexed.range;
+  info.dated = indexed.dated;
+  info.retracted = indexed.retracted;
+  if (info.dated) info.seen = SeenAt(info.range, at_);
+  return info;
 }
 
-const FactInfo* StateIndex::Find(uint64_t sequence) const {
-  auto it = position_.find(sequence);
-  return it == position_.end() ? nullptr : &facts_[it->second];
+std::optional<FactInfo> StateIndex::Find(uint64_t sequence) const {
+  const int position = facts_->Find(sequence);
+  if (position < 0) return std::nullopt;
+  return Info(position);
 }
 
-compact::v1::AnnotationView StateIndex::AnnotationOf(const Fact& f) {
-  compact::v1::AnnotationView view;
-  view.set_sequence(f.sequence());
-  view.set_recorded_at_micros(f.recorded_at_micros());
-  *view.mutable_annotation() = f.event().annotation();
-  *view.mutable_citations() = f.event().citations();
-  return view;
+std::vector<const Fact*> StateIndex::conflicts() const {
+  std::vector<const Fact*> out;
+  out.reserve(facts_->conflicts().size());
+  for (int i : facts_->conflicts()) out.push_back(&world_->facts(i));
+  return out;
 }
 
-compact::v1::FactView StateIndex::View(const FactInfo& info) const {
-  compact::v1::FactView view;
-  view.set_sequence(info.fact->sequence());
-  view.set_recorded_at_micros(info.fact->recorded_at_micros());
-  *view.mutable_event() = info.fact->event();
-  *view.mutable_effective_date() = info.effective_date;
-  view.set_certainty(info.seen == Seen::kCertain
-                         ? compact::v1::CERTAINTY_CERTAIN
-                         : compact::v1::CERTAINTY_UNCERTAIN);
+void StateIndex::AnnotationOf(const Fact& f, compact::v1::AnnotationView* view) {
+  view->set_sequence(f.sequence());
+  view->set_recorded_at_micros(f.recorded_at_micros());
+  *view->mutable_annotation() = f.event().annotation();
+  *view->mutable_citations() = f.event().citations();
+}
+
+void StateIndex::View(const FactInfo& info, compact::v1::FactView* view) const {
+  view->set_sequence(info.fact->sequence());
+  view->set_recorded_at_micros(info.fact->recorded_at_micros());
+  *view->mutable_event() = info.fact->event();
+  *view->mutable_effective_date() = *info.effective_date;
+  view->set_certainty(info.seen == Seen::kCertain
+                          ? compact::v1::CERTAINTY_CERTAIN
+                          : compact::v1::CERTAINTY_UNCERTAIN);
   if (info.seen == Seen::kUncertain) {
-    view.set_uncertain_because(UncertainBecause(info));
+    view->set_uncertain_because(UncertainBecause(info));
   }
-  auto notes = annotations_.find(info.fact->sequence());
-  if (notes != annotations_.end()) {
-    for (const Fact* note : notes->second) {
-      *view.add_annotations() = AnnotationOf(*note);
-    }
+  for (int note : facts_->AnnotationsOf(info.fact->sequence())) {
+    AnnotationOf(world_->facts(note), view->add_annotations());
   }
-  return view;
 }
 
 bool CompactExists(const StateIndex& index, const compact::v1::CompactRecord& c) {
   const std::string& id = c.compact().compact_id();
-  for (const FactInfo& info : index.facts()) {
+  for (int position : index.fact_index().PositionsOf(id)) {
+    const IndexedFact& info = index.fact_index().facts()[position];
     if (info.retracted || !info.dated) continue;
-    if (!Concerns(info.fact->event(), id)) continue;
     if (StartsBy(info.range, index.at())) return true;
   }
   return false;
 }
-
-}  // namespace internal
 
 namespace {
 
 // Facts that name no compact: memberships, successions, documents.
 bool NamesNoCompact(const compact::v1::Event& event) {
   if (event.has_membership_recorded() || event.has_body_succeeded()) return true;
-  const compact::v1::Action* action = internal::ActionOf(event);
+  const compact::v1::Action* action = ActionOf(event);
   return action != nullptr && action->compact_id().empty();
 }
 
-void AddOtherFacts(const internal::StateIndex& index,
-                   compact::v1::StateReport* report) {
-  for (const internal::FactInfo& info : index.facts()) {
-    if (!internal::StateIndex::Visible(info)) continue;
+void AddOtherFacts(const StateIndex& index, compact::v1::StateReport* report) {
+  for (int position = 0; position < index.size(); ++position) {
+    const FactInfo info = index.Info(position);
+    if (!StateIndex::Visible(info)) continue;
     if (!NamesNoCompact(info.fact->event())) continue;
-    *report->add_other_facts() = index.View(info);
+    index.View(info, report->add_other_facts());
   }
+}
+
+std::vector<const compact::v1::CompactRecord*> CompactsWanted(
+    const compact::v1::WorldState& world, const std::string& wanted) {
+  std::vector<const compact::v1::CompactRecord*> out;
+  for (const auto& [id, record] : world.compacts()) {
+    if (wanted.empty() || id == wanted) out.push_back(&record);
+  }
+  std::sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
+    return a->compact().compact_id() < b->compact().compact_id();
+  });
+  return out;
 }
 
 }  // namespace
 
-absl::StatusOr<compact::v1::StateReport> StateAt(
-    const compact::v1::WorldState& world, const CivilDay& at,
-    std::string_view compact_id) {
+absl::Status StateAtIndexed(const compact::v1::WorldState& world,
+                            const FactIndex& facts, const CivilDay& at,
+                            std::string_view compact_id,
+                            compact::v1::StateReport* out) {
   const std::string wanted(compact_id);
   if (!wanted.empty() && !world.compacts().contains(wanted)) {
     return absl::NotFoundError(absl::StrCat(
         "compact '", wanted, "' is not registered; list compacts with an "
         "empty id"));
   }
-  LEDGER_ASSIGN_OR_RETURN(internal::StateIndex index,
-                          internal::StateIndex::Build(world, at));
-  compact::v1::StateReport report;
-  report.set_at(at.ToString());
-  report.set_compact_id(wanted);
+  LEDGER_RETURN_IF_ERROR(facts.CheckDates(world));
+  const StateIndex index(world, facts, at);
+  out->Clear();
+  out->set_at(at.ToString());
+  out->set_compact_id(wanted);
   for (const auto& [id, body] : world.bodies()) {
-    (*report.mutable_body_names())[id] = body.body().name();
+    (*out->mutable_body_names())[id] = body.body().name();
   }
-  std::vector<std::string> ids;
-  for (const auto& [id, record] : world.compacts()) {
-    if (wanted.empty() || id == wanted) ids.push_back(id);
+  for (const compact::v1::CompactRecord* record : CompactsWanted(world, wanted)) {
+    if (!CompactExists(index, *record)) continue;
+    CompactStateAt(index, *record, out->add_compacts());
   }
-  std::sort(ids.begin(), ids.end());
-  for (const std::string& id : ids) {
-    const compact::v1::CompactRecord& record = world.compacts().at(id);
-    if (!internal::CompactExists(index, record)) continue;
-    *report.add_compacts() = internal::CompactStateAt(index, record);
-  }
-  if (wanted.empty()) AddOtherFacts(index, &report);
+  if (wanted.empty()) AddOtherFacts(index, out);
+  return absl::OkStatus();
+}
+
+}  // namespace internal
+
+absl::Status StateAt(const compact::v1::WorldState& world, const CivilDay& at,
+                     std::string_view compact_id,
+                     compact::v1::StateReport* out) {
+  const internal::FactIndex facts = internal::FactIndex::Build(world);
+  return internal::StateAtIndexed(world, facts, at, compact_id, out);
+}
+
+absl::StatusOr<compact::v1::StateReport> StateAt(
+    const compact::v1::WorldState& world, const CivilDay& at,
+    std::string_view compact_id) {
+  compact::v1::StateReport report;
+  LEDGER_RETURN_IF_ERROR(StateAt(world, at, compact_id, &report));
   return report;
 }
 

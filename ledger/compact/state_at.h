@@ -32,6 +32,15 @@ absl::StatusOr<compact::v1::StateReport> StateAt(
     const compact::v1::WorldState& world, const CivilDay& at,
     std::string_view compact_id);
 
+// The same, written to `out`, which may live on a google::protobuf::Arena
+// (the report of a long history holds many messages, cheaper to allocate
+// and free there). `out` is cleared first; on error it is left unspecified.
+// Indexes every fact of `world` on each call: a World answers repeated
+// queries faster (World::StateAt).
+absl::Status StateAt(const compact::v1::WorldState& world, const CivilDay& at,
+                     std::string_view compact_id,
+                     compact::v1::StateReport* out);
+
 }  // namespace ledger::compact
 
 #endif  // LEDGER_COMPACT_STATE_AT_H_

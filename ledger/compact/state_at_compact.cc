@@ -21,62 +21,63 @@ bool IsRegistration(const Event& e) {
 
 bool Certain(const FactInfo& f) { return f.seen == Seen::kCertain; }
 
-compact::v1::PartyStep StepOf(const StateIndex& index, const FactInfo& f) {
-  compact::v1::PartyStep step;
+void StepOf(const StateIndex& index, const FactInfo& f,
+            compact::v1::PartyStep* step) {
   const compact::v1::Party& actor = f.fact->event().actor();
-  step.set_body_id(actor.body_id());
+  step->set_body_id(actor.body_id());
   auto body = index.world().bodies().find(actor.body_id());
-  if (body != index.world().bodies().end()) step.set_body_name(body->second.body().name());
-  step.set_on_behalf_of(actor.on_behalf_of());
-  *step.mutable_fact() = index.View(f);
-  return step;
+  if (body != index.world().bodies().end()) {
+    step->set_body_name(body->second.body().name());
+  }
+  step->set_on_behalf_of(actor.on_behalf_of());
+  index.View(f, step->mutable_fact());
 }
 
-compact::v1::PlanView PlanOf(const StateIndex& index, const FactInfo& plan,
-                             const Facts& mine) {
-  compact::v1::PlanView view;
-  *view.mutable_fact() = index.View(plan);
+void PlanOf(const StateIndex& index, const FactInfo& plan, const Facts& mine,
+            compact::v1::PlanView* view) {
+  index.View(plan, view->mutable_fact());
   for (const FactInfo* done : mine) {
     if (!MeetsPlan(plan, *done)) continue;
-    if (Certain(*done)) view.add_met_by(done->fact->sequence());
-    else view.add_possibly_met_by(done->fact->sequence());
+    if (Certain(*done)) view->add_met_by(done->fact->sequence());
+    else view->add_possibly_met_by(done->fact->sequence());
   }
   const compact::v1::Date& due = plan.fact->event().plan().due();
   absl::StatusOr<DayRange> range = RangeOf(due);
   const bool past = range.ok() && range->latest && *range->latest < index.at();
-  view.set_status(!view.met_by().empty() ? compact::v1::PLAN_STATUS_MET
-                  : past                 ? compact::v1::PLAN_STATUS_OVERDUE
-                                         : compact::v1::PLAN_STATUS_PENDING);
-  return view;
+  view->set_status(!view->met_by().empty() ? compact::v1::PLAN_STATUS_MET
+                   : past                  ? compact::v1::PLAN_STATUS_OVERDUE
+                                           : compact::v1::PLAN_STATUS_PENDING);
 }
 
 void AddProposal(const StateIndex& index, const FactInfo& p, const Facts& mine,
                  CompactState* out) {
-  compact::v1::ProposalView view;
-  *view.mutable_fact() = index.View(p);
+  std::vector<uint64_t> resolved, possibly;
   for (const FactInfo* d : mine) {
     if (!ResolvesProposal(p, *d)) continue;
-    if (Certain(*d)) view.add_resolved_by(d->fact->sequence());
-    else view.add_possibly_resolved_by(d->fact->sequence());
+    (Certain(*d) ? resolved : possibly).push_back(d->fact->sequence());
   }
-  *(view.resolved_by().empty() ? out->add_open_proposals()
-                               : out->add_resolved_proposals()) = view;
+  compact::v1::ProposalView* view = resolved.empty()
+                                        ? out->add_open_proposals()
+                                        : out->add_resolved_proposals();
+  index.View(p, view->mutable_fact());
+  view->mutable_resolved_by()->Add(resolved.begin(), resolved.end());
+  view->mutable_possibly_resolved_by()->Add(possibly.begin(), possibly.end());
 }
 
 void AddSupersession(const StateIndex& index, const FactInfo& f,
                      const std::string& id, CompactState* out) {
   const compact::v1::Action& a = *ActionOf(f.fact->event());
   const bool ours = a.compact_id() == id;
-  compact::v1::SupersessionView view;
-  view.set_compact_id(ours ? a.other_compact_id() : a.compact_id());
-  auto other = index.world().compacts().find(view.compact_id());
+  compact::v1::SupersessionView* view =
+      ours ? out->add_supersedes() : out->add_superseded_by();
+  view->set_compact_id(ours ? a.other_compact_id() : a.compact_id());
+  auto other = index.world().compacts().find(view->compact_id());
   if (other != index.world().compacts().end()) {
-    view.set_compact_title(other->second.compact().title());
+    view->set_compact_title(other->second.compact().title());
   }
-  *view.mutable_for_body_ids() = a.body_ids();
-  view.set_condition(a.condition());
-  *view.mutable_fact() = index.View(f);
-  *(ours ? out->add_supersedes() : out->add_superseded_by()) = view;
+  *view->mutable_for_body_ids() = a.body_ids();
+  view->set_condition(a.condition());
+  index.View(f, view->mutable_fact());
 }
 
 // Sorts a carried fact into the section for its action.
@@ -86,13 +87,13 @@ void AddCarried(const StateIndex& index, const FactInfo& f,
   switch (kind) {
     case compact::v1::ACTION_KIND_ENDORSE_COMPACT:
     case compact::v1::ACTION_KIND_ENDORSE_PRINCIPLES:
-      *out->add_endorsements() = StepOf(index, f);
+      StepOf(index, f, out->add_endorsements());
       return;
     case compact::v1::ACTION_KIND_ADOPT_COMPACT:
-      *out->add_adoptions() = StepOf(index, f);
+      StepOf(index, f, out->add_adoptions());
       return;
     case compact::v1::ACTION_KIND_SIGN_COMPACT:
-      *out->add_signatures() = StepOf(index, f);
+      StepOf(index, f, out->add_signatures());
       return;
     case compact::v1::ACTION_KIND_SUPERSEDE_COMPACT:
       AddSupersession(index, f, id, out);
@@ -102,7 +103,7 @@ void AddCarried(const StateIndex& index, const FactInfo& f,
   }
   // Codes, consultations and mediation have their own sections.
   if (IsCodeStep(kind) || IsConsultationStep(kind) || IsMediationStep(kind)) return;
-  *out->add_other_facts() = index.View(f);
+  index.View(f, out->add_other_facts());
 }
 
 void Classify(const StateIndex& index, const FactInfo& f, const Facts& mine,
@@ -111,16 +112,16 @@ void Classify(const StateIndex& index, const FactInfo& f, const Facts& mine,
   if (e.has_proposal()) {
     AddProposal(index, f, mine, out);
   } else if (e.has_plan()) {
-    *out->add_plans() = PlanOf(index, f, mine);
+    PlanOf(index, f, mine, out->add_plans());
   } else if (e.has_decision() &&
              e.decision().kind() == compact::v1::DECISION_KIND_RECOMMEND) {
-    *out->add_recommendations() = StepOf(index, f);
+    StepOf(index, f, out->add_recommendations());
   } else if (Carried(e)) {
     AddCarried(index, f, id, out);
   } else {
-    *out->add_other_facts() = index.View(f);
+    index.View(f, out->add_other_facts());
   }
-  if (f.seen == Seen::kUncertain) *out->add_uncertain() = index.View(f);
+  if (f.seen == Seen::kUncertain) index.View(f, out->add_uncertain());
 }
 
 }  // namespace
@@ -137,29 +138,31 @@ void AddDisagreements(const StateIndex& index, const std::string& id,
                       CompactState* out);
 compact::v1::CompactStatus StatusOf(const CompactState& state);
 
-CompactState CompactStateAt(const StateIndex& index,
-                            const compact::v1::CompactRecord& record) {
-  CompactState out;
+void CompactStateAt(const StateIndex& index,
+                    const compact::v1::CompactRecord& record, CompactState* out) {
   const std::string& id = record.compact().compact_id();
-  out.set_compact_id(id);
-  *out.mutable_compact() = record.compact();
+  out->set_compact_id(id);
+  *out->mutable_compact() = record.compact();
+  const std::vector<int>& positions = index.fact_index().PositionsOf(id);
+  std::vector<FactInfo> infos;
+  infos.reserve(positions.size());
+  for (int position : positions) infos.push_back(index.Info(position));
   Facts mine;
-  for (const FactInfo& info : index.facts()) {
-    const Event& e = info.fact->event();
-    if (IsRegistration(e) || !Concerns(e, id) || !info.dated) continue;
+  mine.reserve(infos.size());
+  for (const FactInfo& info : infos) {
+    if (IsRegistration(info.fact->event()) || !info.dated) continue;
     if (info.retracted && info.seen != Seen::kNotYet) {
-      *out.add_retracted() = index.View(info);
+      index.View(info, out->add_retracted());
     } else if (StateIndex::Visible(info)) {
       mine.push_back(&info);
     }
   }
-  for (const FactInfo* f : mine) Classify(index, *f, mine, id, &out);
-  AddCodes(index, id, mine, &out);
-  AddConsultations(index, id, mine, &out);
-  AddMediationCases(index, id, mine, &out);
-  AddDisagreements(index, id, &out);
-  out.set_status(StatusOf(out));
-  return out;
+  for (const FactInfo* f : mine) Classify(index, *f, mine, id, out);
+  AddCodes(index, id, mine, out);
+  AddConsultations(index, id, mine, out);
+  AddMediationCases(index, id, mine, out);
+  AddDisagreements(index, id, out);
+  out->set_status(StatusOf(*out));
 }
 
 }  // namespace ledger::compact::internal

@@ -1,6 +1,7 @@
 // Sections of a compact's state on D: codes of practice, consultations,
 // mediation cases, disagreements, and the status from certain facts.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,7 +62,7 @@ std::vector<const compact::v1::CodeRecord*> CodesOf(
 void AddCodes(const StateIndex& index, const std::string& id, const Facts& mine,
               CompactState* out) {
   for (const compact::v1::CodeRecord* record : CodesOf(index.world(), id)) {
-    compact::v1::CodeState code;
+    compact::v1::CodeState& code = *out->add_codes();
     const std::string& code_id = record->code().code_id();
     int status = compact::v1::CODE_STATUS_UNSPECIFIED;
     for (const FactInfo* f : mine) {
@@ -71,18 +72,20 @@ void AddCodes(const StateIndex& index, const std::string& id, const Facts& mine,
         named = named || Names(c.code_ids(), code_id);
       }
       if (!named) continue;
-      *code.add_facts() = index.View(*f);
+      index.View(*f, code.add_facts());
       if (f->seen == Seen::kCertain) {
         status = std::max<int>(status, CodeStepOf(f->fact->event(), *a));
       }
     }
-    if (code.facts().empty()) continue;
+    if (code.facts().empty()) {
+      out->mutable_codes()->RemoveLast();
+      continue;
+    }
     code.set_code_id(code_id);
     code.set_title(record->code().title());
     *code.mutable_also_known_as() = record->code().also_known_as();
     code.set_status(static_cast<compact::v1::CodeStatus>(status));
     code.set_overdue(CodeOverdue(*out, code_id));
-    *out->add_codes() = std::move(code);
   }
 }
 
@@ -90,13 +93,13 @@ void AddConsultations(const StateIndex& index, const std::string& id,
                       const Facts& mine, CompactState* out) {
   for (const auto& [cid, record] : index.world().consultations()) {
     if (record.compact_id() != id) continue;
-    compact::v1::ConsultationState state;
+    compact::v1::ConsultationState& state = *out->add_consultations();
     int stage = compact::v1::CONSULTATION_STAGE_UNSPECIFIED;
     for (const FactInfo* f : mine) {
       const compact::v1::Event& e = f->fact->event();
       const compact::v1::Action* a = ActionOf(e);
       if (a->consultation().consultation_id() != cid) continue;
-      *state.add_facts() = index.View(*f);
+      index.View(*f, state.add_facts());
       if (f->seen != Seen::kCertain) continue;
       int step = compact::v1::CONSULTATION_STAGE_UNSPECIFIED;
       if (e.has_plan()) step = compact::v1::CONSULTATION_STAGE_PLANNED;
@@ -109,10 +112,12 @@ void AddConsultations(const StateIndex& index, const std::string& id,
       }
       stage = std::max(stage, step);
     }
-    if (state.facts().empty()) continue;
+    if (state.facts().empty()) {
+      out->mutable_consultations()->RemoveLast();
+      continue;
+    }
     state.set_consultation_id(cid);
     state.set_stage(static_cast<compact::v1::ConsultationStage>(stage));
-    *out->add_consultations() = std::move(state);
   }
 }
 
@@ -120,23 +125,25 @@ void AddMediationCases(const StateIndex& index, const std::string& id,
                        const Facts& mine, CompactState* out) {
   for (const auto& [case_id, record] : index.world().mediation_cases()) {
     if (record.compact_id() != id) continue;
-    compact::v1::MediationCaseState state;
+    compact::v1::MediationCaseState& state = *out->add_mediation_cases();
     for (const FactInfo* f : mine) {
       const compact::v1::Action* a = ActionOf(f->fact->event());
       if (!IsMediationStep(a->kind()) || a->mediation().case_id() != case_id) {
         continue;
       }
-      *state.add_steps() = index.View(*f);
+      index.View(*f, state.add_steps());
       if (f->seen == Seen::kCertain && Carried(f->fact->event())) {
         state.set_stage(MediationStageOf(a->kind()));
       }
     }
-    if (state.steps().empty()) continue;
+    if (state.steps().empty()) {
+      out->mutable_mediation_cases()->RemoveLast();
+      continue;
+    }
     state.set_case_id(case_id);
     state.set_requested_by(record.requested_by());
     state.set_against(record.against());
     state.set_issue(record.issue());
-    *out->add_mediation_cases() = std::move(state);
   }
 }
 
@@ -146,17 +153,19 @@ void AddDisagreements(const StateIndex& index, const std::string& id,
     const compact::v1::Annotation& a = conflict->event().annotation();
     std::vector<uint64_t> claims = {a.target().sequence()};
     for (const auto& r : a.related()) claims.push_back(r.sequence());
-    compact::v1::Disagreement d;
+    compact::v1::Disagreement& d = *out->add_disagreements();
     bool ours = false;
     for (uint64_t seq : claims) {
-      const FactInfo* info = index.Find(seq);
-      if (info == nullptr) continue;
+      const std::optional<FactInfo> info = index.Find(seq);
+      if (!info.has_value()) continue;
       ours = ours || Concerns(info->fact->event(), id);
-      if (StateIndex::Visible(*info)) *d.add_claims() = index.View(*info);
+      if (StateIndex::Visible(*info)) index.View(*info, d.add_claims());
     }
-    if (!ours || d.claims().empty()) continue;
-    *d.mutable_conflict() = StateIndex::AnnotationOf(*conflict);
-    *out->add_disagreements() = std::move(d);
+    if (!ours || d.claims().empty()) {
+      out->mutable_disagreements()->RemoveLast();
+      continue;
+    }
+    StateIndex::AnnotationOf(*conflict, d.mutable_conflict());
   }
 }
 

@@ -1,27 +1,32 @@
-// Internal to ledger_compact: the per-query index StateAt builds over the
-// folded facts (each fact's effective date, certainty on D, annotations).
+// Internal to ledger_compact: the view StateAt takes of the folded facts on
+// the query day D (each fact's effective date, certainty on D, annotations),
+// over a FactIndex kept beside the state (fact_index.h).
 //
-// Thread-compatible; lives for one StateAt call and borrows `world`, which
-// must outlive it.
+// Thread-compatible; lives for one StateAt call and borrows `world` and
+// `facts`, which must outlive it.
 #ifndef LEDGER_COMPACT_STATE_INDEX_H_
 #define LEDGER_COMPACT_STATE_INDEX_H_
 
 #include <cstdint>
-#include <map>
-#include <set>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "absl/status/status.h"
 #include "compact/v1/compact.pb.h"
 #include "ledger/compact/dates.h"
+#include "ledger/compact/fact_index.h"
 #include "ledger/compact/proto_alias.h"
 
 namespace ledger::compact::internal {
 
-// What a fact looks like on the query day.
+// What a fact looks like on the query day. Cheap to copy: it points into
+// the state.
 struct FactInfo {
   const compact::v1::Fact* fact = nullptr;
-  compact::v1::Date effective_date;
+  // The event's date, or the one a correction gives.
+  const compact::v1::Date* effective_date = nullptr;
   DayRange range;
   bool dated = false;
   Seen seen = Seen::kUncertain;
@@ -30,45 +35,55 @@ struct FactInfo {
 
 class StateIndex {
  public:
-  // Builds the index. DataLoss when a stored date is corrupt.
-  static absl::StatusOr<StateIndex> Build(const compact::v1::WorldState& world,
-                                          const CivilDay& at);
+  // `facts` must index every fact of `world` (FactIndex::size()).
+  StateIndex(const compact::v1::WorldState& world, const FactIndex& facts,
+             const CivilDay& at)
+      : world_(&world), facts_(&facts), at_(at) {}
 
   const CivilDay& at() const { return at_; }
   const compact::v1::WorldState& world() const { return *world_; }
-  // Non-annotation facts in ledger order.
-  const std::vector<FactInfo>& facts() const { return facts_; }
-  // Info of the fact at `sequence`, or nullptr (annotations have none).
-  const FactInfo* Find(uint64_t sequence) const;
+  const FactIndex& fact_index() const { return *facts_; }
+  // Number of non-annotation facts (positions are 0 .. size()-1, in
+  // ledger order).
+  int size() const { return static_cast<int>(facts_->facts().size()); }
+  // The fact at `position` as seen on D.
+  FactInfo Info(int position) const;
+  // Info of the fact at `sequence`, or nullopt (annotations have none).
+  std::optional<FactInfo> Find(uint64_t sequence) const;
   // True when the fact is shown on D (not retracted, not "not yet").
   static bool Visible(const FactInfo& info) {
     return !info.retracted && info.seen != Seen::kNotYet && info.dated;
   }
-  // The fact as the report shows it.
-  compact::v1::FactView View(const FactInfo& info) const;
+  // Writes the fact as the report shows it to `view` (which may live on an
+  // arena).
+  void View(const FactInfo& info, compact::v1::FactView* view) const;
   // CONFLICT annotations, in ledger order.
-  const std::vector<const compact::v1::Fact*>& conflicts() const {
-    return conflicts_;
-  }
-  // The annotation as the report shows it.
-  static compact::v1::AnnotationView AnnotationOf(const compact::v1::Fact& f);
+  std::vector<const compact::v1::Fact*> conflicts() const;
+  // Writes the annotation as the report shows it to `view`.
+  static void AnnotationOf(const compact::v1::Fact& f,
+                           compact::v1::AnnotationView* view);
 
  private:
-  const compact::v1::WorldState* world_ = nullptr;
+  const compact::v1::WorldState* world_;
+  const FactIndex* facts_;
   CivilDay at_;
-  std::vector<FactInfo> facts_;
-  std::map<uint64_t, size_t> position_;
-  std::map<uint64_t, std::vector<const compact::v1::Fact*>> annotations_;
-  std::vector<const compact::v1::Fact*> conflicts_;
 };
 
-// Builds the state of one compact on D (state_at_compact.cc).
-compact::v1::CompactState CompactStateAt(const StateIndex& index,
-                                         const compact::v1::CompactRecord& c);
+// Writes the state of one compact on D to `out` (state_at_compact.cc).
+void CompactStateAt(const StateIndex& index,
+                    const compact::v1::CompactRecord& c,
+                    compact::v1::CompactState* out);
 
 // True when the compact exists on D: its registration date or one of its
 // facts has a known earliest day on or before D.
 bool CompactExists(const StateIndex& index, const compact::v1::CompactRecord& c);
+
+// State at `at` of `compact_id` (or all) from `world` and an index of all
+// its facts, written to `out` (state_at.cc).
+absl::Status StateAtIndexed(const compact::v1::WorldState& world,
+                            const FactIndex& facts, const CivilDay& at,
+                            std::string_view compact_id,
+                            compact::v1::StateReport* out);
 
 }  // namespace ledger::compact::internal
 

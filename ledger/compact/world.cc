@@ -7,6 +7,7 @@
 #include "ledger/base/status_macros.h"
 #include "ledger/compact/fold.h"
 #include "ledger/compact/rules.h"
+#include "ledger/compact/state_index.h"
 
 namespace ledger::compact {
 namespace {
@@ -68,6 +69,7 @@ absl::Status World::Apply(const Event& event, const EventMeta& meta) {
         std::string(prepared.status().message())));
   }
   internal::Fold(&state_, *prepared, meta);
+  index_.Add(state_, state_.facts_size() - 1);
   return absl::OkStatus();
 }
 
@@ -123,6 +125,7 @@ absl::StatusOr<World> World::FromState(compact::v1::WorldState state) {
   }
   World world;
   world.state_ = std::move(state);
+  world.index_ = internal::FactIndex::Build(world.state_);
   return world;
 }
 
@@ -135,6 +138,18 @@ std::vector<uint64_t> World::SequencesConcerning(
     }
   }
   return out;
+}
+
+absl::Status World::StateAt(const CivilDay& at, std::string_view compact_id,
+                            compact::v1::StateReport* out) const {
+  return internal::StateAtIndexed(state_, index_, at, compact_id, out);
+}
+
+absl::StatusOr<compact::v1::StateReport> World::StateAt(
+    const CivilDay& at, std::string_view compact_id) const {
+  compact::v1::StateReport report;
+  LEDGER_RETURN_IF_ERROR(StateAt(at, compact_id, &report));
+  return report;
 }
 
 }  // namespace ledger::compact

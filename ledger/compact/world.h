@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "compact/v1/compact.pb.h"
+#include "ledger/compact/fact_index.h"
 #include "ledger/compact/proto_alias.h"
 // StateAt (state at a date) is part of the same API; callers of World get it
 // with this header.
@@ -84,12 +85,23 @@ class World {
   // stream, and events elsewhere that name it), ascending.
   std::vector<uint64_t> SequencesConcerning(std::string_view compact_id) const;
 
+  // StateAt(state(), at, compact_id, out), answered from an index of the
+  // facts kept up to date by Apply, so the cost grows with the facts of the
+  // compact asked for (and the size of the report), not with the history.
+  // `out` may live on an arena; on error it is left unspecified.
+  absl::Status StateAt(const CivilDay& at, std::string_view compact_id,
+                       compact::v1::StateReport* out) const;
+  absl::StatusOr<compact::v1::StateReport> StateAt(
+      const CivilDay& at, std::string_view compact_id) const;
+
  private:
   // Prepare without the refusal wording of Apply.
   absl::StatusOr<compact::v1::Event> PrepareInternal(
       const compact::v1::Event& command) const;
 
   compact::v1::WorldState state_;
+  // Indexes every fact of state_ (see fact_index.h).
+  internal::FactIndex index_;
 };
 
 }  // namespace ledger::compact

@@ -1,0 +1,161 @@
+#include "ledger/compact/fact_index.h"
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/compact/rules.h"
+
+namespace ledger::compact::internal {
+namespace {
+
+using compact::v1::Event;
+using compact::v1::WorldState;
+
+// The compact ids a non-annotation event concerns (see Concerns in fold.h):
+// up to two, the second empty when there is none or it repeats the first.
+std::pair<const std::string*, const std::string*> CompactsOf(const Event& e) {
+  if (e.has_compact_registered()) {
+    return {&e.compact_registered().compact_id(), nullptr};
+  }
+  if (e.has_code_registered()) return {&e.code_registered().compact_id(), nullptr};
+  const compact::v1::Action* action = ActionOf(e);
+  if (action == nullptr) return {nullptr, nullptr};
+  if (action->other_compact_id() == action->compact_id()) {
+    return {&action->compact_id(), nullptr};
+  }
+  return {&action->compact_id(), &action->other_compact_id()};
+}
+
+const std::vector<int>& Empty() {
+  static const auto* const kEmpty = new std::vector<int>();
+  return *kEmpty;
+}
+
+}  // namespace
+
+FactIndex FactIndex::Build(const WorldState& state) {
+  FactIndex index;
+  index.facts_.reserve(state.facts_size());
+  index.sequences_.reserve(state.facts_size());
+  for (int i = 0; i < state.facts_size(); ++i) index.Add(state, i);
+  return index;
+}
+
+void FactIndex::Add(const WorldState& state, int i) {
+  if (state.facts(i).event().has_annotation()) {
+    AddAnnotation(state, i);
+  } else {
+    AddFact(state, i);
+  }
+  indexed_ = i + 1;
+}
+
+// Notes and corrections attach to their target; a conflict to every claim.
+void FactIndex::AddAnnotation(const WorldState& state, int i) {
+  const compact::v1::Annotation& note = state.facts(i).event().annotation();
+  annotations_[note.target().sequence()].push_back(i);
+  if (note.kind() == compact::v1::ANNOTATION_KIND_CONFLICT) {
+    for (const compact::v1::EventRef& related : note.related()) {
+      annotations_[related.sequence()].push_back(i);
+    }
+    conflicts_.push_back(i);
+  }
+  if (note.kind() != compact::v1::ANNOTATION_KIND_CORRECTION) return;
+  const int position = Find(note.target().sequence());
+  if (position >= 0) Correct(state, i, position);
+}
+
+void FactIndex::AddFact(const WorldState& state, int i) {
+  const compact::v1::Fact& fact = state.facts(i);
+  const int position = static_cast<int>(facts_.size());
+  IndexedFact& added = facts_.emplace_back();
+  added.fact = i;
+  if (!sequences_.empty() && fact.sequence() <= sequences_.back()) sorted_ = false;
+  sequences_.push_back(fact.sequence());
+  auto [first, second] = CompactsOf(fact.event());
+  if (first != nullptr) by_compact_[*first].push_back(position);
+  if (second != nullptr) by_compact_[*second].push_back(position);
+  // Corrections recorded before their target (only in a foreign snapshot).
+  auto notes = annotations_.find(fact.sequence());
+  if (notes != annotations_.end()) {
+    for (int note : notes->second) {
+      const auto& a = state.facts(note).event().annotation();
+      if (a.kind() == compact::v1::ANNOTATION_KIND_CORRECTION &&
+          a.target().sequence() == fact.sequence()) {
+        Correct(state, note, position);
+      }
+    }
+  }
+  SetRange(state, position);
+}
+
+void FactIndex::Correct(const WorldState& state, int note, int position) {
+  const compact::v1::Annotation& a = state.facts(note).event().annotation();
+  IndexedFact& info = facts_[position];
+  if (a.retracts()) info.retracted = true;
+  if (!a.has_date()) return;
+  info.date_from = note;
+  SetRange(state, position);
+}
+
+void FactIndex::SetRange(const WorldState& state, int position) {
+  IndexedFact& info = facts_[position];
+  if (info.corrupt) --corrupt_;
+  info.range = DayRange();
+  info.corrupt = false;
+  const compact::v1::Date& date = DateOf(state, position);
+  info.dated = !date.edtf().empty();
+  if (!info.dated) return;
+  absl::StatusOr<DayRange> range = RangeOf(date);
+  if (range.ok()) {
+    info.range = *range;
+  } else {
+    info.corrupt = true;
+    ++corrupt_;
+  }
+}
+
+int FactIndex::Find(uint64_t sequence) const {
+  // Sequences ascend in every state World folds or accepts; a state built
+  // by hand may not, so fall back to the last match.
+  if (sorted_) {
+    auto it = std::lower_bound(sequences_.begin(), sequences_.end(), sequence);
+    if (it == sequences_.end() || *it != sequence) return -1;
+    return static_cast<int>(it - sequences_.begin());
+  }
+  for (size_t p = sequences_.size(); p-- > 0;) {
+    if (sequences_[p] == sequence) return static_cast<int>(p);
+  }
+  return -1;
+}
+
+const std::vector<int>& FactIndex::PositionsOf(std::string_view id) const {
+  auto it = by_compact_.find(absl::string_view(id.data(), id.size()));
+  return it == by_compact_.end() ? Empty() : it->second;
+}
+
+const std::vector<int>& FactIndex::AnnotationsOf(uint64_t sequence) const {
+  auto it = annotations_.find(sequence);
+  return it == annotations_.end() ? Empty() : it->second;
+}
+
+const compact::v1::Date& FactIndex::DateOf(const WorldState& state,
+                                           int position) const {
+  const IndexedFact& info = facts_[position];
+  if (info.date_from >= 0) {
+    return state.facts(info.date_from).event().annotation().date();
+  }
+  return state.facts(info.fact).event().date();
+}
+
+absl::Status FactIndex::CheckDates(const WorldState& state) const {
+  if (corrupt_ == 0) return absl::OkStatus();
+  for (size_t p = 0; p < facts_.size(); ++p) {
+    if (!facts_[p].corrupt) continue;
+    return RangeOf(DateOf(state, static_cast<int>(p))).status();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ledger::compact::internal

@@ -2,6 +2,10 @@
 
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "ledger/compact/edtf.h"
+
 namespace ledger::cli {
 
 int Fail(const std::string& command, const absl::Status& status) {
@@ -46,6 +50,26 @@ void AddDbOption(CLI::App* app, std::string* db) {
   app->add_option("--db", *db, "Directory of the ledger database")
       ->required()
       ->type_name("DIR");
+}
+
+absl::StatusOr<absl::Time> ParseKnownAt(const std::string& text) {
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
+  auto day = compact::ParseQueryDate(text);
+  if (!day.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--as-known-at \"", text, "\" is neither an RFC 3339 time "
+        "(2026-11-24T18:00:00Z) nor a date YYYY, YYYY-MM or YYYY-MM-DD"));
+  }
+  return absl::FromCivil(absl::CivilSecond(day->year, day->month, day->day, 23, 59, 59),
+                         absl::UTCTimeZone()) + absl::Seconds(1) - absl::Nanoseconds(1);
+}
+
+nlohmann::json ProtoJson(const google::protobuf::Message& message) {
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(message, &out, {});
+  return nlohmann::json::parse(out);
 }
 
 }  // namespace ledger::cli

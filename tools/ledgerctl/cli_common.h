@@ -9,10 +9,12 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "google/protobuf/message.h"
 #include "ledger/log/log.h"
 
 namespace ledger::cli {
@@ -45,6 +47,14 @@ absl::StatusOr<std::unique_ptr<log::Log>> OpenExistingLog(const std::string& pat
 
 // "2026-11-24T18:00:00.000000Z".
 std::string Rfc3339(absl::Time t);
+
+// --as-known-at: an RFC 3339 time, or a Level 0 date (YYYY, YYYY-MM,
+// YYYY-MM-DD) meaning the end of that year, month or day (UTC).
+// InvalidArgument, saying which forms are accepted, otherwise.
+absl::StatusOr<absl::Time> ParseKnownAt(const std::string& text);
+
+// `message` in the protobuf JSON mapping, as a json value.
+nlohmann::json ProtoJson(const google::protobuf::Message& message);
 
 // Adds "--format text|json" to `app`, bound to `format`.
 void AddFormatOption(CLI::App* app, std::string* format);

@@ -23,35 +23,12 @@ constexpr char kDemoActor[] = "ledgerctl demo";
 constexpr const char* kDemoDates[] = {"2005-01", "2005-03", "2006-05",
                                       "2006-07", "2007-06", "2011-10"};
 
-json ProtoJson(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  (void)google::protobuf::util::MessageToJsonString(message, &out, options);
-  return json::parse(out);
-}
-
 absl::StatusOr<std::unique_ptr<CompactLedger>> OpenLedger(const std::string& db,
                                                           bool create) {
   log::LogOptions options;
   options.path = db;
   options.create_if_missing = create;
   return CompactLedger::Open(options);
-}
-
-// --as-known-at: an RFC 3339 time, or a Level 0 date meaning the end of that
-// day, month or year (UTC).
-absl::StatusOr<absl::Time> ParseKnownAt(const std::string& text) {
-  absl::Time t;
-  std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
-  auto day = compact::ParseQueryDate(text);
-  if (!day.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--as-known-at \"", text, "\" is neither an RFC 3339 time "
-        "(2026-11-24T18:00:00Z) nor a date YYYY, YYYY-MM or YYYY-MM-DD"));
-  }
-  return absl::FromCivil(absl::CivilSecond(day->year, day->month, day->day, 23, 59, 59),
-                         absl::UTCTimeZone()) + absl::Seconds(1) - absl::Nanoseconds(1);
 }
 
 std::string TimelineLine(const HistoryItem& item) {

@@ -9,6 +9,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "ledger/log/verify.h"
+#include "tools/ledgerctl/audit_commands.h"
 #include "tools/ledgerctl/cli_common.h"
 
 namespace ledger::cli {
@@ -51,7 +52,13 @@ std::string EntryLine(const log::StoredEntry& stored) {
                       log::ToHex(stored.leaf_hash).substr(0, 16));
 }
 
-int RunVerify(const std::string& db, const std::string& format) {
+int RunVerify(const std::string& db, const std::string& bundle,
+              const std::vector<std::string>& keys, const std::string& format) {
+  if (!bundle.empty()) return RunVerifyBundle(bundle, keys, format);
+  if (db.empty()) {
+    return Fail("verify", absl::InvalidArgumentError(
+                              "give --db DIR, or --bundle FILE --key VERIFIERKEY"));
+  }
   auto report = log::VerifyLogAt(db);
   if (!report.ok()) return FailOpen("verify", report.status());
   if (format == "json") {
@@ -167,15 +174,26 @@ void AddLogCommands(CLI::App& app, Commands& commands) {
     uint64_t sequence = 0;
     std::optional<uint64_t> size;
     std::optional<uint64_t> to;
+    std::string bundle;
+    std::vector<std::string> keys;
+    std::string compact;
   };
   auto o = std::make_shared<Options>();
 
   CLI::App* verify = app.add_subcommand(
       "verify", "Recompute the whole hash chain and Merkle tree and report the first "
-                "bad sequence (exit 1 if the log does not verify)");
-  AddDbOption(verify, &o->db);
+                "bad sequence (exit 1 if the log does not verify); with --bundle, check an "
+                "audit bundle offline against trusted verifier keys");
+  CLI::Option* verify_db = verify->add_option("--db", o->db, "Directory of the ledger database")
+                               ->type_name("DIR");
+  CLI::Option* verify_bundle =
+      verify->add_option("--bundle", o->bundle, "Audit bundle file (instead of --db)")
+          ->type_name("FILE")->excludes(verify_db);
+  verify->add_option("--key", o->keys, "Trusted verifier key; repeat for rotated keys")
+      ->type_name("VERIFIERKEY")->needs(verify_bundle);
   AddFormatOption(verify, &o->format);
-  commands.push_back({verify, [o] { return RunVerify(o->db, o->format); }});
+  commands.push_back(
+      {verify, [o] { return RunVerify(o->db, o->bundle, o->keys, o->format); }});
 
   CLI::App* log = app.add_subcommand("log", "Print entries by sequence");
   AddDbOption(log, &o->db);
@@ -188,9 +206,27 @@ void AddLogCommands(CLI::App& app, Commands& commands) {
       "prove", "RFC 9162 inclusion proof of one entry");
   AddDbOption(prove, &o->db);
   AddFormatOption(prove, &o->format);
-  prove->add_option("--seq", o->sequence, "Sequence of the entry")->required();
-  prove->add_option("--size", o->size, "Tree size to prove against (default: current)");
-  commands.push_back({prove, [o] { return RunProve(o->db, o->sequence, o->size, o->format); }});
+  CLI::Option* seq = prove->add_option("--seq", o->sequence, "Sequence of the entry");
+  CLI::Option* size = prove->add_option("--size", o->size, "Tree size to prove against (default: current)");
+  CLI::Option* compact =
+      prove->add_option("--compact", o->compact,
+                        "Compact id: print one JSON proof of --event against the newest "
+                        "signed checkpoint")
+          ->excludes(seq)->excludes(size);
+  CLI::Option* event =
+      prove->add_option("--event", o->sequence, "Event number (its sequence, as `history` shows)")
+          ->needs(compact);
+  compact->needs(event);
+  commands.push_back({prove, [o, seq, compact] {
+                        if (compact->count() > 0) {
+                          return RunProveCompact(o->db, o->compact, o->sequence);
+                        }
+                        if (seq->count() == 0) {
+                          return Fail("prove", absl::InvalidArgumentError(
+                                                   "give --seq N, or --compact ID --event N"));
+                        }
+                        return RunProve(o->db, o->sequence, o->size, o->format);
+                      }});
 
   CLI::App* consistency = app.add_subcommand(
       "consistency", "RFC 9162 consistency proof between two tree sizes");

@@ -1,7 +1,9 @@
 // ledgerctl: the one command-line tool of Compact Ledger.
 #include <CLI/CLI.hpp>
 
+#include "tools/ledgerctl/audit_commands.h"
 #include "tools/ledgerctl/cli_common.h"
+#include "tools/ledgerctl/service_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app(
@@ -13,6 +15,8 @@ int main(int argc, char** argv) {
   ledger::cli::Commands commands;
   ledger::cli::AddCompactCommands(app, commands);
   ledger::cli::AddLogCommands(app, commands);
+  ledger::cli::AddAuditCommands(app, commands);
+  ledger::cli::AddServiceCommands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

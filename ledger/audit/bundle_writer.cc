@@ -1,0 +1,128 @@
+#include "ledger/audit/bundle_writer.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/audit/bundle_format.h"
+#include "ledger/base/status_macros.h"
+#include "ledger/log/checkpoint.h"
+
+namespace ledger::audit {
+
+namespace {
+
+absl::Status Written(const std::ostream& out) {
+  return out.good() ? absl::OkStatus() : absl::UnavailableError("writing the bundle failed");
+}
+
+// The origin of the newest checkpoint.
+absl::StatusOr<std::string> OriginOf(const log::Log& log) {
+  LEDGER_ASSIGN_OR_RETURN(auto latest, log.LatestCheckpoint());
+  if (!latest.has_value()) {
+    return absl::FailedPreconditionError(
+        "the ledger has no signed checkpoint yet: run `ledgerctl checkpoint --db DIR "
+        "--sign-key FILE --origin ORIGIN` first");
+  }
+  LEDGER_ASSIGN_OR_RETURN(log::Note note, log::ParseNote(*latest));
+  LEDGER_ASSIGN_OR_RETURN(log::Checkpoint checkpoint, log::ParseCheckpoint(note.text));
+  return checkpoint.origin;
+}
+
+absl::Status WriteHeader(const std::string& origin, std::span<const log::NoteVerifier> keys,
+                         std::ostream& out) {
+  out << kBundleFormatLine << "\n" << FormatHeaderLine(kOriginWord, origin);
+  std::set<std::string> seen;
+  for (const auto& key : keys) {
+    if (seen.insert(key.KeyString()).second) out << FormatHeaderLine(kKeyWord, key.KeyString());
+  }
+  return Written(out);
+}
+
+absl::Status WriteEntries(const log::Log& log, uint64_t from, uint64_t to, std::ostream& out) {
+  return log.ForEachEntry(from, to - from, [&](const log::StoredEntry& stored) {
+    std::string line = FormatEntryLine(stored.sequence, stored.bytes);
+    if (line.size() > kMaxBundleLineBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "entry ", stored.sequence, " is too large for an audit bundle line"));
+    }
+    out << line;
+    return Written(out);
+  });
+}
+
+}  // namespace
+
+absl::StatusOr<BundleSummary> WriteBundle(const log::Log& log,
+                                          std::span<const log::NoteVerifier> keys,
+                                          std::ostream& out) {
+  if (keys.empty()) {
+    return absl::FailedPreconditionError(
+        "no verifier key to put in the bundle: pass the log's key with --key");
+  }
+  BundleSummary summary;
+  LEDGER_ASSIGN_OR_RETURN(summary.origin, OriginOf(log));
+  LEDGER_RETURN_IF_ERROR(WriteHeader(summary.origin, keys, out));
+  const log::TreeHead head = log.Head();
+  LEDGER_RETURN_IF_ERROR(log.ForEachCheckpoint([&](uint64_t size, const std::string& note) {
+    if (size > head.tree_size) return absl::OkStatus();  // appended since: next time
+    auto verified = log::VerifyCheckpoint(note, keys, summary.origin);
+    if (!verified.ok()) {
+      return absl::Status(verified.status().code(),
+                          absl::StrCat("the stored checkpoint of tree size ", size,
+                                       " does not verify with the bundle's keys: ",
+                                       verified.status().message(),
+                                       ". Pass its signer's verifier key with --key"));
+    }
+    LEDGER_RETURN_IF_ERROR(WriteEntries(log, summary.entries, size, out));
+    summary.entries = size;
+    summary.head = log::TreeHead{size, verified->checkpoint.root};
+    ++summary.checkpoints;
+    out << FormatCheckpointLine(size, note);
+    return Written(out);
+  }));
+  out << FormatEndLine(summary.entries, summary.checkpoints);
+  out.flush();
+  LEDGER_RETURN_IF_ERROR(Written(out));
+  summary.unsigned_entries = head.tree_size - summary.entries;
+  return summary;
+}
+
+absl::StatusOr<BundleSummary> WriteBundleFile(const log::Log& log,
+                                              std::span<const log::NoteVerifier> keys,
+                                              const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return absl::AlreadyExistsError(absl::StrCat(path, " already exists; not overwriting it"));
+  }
+  const std::string tmp = path + ".tmp";
+  absl::StatusOr<BundleSummary> summary;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out.is_open()) {
+      return absl::UnavailableError(absl::StrCat("cannot create ", tmp, ": ",
+                                                 std::strerror(errno)));
+    }
+    summary = WriteBundle(log, keys, out);
+  }
+  if (summary.ok()) {
+    FILE* f = std::fopen(tmp.c_str(), "rb");  // sync before the rename makes it visible
+    if (f == nullptr || ::fsync(fileno(f)) != 0) summary = absl::UnavailableError("sync failed");
+    if (f != nullptr) std::fclose(f);
+  }
+  if (summary.ok() && std::rename(tmp.c_str(), path.c_str()) != 0) {
+    summary = absl::UnavailableError(absl::StrCat("cannot rename ", tmp, " to ", path, ": ",
+                                                  std::strerror(errno)));
+  }
+  if (!summary.ok()) std::filesystem::remove(tmp, ec);
+  return summary;
+}
+
+}  // namespace ledger::audit

@@ -1,0 +1,102 @@
+#include "ledger/audit/key_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "absl/strings/str_cat.h"
+
+namespace ledger::audit {
+
+namespace {
+
+// Private key strings are short; anything larger is not a key file.
+constexpr size_t kMaxKeyFileBytes = 4096;
+
+absl::Status Errno(std::string_view what, const std::string& path) {
+  return absl::UnavailableError(
+      absl::StrCat("cannot ", std::string(what), " ", path, ": ", std::strerror(errno)));
+}
+
+absl::Status WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return absl::UnavailableError(std::strerror(errno));
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WritePrivateKeyFile(const std::string& path, const log::NoteSigner& signer) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(path, " already exists; refusing to overwrite a key file"));
+    }
+    return Errno("create", path);
+  }
+  std::string contents = signer.PrivateKeyString() + "\n";
+  absl::Status written = WriteAll(fd, contents);
+  std::fill(contents.begin(), contents.end(), '\0');
+  if (written.ok() && ::fsync(fd) != 0) written = Errno("sync", path);
+  if (::close(fd) != 0 && written.ok()) written = Errno("close", path);
+  if (!written.ok()) {
+    ::unlink(path.c_str());
+    return absl::UnavailableError(
+        absl::StrCat("cannot write ", path, ": ", written.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<log::NoteSigner> ReadPrivateKeyFile(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return absl::NotFoundError(absl::StrCat("no key file ", path));
+    return Errno("open", path);
+  }
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    absl::Status status = Errno("stat", path);
+    ::close(fd);
+    return status;
+  }
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    ::close(fd);
+    char mode[8];
+    std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return absl::PermissionDeniedError(absl::StrCat("key file ", path,
+                                                    " may be read by others (mode ", mode,
+                                                    "); run `chmod 600 ", path, "`"));
+  }
+  std::string contents(kMaxKeyFileBytes + 1, '\0');
+  ssize_t n;
+  do {
+    n = ::read(fd, contents.data(), contents.size());
+  } while (n < 0 && errno == EINTR);
+  ::close(fd);
+  if (n < 0) return Errno("read", path);
+  contents.resize(static_cast<size_t>(n));
+  absl::StatusOr<log::NoteSigner> signer =
+      static_cast<size_t>(n) > kMaxKeyFileBytes
+          ? absl::InvalidArgumentError("the file is too large")
+          : log::NoteSigner::FromPrivateKeyString(contents);
+  std::fill(contents.begin(), contents.end(), '\0');
+  if (!signer.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        path, " is not a private key file (made by `ledgerctl keygen`): ",
+        signer.status().message()));
+  }
+  return signer;
+}
+
+}  // namespace ledger::audit

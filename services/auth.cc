@@ -1,0 +1,128 @@
+#include "services/auth.h"
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "ledger/log/hash.h"
+
+namespace ledger::services {
+
+namespace {
+
+constexpr char kBearer[] = "Bearer ";
+
+absl::StatusOr<Role> ParseRole(std::string_view text) {
+  if (text == "auditor") return Role::kAuditor;
+  if (text == "recorder") return Role::kRecorder;
+  if (text == "admin") return Role::kAdmin;
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unknown role \"", std::string(text), "\": use auditor, recorder or admin"));
+}
+
+std::string TokenKey(std::string_view secret) { return log::ToHex(log::Sha256(secret)); }
+
+bool Allows(Role role, Permission permission) {
+  return permission == Permission::kRead || role != Role::kAuditor;
+}
+
+}  // namespace
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kAuditor: return "auditor";
+    case Role::kRecorder: return "recorder";
+    case Role::kAdmin: return "admin";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<AccessPolicy> AccessPolicy::Parse(std::string_view text) {
+  AccessPolicy policy;
+  int number = 0;
+  for (absl::string_view line : absl::StrSplit(absl::string_view(text.data(), text.size()), '\n')) {
+    ++number;
+    line = absl::StripAsciiWhitespace(line);
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    auto bad = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat("access file line ", number, ": ",
+                                                     std::string(why)));
+    };
+    const bool token = f[0] == "token" && f.size() == 4;
+    const bool cert = f[0] == "cert" && f.size() == 3;
+    if (!token && !cert) {
+      return bad("expected `token <role> <name> <secret>` or `cert <role> <identity>`");
+    }
+    auto role = ParseRole(f[1]);
+    if (!role.ok()) return bad(role.status().message());
+    Principal principal{f[2], *role};
+    auto& rules = token ? policy.tokens_ : policy.certs_;
+    const std::string key = token ? TokenKey(f[3]) : f[2];
+    if (!rules.emplace(key, principal).second) {
+      return bad(token ? "this token is listed twice" : "this identity is listed twice");
+    }
+  }
+  return policy;
+}
+
+absl::StatusOr<AccessPolicy> AccessPolicy::Load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read access file ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return Parse(text.str());
+}
+
+absl::StatusOr<Principal> AccessPolicy::Authenticate(
+    const grpc::ServerContext& context) const {
+  if (open()) return Principal{kLocalIdentity, Role::kAdmin};
+  const auto& metadata = context.client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    const std::string value(it->second.data(), it->second.size());
+    if (!absl::StartsWith(value, kBearer)) {
+      return absl::UnauthenticatedError("authorization metadata must be `Bearer <token>`");
+    }
+    auto found = tokens_.find(TokenKey(value.substr(sizeof(kBearer) - 1)));
+    if (found == tokens_.end()) {
+      return absl::UnauthenticatedError(
+          "unknown bearer token: ask an admin to list it in the server's access file");
+    }
+    return found->second;
+  }
+  const auto auth = context.auth_context();
+  if (auth != nullptr && auth->IsPeerAuthenticated()) {
+    std::string seen;
+    for (const char* property : {"x509_subject_alternative_name", "x509_common_name"}) {
+      for (const auto& value : auth->FindPropertyValues(property)) {
+        const std::string identity(value.data(), value.size());
+        if (auto found = certs_.find(identity); found != certs_.end()) return found->second;
+        seen = identity;
+      }
+    }
+    return absl::PermissionDeniedError(absl::StrCat(
+        "client certificate \"", seen, "\" has no role: add `cert <role> ", seen,
+        "` to the server's access file"));
+  }
+  return absl::UnauthenticatedError(
+      "no credentials: send `authorization: Bearer <token>` metadata or a client "
+      "certificate the server trusts");
+}
+
+absl::StatusOr<Principal> AccessPolicy::Check(const grpc::ServerContext& context,
+                                              Permission permission) const {
+  absl::StatusOr<Principal> principal = Authenticate(context);
+  if (!principal.ok()) return principal;
+  if (!Allows(principal->role, permission)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "\"", principal->name, "\" is an ", RoleName(principal->role),
+        ": auditors read and prove but never record; ask an admin for the recorder role"));
+  }
+  return principal;
+}
+
+}  // namespace ledger::services

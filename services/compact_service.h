@@ -1,0 +1,67 @@
+// CompactServiceImpl: compact.v1.CompactService over a CompactLedger. Thin:
+// authenticate, shape the command (services/commands.h), record or query
+// through the ledger, encode, map the status.
+//
+// Thread-safety: handlers run concurrently on gRPC's threads; the ledger and
+// the policy are thread-safe. `ledger` and `access` must outlive the service.
+#ifndef LEDGER_SERVICES_COMPACT_SERVICE_H_
+#define LEDGER_SERVICES_COMPACT_SERVICE_H_
+
+#include "compact/v1/compact_service.grpc.pb.h"
+#include "ledger/compact_ledger.h"
+#include "services/auth.h"
+
+namespace ledger::services {
+
+class CompactServiceImpl final : public compact::v1::CompactService::Service {
+ public:
+  CompactServiceImpl(CompactLedger& ledger, const AccessPolicy& access)
+      : ledger_(ledger), access_(access) {}
+
+  grpc::Status RecordEndorsement(grpc::ServerContext* context,
+                                 const compact::v1::RecordEndorsementRequest* request,
+                                 compact::v1::RecordResponse* response) override;
+  grpc::Status RecordAdoption(grpc::ServerContext* context,
+                              const compact::v1::RecordAdoptionRequest* request,
+                              compact::v1::RecordResponse* response) override;
+  grpc::Status RecordSignature(grpc::ServerContext* context,
+                               const compact::v1::RecordSignatureRequest* request,
+                               compact::v1::RecordResponse* response) override;
+  grpc::Status RecordSupersession(grpc::ServerContext* context,
+                                  const compact::v1::RecordSupersessionRequest* request,
+                                  compact::v1::RecordResponse* response) override;
+  grpc::Status RecordMediationStep(grpc::ServerContext* context,
+                                   const compact::v1::RecordMediationStepRequest* request,
+                                   compact::v1::RecordResponse* response) override;
+  grpc::Status RecordEvent(grpc::ServerContext* context,
+                           const compact::v1::RecordEventRequest* request,
+                           compact::v1::RecordResponse* response) override;
+  grpc::Status RecordEvents(grpc::ServerContext* context,
+                            const compact::v1::RecordEventsRequest* request,
+                            compact::v1::RecordEventsResponse* response) override;
+  grpc::Status GetCompact(grpc::ServerContext* context,
+                          const compact::v1::GetCompactRequest* request,
+                          compact::v1::StateReport* response) override;
+  grpc::Status ListCompacts(grpc::ServerContext* context,
+                            const compact::v1::ListCompactsRequest* request,
+                            compact::v1::ListCompactsResponse* response) override;
+  grpc::Status GetHistory(grpc::ServerContext* context,
+                          const compact::v1::GetHistoryRequest* request,
+                          compact::v1::GetHistoryResponse* response) override;
+
+ private:
+  // Records one shaped command as the caller: the common tail of every
+  // Record* handler.
+  grpc::Status RecordOne(const grpc::ServerContext& context,
+                         const absl::StatusOr<RecordRequest>& request,
+                         compact::v1::RecordResponse* response);
+  // Attaches inclusion proofs against request.tree_size (0: current).
+  absl::Status AddProofs(uint64_t tree_size, compact::v1::GetHistoryResponse* response) const;
+
+  CompactLedger& ledger_;
+  const AccessPolicy& access_;
+};
+
+}  // namespace ledger::services
+
+#endif  // LEDGER_SERVICES_COMPACT_SERVICE_H_

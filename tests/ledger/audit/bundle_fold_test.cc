@@ -1,0 +1,89 @@
+// Bundle verification folds the domain events: the seed scenario forms a
+// valid history; a signed event that the rules refuse is named.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "google/protobuf/wrappers.pb.h"
+#include "ledger/audit/bundle_verifier.h"
+#include "ledger/compact_ledger.h"
+#include "ledger/scenario_file.h"
+#include "tests/ledger/audit/audit_test_util.h"
+
+namespace ledger::audit {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace ::ledger::audit::testing;  // NOLINT: test helpers
+
+class BundleFoldTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::LogOptions options;
+    options.path = dir_.Sub("db");
+    auto ledger = CompactLedger::Open(options);
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ledger_ = *std::move(ledger);
+    auto scenario =
+        ReadScenarioFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
+    ASSERT_TRUE(scenario.ok()) << scenario.status();
+    auto recorded = ledger_->Record(scenario->commands, "test", scenario->request_ids,
+                                    scenario->labels);
+    ASSERT_TRUE(recorded.ok()) << recorded.status();
+    seeded_ = ledger_->log().Size();
+  }
+
+  // Appends `payload` to `stream` behind the domain's back.
+  void AppendRaw(const std::string& stream, const google::protobuf::Any& payload) {
+    log::AppendRequest request;
+    request.stream = stream;
+    request.actor = "mallory";
+    request.payload = payload;
+    ASSERT_TRUE(ledger_->log().Append(request).ok());
+  }
+
+  BundleReport SignExportVerify(bool fold = true) {
+    SignHead(ledger_->log(), {key_});
+    return Verify(Export(ledger_->log(), keys_), keys_, fold);
+  }
+
+  ledger::testing::TempDir dir_;
+  std::unique_ptr<CompactLedger> ledger_;
+  uint64_t seeded_ = 0;
+  log::NoteSigner key_ = TestKey(3);
+  std::vector<log::NoteVerifier> keys_ = {key_.verifier()};
+};
+
+TEST_F(BundleFoldTest, SeedScenarioFoldsIntoAValidHistory) {
+  BundleReport r = SignExportVerify();
+  ASSERT_TRUE(r.ok()) << r.message;
+  EXPECT_EQ(r.entries, seeded_);
+  EXPECT_EQ(r.events_folded, seeded_);
+  EXPECT_EQ(r.compacts, 2u);
+}
+
+TEST_F(BundleFoldTest, SignedEventThatDoesNotFoldIsNamed) {
+  auto first = ledger_->log().GetEntry(0);
+  ASSERT_TRUE(first.ok());
+  AppendRaw(first->entry.stream(), first->entry.payload());  // registers it twice
+  BundleReport r = SignExportVerify();
+  EXPECT_EQ(r.problem, BundleProblem::kEventDoesNotFold);
+  EXPECT_EQ(r.sequence, seeded_);
+  EXPECT_THAT(r.message, HasSubstr("event " + std::to_string(seeded_) + " ("));
+  EXPECT_THAT(r.message, HasSubstr("does not fold"));
+  EXPECT_THAT(r.message, HasSubstr("so the log itself is at fault"));
+}
+
+TEST_F(BundleFoldTest, PayloadThatIsNoDomainEventDoesNotFold) {
+  google::protobuf::StringValue value;
+  value.set_value("not an event");
+  google::protobuf::Any any;
+  any.PackFrom(value);
+  AppendRaw("compact/x", any);
+  BundleReport r = SignExportVerify();
+  EXPECT_EQ(r.problem, BundleProblem::kEventDoesNotFold);
+  EXPECT_THAT(r.message, HasSubstr("not a compact.v1.Event"));
+  EXPECT_TRUE(SignExportVerify(/*fold=*/false).ok());
+}
+
+}  // namespace
+}  // namespace ledger::audit

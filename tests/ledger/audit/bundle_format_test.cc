@@ -1,0 +1,109 @@
+#include "ledger/audit/bundle_format.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace ledger::audit {
+namespace {
+
+using Result = LineReader::Result;
+
+TEST(BundleFormatTest, LinesRoundTrip) {
+  BundleRecord record;
+  const std::string bytes("\0\x01\xff" "entry", 8);
+  std::string line = FormatEntryLine(42, bytes);
+  ASSERT_EQ(line.back(), '\n');
+  line.pop_back();
+  ASSERT_TRUE(ParseBodyLine(line, record).ok());
+  EXPECT_EQ(record.kind, BundleRecord::Kind::kEntry);
+  EXPECT_EQ(record.number, 42u);
+  EXPECT_EQ(record.bytes, bytes);
+
+  line = FormatCheckpointLine(7, "note\n");
+  line.pop_back();
+  ASSERT_TRUE(ParseBodyLine(line, record).ok());
+  EXPECT_EQ(record.kind, BundleRecord::Kind::kCheckpoint);
+  EXPECT_EQ(record.bytes, "note\n");
+
+  EXPECT_EQ(FormatEndLine(3, 1), "end 3 1\n");
+  ASSERT_TRUE(ParseBodyLine("end 3 1", record).ok());
+  EXPECT_EQ(record.kind, BundleRecord::Kind::kEnd);
+  EXPECT_EQ(record.number, 3u);
+  EXPECT_EQ(record.count, 1u);
+}
+
+TEST(BundleFormatTest, MalformedLinesAreRefused) {
+  BundleRecord record;
+  for (const char* bad : {"", "entry", "entry 1", "entry 01 AAAA", "entry -1 AAAA",
+                          "entry 1 AAA", "entry 1 A*AA", "end 1", "end 1 x", "key 1 AAAA",
+                          "entry 18446744073709551616 AAAA"}) {
+    EXPECT_EQ(ParseBodyLine(bad, record).code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+}
+
+TEST(BundleFormatTest, ParseDecimalIsCanonical) {
+  EXPECT_EQ(*ParseDecimal("0"), 0u);
+  EXPECT_EQ(*ParseDecimal("18446744073709551615"), UINT64_MAX);
+  for (const char* bad : {"", "00", "01", "+1", " 1", "1 ", "1a", "18446744073709551616"}) {
+    EXPECT_FALSE(ParseDecimal(bad).ok()) << bad;
+  }
+}
+
+TEST(BundleFormatTest, HeaderValueNeedsItsWord) {
+  EXPECT_EQ(*HeaderValue("origin a b", "origin"), "a b");
+  EXPECT_FALSE(HeaderValue("origin", "origin").ok());
+  EXPECT_FALSE(HeaderValue("origin ", "origin").ok());
+  EXPECT_FALSE(HeaderValue("key x", "origin").ok());
+}
+
+TEST(LineReaderTest, ReadsLinesAndTellsTruncation) {
+  std::istringstream in("a\n\nbc\nd");
+  LineReader reader(in);
+  std::string_view line;
+  ASSERT_EQ(reader.Next(&line), Result::kLine);
+  EXPECT_EQ(line, "a");
+  ASSERT_EQ(reader.Next(&line), Result::kLine);
+  EXPECT_EQ(line, "");
+  ASSERT_EQ(reader.Next(&line), Result::kLine);
+  EXPECT_EQ(line, "bc");
+  ASSERT_EQ(reader.Next(&line), Result::kIncomplete);
+  EXPECT_EQ(line, "d");
+  EXPECT_EQ(reader.line_number(), 4u);
+}
+
+TEST(LineReaderTest, CleanEnd) {
+  std::istringstream in("a\n");
+  LineReader reader(in);
+  std::string_view line;
+  ASSERT_EQ(reader.Next(&line), Result::kLine);
+  EXPECT_EQ(reader.Next(&line), Result::kEnd);
+  EXPECT_EQ(reader.offset(), 2u);
+}
+
+TEST(LineReaderTest, LinesAcrossReadBlocks) {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += std::string(700, 'a' + i % 26) + "\n";
+  std::istringstream in(text);
+  LineReader reader(in);
+  std::string_view line;
+  for (int i = 0; i < 5000; ++i) {
+    ASSERT_EQ(reader.Next(&line), Result::kLine) << i;
+    ASSERT_EQ(line, std::string(700, 'a' + i % 26)) << i;
+  }
+  EXPECT_EQ(reader.Next(&line), Result::kEnd);
+}
+
+TEST(LineReaderTest, LongLinesAreRefused) {
+  std::istringstream in(std::string(100, 'x') + "\nshort\n");
+  LineReader reader(in, 50);
+  std::string_view line;
+  EXPECT_EQ(reader.Next(&line), Result::kTooLong);
+  std::istringstream unterminated(std::string(3 << 20, 'x'));
+  LineReader reader2(unterminated, 1 << 20);
+  EXPECT_EQ(reader2.Next(&line), Result::kTooLong);
+}
+
+}  // namespace
+}  // namespace ledger::audit

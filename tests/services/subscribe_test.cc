@@ -1,0 +1,135 @@
+// Subscribe through a real server: catch-up then live with concurrent
+// appends (no gap, no duplicate), and resuming after a server restart.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "tests/services/service_test_util.h"
+
+namespace ledger::services {
+namespace {
+
+using compact::v1::CompactService;
+using ledger::v1::LedgerService;
+using namespace ledger::services::testing;  // NOLINT: test helpers
+
+// Reads a subscription from `from` into `seen` until `stop` or the stream
+// ends; returns the final status.
+grpc::Status Follow(LedgerClient& client, uint64_t from, std::vector<uint64_t>& seen,
+                    std::mutex& mu, grpc::ClientContext& context) {
+  ledger::v1::SubscribeRequest request;
+  request.set_from_sequence(from);
+  auto reader = client.ledger().Subscribe(&context, request);
+  ledger::v1::LogEntry entry;
+  while (reader->Read(&entry)) {
+    EXPECT_EQ(entry.entry().sequence(), entry.sequence());
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(entry.sequence());
+  }
+  return reader->Finish();
+}
+
+void AppendEndorsements(LedgerClient& client, int count, int writer) {
+  for (int i = 0; i < count; ++i) {
+    compact::v1::RecordEventRequest r;
+    *r.mutable_event() = Endorsement(writer, absl::StrCat("w", writer, " #", i));
+    r.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_ANY);
+    auto result = client.Call(&CompactService::Stub::RecordEvent, client.compact(), r);
+    ASSERT_TRUE(result.ok()) << result.status();
+  }
+}
+
+// Waits until `seen` holds `count` sequences (or 10 s pass).
+void WaitForCount(const std::vector<uint64_t>& seen, std::mutex& mu, size_t count) {
+  for (int i = 0; i < 1000; ++i) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      if (seen.size() >= count) return;
+    }
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+}
+
+void ExpectExactly(const std::vector<uint64_t>& seen, uint64_t count) {
+  ASSERT_EQ(seen.size(), count);
+  for (uint64_t i = 0; i < count; ++i) ASSERT_EQ(seen[i], i) << "gap or duplicate at " << i;
+}
+
+TEST(SubscribeTest, CatchesUpThenFollowsConcurrentAppendsWithoutGapOrDuplicate) {
+  TestServer server;
+  ASSERT_TRUE(server.Start().ok());
+  auto client = server.Client();
+  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  std::mutex mu;
+  std::vector<uint64_t> seen;
+  grpc::ClientContext context;
+  std::thread follower([&] { Follow(*client, 0, seen, mu, context); });
+  constexpr int kWriters = 4, kEach = 25;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] { AppendEndorsements(*server.Client(), kEach, w); });
+  }
+  for (auto& t : writers) t.join();
+  const uint64_t total = server.Size(*client);
+  WaitForCount(seen, mu, total);
+  absl::SleepFor(absl::Milliseconds(150));  // nothing more may arrive
+  context.TryCancel();
+  follower.join();
+  ExpectExactly(seen, total);
+}
+
+TEST(SubscribeTest, ResumesFromTheLastSeenSequenceAfterARestart) {
+  TestServer server;
+  ASSERT_TRUE(server.Start().ok());
+  ASSERT_TRUE(server.SeedWorld(*server.Client()).ok());
+  std::mutex mu;
+  std::vector<uint64_t> seen;
+  std::atomic<bool> done{false};
+  std::thread follower([&] {
+    auto client = server.Client();
+    while (!done) {
+      uint64_t from = 0;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        if (!seen.empty()) from = seen.back() + 1;
+      }
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+      Follow(*client, from, seen, mu, context);
+    }
+  });
+  AppendEndorsements(*server.Client(), 10, 0);
+  const uint64_t before = server.Size(*server.Client());
+  WaitForCount(seen, mu, before);
+  server.Stop();  // ends the subscription mid-stream
+  ASSERT_TRUE(server.Start().ok());
+  AppendEndorsements(*server.Client(), 10, 1);
+  const uint64_t total = server.Size(*server.Client());
+  WaitForCount(seen, mu, total);
+  done = true;
+  follower.join();
+  ExpectExactly(seen, total);
+}
+
+TEST(SubscribeTest, EndsWithUnavailableOnShutdown) {
+  TestServer server;
+  ASSERT_TRUE(server.Start().ok());
+  auto client = server.Client();
+  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  std::mutex mu;
+  std::vector<uint64_t> seen;
+  grpc::ClientContext context;
+  grpc::Status status;
+  std::thread follower([&] { status = Follow(*client, 0, seen, mu, context); });
+  WaitForCount(seen, mu, server.Size(*client));
+  server.Stop();
+  follower.join();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+}
+
+}  // namespace
+}  // namespace ledger::services

@@ -1,0 +1,354 @@
+// Auditing subcommands: keygen, checkpoint, export-bundle, verify-proof, and
+// the runners of `verify --bundle` and `prove --compact`.
+#include "tools/ledgerctl/audit_commands.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "ledger/audit/bundle_verifier.h"
+#include "ledger/audit/bundle_writer.h"
+#include "ledger/audit/checkpointer.h"
+#include "ledger/audit/entry_proof.h"
+#include "ledger/audit/key_file.h"
+#include "ledger/audit/proof_json.h"
+#include "ledger/compact/render.h"
+#include "ledger/log/checkpoint.h"
+
+namespace ledger::cli {
+
+namespace {
+
+using nlohmann::json;
+
+// Trusted verifier keys from --key. InvalidArgument naming the bad one.
+absl::StatusOr<std::vector<log::NoteVerifier>> ParseKeys(const std::vector<std::string>& keys) {
+  if (keys.empty()) {
+    return absl::InvalidArgumentError(
+        "give the log's verifier key with --key NAME+KEYID+BASE64 (repeat it for rotated keys)");
+  }
+  std::vector<log::NoteVerifier> out;
+  for (const auto& text : keys) {
+    auto key = log::NoteVerifier::FromKeyString(text);
+    if (!key.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--key \"", text, "\" is not a verifier key: ", key.status().message()));
+    }
+    out.push_back(*std::move(key));
+  }
+  return out;
+}
+
+// Reading a key file: missing or unreadable -> 3, anything else -> 2.
+int FailKeyFile(const std::string& command, const absl::Status& status) {
+  const bool unreadable = status.code() == absl::StatusCode::kNotFound ||
+                          status.code() == absl::StatusCode::kUnavailable;
+  return unreadable ? FailOpen(command, status) : Fail(command, status);
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  std::ostringstream s;
+  s << in.rdbuf();
+  if (in.bad()) return absl::UnavailableError(absl::StrCat("cannot read ", path));
+  return s.str();
+}
+
+int RunKeygen(const std::string& name, const std::string& out) {
+  auto signer = log::NoteSigner::Generate(name);
+  if (!signer.ok()) return Fail("keygen", signer.status());
+  absl::Status written = audit::WritePrivateKeyFile(out, *signer);
+  if (!written.ok()) {
+    return written.code() == absl::StatusCode::kAlreadyExists ? Fail("keygen", written)
+                                                                : FailOpen("keygen", written);
+  }
+  std::cout << signer->verifier().KeyString() << "\n";
+  std::cerr << "private key written to " << out << " (mode 0600; keep it secret)\n"
+            << "publish the verifier key above: auditors pass it to "
+               "`ledgerctl verify --bundle FILE --key KEY`\n";
+  return kExitOk;
+}
+
+int PrintStoredCheckpoint(const std::string& db, std::optional<uint64_t> size) {
+  auto log = OpenExistingLog(db);
+  if (!log.ok()) return FailOpen("checkpoint", log.status());
+  auto note = size.has_value() ? (*log)->GetCheckpoint(*size) : (*log)->LatestCheckpoint();
+  if (!note.ok()) return FailOpen("checkpoint", note.status());
+  if (!note->has_value()) {
+    return Fail("checkpoint", absl::NotFoundError(absl::StrCat(
+                                  "no signed checkpoint is stored",
+                                  size.has_value() ? absl::StrCat(" for tree size ", *size) : "",
+                                  "; sign one with `ledgerctl checkpoint --db ", db,
+                                  " --sign-key FILE --origin ORIGIN`")));
+  }
+  std::cout << **note;
+  return kExitOk;
+}
+
+int RunCheckpoint(const std::string& db, const std::vector<std::string>& key_files,
+                  const std::string& origin, std::optional<uint64_t> size) {
+  if (key_files.empty()) {
+    if (!origin.empty()) {
+      return Fail("checkpoint", absl::InvalidArgumentError("--origin needs --sign-key"));
+    }
+    return PrintStoredCheckpoint(db, size);
+  }
+  if (size.has_value()) {
+    return Fail("checkpoint", absl::InvalidArgumentError(
+                                  "--size picks a stored checkpoint to print; a new one is "
+                                  "always signed at the current tree size"));
+  }
+  std::vector<log::NoteSigner> signers;
+  for (const auto& file : key_files) {
+    auto signer = audit::ReadPrivateKeyFile(file);
+    if (!signer.ok()) return FailKeyFile("checkpoint", signer.status());
+    signers.push_back(*std::move(signer));
+  }
+  auto log = OpenExistingLog(db, /*read_only=*/false);
+  if (!log.ok()) return FailOpen("checkpoint", log.status());
+  auto published = audit::PublishCheckpoint(**log, signers, origin);
+  if (!published.ok()) return Fail("checkpoint", published.status());
+  std::cout << published->note;
+  std::cerr << (published->created ? "signed and stored" : "already stored:")
+            << " checkpoint of tree size " << published->head.tree_size << " for "
+            << published->origin << "\n";
+  return kExitOk;
+}
+
+int RunExportBundle(const std::string& db, const std::string& out,
+                    const std::vector<std::string>& key_strings) {
+  std::vector<log::NoteVerifier> keys;
+  if (!key_strings.empty()) {
+    auto parsed = ParseKeys(key_strings);
+    if (!parsed.ok()) return Fail("export-bundle", parsed.status());
+    keys = *std::move(parsed);
+  }
+  auto log = OpenExistingLog(db);
+  if (!log.ok()) return FailOpen("export-bundle", log.status());
+  auto known = audit::KnownVerifierKeys(**log);
+  if (!known.ok()) return FailOpen("export-bundle", known.status());
+  keys.insert(keys.end(), known->begin(), known->end());
+  auto summary = audit::WriteBundleFile(**log, keys, out);
+  if (!summary.ok()) {
+    return summary.status().code() == absl::StatusCode::kUnavailable
+               ? FailOpen("export-bundle", summary.status())
+               : Fail("export-bundle", summary.status());
+  }
+  std::cout << "wrote " << out << ": " << summary->entries << " entries, "
+            << summary->checkpoints << " signed checkpoints; origin " << summary->origin
+            << "; tree size " << summary->head.tree_size << ", root "
+            << log::ToHex(summary->head.root) << "\n";
+  if (summary->unsigned_entries > 0) {
+    std::cout << "note: the " << summary->unsigned_entries
+              << " newest entries are not covered by a signed checkpoint and are not in the "
+                 "bundle; run `ledgerctl checkpoint --sign-key FILE` and export again\n";
+  }
+  return kExitOk;
+}
+
+json ReportJson(const audit::BundleReport& r) {
+  json keys = json::array();
+  for (const auto& k : r.keys) {
+    keys.push_back({{"key", k.label}, {"checkpoints", k.checkpoints},
+                    {"firstTreeSize", k.first_tree_size}, {"lastTreeSize", k.last_tree_size}});
+  }
+  json out = {{"verified", r.ok()}, {"problem", audit::BundleProblemName(r.problem)},
+              {"message", r.message}, {"line", r.line}, {"origin", r.origin},
+              {"entries", r.entries}, {"checkpoints", r.checkpoints},
+              {"treeSize", r.head.tree_size}, {"rootHash", log::ToHex(r.head.root)},
+              {"keys", keys}, {"eventsFolded", r.events_folded}, {"compacts", r.compacts},
+              {"warnings", r.warnings}};
+  if (r.sequence.has_value()) out["sequence"] = *r.sequence;
+  if (r.checkpoint.has_value()) out["checkpoint"] = *r.checkpoint;
+  return out;
+}
+
+void PrintReportText(const audit::BundleReport& r) {
+  if (!r.ok()) {
+    std::cout << "DOES NOT VERIFY: " << audit::BundleProblemName(r.problem);
+    if (r.sequence.has_value()) std::cout << " at entry " << *r.sequence;
+    if (r.checkpoint.has_value()) std::cout << " (checkpoint " << *r.checkpoint << ")";
+    std::cout << ", line " << r.line << ": " << r.message << "\n";
+  } else {
+    std::cout << "verified: " << r.entries << " entries and " << r.checkpoints
+              << " signed checkpoints of " << r.origin << "\n  tree size "
+              << r.head.tree_size << ", root " << log::ToHex(r.head.root) << "\n  "
+              << r.events_folded << " events fold into a valid history of " << r.compacts
+              << " compacts\n";
+    for (const auto& k : r.keys) {
+      std::cout << "  key " << k.label << ": ";
+      if (k.checkpoints == 0) {
+        std::cout << "signed no checkpoint\n";
+      } else {
+        std::cout << k.checkpoints << " checkpoints, tree sizes " << k.first_tree_size << ".."
+                  << k.last_tree_size << "\n";
+      }
+    }
+  }
+  for (const auto& w : r.warnings) std::cout << "warning: " << w << "\n";
+}
+
+// Reads a proof file, JSON or tlog-proof text. Exit code on failure: 3 when
+// it is not a proof at all, 1 when it is a damaged one.
+absl::StatusOr<audit::ParsedEntryProof> LoadProof(const std::string& file, int* code) {
+  auto text = ReadWholeFile(file);
+  *code = kExitUnreadable;
+  if (!text.ok()) return text.status();
+  *code = kExitTampered;
+  if (text->rfind(audit::kTlogProofHeader, 0) == 0) {
+    auto proof = audit::ParseTlogProof(*text);
+    if (!proof.ok()) return proof.status();
+    return audit::ParsedEntryProof{*std::move(proof), ""};
+  }
+  auto proof = audit::EntryProofFromJson(*text);
+  if (proof.status().code() == absl::StatusCode::kFailedPrecondition) *code = kExitUnreadable;
+  return proof;
+}
+
+void PrintVerifiedProof(const audit::EntryProof& proof, const audit::VerifiedEntry& verified,
+                        const std::string& format) {
+  std::vector<std::string> signers;
+  for (const auto& s : verified.checkpoint.verified) {
+    signers.push_back(absl::StrCat(s.name, "+", log::KeyIdHex(s.key_id)));
+  }
+  const auto& e = verified.entry;
+  const std::string event =
+      verified.event.has_value() ? compact::RenderEventText(*verified.event)
+                                 : absl::StrCat("(payload ", e.payload().type_url(), ")");
+  const std::string& origin = verified.checkpoint.checkpoint.origin;
+  if (format == "json") {
+    std::cout << json{{"verified", true}, {"sequence", proof.sequence},
+                      {"treeSize", proof.tree_size}, {"origin", origin},
+                      {"signedBy", signers}, {"stream", e.stream()},
+                      {"streamVersion", e.stream_version()}, {"actor", e.actor()},
+                      {"recordedAt", Rfc3339(log::RecordedAt(e))}, {"event", event}}
+                     .dump()
+              << "\n";
+    return;
+  }
+  std::cout << "verified: entry " << proof.sequence << " is in the tree of size "
+            << proof.tree_size << " of " << origin << ", signed by "
+            << absl::StrJoin(signers, ", ") << "\n  " << e.stream() << " v"
+            << e.stream_version() << ", recorded " << Rfc3339(log::RecordedAt(e)) << " by "
+            << e.actor() << "\n  " << event << "\n";
+}
+
+int RunVerifyProof(const std::string& file, const std::vector<std::string>& key_strings,
+                   const std::string& format) {
+  auto keys = ParseKeys(key_strings);
+  if (!keys.ok()) return Fail("verify-proof", keys.status());
+  int code = kExitOk;
+  auto parsed = LoadProof(file, &code);
+  if (!parsed.ok()) {
+    std::cerr << "ledgerctl verify-proof: " << (code == kExitTampered ? "DOES NOT VERIFY: " : "")
+              << parsed.status().message() << "\n";
+    return code;
+  }
+  auto verified = audit::VerifyEntryProof(parsed->proof, *keys, "");
+  if (!verified.ok()) {
+    std::cerr << "ledgerctl verify-proof: DOES NOT VERIFY: " << verified.status().message()
+              << "\n";
+    return kExitTampered;
+  }
+  PrintVerifiedProof(parsed->proof, *verified, format);
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunVerifyBundle(const std::string& bundle, const std::vector<std::string>& key_strings,
+                    const std::string& format) {
+  auto keys = ParseKeys(key_strings);
+  if (!keys.ok()) return Fail("verify", keys.status());
+  audit::BundleOptions options;
+  options.keys = *std::move(keys);
+  auto report = audit::VerifyBundleFile(bundle, options);
+  if (!report.ok()) return FailOpen("verify", report.status());
+  if (format == "json") {
+    std::cout << ReportJson(*report).dump() << "\n";
+  } else {
+    PrintReportText(*report);
+  }
+  return report->ok() ? kExitOk : kExitTampered;
+}
+
+int RunProveCompact(const std::string& db, const std::string& compact_id, uint64_t sequence) {
+  auto log = OpenExistingLog(db);
+  if (!log.ok()) return FailOpen("prove", log.status());
+  auto events = audit::EventsConcerning(**log, compact_id);
+  if (!events.ok()) return Fail("prove", events.status());
+  if (std::find(events->begin(), events->end(), sequence) == events->end()) {
+    return Fail("prove", absl::NotFoundError(absl::StrCat(
+                             "event ", sequence, " does not concern compact \"", compact_id,
+                             "\"; `ledgerctl history --db ", db, " --compact ", compact_id,
+                             "` lists its events with their numbers")));
+  }
+  auto proof = audit::ProveEntry(**log, sequence);
+  if (!proof.ok()) return Fail("prove", proof.status());
+  std::cout << audit::EntryProofToJson(*proof, compact_id) << "\n";
+  return kExitOk;
+}
+
+void AddAuditCommands(CLI::App& app, Commands& commands) {
+  struct Options {
+    std::string db;
+    std::string name;
+    std::string out;
+    std::string origin;
+    std::string file;
+    std::string format = "text";
+    std::vector<std::string> key_files;
+    std::vector<std::string> keys;
+    std::optional<uint64_t> size;
+  };
+  auto o = std::make_shared<Options>();
+
+  CLI::App* keygen = app.add_subcommand(
+      "keygen", "Make an Ed25519 checkpoint signing key; print its verifier key");
+  keygen->add_option("--name", o->name, "Key name, usually the log's origin")->required();
+  keygen->add_option("--out", o->out, "New private key file (mode 0600; never overwritten)")
+      ->required()->type_name("FILE");
+  commands.push_back({keygen, [o] { return RunKeygen(o->name, o->out); }});
+
+  CLI::App* checkpoint = app.add_subcommand(
+      "checkpoint", "Sign the current tree head as a C2SP checkpoint and store it "
+                    "(--sign-key), or print a stored one");
+  AddDbOption(checkpoint, &o->db);
+  checkpoint->add_option("--sign-key", o->key_files,
+                         "Private key file; repeat to sign with several keys (rotation)")
+      ->type_name("FILE");
+  checkpoint->add_option("--origin", o->origin,
+                         "The log's origin line; required for the first checkpoint");
+  checkpoint->add_option("--size", o->size, "Print the stored checkpoint of this tree size");
+  commands.push_back(
+      {checkpoint, [o] { return RunCheckpoint(o->db, o->key_files, o->origin, o->size); }});
+
+  CLI::App* bundle = app.add_subcommand(
+      "export-bundle", "Write an audit bundle: every entry and signed checkpoint, for "
+                       "`ledgerctl verify --bundle`");
+  AddDbOption(bundle, &o->db);
+  bundle->add_option("--out", o->out, "New bundle file")->required()->type_name("FILE");
+  bundle->add_option("--key", o->keys, "Extra verifier key to list in the bundle")
+      ->type_name("VERIFIERKEY");
+  commands.push_back({bundle, [o] { return RunExportBundle(o->db, o->out, o->keys); }});
+
+  CLI::App* verify_proof = app.add_subcommand(
+      "verify-proof", "Check a proof from `ledgerctl prove --compact` (JSON or C2SP "
+                      "tlog-proof) offline (exit 1 if it does not verify)");
+  verify_proof->add_option("file", o->file, "Proof file")->required()->type_name("FILE");
+  verify_proof->add_option("--key", o->keys, "Trusted verifier key; repeat for rotated keys")
+      ->required()->type_name("VERIFIERKEY");
+  AddFormatOption(verify_proof, &o->format);
+  commands.push_back(
+      {verify_proof, [o] { return RunVerifyProof(o->file, o->keys, o->format); }});
+}
+
+}  // namespace ledger::cli

@@ -1,0 +1,32 @@
+// ledgerctl's auditing subcommands: keygen, checkpoint, export-bundle,
+// verify-proof; and the bundle and signed-proof forms of `verify` and
+// `prove` (registered in log_commands.cc, run here).
+#ifndef LEDGER_TOOLS_LEDGERCTL_AUDIT_COMMANDS_H_
+#define LEDGER_TOOLS_LEDGERCTL_AUDIT_COMMANDS_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "tools/ledgerctl/cli_common.h"
+
+namespace ledger::cli {
+
+// Registers keygen, checkpoint, export-bundle and verify-proof.
+void AddAuditCommands(CLI::App& app, Commands& commands);
+
+// `verify --bundle FILE --key KEY...`: offline verification of an audit
+// bundle. Exit 0 verified, 1 tampered, 2 bad key string, 3 unreadable.
+int RunVerifyBundle(const std::string& bundle, const std::vector<std::string>& keys,
+                    const std::string& format);
+
+// `prove --compact ID --event N`: prints the JSON proof of event N (a
+// ledger sequence, as `history` shows it) of compact ID against the newest
+// signed checkpoint.
+int RunProveCompact(const std::string& db, const std::string& compact_id, uint64_t sequence);
+
+}  // namespace ledger::cli
+
+#endif  // LEDGER_TOOLS_LEDGERCTL_AUDIT_COMMANDS_H_

@@ -48,6 +48,10 @@ absl::Status Tampered(std::string_view what, const absl::Status& status) {
 }  // namespace
 
 absl::StatusOr<EntryProof> ProveEntry(const log::Log& log, uint64_t sequence) {
+  if (const uint64_t size = log.Size(); sequence >= size) {
+    return absl::NotFoundError(absl::StrCat("no entry ", sequence, ": the log holds ", size,
+                                            " entries, numbered from 0"));
+  }
   LEDGER_ASSIGN_OR_RETURN(auto latest, log.LatestCheckpoint());
   std::optional<log::Checkpoint> checkpoint;
   if (latest.has_value()) {

@@ -1,0 +1,213 @@
+// The proof of one decision for an auditor (entry_proof.h, proof_json.h):
+// built from a ledger with a signed checkpoint, checked offline, in both its
+// C2SP tlog-proof text and its JSON form; every altered part is refused.
+#include "ledger/audit/entry_proof.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ledger/audit/proof_json.h"
+#include "ledger/compact_ledger.h"
+#include "ledger/scenario_file.h"
+#include "tests/ledger/audit/audit_test_util.h"
+
+namespace ledger::audit {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace ::ledger::audit::testing;  // NOLINT: test helpers
+
+constexpr char kCompact[] = "worcestershire-2006";
+
+class EntryProofTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::LogOptions options;
+    options.path = dir_.Sub("db");
+    auto ledger = CompactLedger::Open(options);
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ledger_ = *std::move(ledger);
+    auto scenario =
+        ReadScenarioFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
+    ASSERT_TRUE(scenario.ok()) << scenario.status();
+    ASSERT_TRUE(
+        ledger_->Record(scenario->commands, "test", scenario->request_ids, scenario->labels)
+            .ok());
+  }
+
+  log::Log& log() { return ledger_->log(); }
+
+  // Verifies with the test key and the test origin.
+  absl::StatusOr<VerifiedEntry> Check(const EntryProof& proof) {
+    const log::NoteVerifier key = key_.verifier();
+    return VerifyEntryProof(proof, {&key, 1}, kOrigin);
+  }
+
+  // The proof of the compact's first event, against a fresh checkpoint.
+  EntryProof FirstEventProof() {
+    SignHead(log(), {key_});
+    auto events = EventsConcerning(log(), kCompact);
+    EXPECT_TRUE(events.ok() && !events->empty());
+    auto proof = ProveEntry(log(), events->front());
+    EXPECT_TRUE(proof.ok()) << proof.status();
+    return *proof;
+  }
+
+  ::ledger::testing::TempDir dir_;
+  std::unique_ptr<CompactLedger> ledger_;
+  log::NoteSigner key_ = TestKey(7);
+};
+
+TEST_F(EntryProofTest, ProofOfADecisionVerifiesOfflineAndCarriesItsEvent) {
+  const EntryProof proof = FirstEventProof();
+  EXPECT_EQ(proof.tree_size, log().Size());
+  auto verified = Check(proof);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(verified->checkpoint.checkpoint.tree_size, log().Size());
+  EXPECT_EQ(verified->entry.sequence(), proof.sequence);
+  ASSERT_TRUE(verified->event.has_value());
+  EXPECT_TRUE(verified->event->has_compact_registered());
+  EXPECT_EQ(verified->event->compact_registered().compact_id(), kCompact);
+}
+
+TEST_F(EntryProofTest, EveryEntryOfTheLogProvesAgainstTheNewestCheckpoint) {
+  SignHead(log(), {key_});
+  for (uint64_t seq = 0; seq < log().Size(); ++seq) {
+    auto proof = ProveEntry(log(), seq);
+    ASSERT_TRUE(proof.ok()) << seq << ": " << proof.status();
+    ASSERT_TRUE(Check(*proof).ok()) << seq;
+  }
+}
+
+TEST_F(EntryProofTest, NoCheckpointOrNoSuchEntryIsRefusedWithWhatToDo) {
+  auto unsigned_log = ProveEntry(log(), 0);
+  ASSERT_EQ(unsigned_log.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(unsigned_log.status().message(), HasSubstr("checkpoint"));
+  SignHead(log(), {key_});
+  EXPECT_EQ(ProveEntry(log(), log().Size()).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(EventsConcerning(log(), "no-such-compact").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(EntryProofTest, EntriesAfterTheNewestCheckpointNeedANewOne) {
+  SignHead(log(), {key_});
+  AppendEntries(log(), 1, "later");
+  auto proof = ProveEntry(log(), log().Size() - 1);
+  EXPECT_EQ(proof.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(EntryProofTest, AlteredEntryBytesAreRefused) {
+  EntryProof proof = FirstEventProof();
+  proof.entry_bytes[proof.entry_bytes.size() / 2] ^= 0x01;
+  auto verified = Check(proof);
+  EXPECT_EQ(verified.status().code(), absl::StatusCode::kDataLoss) << verified.status();
+}
+
+TEST_F(EntryProofTest, AlteredInclusionHashIsRefused) {
+  EntryProof proof = FirstEventProof();
+  ASSERT_FALSE(proof.inclusion.empty());
+  for (size_t i = 0; i < proof.inclusion.size(); ++i) {
+    EntryProof bad = proof;
+    bad.inclusion[i][0] ^= 0x80;
+    EXPECT_EQ(Check(bad).status().code(), absl::StatusCode::kDataLoss) << i;
+  }
+  EntryProof shorter = proof;
+  shorter.inclusion.pop_back();
+  EXPECT_EQ(Check(shorter).status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(EntryProofTest, ProofClaimingAnotherSequenceIsRefused) {
+  EntryProof proof = FirstEventProof();
+  proof.sequence += 1;
+  EXPECT_EQ(Check(proof).status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(EntryProofTest, CheckpointOfAnotherKeyOrOriginIsRefused) {
+  const EntryProof proof = FirstEventProof();
+  const log::NoteVerifier stranger = TestKey(9).verifier();
+  EXPECT_FALSE(VerifyEntryProof(proof, {&stranger, 1}, kOrigin).ok());
+  const log::NoteVerifier key = key_.verifier();
+  auto other_origin = VerifyEntryProof(proof, {&key, 1}, "other.example/ledger");
+  EXPECT_FALSE(other_origin.ok());
+  EXPECT_THAT(other_origin.status().message(), HasSubstr("other.example/ledger"));
+}
+
+TEST_F(EntryProofTest, TlogProofTextRoundTripsAndVerifies) {
+  const EntryProof proof = FirstEventProof();
+  const std::string text = FormatTlogProof(proof);
+  EXPECT_EQ(text.rfind(std::string(kTlogProofHeader) + "\n", 0), 0u) << text;
+  auto parsed = ParseTlogProof(text);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->sequence, proof.sequence);
+  EXPECT_EQ(parsed->entry_bytes, proof.entry_bytes);
+  EXPECT_EQ(parsed->leaf_hash, proof.leaf_hash);
+  EXPECT_EQ(parsed->tree_size, proof.tree_size);
+  EXPECT_EQ(parsed->inclusion, proof.inclusion);
+  EXPECT_EQ(parsed->checkpoint, proof.checkpoint);
+  EXPECT_TRUE(Check(*parsed).ok());
+}
+
+TEST_F(EntryProofTest, MalformedTlogProofTextIsRefusedNamingTheLine) {
+  const std::string text = FormatTlogProof(FirstEventProof());
+  EXPECT_EQ(ParseTlogProof("").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseTlogProof("c2sp.org/tlog-proof@v2\n").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Every strict prefix that cuts the text before its checkpoint is refused.
+  const size_t checkpoint_at = text.find("\n\n");
+  ASSERT_NE(checkpoint_at, std::string::npos);
+  for (size_t cut = 0; cut <= checkpoint_at; ++cut) {
+    EXPECT_FALSE(ParseTlogProof(text.substr(0, cut)).ok()) << cut;
+  }
+  std::string bad_hash = text;
+  const size_t index_line = bad_hash.find("\nindex ");
+  ASSERT_NE(index_line, std::string::npos);
+  const size_t hash_line = bad_hash.find('\n', index_line + 1) + 1;
+  bad_hash.insert(hash_line, "!!");
+  auto refused = ParseTlogProof(bad_hash);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("line"));
+}
+
+TEST_F(EntryProofTest, JsonFormRoundTripsAndItsTextMustAgree) {
+  const EntryProof proof = FirstEventProof();
+  const std::string json = EntryProofToJson(proof, kCompact);
+  auto parsed = EntryProofFromJson(json);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->compact_id, kCompact);
+  EXPECT_EQ(parsed->proof.entry_bytes, proof.entry_bytes);
+  EXPECT_TRUE(Check(parsed->proof).ok());
+
+  EXPECT_EQ(EntryProofFromJson("not json").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(EntryProofFromJson(R"({"format": "something-else"})").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // A JSON proof whose fields were edited so they no longer match its
+  // embedded tlog-proof text is refused as tampered.
+  EntryProof edited = proof;
+  edited.inclusion[0][0] ^= 0x01;
+  std::string mixed = EntryProofToJson(edited, kCompact);
+  const std::string original_text = EntryProofToJson(proof, kCompact);
+  const size_t tlog_at = original_text.find("\"tlogProof\"");
+  const size_t mixed_tlog_at = mixed.find("\"tlogProof\"");
+  ASSERT_NE(tlog_at, std::string::npos);
+  ASSERT_NE(mixed_tlog_at, std::string::npos);
+  mixed = mixed.substr(0, mixed_tlog_at) + original_text.substr(tlog_at);
+  EXPECT_EQ(EntryProofFromJson(mixed).status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(EntryProofTest, EventsConcerningListsTheCompactsEventsInLedgerOrder) {
+  auto events = EventsConcerning(log(), kCompact);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_FALSE(events->empty());
+  EXPECT_TRUE(std::is_sorted(events->begin(), events->end()));
+  auto history = ledger_->History(kCompact);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), events->size());
+  for (size_t i = 0; i < events->size(); ++i) {
+    EXPECT_EQ((*history)[i].sequence, (*events)[i]);
+  }
+}
+
+}  // namespace
+}  // namespace ledger::audit

@@ -30,6 +30,10 @@ BundleState::BundleState(const BundleOptions& options, std::string origin,
     : options_(options),
       origin_(std::move(origin)),
       report_(report),
+      // Rules only: the verifier never asks for a state at a date, so the
+      // folded history need not be kept, and memory stays small however
+      // long the bundle.
+      world_(compact::WorldOptions{.keep_facts = false}),
       folding_(options.fold_events) {}
 
 void BundleState::Report(BundleProblem problem, uint64_t line, std::string message,

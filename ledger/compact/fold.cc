@@ -119,12 +119,14 @@ void FoldCarried(WorldState* state, const Event& event, const Action& action,
 
 }  // namespace
 
-void Fold(WorldState* state, const Event& event, const EventMeta& meta) {
-  compact::v1::Fact* fact = state->add_facts();
-  fact->set_sequence(meta.sequence);
-  fact->set_recorded_at_micros(meta.recorded_at_micros);
-  fact->set_recorded_by(meta.actor);
-  *fact->mutable_event() = event;
+void Fold(WorldState* state, const Event& event, const EventMeta& meta, bool keep_fact) {
+  if (keep_fact) {
+    compact::v1::Fact* fact = state->add_facts();
+    fact->set_sequence(meta.sequence);
+    fact->set_recorded_at_micros(meta.recorded_at_micros);
+    fact->set_recorded_by(meta.actor);
+    *fact->mutable_event() = event;
+  }
   state->set_last_sequence(meta.sequence);
   if (!event.ref().empty()) (*state->mutable_refs())[event.ref()] = meta.sequence;
   FoldRegistration(state, event, meta.sequence);

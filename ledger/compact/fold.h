@@ -10,12 +10,13 @@
 
 namespace ledger::compact::internal {
 
-// Appends `event` to state->facts and updates the records the rules read
-// (registrations, signatures, supersessions, consultations, mediation
-// cases, refs). Requires: `event` passed CheckEvent on *state and
-// meta.sequence is greater than every folded sequence.
+// Appends `event` to state->facts (when `keep_fact`) and updates the
+// records the rules read (registrations, signatures, supersessions,
+// consultations, mediation cases, refs, last sequence). Requires: `event`
+// passed CheckEvent on *state and meta.sequence is greater than every
+// folded sequence.
 void Fold(compact::v1::WorldState* state, const compact::v1::Event& event,
-          const EventMeta& meta);
+          const EventMeta& meta, bool keep_fact = true);
 
 // True when `event` concerns compact `compact_id`: it is in the compact's
 // stream, or names the compact (e.g. as the compact superseded), or

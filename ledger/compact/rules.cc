@@ -16,8 +16,8 @@ namespace {
 using compact::v1::Event;
 using compact::v1::WorldState;
 
-absl::Status ResolveRef(const WorldState& state, compact::v1::EventRef* ref,
-                        std::string_view what) {
+absl::Status ResolveRef(const WorldState& state, const FactDirectory& facts,
+                        compact::v1::EventRef* ref, std::string_view what) {
   if (!ref->ref().empty()) {
     auto it = state.refs().find(ref->ref());
     if (it == state.refs().end()) {
@@ -36,7 +36,7 @@ absl::Status ResolveRef(const WorldState& state, compact::v1::EventRef* ref,
     return absl::InvalidArgumentError(absl::StrCat(
         std::string(what), " names no event: give its sequence or ref"));
   }
-  if (FindFact(state, ref->sequence()) == nullptr) {
+  if (!facts.Find(ref->sequence()).has_value()) {
     return absl::NotFoundError(absl::StrCat(
         std::string(what), " names sequence ", ref->sequence(),
         ", which is not an earlier event in the ledger"));
@@ -44,23 +44,25 @@ absl::Status ResolveRef(const WorldState& state, compact::v1::EventRef* ref,
   return absl::OkStatus();
 }
 
-absl::Status ResolveAnnotation(const WorldState& state,
+absl::Status ResolveAnnotation(const WorldState& state, const FactDirectory& facts,
                                compact::v1::Annotation* note) {
   LEDGER_RETURN_IF_ERROR(
-      ResolveRef(state, note->mutable_target(), "annotation target"));
+      ResolveRef(state, facts, note->mutable_target(), "annotation target"));
   for (compact::v1::EventRef& related : *note->mutable_related()) {
-    LEDGER_RETURN_IF_ERROR(ResolveRef(state, &related, "annotation related"));
+    LEDGER_RETURN_IF_ERROR(ResolveRef(state, facts, &related, "annotation related"));
   }
-  const compact::v1::Fact* target = FindFact(state, note->target().sequence());
-  absl::StatusOr<std::string> stream = World::StreamOf(target->event());
-  if (!stream.ok()) return stream.status();
-  if (!note->target_stream().empty() && note->target_stream() != *stream) {
+  const std::string stream(facts.Find(note->target().sequence())->stream);
+  if (stream.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "annotation target #", note->target().sequence(), " belongs to no stream"));
+  }
+  if (!note->target_stream().empty() && note->target_stream() != stream) {
     return absl::InvalidArgumentError(absl::StrCat(
         "annotation target_stream '", note->target_stream(), "' but #",
-        note->target().sequence(), " is in '", *stream,
+        note->target().sequence(), " is in '", stream,
         "': leave target_stream empty"));
   }
-  note->set_target_stream(*stream);
+  note->set_target_stream(stream);
   return absl::OkStatus();
 }
 
@@ -234,14 +236,15 @@ absl::Status CompleteDates(Event* event) {
   return absl::OkStatus();
 }
 
-absl::Status ResolveReferences(const WorldState& state, Event* event) {
+absl::Status ResolveReferences(const WorldState& state, const FactDirectory& facts,
+                               Event* event) {
   if (event->has_annotation()) {
-    return ResolveAnnotation(state, event->mutable_annotation());
+    return ResolveAnnotation(state, facts, event->mutable_annotation());
   }
   if (event->has_decision() && event->decision().has_responds_to()) {
     auto* ref = event->mutable_decision()->mutable_responds_to();
-    LEDGER_RETURN_IF_ERROR(ResolveRef(state, ref, "decision.responds_to"));
-    if (!FindFact(state, ref->sequence())->event().has_proposal()) {
+    LEDGER_RETURN_IF_ERROR(ResolveRef(state, facts, ref, "decision.responds_to"));
+    if (!facts.Find(ref->sequence())->proposal) {
       return absl::InvalidArgumentError(absl::StrCat(
           "decision.responds_to names #", ref->sequence(),
           ", which is not a proposal"));

@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "compact/v1/compact.pb.h"
+#include "ledger/compact/fact_directory.h"
 #include "ledger/compact/proto_alias.h"
 
 namespace ledger::compact::internal {
@@ -32,10 +33,11 @@ bool CarriesAction(compact::v1::DecisionKind kind);
 // Completes every Date in `event` (see CompleteDate). InvalidArgument.
 absl::Status CompleteDates(compact::v1::Event* event);
 
-// Resolves EventRefs to sequences, fills a mediation step's compact from its
-// case and an annotation's target stream. NotFound / InvalidArgument.
+// Resolves EventRefs to sequences (events listed in `facts`), fills a
+// mediation step's compact from its case and an annotation's target stream.
+// NotFound / InvalidArgument.
 absl::Status ResolveReferences(const compact::v1::WorldState& state,
-                               compact::v1::Event* event);
+                               const FactDirectory& facts, compact::v1::Event* event);
 
 // Checks a completed event against the state (every rule).
 absl::Status CheckEvent(const compact::v1::WorldState& state,

@@ -43,10 +43,12 @@ absl::StatusOr<std::string> StepStream(const Event& event) {
 
 World::World() = default;
 
+World::World(const WorldOptions& options) : keep_facts_(options.keep_facts) {}
+
 absl::StatusOr<Event> World::PrepareInternal(const Event& command) const {
   Event event = command;
   LEDGER_RETURN_IF_ERROR(internal::CompleteDates(&event));
-  LEDGER_RETURN_IF_ERROR(internal::ResolveReferences(state_, &event));
+  LEDGER_RETURN_IF_ERROR(internal::ResolveReferences(state_, facts_, &event));
   LEDGER_RETURN_IF_ERROR(internal::CheckEvent(state_, event));
   return event;
 }
@@ -68,8 +70,9 @@ absl::Status World::Apply(const Event& event, const EventMeta& meta) {
         " contradicts the state folded before it: ",
         std::string(prepared.status().message())));
   }
-  internal::Fold(&state_, *prepared, meta);
-  index_.Add(state_, state_.facts_size() - 1);
+  internal::Fold(&state_, *prepared, meta, keep_facts_);
+  facts_.Add(meta.sequence, *prepared);
+  if (keep_facts_) index_.Add(state_, state_.facts_size() - 1);
   return absl::OkStatus();
 }
 
@@ -126,6 +129,9 @@ absl::StatusOr<World> World::FromState(compact::v1::WorldState state) {
   World world;
   world.state_ = std::move(state);
   world.index_ = internal::FactIndex::Build(world.state_);
+  for (const compact::v1::Fact& fact : world.state_.facts()) {
+    world.facts_.Add(fact.sequence(), fact.event());
+  }
   return world;
 }
 
@@ -142,6 +148,10 @@ std::vector<uint64_t> World::SequencesConcerning(
 
 absl::Status World::StateAt(const CivilDay& at, std::string_view compact_id,
                             compact::v1::StateReport* out) const {
+  if (!keep_facts_) {
+    return absl::FailedPreconditionError(
+        "this World keeps no facts (WorldOptions::keep_facts): it checks rules only");
+  }
   return internal::StateAtIndexed(state_, index_, at, compact_id, out);
 }
 

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "compact/v1/compact.pb.h"
+#include "ledger/compact/fact_directory.h"
 #include "ledger/compact/fact_index.h"
 #include "ledger/compact/proto_alias.h"
 // StateAt (state at a date) is part of the same API; callers of World get it
@@ -38,9 +39,20 @@ struct EventMeta {
   std::string actor;
 };
 
+struct WorldOptions {
+  // Keep every folded event (WorldState.facts), which StateAt,
+  // SequencesConcerning and snapshots need. Off, the World still checks
+  // every rule but keeps only a few bytes per event (fact_directory.h):
+  // what a verifier that only asks "does this history obey the rules?"
+  // needs, in memory that does not grow with the events' size.
+  // Default: true.
+  bool keep_facts = true;
+};
+
 class World {
  public:
   World();
+  explicit World(const WorldOptions& options);
 
   // Validates `command` against the state folded so far and returns the
   // event to store: dates completed from their EDTF strings, refs resolved to
@@ -89,6 +101,7 @@ class World {
   // facts kept up to date by Apply, so the cost grows with the facts of the
   // compact asked for (and the size of the report), not with the history.
   // `out` may live on an arena; on error it is left unspecified.
+  // FailedPrecondition for a World that keeps no facts.
   absl::Status StateAt(const CivilDay& at, std::string_view compact_id,
                        compact::v1::StateReport* out) const;
   absl::StatusOr<compact::v1::StateReport> StateAt(
@@ -99,9 +112,12 @@ class World {
   absl::StatusOr<compact::v1::Event> PrepareInternal(
       const compact::v1::Event& command) const;
 
+  bool keep_facts_ = true;
   compact::v1::WorldState state_;
-  // Indexes every fact of state_ (see fact_index.h).
+  // Indexes every fact of state_ (see fact_index.h); empty without facts.
   internal::FactIndex index_;
+  // Every folded event, facts kept or not (for the rules).
+  internal::FactDirectory facts_;
 };
 
 }  // namespace ledger::compact

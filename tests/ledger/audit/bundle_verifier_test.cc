@@ -172,7 +172,11 @@ TEST_F(BundleVerifierTest, BadSignatureNamesCheckpointAndKey) {
   const int at = Find(lines, "checkpoint 15 ");
   std::string note;
   ASSERT_TRUE(absl::Base64Unescape(lines[at].substr(lines[at].rfind(' ') + 1), &note));
-  note[note.size() - 10] ^= 0x01;  // inside the base64 signature
+  // Another base64 digit inside the signature (a flipped bit could make a
+  // character that is not base64 at all: a malformed note, not a bad
+  // signature).
+  char& digit = note[note.size() - 10];
+  digit = digit == 'A' ? 'B' : 'A';
   lines[at] = "checkpoint 15 " + absl::Base64Escape(note);
   BundleReport r = Verify(Join(lines), keys_);
   EXPECT_EQ(r.problem, BundleProblem::kBadSignature);

@@ -324,5 +324,62 @@ TEST_F(WorldTest, RenderEventTextKeepsCategoriesApart) {
   EXPECT_THAT(RenderEventText(E(Step("occurrence", "SIGN_COMPACT", "new", "2006"))), HasSubstr("HAPPENED"));
 }
 
+// A World that keeps no facts (what an auditor's verifier folds with) checks
+// the same rules, including those that look back at earlier events.
+class LeanWorldTest : public WorldTest {
+ protected:
+  void SetUp() override {
+    world_ = World(WorldOptions{.keep_facts = false});
+    WorldTest::SetUp();
+  }
+};
+
+TEST_F(LeanWorldTest, KeepsNoFactsButStillFoldsRecords) {
+  EXPECT_TRUE(world_.state().facts().empty());
+  EXPECT_TRUE(world_.HasCompact("new"));
+  EXPECT_EQ(world_.state().last_sequence(), next_ - 1);
+  EXPECT_EQ(world_.StateAt(*ParseQueryDate("2007"), "new").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(LeanWorldTest, CorrectionNamingNoEarlierEventIsNotFound) {
+  EXPECT_EQ(Try(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"sequence":"999"},"text":"wrong"})")).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Try(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"missing"},"text":"wrong"})")).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(LeanWorldTest, CorrectionTakesItsTargetsStream) {
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006-06"},"ref":"sig")"));
+  auto prepared = world_.Prepare(E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"text":"signed in 2007","date":{"edtf":"2007"}})")));
+  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  EXPECT_EQ(prepared->annotation().target_stream(), "compact/new");
+  auto wrong_stream = world_.Prepare(E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"targetStream":"compact/old","text":"x"})")));
+  EXPECT_EQ(wrong_stream.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(LeanWorldTest, DecisionMayRespondOnlyToAProposal) {
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006-06"},"ref":"sig")"));
+  Record(Step("proposal", "ADOPT_COMPACT", "new", "2006-06-29", "council",
+              R"("addressedTo":"board","requested":"DECISION_KIND_RECOMMEND","recommendTo":"council")") );
+  const uint64_t proposal = next_ - 1;
+  EXPECT_EQ(Try(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
+                     R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"ref":"sig"})")).code(),
+            absl::StatusCode::kInvalidArgument);
+  Record(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
+              R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"sequence":")" +
+                  std::to_string(proposal) + "\"}"));
+}
+
+TEST_F(LeanWorldTest, RulesOnRecordsStillHold) {
+  Record(Supersede("2011-09"));
+  EXPECT_EQ(Try(Step("decision", "ENDORSE_COMPACT", "old", "2012", "board",
+                     R"("kind":"DECISION_KIND_ENDORSE")")).code(),
+            absl::StatusCode::kFailedPrecondition);
+  Record(Step("occurrence", "SIGN_COMPACT", "new", "2006-06", "vcs"));
+  EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07", "vcs")).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 }  // namespace
 }  // namespace ledger::compact

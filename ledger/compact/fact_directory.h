@@ -1,0 +1,56 @@
+// Internal to ledger_compact: what the rules need to know of every folded
+// event, however long the history: that it exists, its stream, and whether
+// it is a proposal (a correction or annotation may name any earlier event;
+// a decision may respond only to a proposal).
+//
+// About 13 bytes per event plus each distinct stream name once, so a World
+// that keeps no facts (WorldOptions::keep_facts = false, as an auditor's
+// verifier folds) still checks every rule in bounded memory per event.
+//
+// Thread-compatible: const methods may run concurrently; Add needs
+// exclusive access.
+#ifndef LEDGER_COMPACT_FACT_DIRECTORY_H_
+#define LEDGER_COMPACT_FACT_DIRECTORY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "compact/v1/compact.pb.h"
+#include "ledger/compact/proto_alias.h"
+
+namespace ledger::compact::internal {
+
+class FactDirectory {
+ public:
+  struct Summary {
+    // "compact/<id>", "body/<id>" or "source/<id>"; empty when the event
+    // names none (never for an event Prepare returned).
+    std::string_view stream;
+    bool proposal = false;
+  };
+
+  // Records folded event `event` at `sequence`, which must be greater than
+  // every sequence recorded so far.
+  void Add(uint64_t sequence, const compact::v1::Event& event);
+
+  // The event at `sequence`, or nullopt when none was folded there.
+  std::optional<Summary> Find(uint64_t sequence) const;
+
+  // Number of events recorded.
+  size_t size() const { return sequences_.size(); }
+
+ private:
+  std::vector<uint64_t> sequences_;
+  // Per event: index into streams_ (high bit: the event is a proposal).
+  std::vector<uint32_t> stream_and_kind_;
+  std::vector<std::string> streams_;
+  absl::flat_hash_map<std::string, uint32_t> stream_ids_;
+};
+
+}  // namespace ledger::compact::internal
+
+#endif  // LEDGER_COMPACT_FACT_DIRECTORY_H_

@@ -66,4 +66,12 @@ std::unique_ptr<grpc::ClientContext> LedgerClient::NewContext() const {
   return context;
 }
 
+std::unique_ptr<grpc::ClientContext> LedgerClient::NewStreamContext() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!options_.token.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", options_.token));
+  }
+  return context;
+}
+
 }  // namespace ledger::services

@@ -55,6 +55,10 @@ class LedgerClient {
 
   // A context with the token and deadline set.
   std::unique_ptr<grpc::ClientContext> NewContext() const;
+  // A context with the token and no deadline, for a stream that lasts as
+  // long as it has data (reading a whole log): a fixed deadline would cut
+  // off a large log however healthy the connection.
+  std::unique_ptr<grpc::ClientContext> NewStreamContext() const;
 
   // One unary call: Call(&Stub::Method, stub, request).
   template <typename Stub, typename Request, typename Response>

@@ -63,8 +63,12 @@ absl::StatusOr<std::string> StreamAt(const log::Log& log, uint64_t sequence) {
   return stored.entry.stream();
 }
 
-absl::Status FillRecordResponse(const log::Log& log, const log::AppendResult& result,
-                                compact::v1::RecordResponse* out) {
+namespace {
+
+// RecordResponse and AppendResponse say the same about an append.
+template <typename Response>
+absl::Status FillAppendResult(const log::Log& log, const log::AppendResult& result,
+                              Response* out) {
   LEDGER_ASSIGN_OR_RETURN(*out->mutable_stream(), StreamAt(log, result.sequence));
   out->set_sequence(result.sequence);
   out->set_stream_version(result.stream_version);
@@ -74,15 +78,16 @@ absl::Status FillRecordResponse(const log::Log& log, const log::AppendResult& re
   return absl::OkStatus();
 }
 
+}  // namespace
+
+absl::Status FillRecordResponse(const log::Log& log, const log::AppendResult& result,
+                                compact::v1::RecordResponse* out) {
+  return FillAppendResult(log, result, out);
+}
+
 absl::Status FillAppendResponse(const log::Log& log, const log::AppendResult& result,
                                 ledger::v1::AppendResponse* out) {
-  LEDGER_ASSIGN_OR_RETURN(*out->mutable_stream(), StreamAt(log, result.sequence));
-  out->set_sequence(result.sequence);
-  out->set_stream_version(result.stream_version);
-  out->set_leaf_hash(log::HashBytes(result.leaf_hash));
-  *out->mutable_recorded_at() = ToTimestamp(result.recorded_at);
-  out->set_deduplicated(result.deduplicated);
-  return absl::OkStatus();
+  return FillAppendResult(log, result, out);
 }
 
 void FillHistoryEvent(const HistoryItem& item, compact::v1::HistoryEvent* out) {

@@ -1,9 +1,15 @@
 #include "services/ledger_service.h"
 
 #include <algorithm>
+#include <deque>
+#include <optional>
+#include <span>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "ledger/audit/checkpointer.h"
 #include "ledger/base/status_macros.h"
+#include "ledger/log/checkpoint.h"
 #include "services/commands.h"
 #include "services/convert.h"
 #include "services/status.h"
@@ -38,6 +44,70 @@ absl::StatusOr<uint64_t> SizeOr(uint64_t requested, const log::Log& log) {
 }
 
 std::string Bytes(const log::Hash& hash) { return log::HashBytes(hash); }
+
+// `note` (a stored signed checkpoint) with its decoded fields, and the
+// verifier keys among `known` that signed it.
+absl::Status FillCheckpoint(const std::string& note, std::span<const log::NoteVerifier> known,
+                            ledger::v1::Checkpoint* out) {
+  auto parsed = log::ParseNote(note);
+  auto checkpoint = parsed.ok() ? log::ParseCheckpoint(parsed->text)
+                                : absl::StatusOr<log::Checkpoint>(parsed.status());
+  if (!checkpoint.ok()) {
+    // The log checked the note when it stored it.
+    return absl::DataLossError(absl::StrCat("a stored checkpoint does not parse: ",
+                                            checkpoint.status().message()));
+  }
+  out->set_origin(checkpoint->origin);
+  out->set_tree_size(checkpoint->tree_size);
+  out->set_root_hash(Bytes(checkpoint->root));
+  out->set_note(note);
+  for (const log::NoteSignature& signature : parsed->signatures) {
+    for (const log::NoteVerifier& key : known) {
+      if (key.name() == signature.name && key.key_id() == signature.key_id) {
+        out->add_signer_keys(key.KeyString());
+        break;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// NOT_FOUND for a checkpoint that is not stored, saying which are and what
+// to do. `wanted` 0 means the newest.
+absl::Status NoCheckpoint(const log::Log& log, uint64_t wanted, bool signs) {
+  constexpr size_t kShown = 10;
+  std::deque<uint64_t> newest;
+  uint64_t count = 0;
+  LEDGER_RETURN_IF_ERROR(log.ForEachCheckpoint([&](uint64_t size, const std::string&) {
+    ++count;
+    newest.push_back(size);
+    if (newest.size() > kShown) newest.pop_front();
+    return absl::OkStatus();
+  }));
+  const uint64_t log_size = log.Size();
+  std::string message =
+      wanted == 0 ? std::string("no signed checkpoint is stored yet")
+                  : absl::StrCat("no signed checkpoint is stored for tree size ", wanted);
+  if (wanted > log_size) absl::StrAppend(&message, " (the log has ", log_size, " entries)");
+  if (count > 0) {
+    absl::StrAppend(&message, "; checkpoints are stored for ", count,
+                    count == 1 ? " tree size: " : " tree sizes",
+                    count == 1 ? "" : (count > kShown ? ", the newest: " : ": "),
+                    absl::StrJoin(newest, ", "),
+                    " (ListCheckpoints lists them all; tree_size 0 gives the newest)");
+  } else if (signs) {
+    absl::StrAppend(&message, log_size == 0
+                                  ? "; the server signs one once the log has an entry"
+                                  : "; the server signs one within its checkpoint interval "
+                                    "of the log growing: ask again shortly");
+  } else {
+    absl::StrAppend(&message,
+                    "; this server does not sign checkpoints: start it with `ledgerctl serve "
+                    "--sign-key FILE --origin ORIGIN`, or sign offline with `ledgerctl "
+                    "checkpoint`");
+  }
+  return absl::NotFoundError(message);
+}
 
 }  // namespace
 
@@ -122,14 +192,50 @@ grpc::Status LedgerServiceImpl::Subscribe(grpc::ServerContext* context,
 }
 
 grpc::Status LedgerServiceImpl::GetCheckpoint(grpc::ServerContext* context,
-                                              const ledger::v1::GetCheckpointRequest*,
+                                              const ledger::v1::GetCheckpointRequest* request,
                                               ledger::v1::Checkpoint* response) {
   auto principal = access_.Check(*context, Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
-  const log::TreeHead head = ledger_.log().Head();
-  response->set_tree_size(head.tree_size);
-  response->set_root_hash(Bytes(head.root));
-  return grpc::Status::OK;
+  const log::Log& log = ledger_.log();
+  const uint64_t wanted = request->tree_size();
+  if (wanted == 0 && !signs_checkpoints_) {
+    // Unsigned: nothing but this server's word vouches for it.
+    const log::TreeHead head = log.Head();
+    response->set_tree_size(head.tree_size);
+    response->set_root_hash(Bytes(head.root));
+    return grpc::Status::OK;
+  }
+  auto note = wanted == 0 ? log.LatestCheckpoint() : log.GetCheckpoint(wanted);
+  if (!note.ok()) return ToGrpcStatus(note.status());
+  if (!note->has_value()) return ToGrpcStatus(NoCheckpoint(log, wanted, signs_checkpoints_));
+  auto known = audit::KnownVerifierKeys(log);
+  if (!known.ok()) return ToGrpcStatus(known.status());
+  return ToGrpcStatus(FillCheckpoint(**note, *known, response));
+}
+
+grpc::Status LedgerServiceImpl::ListCheckpoints(
+    grpc::ServerContext* context, const ledger::v1::ListCheckpointsRequest* request,
+    grpc::ServerWriter<ledger::v1::Checkpoint>* writer) {
+  auto principal = access_.Check(*context, Permission::kRead);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  const uint64_t limit = request->limit() == 0 ? UINT64_MAX : request->limit();
+  auto known = audit::KnownVerifierKeys(ledger_.log());
+  if (!known.ok()) return ToGrpcStatus(known.status());
+  uint64_t sent = 0;
+  // Ends the iteration early once `limit` are sent; not an error.
+  const absl::Status enough = absl::OutOfRangeError("limit reached");
+  absl::Status listed =
+      ledger_.log().ForEachCheckpoint([&](uint64_t size, const std::string& note) {
+        if (size < request->from_tree_size()) return absl::OkStatus();
+        if (sent == limit) return enough;
+        ledger::v1::Checkpoint out;
+        LEDGER_RETURN_IF_ERROR(FillCheckpoint(note, *known, &out));
+        if (!writer->Write(out)) return absl::CancelledError("client went away");
+        ++sent;
+        return absl::OkStatus();
+      });
+  if (listed == enough) listed = absl::OkStatus();
+  return ToGrpcStatus(listed);
 }
 
 grpc::Status LedgerServiceImpl::GetInclusionProof(

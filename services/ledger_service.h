@@ -1,6 +1,11 @@
 // LedgerServiceImpl: ledger.v1.LedgerService over a CompactLedger. Thin:
 // authenticate, decode, call the ledger or its log, encode, map the status.
 //
+// Checkpoints: GetCheckpoint and ListCheckpoints serve the signed notes the
+// log stores (Log::PutCheckpoint), byte for byte. When the server signs
+// checkpoints, GetCheckpoint with tree size 0 is the newest signed one;
+// otherwise it is the current tree head, unsigned (no origin, no note).
+//
 // Thread-safety: handlers run concurrently on gRPC's threads; the ledger and
 // the policy are thread-safe. `ledger` and `access` must outlive the service.
 #ifndef LEDGER_SERVICES_LEDGER_SERVICE_H_
@@ -16,8 +21,11 @@ namespace ledger::services {
 
 class LedgerServiceImpl final : public ledger::v1::LedgerService::Service {
  public:
-  LedgerServiceImpl(CompactLedger& ledger, const AccessPolicy& access)
-      : ledger_(ledger), access_(access) {}
+  // `signs_checkpoints`: the server publishes signed checkpoints, so that
+  // GetCheckpoint's "latest" means the newest signed one.
+  LedgerServiceImpl(CompactLedger& ledger, const AccessPolicy& access,
+                    bool signs_checkpoints = false)
+      : ledger_(ledger), access_(access), signs_checkpoints_(signs_checkpoints) {}
 
   // Ends every Subscribe with UNAVAILABLE (the message says where to resume)
   // within its poll interval; called before the server shuts down.
@@ -39,6 +47,9 @@ class LedgerServiceImpl final : public ledger::v1::LedgerService::Service {
   grpc::Status GetCheckpoint(grpc::ServerContext* context,
                              const ledger::v1::GetCheckpointRequest* request,
                              ledger::v1::Checkpoint* response) override;
+  grpc::Status ListCheckpoints(grpc::ServerContext* context,
+                               const ledger::v1::ListCheckpointsRequest* request,
+                               grpc::ServerWriter<ledger::v1::Checkpoint>* writer) override;
   grpc::Status GetInclusionProof(grpc::ServerContext* context,
                                  const ledger::v1::GetInclusionProofRequest* request,
                                  ledger::v1::GetInclusionProofResponse* response) override;
@@ -49,6 +60,7 @@ class LedgerServiceImpl final : public ledger::v1::LedgerService::Service {
  private:
   CompactLedger& ledger_;
   const AccessPolicy& access_;
+  const bool signs_checkpoints_;
   std::atomic<bool> stopping_{false};
 };
 

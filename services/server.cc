@@ -1,6 +1,8 @@
 #include "services/server.h"
 
+#include <algorithm>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
@@ -10,11 +12,22 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "ledger/audit/checkpointer.h"
+#include "ledger/audit/key_file.h"
 #include "ledger/base/status_macros.h"
+#include "ledger/log/checkpoint.h"
 
 namespace ledger::services {
 
 namespace {
+
+// How long the publisher waits on the log at a time: the log cannot wake it
+// for shutdown, so this bounds how long Shutdown waits for it to notice.
+constexpr absl::Duration kPublisherPoll = absl::Milliseconds(50);
+// After a failed signature, the publisher tries again no sooner than this
+// (or the interval, if longer), so that a lasting fault is not a busy loop.
+constexpr absl::Duration kPublisherRetry = absl::Seconds(1);
 
 absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
   std::ifstream in(path);
@@ -73,7 +86,138 @@ absl::StatusOr<AccessPolicy> Access(const ServerOptions& o) {
   return policy;
 }
 
+// The newest stored checkpoint, parsed; nullopt when none is stored.
+absl::StatusOr<std::optional<log::Checkpoint>> NewestCheckpoint(const log::Log& log) {
+  LEDGER_ASSIGN_OR_RETURN(auto note, log.LatestCheckpoint());
+  if (!note.has_value()) return std::optional<log::Checkpoint>();
+  LEDGER_ASSIGN_OR_RETURN(log::Note parsed, log::ParseNote(*note));
+  LEDGER_ASSIGN_OR_RETURN(log::Checkpoint checkpoint, log::ParseCheckpoint(parsed.text));
+  return std::optional<log::Checkpoint>(std::move(checkpoint));
+}
+
 }  // namespace
+
+absl::Status LedgerServer::LoadSigners() {
+  const ServerOptions& o = options_;
+  if (o.sign_key_files.empty()) {
+    if (!o.origin.empty()) {
+      return absl::InvalidArgumentError(
+          "--origin names the log in its signed checkpoints: it needs --sign-key FILE");
+    }
+    return absl::OkStatus();
+  }
+  if (o.checkpoint_interval < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the checkpoint interval is negative (", absl::FormatDuration(o.checkpoint_interval),
+        "); give 0 to sign after every commit"));
+  }
+  for (const std::string& file : o.sign_key_files) {
+    auto signer = audit::ReadPrivateKeyFile(file);
+    if (!signer.ok()) {
+      // Missing or unreadable files keep their code; anything else is a file
+      // that must not be used as a key: a refused configuration.
+      const absl::StatusCode code = signer.status().code();
+      return absl::Status(
+          code == absl::StatusCode::kNotFound || code == absl::StatusCode::kUnavailable
+              ? code
+              : absl::StatusCode::kInvalidArgument,
+          absl::StrCat("signing key file ", file, ": ", signer.status().message()));
+    }
+    for (const log::NoteSigner& other : signers_) {
+      if (other.name() == signer->name() && other.key_id() == signer->key_id()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "signing key file ", file, " holds key ", signer->verifier().Label(),
+            ", which another --sign-key gives already"));
+      }
+    }
+    signers_.push_back(*std::move(signer));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LedgerServer::SettleOrigin() {
+  if (signers_.empty()) return absl::OkStatus();
+  const log::Log& log = ledger_->log();
+  LEDGER_ASSIGN_OR_RETURN(std::optional<log::Checkpoint> newest, NewestCheckpoint(log));
+  if (!newest.has_value()) {
+    if (options_.origin.empty()) {
+      return absl::InvalidArgumentError(
+          "the ledger has no checkpoint yet: give --origin, the log's name (e.g. "
+          "worcestershire.example/compact-ledger), to sign the first one");
+    }
+    // Refuse an origin that cannot be a checkpoint's first line now, not at
+    // the first append.
+    auto formatted = log::FormatCheckpoint({options_.origin, 0, log::Hash{}, {}});
+    if (!formatted.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--origin: ", formatted.status().message()));
+    }
+  } else {
+    if (!options_.origin.empty() && options_.origin != newest->origin) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the ledger's checkpoints have origin \"", newest->origin, "\", not \"",
+          options_.origin, "\": a log keeps one origin (omit --origin to reuse it)"));
+    }
+    signed_size_ = newest->tree_size;
+  }
+  origin_ = newest.has_value() ? newest->origin : options_.origin;
+  return absl::OkStatus();
+}
+
+bool LedgerServer::PublishIfGrown() {
+  log::Log& log = ledger_->log();
+  const uint64_t size = log.Size();
+  if (size <= signed_size_) return true;
+  auto published = audit::PublishCheckpoint(log, signers_, origin_);
+  if (!published.ok()) {
+    // Keep serving (the entries are durable either way) and try again after
+    // the next interval; say so once, not on every attempt.
+    const std::string error = published.status().ToString();
+    if (error != last_publish_error_) {
+      *options_.log << "WARNING: could not sign a checkpoint of tree size " << size << ": "
+                    << error << std::endl;
+    }
+    last_publish_error_ = error;
+    return false;
+  }
+  last_publish_error_.clear();
+  signed_size_ = published->head.tree_size;
+  return true;
+}
+
+void LedgerServer::PublishLoop() {
+  const log::Log& log = ledger_->log();
+  absl::Time next_allowed = absl::InfinitePast();
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(publisher_mu_);
+      if (publisher_stop_) return;
+    }
+    const uint64_t size = log.WaitForSize(signed_size_, absl::Now() + kPublisherPoll);
+    if (size <= signed_size_) continue;
+    {
+      // The log grew: sign once the interval since the last signature has
+      // passed, taking in whatever else is committed meanwhile.
+      std::unique_lock<std::mutex> lock(publisher_mu_);
+      publisher_wake_.wait_until(lock, absl::ToChronoTime(next_allowed),
+                                 [this] { return publisher_stop_; });
+      if (publisher_stop_) return;  // Shutdown signs the final size
+    }
+    const bool signed_it = PublishIfGrown();
+    next_allowed = absl::Now() + (signed_it ? options_.checkpoint_interval
+                                            : std::max(options_.checkpoint_interval,
+                                                       kPublisherRetry));
+  }
+}
+
+void LedgerServer::StopPublisher() {
+  {
+    std::lock_guard<std::mutex> lock(publisher_mu_);
+    publisher_stop_ = true;
+  }
+  publisher_wake_.notify_all();
+  if (publisher_.joinable()) publisher_.join();
+}
 
 bool IsLoopbackAddress(const std::string& listen) {
   if (absl::StartsWith(listen, "unix:")) return true;
@@ -89,11 +233,14 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
   s->options_ = options;
   LEDGER_ASSIGN_OR_RETURN(auto credentials, Credentials(options));
   LEDGER_ASSIGN_OR_RETURN(s->access_, Access(options));
+  LEDGER_RETURN_IF_ERROR(s->LoadSigners());  // before the database is touched
   log::LogOptions log_options;
   log_options.path = options.db;
   log_options.group_commit = options.group_commit;
   LEDGER_ASSIGN_OR_RETURN(s->ledger_, CompactLedger::Open(log_options));
-  s->ledger_service_ = std::make_unique<LedgerServiceImpl>(*s->ledger_, s->access_);
+  LEDGER_RETURN_IF_ERROR(s->SettleOrigin());
+  s->ledger_service_ =
+      std::make_unique<LedgerServiceImpl>(*s->ledger_, s->access_, s->signs_checkpoints());
   s->compact_service_ = std::make_unique<CompactServiceImpl>(*s->ledger_, s->access_);
 
   grpc::EnableDefaultHealthCheckService(true);
@@ -111,6 +258,20 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
   *options.log << "serving ledger.v1.LedgerService, compact.v1.CompactService, health and "
                << "reflection on " << s->address() << " (database " << options.db << ", "
                << s->ledger_->log().Size() << " entries)" << std::endl;
+  if (s->signs_checkpoints()) {
+    std::vector<std::string> labels;
+    for (const auto& signer : s->signers_) labels.push_back(signer.verifier().Label());
+    *options.log << "signing checkpoints of " << s->origin_ << " with "
+                 << absl::StrJoin(labels, ", ") << " when the log grows, at most every "
+                 << absl::FormatDuration(options.checkpoint_interval) << std::endl;
+    // Started last, so that a failed Start never leaves it running, and
+    // after the lines above, so that it never writes to the log stream
+    // concurrently with Start.
+    s->publisher_ = std::thread([server = s.get()] { server->PublishLoop(); });
+  } else {
+    *options.log << "not signing checkpoints (no --sign-key): GetCheckpoint gives the "
+                 << "unsigned tree head" << std::endl;
+  }
   return s;
 }
 
@@ -129,6 +290,15 @@ void LedgerServer::Shutdown(absl::Duration grace) {
   ledger_service_->StopSubscriptions();
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
   server_->Wait();
+  // No call can append now: stop the publisher and cover the final size.
+  StopPublisher();
+  if (signs_checkpoints()) {
+    const uint64_t before = signed_size_;
+    PublishIfGrown();
+    if (signed_size_ > before) {
+      *options_.log << "signed the final checkpoint, tree size " << signed_size_ << std::endl;
+    }
+  }
   ledger_.reset();  // closes the database; every acknowledged append is synced
   *options_.log << "server stopped" << std::endl;
 }

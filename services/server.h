@@ -9,22 +9,36 @@
 // logs that it runs without TLS. Without an access file every caller is
 // "local" (admin), again only on loopback; the server logs that too.
 //
+// Signed checkpoints: with sign_key_files the server publishes C2SP
+// checkpoints (docs/FORMAT.md) of its log. A background publisher thread
+// waits for the log to grow (Log::WaitForSize), then signs the new tree head
+// with every key (audit::PublishCheckpoint) and stores it, at most once per
+// checkpoint_interval; GetCheckpoint and ListCheckpoints serve the stored
+// notes. At shutdown, once no call can append any more, the publisher stops
+// and the final size is signed if the log grew since the last checkpoint, so
+// a server that stops cleanly leaves every entry covered. Without keys
+// nothing is signed (GetCheckpoint gives the unsigned tree head).
+//
 // Thread-safety: Start, port, Shutdown and Wait may be called from any
 // thread; Shutdown is idempotent.
 #ifndef LEDGER_SERVICES_SERVER_H_
 #define LEDGER_SERVICES_SERVER_H_
 
+#include <condition_variable>
 #include <cstdint>
 #include <iostream>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <grpcpp/server.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "ledger/compact_ledger.h"
+#include "ledger/log/signed_note.h"
 #include "services/auth.h"
 #include "services/compact_service.h"
 #include "services/ledger_service.h"
@@ -52,6 +66,23 @@ struct ServerOptions {
   // Commit concurrent appends together (log::LogOptions::group_commit).
   // Default: true; benchmarks turn it off for their baseline.
   bool group_commit = true;
+  // Private key files (`ledgerctl keygen`) of the keys that sign the log's
+  // checkpoints. Each checkpoint carries one signature per key: during a key
+  // rotation give the old and the new key, so that verifiers holding either
+  // accept it. Default: none (no checkpoint is signed).
+  std::vector<std::string> sign_key_files;
+  // The log's origin, the first line of its checkpoints (e.g.
+  // "worcestershire.example/compact-ledger"). Needs sign_key_files. Required
+  // when the ledger has no checkpoint yet; otherwise empty means the stored
+  // checkpoints' origin, and a different one is refused (a log keeps one
+  // origin). Default: empty.
+  std::string origin;
+  // A checkpoint is signed whenever the log has grown (after a commit
+  // group), but at most once per this interval, so that a busy log stores a
+  // bounded number of checkpoints while a quiet one is signed as soon as it
+  // grows. Zero signs after every growth. Whatever the interval, the final
+  // size is signed at shutdown. Default: 1 s.
+  absl::Duration checkpoint_interval = absl::Seconds(1);
   // Where start-up and shutdown lines go. Default: std::cerr.
   std::ostream* log = &std::cerr;
 };
@@ -63,7 +94,10 @@ class LedgerServer {
  public:
   // Opens the ledger and starts serving. InvalidArgument for a refused
   // configuration (plaintext or open access off loopback, half a TLS key
-  // pair, mTLS without cert rules); NotFound for unreadable files;
+  // pair, mTLS without cert rules, a key file that is not a private key or
+  // that others may read, --origin without a key, no origin for a ledger
+  // without checkpoints, an origin other than the stored one, the same key
+  // twice, a negative checkpoint interval); NotFound for unreadable files;
   // Unavailable when the address cannot be bound; the ledger's own errors
   // when it does not open (DataLoss for a log that does not verify).
   static absl::StatusOr<std::unique_ptr<LedgerServer>> Start(const ServerOptions& options);
@@ -77,16 +111,31 @@ class LedgerServer {
   std::string address() const;
 
   // Stops accepting calls, ends subscriptions, lets in-flight calls finish
-  // until `deadline` (then cancels them), and closes the ledger. Every
-  // acknowledged append is durable before and after.
+  // until `deadline` (then cancels them), stops the checkpoint publisher,
+  // signs the final tree size if it has no checkpoint yet, and closes the
+  // ledger. Every acknowledged append is durable before and after.
   void Shutdown(absl::Duration grace = absl::Seconds(5));
   // Blocks until the server has shut down.
   void Wait();
 
   CompactLedger& ledger() { return *ledger_; }
+  // True when the server signs checkpoints (it was given keys).
+  bool signs_checkpoints() const { return !signers_.empty(); }
 
  private:
   LedgerServer() = default;
+  // Reads the signing keys (before the ledger opens) and then settles the
+  // origin against the stored checkpoints; Start fails when either fails.
+  absl::Status LoadSigners();
+  absl::Status SettleOrigin();
+  // The publisher thread's body: runs until StopPublisher.
+  void PublishLoop();
+  // Wakes the publisher and joins it.
+  void StopPublisher();
+  // Signs and stores the current head if it is larger than signed_size_.
+  // False when that failed: the failure is logged (once per distinct
+  // message) and the server keeps serving.
+  bool PublishIfGrown();
 
   ServerOptions options_;
   std::unique_ptr<CompactLedger> ledger_;
@@ -97,6 +146,18 @@ class LedgerServer {
   int port_ = 0;
   std::mutex shutdown_mu_;
   bool shut_down_ = false;  // guarded by shutdown_mu_
+
+  // Checkpoint signing; fixed by Start.
+  std::vector<log::NoteSigner> signers_;
+  std::string origin_;  // given, or the stored checkpoints' origin
+  std::thread publisher_;
+  std::mutex publisher_mu_;
+  std::condition_variable publisher_wake_;
+  bool publisher_stop_ = false;  // guarded by publisher_mu_
+  // Tree size of the newest stored checkpoint, and the last signing error.
+  // Owned by Start, then the publisher thread while it runs, then Shutdown.
+  uint64_t signed_size_ = 0;
+  std::string last_publish_error_;
 };
 
 }  // namespace ledger::services

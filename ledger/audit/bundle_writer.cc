@@ -24,17 +24,40 @@ absl::Status Written(const std::ostream& out) {
 }
 
 // The origin of the newest checkpoint.
-absl::StatusOr<std::string> OriginOf(const log::Log& log) {
-  LEDGER_ASSIGN_OR_RETURN(auto latest, log.LatestCheckpoint());
+absl::StatusOr<std::string> OriginOf(BundleSource& source) {
+  LEDGER_ASSIGN_OR_RETURN(auto latest, source.LatestCheckpoint());
   if (!latest.has_value()) {
-    return absl::FailedPreconditionError(
-        "the ledger has no signed checkpoint yet: run `ledgerctl checkpoint --db DIR "
-        "--sign-key FILE --origin ORIGIN` first");
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the ledger has no signed checkpoint yet: ", source.NoCheckpointAdvice()));
   }
   LEDGER_ASSIGN_OR_RETURN(log::Note note, log::ParseNote(*latest));
   LEDGER_ASSIGN_OR_RETURN(log::Checkpoint checkpoint, log::ParseCheckpoint(note.text));
   return checkpoint.origin;
 }
+
+// A log::Log as a BundleSource.
+class LogSource final : public BundleSource {
+ public:
+  explicit LogSource(const log::Log& log) : log_(log) {}
+  absl::StatusOr<uint64_t> Size() override { return log_.Size(); }
+  absl::StatusOr<std::optional<std::string>> LatestCheckpoint() override {
+    return log_.LatestCheckpoint();
+  }
+  absl::Status ForEachCheckpoint(
+      const std::function<absl::Status(uint64_t, const std::string&)>& visit) override {
+    return log_.ForEachCheckpoint(visit);
+  }
+  absl::Status ForEachEntry(
+      uint64_t from, uint64_t count,
+      const std::function<absl::Status(uint64_t, std::string_view)>& visit) override {
+    return log_.ForEachEntry(from, count, [&](const log::StoredEntry& stored) {
+      return visit(stored.sequence, stored.bytes);
+    });
+  }
+
+ private:
+  const log::Log& log_;
+};
 
 absl::Status WriteHeader(const std::string& origin, std::span<const log::NoteVerifier> keys,
                          std::ostream& out) {
@@ -46,21 +69,44 @@ absl::Status WriteHeader(const std::string& origin, std::span<const log::NoteVer
   return Written(out);
 }
 
-absl::Status WriteEntries(const log::Log& log, uint64_t from, uint64_t to, std::ostream& out) {
-  return log.ForEachEntry(from, to - from, [&](const log::StoredEntry& stored) {
-    std::string line = FormatEntryLine(stored.sequence, stored.bytes);
-    if (line.size() > kMaxBundleLineBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "entry ", stored.sequence, " is too large for an audit bundle line"));
-    }
-    out << line;
-    return Written(out);
-  });
+absl::Status WriteEntries(BundleSource& source, uint64_t from, uint64_t to, std::ostream& out) {
+  uint64_t next = from;
+  LEDGER_RETURN_IF_ERROR(
+      source.ForEachEntry(from, to - from, [&](uint64_t sequence, std::string_view bytes) {
+        if (sequence != next) {
+          return absl::DataLossError(absl::StrCat("the log gave entry ", sequence,
+                                                  " where entry ", next, " belongs"));
+        }
+        ++next;
+        std::string line = FormatEntryLine(sequence, bytes);
+        if (line.size() > kMaxBundleLineBytes) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "entry ", sequence, " is too large for an audit bundle line"));
+        }
+        out << line;
+        return Written(out);
+      }));
+  if (next != to) {
+    return absl::DataLossError(
+        absl::StrCat("the log ended at entry ", next, ", before entry ", to));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
 
+std::string BundleSource::NoCheckpointAdvice() const {
+  return "run `ledgerctl checkpoint --db DIR --sign-key FILE --origin ORIGIN` first";
+}
+
 absl::StatusOr<BundleSummary> WriteBundle(const log::Log& log,
+                                          std::span<const log::NoteVerifier> keys,
+                                          std::ostream& out) {
+  LogSource source(log);
+  return WriteBundle(source, keys, out);
+}
+
+absl::StatusOr<BundleSummary> WriteBundle(BundleSource& source,
                                           std::span<const log::NoteVerifier> keys,
                                           std::ostream& out) {
   if (keys.empty()) {
@@ -68,11 +114,11 @@ absl::StatusOr<BundleSummary> WriteBundle(const log::Log& log,
         "no verifier key to put in the bundle: pass the log's key with --key");
   }
   BundleSummary summary;
-  LEDGER_ASSIGN_OR_RETURN(summary.origin, OriginOf(log));
+  LEDGER_ASSIGN_OR_RETURN(summary.origin, OriginOf(source));
   LEDGER_RETURN_IF_ERROR(WriteHeader(summary.origin, keys, out));
-  const log::TreeHead head = log.Head();
-  LEDGER_RETURN_IF_ERROR(log.ForEachCheckpoint([&](uint64_t size, const std::string& note) {
-    if (size > head.tree_size) return absl::OkStatus();  // appended since: next time
+  LEDGER_ASSIGN_OR_RETURN(const uint64_t log_size, source.Size());
+  LEDGER_RETURN_IF_ERROR(source.ForEachCheckpoint([&](uint64_t size, const std::string& note) {
+    if (size > log_size) return absl::OkStatus();  // appended since: next time
     auto verified = log::VerifyCheckpoint(note, keys, summary.origin);
     if (!verified.ok()) {
       return absl::Status(verified.status().code(),
@@ -81,7 +127,7 @@ absl::StatusOr<BundleSummary> WriteBundle(const log::Log& log,
                                        verified.status().message(),
                                        ". Pass its signer's verifier key with --key"));
     }
-    LEDGER_RETURN_IF_ERROR(WriteEntries(log, summary.entries, size, out));
+    LEDGER_RETURN_IF_ERROR(WriteEntries(source, summary.entries, size, out));
     summary.entries = size;
     summary.head = log::TreeHead{size, verified->checkpoint.root};
     ++summary.checkpoints;
@@ -91,11 +137,18 @@ absl::StatusOr<BundleSummary> WriteBundle(const log::Log& log,
   out << FormatEndLine(summary.entries, summary.checkpoints);
   out.flush();
   LEDGER_RETURN_IF_ERROR(Written(out));
-  summary.unsigned_entries = head.tree_size - summary.entries;
+  summary.unsigned_entries = log_size - summary.entries;
   return summary;
 }
 
 absl::StatusOr<BundleSummary> WriteBundleFile(const log::Log& log,
+                                              std::span<const log::NoteVerifier> keys,
+                                              const std::string& path) {
+  LogSource source(log);
+  return WriteBundleFile(source, keys, path);
+}
+
+absl::StatusOr<BundleSummary> WriteBundleFile(BundleSource& source,
                                               std::span<const log::NoteVerifier> keys,
                                               const std::string& path) {
   std::error_code ec;
@@ -110,7 +163,7 @@ absl::StatusOr<BundleSummary> WriteBundleFile(const log::Log& log,
       return absl::UnavailableError(absl::StrCat("cannot create ", tmp, ": ",
                                                  std::strerror(errno)));
     }
-    summary = WriteBundle(log, keys, out);
+    summary = WriteBundle(source, keys, out);
   }
   if (summary.ok()) {
     FILE* f = std::fopen(tmp.c_str(), "rb");  // sync before the rename makes it visible

@@ -3,15 +3,25 @@
 // checkpoint with the exact stored bytes, and every stored checkpoint right
 // after the entries it covers.
 //
+// The log may be read directly (a log::Log) or through a BundleSource, so
+// that a bundle of a running server's log, read over the network, has the
+// same bytes as one written from its database (ledgerctl export-bundle
+// --server). This library stays free of gRPC: the network source lives in
+// the tool.
+//
 // Thread-safety: reads the log only; safe to run while it is appended to
-// (the bundle ends at the newest checkpoint seen when the export starts).
+// (the bundle ends at the newest checkpoint seen when the export starts). A
+// BundleSource is used by one thread at a time.
 #ifndef LEDGER_AUDIT_BUNDLE_WRITER_H_
 #define LEDGER_AUDIT_BUNDLE_WRITER_H_
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "ledger/log/log.h"
@@ -29,6 +39,33 @@ struct BundleSummary {
   uint64_t unsigned_entries = 0;
 };
 
+// A log as the bundle writer reads it. WriteBundle calls Size and
+// LatestCheckpoint once each, then ForEachCheckpoint once, and from inside
+// its visitor asks ForEachEntry for consecutive ranges starting at 0 (each
+// entry exactly once, in order), so a source may stream its entries.
+class BundleSource {
+ public:
+  virtual ~BundleSource() = default;
+  // The log's current size (entries after the newest checkpoint are counted
+  // in BundleSummary::unsigned_entries, not written).
+  virtual absl::StatusOr<uint64_t> Size() = 0;
+  // The stored signed checkpoint of the largest tree size, if any.
+  virtual absl::StatusOr<std::optional<std::string>> LatestCheckpoint() = 0;
+  // Every stored signed checkpoint, by increasing tree size, note bytes as
+  // stored; stops early, returning its status, when `visit` fails.
+  virtual absl::Status ForEachCheckpoint(
+      const std::function<absl::Status(uint64_t tree_size, const std::string& note)>& visit) = 0;
+  // Entries [from, from + count) in order, each with its sequence and the
+  // exact stored bytes; stops early when `visit` fails. DataLoss or
+  // Unavailable when the source gives fewer entries, or other sequences.
+  virtual absl::Status ForEachEntry(
+      uint64_t from, uint64_t count,
+      const std::function<absl::Status(uint64_t sequence, std::string_view bytes)>& visit) = 0;
+  // What to do when there is no signed checkpoint, for the error message.
+  // Default: sign one with `ledgerctl checkpoint`.
+  virtual std::string NoCheckpointAdvice() const;
+};
+
 // Writes the bundle of `log` to `out`, listing `keys` as its verifier keys.
 // Every checkpoint must carry a valid signature by one of `keys` and name the
 // newest checkpoint's origin, so a bundle that this writes verifies with
@@ -42,10 +79,18 @@ absl::StatusOr<BundleSummary> WriteBundle(const log::Log& log,
                                           std::span<const log::NoteVerifier> keys,
                                           std::ostream& out);
 
+// The same, reading the log from `source`.
+absl::StatusOr<BundleSummary> WriteBundle(BundleSource& source,
+                                          std::span<const log::NoteVerifier> keys,
+                                          std::ostream& out);
+
 // WriteBundle to a new file at `path` (written to "<path>.tmp", synced, then
 // renamed, so `path` is never a partial bundle). AlreadyExists when `path`
 // exists.
 absl::StatusOr<BundleSummary> WriteBundleFile(const log::Log& log,
+                                              std::span<const log::NoteVerifier> keys,
+                                              const std::string& path);
+absl::StatusOr<BundleSummary> WriteBundleFile(BundleSource& source,
                                               std::span<const log::NoteVerifier> keys,
                                               const std::string& path);
 

@@ -1,13 +1,18 @@
-// Auditing subcommands: keygen, checkpoint, export-bundle, verify-proof, and
-// the runners of `verify --bundle` and `prove --compact`.
+// Auditing subcommands: keygen, checkpoint, export-bundle (from a database or
+// a running server), verify-proof, and the runners of `verify --bundle` and
+// `prove --compact`.
 #include "tools/ledgerctl/audit_commands.h"
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,8 +24,11 @@
 #include "ledger/audit/entry_proof.h"
 #include "ledger/audit/key_file.h"
 #include "ledger/audit/proof_json.h"
+#include "ledger/base/status_macros.h"
 #include "ledger/compact/render.h"
 #include "ledger/log/checkpoint.h"
+#include "services/client.h"
+#include "tools/ledgerctl/service_commands.h"
 
 namespace ledger::cli {
 
@@ -123,20 +131,124 @@ int RunCheckpoint(const std::string& db, const std::vector<std::string>& key_fil
   return kExitOk;
 }
 
-int RunExportBundle(const std::string& db, const std::string& out,
-                    const std::vector<std::string>& key_strings) {
-  std::vector<log::NoteVerifier> keys;
-  if (!key_strings.empty()) {
-    auto parsed = ParseKeys(key_strings);
-    if (!parsed.ok()) return Fail("export-bundle", parsed.status());
-    keys = *std::move(parsed);
+// A running server's log as a bundle source, read over LedgerService: the
+// signed checkpoints first (ListCheckpoints; notes are small, so they are
+// kept), then the entries up to the newest of them in ONE ReadLog stream,
+// handed to the bundle writer range by range as it asks (it asks in order).
+// The bundle is then byte for byte what `--db` writes of the same log.
+class ServerSource final : public audit::BundleSource {
+ public:
+  explicit ServerSource(services::LedgerClient& client) : client_(client) {}
+  ~ServerSource() override {
+    if (reader_ != nullptr) {  // stopped early: end the stream
+      entries_context_->TryCancel();
+      grpc::Status cancelled = reader_->Finish();
+      (void)cancelled;
+    }
   }
-  auto log = OpenExistingLog(db);
-  if (!log.ok()) return FailOpen("export-bundle", log.status());
-  auto known = audit::KnownVerifierKeys(**log);
-  if (!known.ok()) return FailOpen("export-bundle", known.status());
-  keys.insert(keys.end(), known->begin(), known->end());
-  auto summary = audit::WriteBundleFile(**log, keys, out);
+
+  // Lists the checkpoints and the log's size; collects the verifier keys
+  // the server reports for their signers.
+  absl::Status Load() {
+    auto context = client_.NewStreamContext();
+    auto reader = client_.ledger().ListCheckpoints(context.get(), {});
+    ledger::v1::Checkpoint checkpoint;
+    while (reader->Read(&checkpoint)) {
+      for (const auto& key : checkpoint.signer_keys()) {
+        if (std::find(signer_keys_.begin(), signer_keys_.end(), key) == signer_keys_.end()) {
+          signer_keys_.push_back(key);
+        }
+      }
+      checkpoints_.emplace_back(checkpoint.tree_size(), checkpoint.note());
+    }
+    LEDGER_RETURN_IF_ERROR(services::FromGrpcStatus(reader->Finish()));
+    // The size now, via a consistency proof from the newest checkpoint: it
+    // is at least that checkpoint's size, so every listed one is covered.
+    ledger::v1::GetConsistencyProofRequest request;
+    request.set_first_size(checkpoints_.empty() ? 0 : checkpoints_.back().first);
+    auto proof = client_.Call(&ledger::v1::LedgerService::Stub::GetConsistencyProof,
+                              client_.ledger(), request);
+    if (!proof.ok()) return proof.status();
+    size_ = proof->proof().second_size();
+    return absl::OkStatus();
+  }
+
+  const std::vector<std::string>& signer_keys() const { return signer_keys_; }
+
+  absl::StatusOr<uint64_t> Size() override { return size_; }
+  absl::StatusOr<std::optional<std::string>> LatestCheckpoint() override {
+    if (checkpoints_.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(checkpoints_.back().second);
+  }
+  absl::Status ForEachCheckpoint(
+      const std::function<absl::Status(uint64_t, const std::string&)>& visit) override {
+    for (const auto& [size, note] : checkpoints_) LEDGER_RETURN_IF_ERROR(visit(size, note));
+    return absl::OkStatus();
+  }
+  absl::Status ForEachEntry(
+      uint64_t from, uint64_t count,
+      const std::function<absl::Status(uint64_t, std::string_view)>& visit) override {
+    if (from != next_) {
+      return absl::InternalError(absl::StrCat("entries asked from ", from, ", the stream is at ",
+                                              next_));
+    }
+    if (count == 0) return absl::OkStatus();
+    const uint64_t end = checkpoints_.empty() ? 0 : checkpoints_.back().first;
+    if (from + count > end) {
+      return absl::InternalError(absl::StrCat("entries asked up to ", from + count,
+                                              ", beyond the newest checkpoint's ", end));
+    }
+    if (reader_ == nullptr) {
+      ledger::v1::ReadLogRequest request;
+      request.set_from_sequence(from);
+      request.set_limit(end - from);
+      entries_context_ = client_.NewStreamContext();
+      reader_ = client_.ledger().ReadLog(entries_context_.get(), request);
+    }
+    ledger::v1::LogEntry entry;
+    for (uint64_t i = 0; i < count; ++i) {
+      if (!reader_->Read(&entry)) {
+        absl::Status status = services::FromGrpcStatus(reader_->Finish());
+        reader_.reset();
+        LEDGER_RETURN_IF_ERROR(status);
+        return absl::UnavailableError(absl::StrCat(
+            "the server's log ended at entry ", next_, ", before entry ", from + count));
+      }
+      ++next_;
+      LEDGER_RETURN_IF_ERROR(visit(entry.sequence(), entry.entry_bytes()));
+    }
+    if (next_ == end) {  // all read: the stream has nothing more, then its status
+      const bool more = reader_->Read(&entry);
+      absl::Status status = services::FromGrpcStatus(reader_->Finish());
+      reader_.reset();
+      LEDGER_RETURN_IF_ERROR(status);
+      if (more) return absl::DataLossError("the server sent more entries than asked for");
+    }
+    return absl::OkStatus();
+  }
+  std::string NoCheckpointAdvice() const override {
+    return "the server signs checkpoints when started with `ledgerctl serve --sign-key FILE "
+           "--origin ORIGIN`";
+  }
+
+ private:
+  services::LedgerClient& client_;
+  std::vector<std::pair<uint64_t, std::string>> checkpoints_;
+  std::vector<std::string> signer_keys_;
+  uint64_t size_ = 0;
+  std::unique_ptr<grpc::ClientContext> entries_context_;
+  std::unique_ptr<grpc::ClientReader<ledger::v1::LogEntry>> reader_;
+  uint64_t next_ = 0;  // sequence of the next entry the stream gives
+};
+
+// Where export-bundle reads from, and its client options for --server.
+struct ExportFlags {
+  services::ClientOptions client;
+  std::string token_file;
+};
+
+int ReportExport(const std::string& out, const absl::StatusOr<audit::BundleSummary>& summary,
+                 const std::string& advice) {
   if (!summary.ok()) {
     return summary.status().code() == absl::StatusCode::kUnavailable
                ? FailOpen("export-bundle", summary.status())
@@ -149,9 +261,48 @@ int RunExportBundle(const std::string& db, const std::string& out,
   if (summary->unsigned_entries > 0) {
     std::cout << "note: the " << summary->unsigned_entries
               << " newest entries are not covered by a signed checkpoint and are not in the "
-                 "bundle; run `ledgerctl checkpoint --sign-key FILE` and export again\n";
+                 "bundle; "
+              << advice << "\n";
   }
   return kExitOk;
+}
+
+int RunExportBundle(const std::string& db, const ExportFlags& f, const std::string& out,
+                    const std::vector<std::string>& key_strings) {
+  if (db.empty() == f.client.target.empty()) {
+    return Fail("export-bundle",
+                absl::InvalidArgumentError("give --db DIR or --server ADDR (one of them)"));
+  }
+  std::vector<log::NoteVerifier> keys;
+  if (!key_strings.empty()) {
+    auto parsed = ParseKeys(key_strings);
+    if (!parsed.ok()) return Fail("export-bundle", parsed.status());
+    keys = *std::move(parsed);
+  }
+  if (!f.client.target.empty()) {
+    auto client = ConnectClient(f.client, f.token_file);
+    if (!client.ok()) return FailOpen("export-bundle", client.status());
+    ServerSource source(**client);
+    absl::Status loaded = source.Load();
+    if (!loaded.ok()) {
+      return loaded.code() == absl::StatusCode::kUnavailable ? FailOpen("export-bundle", loaded)
+                                                             : Fail("export-bundle", loaded);
+    }
+    // As with --db: the keys the log has signed with are listed too.
+    for (const std::string& text : source.signer_keys()) {
+      auto key = log::NoteVerifier::FromKeyString(text);
+      if (key.ok()) keys.push_back(*std::move(key));  // informational: skip what is damaged
+    }
+    return ReportExport(out, audit::WriteBundleFile(source, keys, out),
+                        "the server signs them within its checkpoint interval: export again");
+  }
+  auto log = OpenExistingLog(db);
+  if (!log.ok()) return FailOpen("export-bundle", log.status());
+  auto known = audit::KnownVerifierKeys(**log);
+  if (!known.ok()) return FailOpen("export-bundle", known.status());
+  keys.insert(keys.end(), known->begin(), known->end());
+  return ReportExport(out, audit::WriteBundleFile(**log, keys, out),
+                      "run `ledgerctl checkpoint --sign-key FILE` and export again");
 }
 
 json ReportJson(const audit::BundleReport& r) {
@@ -333,12 +484,35 @@ void AddAuditCommands(CLI::App& app, Commands& commands) {
 
   CLI::App* bundle = app.add_subcommand(
       "export-bundle", "Write an audit bundle: every entry and signed checkpoint, for "
-                       "`ledgerctl verify --bundle`");
-  AddDbOption(bundle, &o->db);
+                       "`ledgerctl verify --bundle`, from a database (--db) or a running "
+                       "server (--server)");
+  auto e = std::make_shared<ExportFlags>();
+  CLI::Option* db = bundle->add_option("--db", o->db, "Directory of the ledger database")
+                        ->type_name("DIR");
+  // The client options of the other --server commands, but for one name:
+  // here --key is a verifier key, so the client's TLS key is --client-key.
+  CLI::Option* server = bundle->add_option("--server", e->client.target,
+                                           "Read a running server's log instead, host:port");
+  db->excludes(server);
+  bundle->add_option("--ca", e->client.ca_file,
+                     "With --server: CA of the server's certificate (PEM): use TLS");
+  bundle->add_option("--cert", e->client.cert_file,
+                     "With --server: client certificate (PEM), for mutual TLS");
+  bundle->add_option("--client-key", e->client.key_file,
+                     "With --server: client private key (PEM), for mutual TLS (what other "
+                     "--server commands call --key)");
+  bundle->add_option("--server-name", e->client.server_name,
+                     "With --server: name to check the server's certificate against");
+  bundle->add_option("--token-file", e->token_file,
+                     "With --server: file holding the bearer token (default: "
+                     "$LEDGERCTL_TOKEN)");
   bundle->add_option("--out", o->out, "New bundle file")->required()->type_name("FILE");
-  bundle->add_option("--key", o->keys, "Extra verifier key to list in the bundle")
+  bundle->add_option("--key", o->keys,
+                     "Extra verifier key to list in the bundle (the keys the log has signed "
+                     "with are listed anyway)")
       ->type_name("VERIFIERKEY");
-  commands.push_back({bundle, [o] { return RunExportBundle(o->db, o->out, o->keys); }});
+  commands.push_back(
+      {bundle, [o, e] { return RunExportBundle(o->db, *e, o->out, o->keys); }});
 
   CLI::App* verify_proof = app.add_subcommand(
       "verify-proof", "Check a proof from `ledgerctl prove --compact` (JSON or C2SP "

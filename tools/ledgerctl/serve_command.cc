@@ -2,7 +2,10 @@
 #include <signal.h>
 
 #include <iostream>
+#include <string>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "services/server.h"
 #include "tools/ledgerctl/service_commands.h"
 
@@ -10,7 +13,19 @@ namespace ledger::cli {
 
 namespace {
 
-int RunServe(const services::ServerOptions& options) {
+struct ServeFlags {
+  services::ServerOptions options;
+  std::string checkpoint_interval = "1s";
+};
+
+int RunServe(const ServeFlags& flags) {
+  services::ServerOptions options = flags.options;
+  if (!absl::ParseDuration(flags.checkpoint_interval, &options.checkpoint_interval) ||
+      options.checkpoint_interval < absl::ZeroDuration()) {
+    return Fail("serve", absl::InvalidArgumentError(absl::StrCat(
+                             "--checkpoint-interval \"", flags.checkpoint_interval,
+                             "\" is not a duration: give e.g. 500ms, 1s, 5m, or 0")));
+  }
   // Block the stop signals before gRPC starts its threads, so that they all
   // inherit the mask and only sigwait below sees the signals.
   sigset_t stop;
@@ -36,7 +51,8 @@ int RunServe(const services::ServerOptions& options) {
 }  // namespace
 
 void AddServeCommand(CLI::App& app, Commands& commands) {
-  auto o = std::make_shared<services::ServerOptions>();
+  auto f = std::make_shared<ServeFlags>();
+  services::ServerOptions* o = &f->options;
   CLI::App* serve = app.add_subcommand(
       "serve", "Serve the ledger over gRPC (LedgerService, CompactService, health, "
                "reflection) until SIGINT/SIGTERM. Plaintext and open access only on "
@@ -55,7 +71,21 @@ void AddServeCommand(CLI::App& app, Commands& commands) {
   serve->add_option("--max-message-bytes", o->max_receive_message_bytes,
                     "Largest request accepted; larger ones are RESOURCE_EXHAUSTED")
       ->capture_default_str();
-  commands.push_back({serve, [o] { return RunServe(*o); }});
+  serve->add_option("--sign-key", o->sign_key_files,
+                    "Private key file (`ledgerctl keygen`) to sign checkpoints with; repeat "
+                    "it to sign with several keys (during a key rotation, the old and the "
+                    "new). Without it no checkpoint is signed and GetCheckpoint gives the "
+                    "unsigned tree head")
+      ->type_name("FILE");
+  serve->add_option("--origin", o->origin,
+                    "The log's origin line in its checkpoints; required with --sign-key "
+                    "when the ledger has no checkpoint yet, else the stored one is reused");
+  serve->add_option("--checkpoint-interval", f->checkpoint_interval,
+                    "Sign a checkpoint whenever the log has grown, but at most once per "
+                    "this duration (e.g. 250ms, 1s, 5m; 0: after every commit). The final "
+                    "size is always signed at shutdown")
+      ->capture_default_str()->type_name("DURATION");
+  commands.push_back({serve, [f] { return RunServe(*f); }});
 }
 
 void AddServiceCommands(CLI::App& app, Commands& commands) {

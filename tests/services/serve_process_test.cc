@@ -1,0 +1,209 @@
+// `ledgerctl serve` as a separate process under load from concurrent gRPC
+// recorders, stopped mid-load by SIGTERM (graceful) or SIGKILL (crash).
+// Either way every append the server acknowledged is in the log afterwards,
+// byte for byte (same leaf hash at the same sequence), and the log verifies.
+// SIGTERM must also end the process cleanly (exit 0) with calls in flight.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "ledger/log/log.h"
+#include "ledger/log/verify.h"
+#include "services/client.h"
+#include "tests/services/service_test_util.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger::services {
+namespace {
+
+using namespace ::ledger::services::testing;  // NOLINT: test helpers
+
+constexpr int kRecorders = 8;
+
+// A `ledgerctl serve` child process, its log read from a pipe.
+class ServeProcess {
+ public:
+  explicit ServeProcess(const std::string& db) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDERR_FILENO);
+      dup2(fds[1], STDOUT_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      execl(LEDGERCTL_PATH, LEDGERCTL_PATH, "serve", "--db", db.c_str(), "--listen",
+            "127.0.0.1:0", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    out_ = fdopen(fds[0], "r");
+  }
+  ~ServeProcess() {
+    if (pid_ > 0 && !reaped_) {
+      kill(pid_, SIGKILL);
+      Wait();
+    }
+    if (out_ != nullptr) fclose(out_);
+  }
+
+  // Reads the log until the "serving ... on ADDR" line; the address, or ""
+  // when the process ended first.
+  std::string Address() {
+    char line[4096];
+    while (out_ != nullptr && fgets(line, sizeof line, out_) != nullptr) {
+      const std::string text(line);
+      log_ += text;
+      const size_t on = text.find(" on 127.0.0.1:");
+      if (text.rfind("serving ", 0) == 0 && on != std::string::npos) {
+        const size_t start = on + 4;
+        return text.substr(start, text.find(' ', start) - start);
+      }
+    }
+    return "";
+  }
+
+  void Signal(int signal_number) { kill(pid_, signal_number); }
+
+  // Waits for the process to end; its wait status.
+  int Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    reaped_ = true;
+    return status;
+  }
+
+  const std::string& log() const { return log_; }
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  FILE* out_ = nullptr;
+  std::string log_;
+};
+
+struct Acked {
+  uint64_t sequence;
+  std::string leaf_hash;
+};
+
+// Runs kRecorders threads that each register new bodies until a call fails;
+// returns what the server acknowledged. Calls `mid_load` once at least
+// `before_signal` appends were acknowledged.
+// Round `round` registers bodies and uses request ids no other round does.
+std::vector<Acked> LoadUntilTheServerStops(const std::string& address, int round,
+                                           uint64_t before_signal,
+                                           const std::function<void()>& mid_load) {
+  ClientOptions options;
+  options.target = address;
+  options.timeout = absl::Seconds(10);
+  std::mutex mu;
+  std::vector<Acked> acked;
+  std::atomic<uint64_t> count{0};
+  std::atomic<bool> signalled{false};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kRecorders; ++t) {
+    threads.emplace_back([&, t] {
+      ClientOptions own = options;
+      own.own_connection = true;
+      auto client = LedgerClient::Connect(own);
+      if (!client.ok()) return;
+      for (int n = 0;; ++n) {
+        compact::v1::RecordEventRequest request;
+        request.set_request_id(absl::StrCat("load-", round, "-", t, "-", n));
+        *request.mutable_event() = BodyEvent(10'000'000 * (round + 1) + 1'000'000 * t + n);
+        auto result = (*client)->Call(&compact::v1::CompactService::Stub::RecordEvent,
+                                      (*client)->compact(), request);
+        if (!result.ok()) return;  // the server went away: stop
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          acked.push_back({result->sequence(), result->leaf_hash()});
+        }
+        if (++count >= before_signal && !signalled.exchange(true)) mid_load();
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  return acked;
+}
+
+// Opens the stopped server's database and checks every acknowledged append.
+void ExpectEveryAckedAppendDurable(const std::string& db, const std::vector<Acked>& acked) {
+  auto report = log::VerifyLogAt(db);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok()) << report->message;
+  log::LogOptions options;
+  options.path = db;
+  options.create_if_missing = false;
+  auto opened = log::Log::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  for (const Acked& a : acked) {
+    auto stored = (*opened)->GetEntry(a.sequence);
+    ASSERT_TRUE(stored.ok()) << "acknowledged entry " << a.sequence << " is gone";
+    EXPECT_EQ(log::HashBytes(stored->leaf_hash), a.leaf_hash) << a.sequence;
+  }
+}
+
+void SeedOverTheWire(const std::string& address) {
+  ClientOptions options;
+  options.target = address;
+  auto client = LedgerClient::Connect(options);
+  ASSERT_TRUE(client.ok());
+  compact::v1::RecordEventsRequest request;
+  *request.add_events()->mutable_event() = SourceEvent();
+  ASSERT_TRUE((*client)
+                  ->Call(&compact::v1::CompactService::Stub::RecordEvents, (*client)->compact(),
+                         request)
+                  .ok());
+}
+
+TEST(ServeProcessTest, SigtermMidLoadEndsCleanlyAndLosesNothingAcknowledged) {
+  ledger::testing::TempDir dir;
+  const std::string db = dir.Sub("db");
+  ServeProcess serve(db);
+  const std::string address = serve.Address();
+  ASSERT_FALSE(address.empty()) << serve.log();
+  SeedOverTheWire(address);
+  const std::vector<Acked> acked =
+      LoadUntilTheServerStops(address, 0, 200, [&] { serve.Signal(SIGTERM); });
+  const int status = serve.Wait();
+  ASSERT_TRUE(WIFEXITED(status)) << "serve did not exit by itself";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_GE(acked.size(), 200u);
+  ExpectEveryAckedAppendDurable(db, acked);
+}
+
+TEST(ServeProcessTest, SigkillMidLoadLosesNothingAcknowledged) {
+  ledger::testing::TempDir dir;
+  const std::string db = dir.Sub("db");
+  std::vector<Acked> all;
+  // Three crashes in a row, each resuming on the same database.
+  for (int round = 0; round < 3; ++round) {
+    ServeProcess serve(db);
+    const std::string address = serve.Address();
+    ASSERT_FALSE(address.empty()) << serve.log();
+    if (round == 0) SeedOverTheWire(address);
+    const std::vector<Acked> acked = LoadUntilTheServerStops(
+        address, round, 150, [&] { serve.Signal(SIGKILL); });
+    const int status = serve.Wait();
+    ASSERT_TRUE(WIFSIGNALED(status));
+    all.insert(all.end(), acked.begin(), acked.end());
+    ExpectEveryAckedAppendDurable(db, all);
+    if (::testing::Test::HasFailure()) return;
+  }
+}
+
+}  // namespace
+}  // namespace ledger::services

@@ -489,23 +489,9 @@ void AddAuditCommands(CLI::App& app, Commands& commands) {
   auto e = std::make_shared<ExportFlags>();
   CLI::Option* db = bundle->add_option("--db", o->db, "Directory of the ledger database")
                         ->type_name("DIR");
-  // The client options of the other --server commands, but for one name:
-  // here --key is a verifier key, so the client's TLS key is --client-key.
-  CLI::Option* server = bundle->add_option("--server", e->client.target,
-                                           "Read a running server's log instead, host:port");
+  CLI::Option* server =
+      AddClientOptions(bundle, &e->client, &e->token_file, /*server_required=*/false);
   db->excludes(server);
-  bundle->add_option("--ca", e->client.ca_file,
-                     "With --server: CA of the server's certificate (PEM): use TLS");
-  bundle->add_option("--cert", e->client.cert_file,
-                     "With --server: client certificate (PEM), for mutual TLS");
-  bundle->add_option("--client-key", e->client.key_file,
-                     "With --server: client private key (PEM), for mutual TLS (what other "
-                     "--server commands call --key)");
-  bundle->add_option("--server-name", e->client.server_name,
-                     "With --server: name to check the server's certificate against");
-  bundle->add_option("--token-file", e->token_file,
-                     "With --server: file holding the bearer token (default: "
-                     "$LEDGERCTL_TOKEN)");
   bundle->add_option("--out", o->out, "New bundle file")->required()->type_name("FILE");
   bundle->add_option("--key", o->keys,
                      "Extra verifier key to list in the bundle (the keys the log has signed "

@@ -259,17 +259,18 @@ void AddRecordCommands(CLI::App& app, Commands& commands) {
   commands.push_back({import, [f] { return RunImport(*f); }});
 }
 
-void AddClientOptions(CLI::App* app, services::ClientOptions* options, std::string* token_file,
-                      bool server_required) {
+CLI::Option* AddClientOptions(CLI::App* app, services::ClientOptions* options,
+                              std::string* token_file, bool server_required) {
   auto* server = app->add_option("--server", options->target, "Server address, host:port");
   if (server_required) server->required();
   app->add_option("--ca", options->ca_file, "CA of the server's certificate (PEM): use TLS");
   app->add_option("--cert", options->cert_file, "Client certificate (PEM), for mutual TLS");
-  app->add_option("--key", options->key_file, "Client private key (PEM)");
+  app->add_option("--client-key", options->key_file, "Client private key (PEM), for mutual TLS");
   app->add_option("--server-name", options->server_name,
                   "Name to check the server's certificate against");
   app->add_option("--token-file", *token_file,
                   "File holding the bearer token (default: $LEDGERCTL_TOKEN)");
+  return server;
 }
 
 absl::StatusOr<std::unique_ptr<LedgerClient>> ConnectClient(services::ClientOptions options,

@@ -22,9 +22,11 @@ void AddServeCommand(CLI::App& app, Commands& commands);
 void AddRecordCommands(CLI::App& app, Commands& commands);
 void AddRemoteReadOptions(CLI::App& app, Commands& commands);
 
-// Adds --server ADDR, --ca, --cert, --key, --server-name, --token-file to
-// `app`, bound to `options` and `token_file`.
-void AddClientOptions(CLI::App* app, services::ClientOptions* options, std::string* token_file,
+// Adds --server ADDR, --ca, --cert, --client-key, --server-name,
+// --token-file to `app`, bound to `options` and `token_file`; returns the
+// --server option. (--client-key, not --key: in ledgerctl --key is always a
+// checkpoint verifier key.)
+CLI::Option* AddClientOptions(CLI::App* app, services::ClientOptions* options, std::string* token_file,
                       bool server_required);
 
 // Connects with `options`; the token comes from --token-file or, when that

@@ -26,8 +26,11 @@ compact::EventMeta MetaOf(const HistoryItem& item) {
 
 // Folds entries [from, end) into `world`, stopping before the first entry
 // recorded after `known_at` (recorded_at never decreases along the log).
+// `folded`, when given, follows every entry folded, so that it still matches
+// `world` when a later entry fails.
 absl::Status FoldRange(const log::Log& log, uint64_t from, uint64_t end,
-                       std::optional<absl::Time> known_at, compact::World& world) {
+                       std::optional<absl::Time> known_at, compact::World& world,
+                       uint64_t* folded = nullptr) {
   absl::Status status = log.ForEachEntry(
       from, end - std::min(from, end), [&](const log::StoredEntry& stored) {
         LEDGER_ASSIGN_OR_RETURN(HistoryItem item, DecodeEntry(stored));
@@ -39,9 +42,22 @@ absl::Status FoldRange(const log::Log& log, uint64_t from, uint64_t end,
           return absl::DataLossError(absl::StrCat("entry ", stored.sequence,
                                                   " does not fold: ", applied.message()));
         }
+        if (folded != nullptr) *folded = stored.sequence + 1;
         return absl::OkStatus();
       });
   return status.code() == absl::StatusCode::kCancelled ? absl::OkStatus() : status;
+}
+
+// Names command `i` of `requests` in its error, unless it is a lone
+// command without a label.
+absl::Status InCommand(const absl::Status& s, const std::vector<RecordRequest>& requests,
+                       size_t i) {
+  if (requests.size() == 1 && requests[i].label.empty()) return s;
+  const std::string label = requests[i].label.empty()
+                                ? absl::StrCat("command ", i + 1, " of ", requests.size())
+                                : requests[i].label;
+  return absl::Status(s.code(),
+                      absl::StrCat(label, ": ", s.message(), " (nothing was recorded)"));
 }
 
 log::ExpectedVersion Expect(uint64_t current) {
@@ -137,7 +153,7 @@ absl::Status CompactLedger::MaybeSnapshot() {
 
 absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
     const std::vector<RecordRequest>& requests, const std::string& actor,
-    std::vector<bool>& known) const {
+    std::vector<bool>& known, std::vector<compact::v1::Event>& events) const {
   std::vector<log::AppendRequest> prepared(requests.size());
   // Later commands of a batch are checked against the earlier ones; a single
   // command needs no scratch copy of the world.
@@ -145,50 +161,66 @@ absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
   if (requests.size() > 1) scratch = world_;
   std::map<std::string, uint64_t> versions;
   uint64_t next_sequence = folded_;
+  // A retried command must get its first result, not a refusal, so its
+  // request id is looked up before the rules could refuse it. A lone
+  // command is looked up only once refused: accepted, it goes to the log,
+  // which looks the id up anyway (atomically, at commit, where a concurrent
+  // retry is caught too), answers a retry with its first result before
+  // checking the expected version, and refuses an id used for another
+  // command. In a batch every id is looked up first: a retried command must
+  // not count against the later ones (stream versions, scratch state).
+  const bool look_up_first = requests.size() > 1;
   for (size_t i = 0; i < requests.size(); ++i) {
-    auto fail = [&](const absl::Status& s) {
-      if (requests.size() == 1 && requests[i].label.empty()) return s;
-      const std::string label = requests[i].label.empty()
-                                    ? absl::StrCat("command ", i + 1, " of ", requests.size())
-                                    : requests[i].label;
-      return absl::Status(s.code(), absl::StrCat(label, ": ", s.message(),
-                                                 " (nothing was recorded)"));
-    };
+    auto fail = [&](const absl::Status& s) { return InCommand(s, requests, i); };
     log::AppendRequest& r = prepared[i];
     r.actor = actor;
     r.request_id = requests[i].request_id;
     r.fingerprint = requests[i].command.SerializeAsString();
-    // The fingerprint alone identifies a retry, before any rule is checked:
-    // a retried command must get its first result, not a refusal.
-    auto earlier = log_->FindRequest(r);
-    if (!earlier.ok()) return fail(earlier.status());
-    known[i] = earlier->has_value();
-    if (known[i]) continue;
-    auto event = (scratch ? *scratch : world_).Prepare(requests[i].command);
-    if (!event.ok()) return fail(event.status());
-    // The stream is the prepared event's: an annotation joins its target's.
-    auto stream = compact::World::StreamOf(*event);
-    if (!stream.ok()) return fail(stream.status());
-    r.stream = *stream;
-    r.payload.PackFrom(*event);
-    if (!versions.count(r.stream)) {
-      // The version in the prefix the world was folded from, so a write to
-      // the stream since then aborts this one instead of slipping past.
-      LEDGER_ASSIGN_OR_RETURN(versions[r.stream], log_->StreamVersionAt(r.stream, folded_));
+    // The fingerprint alone identifies a retry, before any rule is checked.
+    auto retried = [&]() -> absl::StatusOr<bool> {
+      if (r.request_id.empty()) return false;
+      LEDGER_ASSIGN_OR_RETURN(auto earlier, log_->FindRequest(r));
+      return earlier.has_value();
+    };
+    if (look_up_first) {
+      auto earlier = retried();
+      if (!earlier.ok()) return fail(earlier.status());
+      known[i] = *earlier;
+      if (known[i]) continue;
     }
-    const uint64_t current = versions[r.stream]++;
-    r.expected = requests[i].expected.value_or(Expect(current));
-    if (requests[i].expected.has_value()) {
-      // Checked here too, so the refusal names the command; the log checks
-      // again atomically at commit.
-      if (absl::Status s = CheckExpected(r.expected, current, r.stream); !s.ok()) {
-        return fail(s);
+    auto check = [&]() -> absl::Status {
+      LEDGER_ASSIGN_OR_RETURN(compact::v1::Event event,
+                              (scratch ? *scratch : world_).Prepare(requests[i].command));
+      // The stream is the prepared event's: an annotation joins its target's.
+      LEDGER_ASSIGN_OR_RETURN(r.stream, compact::World::StreamOf(event));
+      r.payload.PackFrom(event);
+      if (!versions.count(r.stream)) {
+        // The version in the prefix the world was folded from, so a write to
+        // the stream since then aborts this one instead of slipping past.
+        LEDGER_ASSIGN_OR_RETURN(versions[r.stream], log_->StreamVersionAt(r.stream, folded_));
       }
-    }
-    if (scratch) {
-      const compact::EventMeta provisional{next_sequence, 0, actor};
-      absl::Status applied = scratch->Apply(*event, provisional);
-      if (!applied.ok()) return fail(applied);
+      const uint64_t current = versions[r.stream]++;
+      r.expected = requests[i].expected.value_or(Expect(current));
+      if (requests[i].expected.has_value()) {
+        // Checked here too, so the refusal names the command; the log checks
+        // again atomically at commit.
+        LEDGER_RETURN_IF_ERROR(CheckExpected(r.expected, current, r.stream));
+      }
+      if (scratch) {
+        const compact::EventMeta provisional{next_sequence, 0, actor};
+        LEDGER_RETURN_IF_ERROR(scratch->Apply(event, provisional));
+      }
+      events[i] = std::move(event);
+      return absl::OkStatus();
+    };
+    if (absl::Status checked = check(); !checked.ok()) {
+      if (!look_up_first) {
+        auto earlier = retried();
+        if (!earlier.ok()) return fail(earlier.status());
+        known[i] = *earlier;
+        if (known[i]) continue;
+      }
+      return fail(checked);
     }
     ++next_sequence;
   }
@@ -217,22 +249,55 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
     const std::vector<RecordRequest>& requests, const std::string& actor) {
   if (requests.empty()) return std::vector<log::AppendResult>();
   std::vector<bool> known(requests.size(), false);
+  std::vector<compact::v1::Event> events(requests.size());
   std::vector<log::AppendRequest> prepared;
   {
     std::lock_guard<std::mutex> lock(mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
-    LEDGER_ASSIGN_OR_RETURN(prepared, Prepare(requests, actor, known));
+    LEDGER_ASSIGN_OR_RETURN(prepared, Prepare(requests, actor, known, events));
   }
   // A retried command has no payload to append; the log answers it from its
   // request-id index, so only new commands enter the batch. The append runs
   // outside the lock, so concurrent recorders share one synced write.
   std::vector<log::AppendRequest> fresh;
+  std::vector<size_t> fresh_index;
   for (size_t i = 0; i < prepared.size(); ++i) {
-    if (!known[i]) fresh.push_back(prepared[i]);
+    if (known[i]) continue;
+    fresh.push_back(std::move(prepared[i]));
+    fresh_index.push_back(i);
   }
   std::vector<log::AppendResult> appended;
   if (!fresh.empty()) {
-    LEDGER_ASSIGN_OR_RETURN(appended, log_->AppendBatch(fresh));
+    // Our events, at the sequences the log gave them, are handed over
+    // before any reader can see their entries: whoever folds next folds
+    // them from memory instead of reading them back. A deduplicated result
+    // is an entry appended earlier, not ours.
+    auto on_durable = [&](const std::vector<log::AppendResult>& results) {
+      std::lock_guard<std::mutex> lock(appended_mu_);
+      for (size_t k = 0; k < results.size(); ++k) {
+        if (results[k].deduplicated) continue;
+        appended_.emplace(results[k].sequence,
+                          Appended{std::move(events[fresh_index[k]]),
+                                   compact::EventMeta{results[k].sequence,
+                                                      absl::ToUnixMicros(results[k].recorded_at),
+                                                      actor}});
+      }
+    };
+    auto batch = log_->AppendBatch(fresh, on_durable);
+    if (!batch.ok()) {
+      // An id used for another command: refused by the log for a lone
+      // command (see Prepare), worded as if Prepare had refused it.
+      if (requests.size() == 1 && batch.status().code() == absl::StatusCode::kAlreadyExists) {
+        return InCommand(batch.status(), requests, 0);
+      }
+      return batch.status();
+    }
+    appended = *std::move(batch);
+    // Fold what directly follows the folded state (ours, and those of
+    // recorders committed with us), leaving any gap to the next CatchUp.
+    std::lock_guard<std::mutex> lock(mu_);
+    LEDGER_RETURN_IF_ERROR(FoldAppended());
+    MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
   }
   std::vector<log::AppendResult> results;
   for (size_t i = 0, next = 0; i < prepared.size(); ++i) {
@@ -247,17 +312,56 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
     }
     results.push_back(*earlier);
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  LEDGER_RETURN_IF_ERROR(CatchUp());
-  MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
   return results;
 }
 
 absl::Status CompactLedger::CatchUp() const {
   const uint64_t size = log_->Size();
-  if (folded_ >= size) return absl::OkStatus();
-  LEDGER_RETURN_IF_ERROR(FoldRange(*log_, folded_, size, std::nullopt, world_));
-  folded_ = size;
+  while (folded_ < size) {
+    LEDGER_RETURN_IF_ERROR(FoldAppended());
+    if (folded_ >= size) break;
+    // Entries of other writers up to the next event handed over, or the
+    // end. (Every Record entry below `size` was handed over before `size`
+    // was published, so this is not racing the hand-over.)
+    uint64_t end = size;
+    {
+      std::lock_guard<std::mutex> lock(appended_mu_);
+      if (auto it = appended_.lower_bound(folded_); it != appended_.end()) {
+        end = std::min(end, it->first);
+      }
+    }
+    if (end > folded_) {
+      LEDGER_RETURN_IF_ERROR(FoldRange(*log_, folded_, end, std::nullopt, world_, &folded_));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CompactLedger::FoldAppended() const {
+  // Taken out under appended_mu_, folded without it: the hand-over runs on
+  // the thread committing a group, which should not wait on a fold.
+  std::vector<std::pair<uint64_t, Appended>> next;
+  {
+    std::lock_guard<std::mutex> lock(appended_mu_);
+    appended_.erase(appended_.begin(), appended_.lower_bound(folded_));  // read from the log
+    for (auto it = appended_.begin();
+         it != appended_.end() && it->first == folded_ + next.size();
+         it = appended_.erase(it)) {
+      next.emplace_back(it->first, std::move(it->second));
+    }
+  }
+  for (const auto& [sequence, appended] : next) {
+    // The same event and meta that reading the entry back would give: the
+    // payload was packed from this event, recorded_at is stored in
+    // microseconds and the actor verbatim. (On error the rest are dropped:
+    // CatchUp reads them from the log.)
+    absl::Status applied = world_.Apply(appended.event, appended.meta);
+    if (!applied.ok()) {
+      return absl::DataLossError(absl::StrCat("entry ", sequence,
+                                              " does not fold: ", applied.message()));
+    }
+    folded_ = sequence + 1;
+  }
   return absl::OkStatus();
 }
 

@@ -10,8 +10,13 @@
 // matches the log (snapshots are checked against the entry's leaf hash and
 // never trusted over the log).
 //
-// Thread-safety: all methods may be called concurrently; Record calls are
-// serialised.
+// Record hands the events it appended (the very events it packed into the
+// entries, at the sequences the log gave them) over to be folded from
+// memory; entries of other writers are folded by reading them from the log.
+//
+// Thread-safety: all methods may be called concurrently. The domain checks
+// of Record calls are serialised; their appends are group-committed by the
+// log.
 #ifndef LEDGER_COMPACT_LEDGER_H_
 #define LEDGER_COMPACT_LEDGER_H_
 
@@ -118,12 +123,23 @@ class CompactLedger {
   absl::StatusOr<std::optional<compact::World>> LoadSnapshot() const;
   absl::Status MaybeSnapshot();
   // Turns commands into append requests checked against world_; known[i] is
-  // set for retried ones. Requires mu_.
+  // set for retried ones, events[i] is the prepared event of the others.
+  // Requires mu_.
   absl::StatusOr<std::vector<log::AppendRequest>> Prepare(
       const std::vector<RecordRequest>& requests, const std::string& actor,
-      std::vector<bool>& known) const;
-  // Folds entries committed since the last fold (by any writer). Requires mu_.
+      std::vector<bool>& known, std::vector<compact::v1::Event>& events) const;
+  // Folds every entry committed since the last fold (by any writer): from
+  // appended_ where it holds the entry, else read from the log. Requires mu_.
   absl::Status CatchUp() const;
+  // Folds the events of appended_ that directly follow folded_, and drops
+  // those folded already; reads nothing. Requires mu_.
+  absl::Status FoldAppended() const;
+
+  // An event this ledger appended and has not folded yet.
+  struct Appended {
+    compact::v1::Event event;
+    compact::EventMeta meta;
+  };
 
   std::unique_ptr<log::Log> log_;
   mutable std::mutex mu_;
@@ -132,6 +148,12 @@ class CompactLedger {
   mutable compact::World world_;
   mutable uint64_t folded_ = 0;
   mutable uint64_t snapshot_size_ = 0;  // entries the stored snapshot covers
+  // Events appended by Record and not yet folded, by sequence. Filled
+  // (through Log::AppendBatch's on_durable) before the log shows their
+  // entries, so every CatchUp empties it: it holds at most the events of
+  // the groups committed since the last fold. Taken out under mu_.
+  mutable std::mutex appended_mu_;
+  mutable std::map<uint64_t, Appended> appended_;  // guarded by appended_mu_
 };
 
 // Decodes the domain event of one log entry. InvalidArgument when the

@@ -94,15 +94,23 @@ absl::Time RecordedAt(const ledger::v1::Entry& entry) {
       google::protobuf::util::TimeUtil::TimestampToMicroseconds(entry.recorded_at()));
 }
 
-// The state of one append batch before it is committed.
+// The state of one commit group before it is written.
 struct Log::Pending {
   rocksdb::WriteBatch batch;
   CompactRange frontier;
   Hash last_leaf{};
   uint64_t next_sequence = 0;
   absl::Time recorded_at;
-  std::map<std::string, uint64_t, std::less<>> stream_versions;
-  std::map<std::string, std::pair<Hash, AppendResult>, std::less<>> request_ids;
+  // What the batches staged so far did to each stream and request id.
+  std::map<std::string, StreamTip, std::less<>> stream_versions;
+  RequestIds request_ids;
+  // Undo logs of the batch being staged, so a refused batch is taken out of
+  // the maps above in time proportional to its own size, not the group's.
+  // A stream's earlier tip (nullopt: it was not in the map), newest last.
+  std::vector<std::pair<std::string, std::optional<StreamTip>>> undo_streams;
+  // Request ids added (a staged id is never overwritten: a repeat is
+  // deduplicated or refused before it is staged).
+  std::vector<std::string> undo_requests;
 };
 
 Log::Log(LogOptions options, std::unique_ptr<RocksDb> db)
@@ -234,18 +242,20 @@ TreeHead Log::Head() const {
 }
 
 absl::StatusOr<std::optional<AppendResult>> Log::Deduplicate(
-    const AppendRequest& request, const Hash& digest, const Pending& pending) const {
+    const AppendRequest& request, const Hash& digest, const RequestIds* staged) const {
   if (request.request_id.empty()) return std::optional<AppendResult>();
   auto conflict = [&](uint64_t sequence) {
     return absl::AlreadyExistsError(absl::StrCat(
         "request id \"", request.request_id, "\" was already used for a different "
         "request (entry ", sequence, "); use a fresh request id for a new request"));
   };
-  if (auto it = pending.request_ids.find(request.request_id); it != pending.request_ids.end()) {
-    if (it->second.first != digest) return conflict(it->second.second.sequence);
-    AppendResult result = it->second.second;
-    result.deduplicated = true;
-    return std::optional<AppendResult>(result);
+  if (staged != nullptr) {
+    if (auto it = staged->find(request.request_id); it != staged->end()) {
+      if (it->second.first != digest) return conflict(it->second.second.sequence);
+      AppendResult result = it->second.second;
+      result.deduplicated = true;
+      return std::optional<AppendResult>(result);
+    }
   }
   LEDGER_ASSIGN_OR_RETURN(auto value, db_->Get(db_->requests(), request.request_id));
   if (!value.has_value()) return std::optional<AppendResult>();
@@ -263,17 +273,33 @@ absl::StatusOr<std::optional<AppendResult>> Log::Deduplicate(
 
 absl::StatusOr<std::optional<AppendResult>> Log::FindRequest(
     const AppendRequest& request) const {
-  return Deduplicate(request, RequestDigest(request), Pending());
+  return Deduplicate(request, RequestDigest(request), nullptr);
+}
+
+absl::StatusOr<uint64_t> Log::CommittedVersion(const std::string& stream) {
+  {
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    if (auto it = stream_tips_.find(stream); it != stream_tips_.end()) {
+      return it->second.version;
+    }
+  }
+  // The leader owns the tail, so the index holds exactly the committed
+  // entries and what it reads stays true until the leader itself writes.
+  LEDGER_ASSIGN_OR_RETURN(const StreamTip tip, ReadStreamTip(stream, Size()));
+  std::lock_guard<std::mutex> lock(streams_mu_);
+  if (stream_tips_.size() >= kMaxCachedStreams) stream_tips_.clear();
+  stream_tips_.emplace(stream, tip);
+  return tip.version;
 }
 
 absl::StatusOr<uint64_t> Log::CheckExpectedVersion(const AppendRequest& request,
-                                                   const Pending& pending) const {
+                                                   const Pending& pending) {
   uint64_t current = 0;
   if (auto it = pending.stream_versions.find(request.stream);
       it != pending.stream_versions.end()) {
-    current = it->second;
+    current = it->second.version;
   } else {
-    LEDGER_ASSIGN_OR_RETURN(current, StreamVersion(request.stream));
+    LEDGER_ASSIGN_OR_RETURN(current, CommittedVersion(request.stream));
   }
   const ExpectedVersion& expected = request.expected;
   const bool matches =
@@ -292,7 +318,7 @@ absl::StatusOr<uint64_t> Log::CheckExpectedVersion(const AppendRequest& request,
 absl::StatusOr<AppendResult> Log::Stage(const AppendRequest& request, Pending& pending) {
   LEDGER_RETURN_IF_ERROR(ValidateRequest(request));
   const Hash digest = RequestDigest(request);
-  LEDGER_ASSIGN_OR_RETURN(auto duplicate, Deduplicate(request, digest, pending));
+  LEDGER_ASSIGN_OR_RETURN(auto duplicate, Deduplicate(request, digest, &pending.request_ids));
   if (duplicate.has_value()) return *duplicate;
   LEDGER_ASSIGN_OR_RETURN(const uint64_t current, CheckExpectedVersion(request, pending));
 
@@ -322,9 +348,13 @@ absl::StatusOr<AppendResult> Log::Stage(const AppendRequest& request, Pending& p
   if (!request.request_id.empty()) {
     pending.batch.Put(db_->requests(), request.request_id,
                       format::EncodeUint64(entry.sequence()) + HashBytes(digest));
-    pending.request_ids[request.request_id] = {digest, result};
+    pending.request_ids.emplace(request.request_id, std::make_pair(digest, result));
+    pending.undo_requests.push_back(request.request_id);
   }
-  pending.stream_versions[request.stream] = current + 1;
+  auto [it, added] = pending.stream_versions.try_emplace(request.stream);
+  pending.undo_streams.emplace_back(request.stream,
+                                    added ? std::nullopt : std::optional<StreamTip>(it->second));
+  it->second = StreamTip{current + 1, entry.sequence()};
   pending.last_leaf = leaf;
   ++pending.next_sequence;
   return result;
@@ -333,6 +363,7 @@ absl::StatusOr<AppendResult> Log::Stage(const AppendRequest& request, Pending& p
 // One caller of AppendBatch, queued.
 struct Log::Writer {
   const std::vector<AppendRequest>* requests = nullptr;
+  const DurableHook* on_durable = nullptr;
   absl::StatusOr<std::vector<AppendResult>> result;
   bool done = false;
   std::condition_variable cv;
@@ -367,8 +398,8 @@ void Log::CommitGroup(const std::vector<Writer*>& group) {
     const CompactRange frontier = pending.frontier;
     const Hash last_leaf = pending.last_leaf;
     const uint64_t next_sequence = pending.next_sequence;
-    const auto stream_versions = pending.stream_versions;
-    const auto request_ids = pending.request_ids;
+    pending.undo_streams.clear();
+    pending.undo_requests.clear();
     std::vector<AppendResult> results;
     results.reserve(w->requests->size());
     absl::Status failed;
@@ -386,11 +417,28 @@ void Log::CommitGroup(const std::vector<Writer*>& group) {
     pending.frontier = frontier;
     pending.last_leaf = last_leaf;
     pending.next_sequence = next_sequence;
-    pending.stream_versions = stream_versions;
-    pending.request_ids = request_ids;
+    for (auto it = pending.undo_streams.rbegin(); it != pending.undo_streams.rend(); ++it) {
+      if (it->second.has_value()) {
+        pending.stream_versions[it->first] = *it->second;
+      } else {
+        pending.stream_versions.erase(it->first);
+      }
+    }
+    for (const std::string& id : pending.undo_requests) pending.request_ids.erase(id);
     w->result = failed;
   }
-  if (pending.next_sequence == frontier_.size()) return;  // only retries or refusals
+  // Each writer whose batch succeeded hears of it, before readers do.
+  auto tell_durable = [&] {
+    for (Writer* w : group) {
+      if (w->result.ok() && w->on_durable != nullptr && *w->on_durable) {
+        (*w->on_durable)(*w->result);
+      }
+    }
+  };
+  if (pending.next_sequence == frontier_.size()) {  // only retries or refusals
+    tell_durable();
+    return;
+  }
   const Hash root = pending.frontier.Root();
   pending.batch.Put(db_->meta(), format::kTreeSizeKey,
                     format::EncodeUint64(pending.next_sequence));
@@ -405,6 +453,17 @@ void Log::CommitGroup(const std::vector<Writer*>& group) {
   frontier_ = std::move(pending.frontier);
   last_leaf_hash_ = pending.last_leaf;
   last_recorded_at_ = pending.recorded_at;
+  tell_durable();
+  {
+    // Durable now; published before head_ (see stream_tips_).
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    if (stream_tips_.size() + pending.stream_versions.size() > kMaxCachedStreams) {
+      stream_tips_.clear();
+    }
+    for (auto& [stream, tip] : pending.stream_versions) {
+      stream_tips_.insert_or_assign(stream, tip);
+    }
+  }
   {
     std::lock_guard<std::mutex> lock(head_mu_);
     head_ = {pending.next_sequence, root};
@@ -414,11 +473,17 @@ void Log::CommitGroup(const std::vector<Writer*>& group) {
 
 absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
     const std::vector<AppendRequest>& requests) {
+  return AppendBatch(requests, nullptr);
+}
+
+absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
+    const std::vector<AppendRequest>& requests, const DurableHook& on_durable) {
   if (options_.read_only) {
     return absl::FailedPreconditionError("the ledger was opened read-only");
   }
   Writer self;
   self.requests = &requests;
+  self.on_durable = &on_durable;
   std::unique_lock<std::mutex> lock(queue_mu_);
   writers_.push_back(&self);
   while (!self.done && &self != writers_.front()) self.cv.wait(lock);
@@ -512,25 +577,43 @@ absl::StatusOr<uint64_t> Log::StreamVersion(std::string_view stream) const {
 
 absl::StatusOr<uint64_t> Log::StreamVersionAt(std::string_view stream,
                                               uint64_t tree_size) const {
+  // The head first, then the table: the table is never behind a head that
+  // was already published (see stream_tips_).
+  const uint64_t limit = std::min(tree_size, Size());
+  {
+    std::lock_guard<std::mutex> lock(streams_mu_);
+    if (auto it = stream_tips_.find(stream); it != stream_tips_.end()) {
+      // No entry of the stream after `sequence` up to the newest write, so
+      // none in the first `limit` entries either.
+      if (it->second.version == 0) return uint64_t{0};
+      if (it->second.sequence < limit) return it->second.version;
+    }
+  }
+  LEDGER_ASSIGN_OR_RETURN(const StreamTip tip, ReadStreamTip(stream, limit));
+  return tip.version;
+}
+
+absl::StatusOr<Log::StreamTip> Log::ReadStreamTip(std::string_view stream,
+                                                 uint64_t limit) const {
   std::unique_ptr<rocksdb::Iterator> it(
       db_->db()->NewIterator(rocksdb::ReadOptions(), db_->streams()));
   // Newest version first; step back over entries outside the prefix (an
   // index entry may even be ahead of the committed head while its batch is
   // being written).
-  const uint64_t limit = std::min(tree_size, Size());
   for (it->SeekForPrev(format::StreamKey(stream, ~uint64_t{0})); it->Valid(); it->Prev()) {
     const std::string_view key = ToView(it->key());
     if (key.size() != stream.size() + 9 || key.substr(0, stream.size()) != stream ||
         key[stream.size()] != '\0') {
-      return uint64_t{0};
+      return StreamTip{};
     }
     const auto sequence = format::DecodeUint64(ToView(it->value()));
     if (sequence.has_value() && *sequence < limit) {
-      return format::DecodeUint64(key.substr(stream.size() + 1)).value_or(0);
+      return StreamTip{format::DecodeUint64(key.substr(stream.size() + 1)).value_or(0),
+                       *sequence};
     }
   }
   LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
-  return uint64_t{0};
+  return StreamTip{};
 }
 
 absl::StatusOr<std::vector<StoredEntry>> Log::ReadStream(std::string_view stream,

@@ -15,6 +15,16 @@
 // queued behind it, and commits them with one synced RocksDB write; each
 // caller's batch stays all-or-nothing on its own. Reads never block on
 // appends and see a committed prefix of the log.
+//
+// Memory: for each stream that an append has named since the log was
+// opened, the log keeps the stream's current version and the sequence of
+// its newest entry, so appends and StreamVersion need no RocksDB seek.
+// Streams are compacts, bodies and sources: thousands, not millions. The
+// table holds at most kMaxCachedStreams streams (about 150 bytes each with
+// a 30-byte name: 10 MB when full); past that it starts over empty and
+// refills from RocksDB as streams are used again, so a larger set of
+// streams costs a seek per append, as before, never a wrong answer. A
+// version in it changes only once the batch that changed it is durable.
 #ifndef LEDGER_LOG_LOG_H_
 #define LEDGER_LOG_LOG_H_
 
@@ -22,11 +32,13 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -146,6 +158,19 @@ class Log {
       const std::vector<AppendRequest>& requests);
   absl::StatusOr<AppendResult> Append(const AppendRequest& request);
 
+  // Told the results of a batch once they are durable.
+  using DurableHook = std::function<void(const std::vector<AppendResult>&)>;
+  // AppendBatch, and when the batch succeeds, `on_durable` is called with
+  // the results it returns: after the batch is written (synced, unless
+  // LogOptions.sync is off) and before its entries are visible (before
+  // Size() counts them), so a reader that sees an entry of the batch sees
+  // everything `on_durable` did. It runs on whichever caller commits the
+  // group, possibly another thread, while this call waits: it must be quick
+  // and must not append to or wait on this log. Not called when the batch
+  // fails.
+  absl::StatusOr<std::vector<AppendResult>> AppendBatch(
+      const std::vector<AppendRequest>& requests, const DurableHook& on_durable);
+
   // The result of an earlier append with `request`'s request id: nullopt
   // when the id is unknown (or empty), AlreadyExists when it was used for a
   // different request.
@@ -181,8 +206,14 @@ class Log {
   // Current version of `stream`; 0 when it has no entries.
   absl::StatusOr<uint64_t> StreamVersion(std::string_view stream) const;
   // Version of `stream` in the log's first `tree_size` entries: what a
-  // reader that has seen exactly that prefix would expect.
+  // reader that has seen exactly that prefix would expect. Answered from
+  // memory when the stream's newest entry is inside the prefix and the
+  // stream is in the table of stream versions (see "Memory" above); else
+  // from the RocksDB stream index.
   absl::StatusOr<uint64_t> StreamVersionAt(std::string_view stream, uint64_t tree_size) const;
+
+  // Most streams whose versions the log keeps in memory (see "Memory").
+  static constexpr size_t kMaxCachedStreams = size_t{1} << 16;
 
   // Root of the tree over the first `tree_size` entries. InvalidArgument when
   // tree_size > Size().
@@ -222,6 +253,20 @@ class Log {
  private:
   struct Pending;
   struct Writer;
+  // A stream's version in some prefix of the log and the sequence of its
+  // entry of that version (meaningless for version 0: no entry).
+  struct StreamTip {
+    uint64_t version = 0;
+    uint64_t sequence = 0;
+  };
+  // Lets stream_tips_ be searched with a std::string_view.
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using RequestIds =
+      std::map<std::string, std::pair<Hash, AppendResult>, std::less<>>;
+
   Log(LogOptions options, std::unique_ptr<RocksDb> db);
   // Stages every writer's batch and commits them with one write; sets each
   // writer's result. Called by one leader at a time.
@@ -229,11 +274,19 @@ class Log {
   absl::Status CheckTail();
   // The newest checkpoint must still describe a prefix of this log.
   absl::Status CheckLatestCheckpoint() const;
+  // `staged`: request ids of batches staged but not yet written, if any.
   absl::StatusOr<std::optional<AppendResult>> Deduplicate(
-      const AppendRequest& request, const Hash& digest, const Pending& pending) const;
+      const AppendRequest& request, const Hash& digest, const RequestIds* staged) const;
+  // The stream's committed version, from stream_tips_ or else read from
+  // RocksDB and remembered there. Leader only: readers never fill the
+  // table, so what it holds never lags a commit (see stream_tips_).
+  absl::StatusOr<uint64_t> CommittedVersion(const std::string& stream);
   absl::StatusOr<uint64_t> CheckExpectedVersion(const AppendRequest& request,
-                                                const Pending& pending) const;
+                                                const Pending& pending);
   absl::StatusOr<AppendResult> Stage(const AppendRequest& request, Pending& pending);
+  // The stream's newest entry among the first `limit` entries, from the
+  // RocksDB stream index.
+  absl::StatusOr<StreamTip> ReadStreamTip(std::string_view stream, uint64_t limit) const;
   // Reads stored Merkle nodes.
   NodeReader Nodes() const;
 
@@ -247,6 +300,15 @@ class Log {
   mutable std::mutex head_mu_;
   mutable std::condition_variable head_grew_;
   TreeHead head_;                  // guarded by head_mu_
+  // Committed stream versions (see "Memory" above). Every entry describes
+  // the stream in the log as of the newest durable write: the leader
+  // updates it after that write and before publishing the new head_, and
+  // fills in a missing stream only while it owns the tail (nothing is being
+  // written). So a reader that has seen head size H and finds a tip whose
+  // sequence is below H has that stream's version in the first H entries.
+  mutable std::mutex streams_mu_;
+  std::unordered_map<std::string, StreamTip, StringHash, std::equal_to<>>
+      stream_tips_;                // guarded by streams_mu_
   // Owned by the current leader.
   CompactRange frontier_;
   Hash last_leaf_hash_{};

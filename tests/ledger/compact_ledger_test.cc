@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "ledger/log/verify.h"
@@ -275,6 +277,113 @@ TEST_F(CompactLedgerTest, ExplicitExpectedVersionMismatchNamesActualVersion) {
   auto result = ledger->Record(std::vector<RecordRequest>{r}, "clerk");
   EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("at version 1"));
+}
+
+TEST_F(CompactLedgerTest, RetryOfACommandTheRulesStillAcceptIsDeduplicated) {
+  auto ledger = Open();
+  Seed(*ledger);
+  auto first = ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk", {"req-7"});
+  ASSERT_TRUE(first.ok()) << first.status();
+  const uint64_t size = ledger->log().Size();
+  // Endorsing again would be accepted by the rules: the id alone makes it a
+  // retry.
+  auto retry = ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk", {"req-7"});
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE((*retry)[0].deduplicated);
+  EXPECT_EQ((*retry)[0].sequence, (*first)[0].sequence);
+  EXPECT_EQ((*retry)[0].stream_version, (*first)[0].stream_version);
+  EXPECT_EQ((*retry)[0].leaf_hash, (*first)[0].leaf_hash);
+  EXPECT_EQ(ledger->log().Size(), size);
+  EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(), 1);
+  // The same id for another command the rules accept: refused, named.
+  auto other = ledger->Record({Endorse("c1", "council", "2006-06-07")}, "clerk", {"req-7"});
+  EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(other.status().message()), HasSubstr("already used"));
+  auto labelled = ledger->Record({Endorse("c1", "council", "2006-06-07")}, "clerk", {"req-7"},
+                                 {"line 3"});
+  EXPECT_EQ(labelled.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(labelled.status().message()), HasSubstr("line 3: request id"));
+  EXPECT_EQ(ledger->log().Size(), size);
+}
+
+TEST_F(CompactLedgerTest, RetryWithAStaleExpectedVersionReturnsFirstResult) {
+  auto ledger = Open();
+  Seed(*ledger);
+  RecordRequest r;
+  r.command = Endorse("c1", "board", "2006-04-04");
+  r.expected = log::ExpectedVersion::Exact(*ledger->log().StreamVersion("compact/c1"));
+  r.request_id = "req-8";
+  auto first = ledger->Record(std::vector<RecordRequest>{r}, "clerk");
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto retry = ledger->Record(std::vector<RecordRequest>{r}, "clerk");
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE((*retry)[0].deduplicated);
+  EXPECT_EQ((*retry)[0].sequence, (*first)[0].sequence);
+  // Without the id the stale version is refused with the actual one.
+  r.request_id.clear();
+  auto stale = ledger->Record(std::vector<RecordRequest>{r}, "clerk");
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(stale.status().message()), HasSubstr("at version 2"));
+}
+
+// Record folds its own events from memory and the rest from the log; the
+// state must be exactly what folding the whole log gives.
+TEST_F(CompactLedgerTest, StateFoldedWhileRecordingEqualsStateFoldedFromTheLog) {
+  ::compact::v1::StateReport live;
+  std::map<std::string, std::vector<uint64_t>> live_history;
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        const std::string id = absl::StrCat("k", t);
+        EXPECT_TRUE(ledger->Record({Compact(id)}, "clerk").ok());
+        for (int i = 0; i < 12; ++i) {
+          auto r = i % 3 == 0
+                       ? ledger->Record({Endorse(id, "board", "2006-04-04"),
+                                         Endorse(id, "council", "2006-05-05")},
+                                        absl::StrCat("clerk-", t))
+                       : ledger->Record({Endorse(id, "board", "2006-04-04")},
+                                        absl::StrCat("clerk-", t),
+                                        {absl::StrCat(id, "-", i)});
+          EXPECT_TRUE(r.ok()) << r.status();
+        }
+      });
+    }
+    // Another writer appending to the log directly, between the recorders.
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        log::AppendRequest raw;
+        raw.stream = absl::StrCat("body/raw", i);
+        raw.actor = "importer";
+        raw.payload.PackFrom(Body(absl::StrCat("raw", i)));
+        auto appended = ledger->log().Append(raw);
+        EXPECT_TRUE(appended.ok()) << appended.status();
+      }
+    });
+    for (auto& th : threads) th.join();
+    ASSERT_LT(ledger->log().Size(), 1024u) << "no snapshot: the reopened ledger folds the log";
+    live = *ledger->StateAt(Day(2007, 1, 1), "");
+    for (const auto& compact : ledger->ListCompacts()) {
+      auto items = ledger->History(compact.compact_id());
+      ASSERT_TRUE(items.ok()) << items.status();
+      for (const auto& item : *items) live_history[compact.compact_id()].push_back(item.sequence);
+    }
+  }
+  auto ledger = Open();
+  ASSERT_NE(ledger, nullptr);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      *ledger->StateAt(Day(2007, 1, 1), ""), live));
+  std::map<std::string, std::vector<uint64_t>> history;
+  for (const auto& compact : ledger->ListCompacts()) {
+    auto items = ledger->History(compact.compact_id());
+    ASSERT_TRUE(items.ok()) << items.status();
+    for (const auto& item : *items) history[compact.compact_id()].push_back(item.sequence);
+  }
+  EXPECT_EQ(history, live_history);
+  EXPECT_EQ(history.size(), 9u);
+  EXPECT_EQ(ledger->StateAt(Day(2007, 1, 1), "k5")->compacts(0).endorsements_size(), 16);
 }
 
 }  // namespace

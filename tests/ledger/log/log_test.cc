@@ -7,6 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "ledger/log/proof_verify.h"
 #include "ledger/log/verify.h"
@@ -305,6 +306,209 @@ TEST_F(LogTest, WaitForSizeWakesOnAppendAndTimesOut) {
   });
   EXPECT_EQ(log->WaitForSize(0, absl::Now() + absl::Seconds(30)), 1u);
   writer.join();
+}
+
+// Stream versions are kept in memory once a stream is used; these check
+// that they always agree with the stream index in RocksDB.
+
+TEST_F(LogTest, StreamVersionsAreRightAfterReopen) {
+  {
+    auto log = OpenLog();
+    ASSERT_TRUE(log->Append(Request("s/a", "1", ExpectedVersion::NoStream())).ok());
+    ASSERT_TRUE(log->Append(Request("s/b", "2")).ok());
+    ASSERT_TRUE(log->Append(Request("s/a", "3", ExpectedVersion::Exact(1))).ok());
+  }
+  auto log = OpenLog();
+  // Asked before any append: read from the index.
+  EXPECT_EQ(*log->StreamVersion("s/a"), 2u);
+  auto stale = log->Append(Request("s/a", "4", ExpectedVersion::Exact(1)));
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(stale.status().message()), HasSubstr("at version 2"));
+  auto fresh = log->Append(Request("s/b", "5", ExpectedVersion::NoStream()));
+  EXPECT_EQ(fresh.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(fresh.status().message()), HasSubstr("at version 1"));
+  auto next = log->Append(Request("s/a", "6", ExpectedVersion::Exact(2)));
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->stream_version, 3u);
+  EXPECT_EQ(*log->StreamVersion("s/a"), 3u);
+  EXPECT_EQ(*log->StreamVersion("s/b"), 1u);
+  EXPECT_EQ(*log->StreamVersion("s/new"), 0u);
+  ASSERT_TRUE(log->Append(Request("s/new", "7", ExpectedVersion::NoStream())).ok());
+  EXPECT_EQ(*log->StreamVersion("s/new"), 1u);
+}
+
+TEST_F(LogTest, StreamVersionAtAnswersForEveryPrefix) {
+  auto log = OpenLog();
+  // s/a at sequences 0 and 2, s/b at 1.
+  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
+  ASSERT_TRUE(log->Append(Request("s/b", "2")).ok());
+  ASSERT_TRUE(log->Append(Request("s/a", "3")).ok());
+  auto check = [](const Log& log) {
+    const uint64_t want_a[] = {0, 1, 1, 2};
+    const uint64_t want_b[] = {0, 0, 1, 1};
+    for (uint64_t size = 0; size < 4; ++size) {
+      EXPECT_EQ(*log.StreamVersionAt("s/a", size), want_a[size]) << "size " << size;
+      EXPECT_EQ(*log.StreamVersionAt("s/b", size), want_b[size]) << "size " << size;
+      EXPECT_EQ(*log.StreamVersionAt("s/c", size), 0u) << "size " << size;
+    }
+  };
+  check(*log);
+  log.reset();
+  log = OpenLog();
+  check(*log);  // from the index
+  ASSERT_TRUE(log->Append(Request("s/c", "4")).ok());
+  check(*log);  // s/a and s/b now from the index, s/c from memory
+  EXPECT_EQ(*log->StreamVersionAt("s/a", 4), 2u);
+  EXPECT_EQ(*log->StreamVersionAt("s/b", 4), 1u);
+  EXPECT_EQ(*log->StreamVersionAt("s/c", 4), 1u);
+  EXPECT_EQ(*log->StreamVersionAt("s/c", 100), 1u);
+}
+
+TEST_F(LogTest, RefusedBatchLeavesStreamVersionsAndRequestIds) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
+  // Touches s/a and s/new and takes an id, then fails: none of it counts.
+  auto refused = log->AppendBatch({Request("s/a", "2", ExpectedVersion::Exact(1), "id-1"),
+                                   Request("s/new", "3", ExpectedVersion::NoStream()),
+                                   Request("s/a", "4", ExpectedVersion::Exact(7))});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("at version 2, not version 7"));
+  EXPECT_EQ(*log->StreamVersion("s/a"), 1u);
+  EXPECT_EQ(*log->StreamVersion("s/new"), 0u);
+  auto again = log->AppendBatch({Request("s/a", "5", ExpectedVersion::Exact(1), "id-1"),
+                                 Request("s/new", "6", ExpectedVersion::NoStream())});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_FALSE((*again)[0].deduplicated);
+  EXPECT_EQ((*again)[0].stream_version, 2u);
+  EXPECT_EQ((*again)[1].stream_version, 1u);
+  EXPECT_EQ(*log->StreamVersion("s/a"), 2u);
+  EXPECT_EQ(*log->StreamVersion("s/new"), 1u);
+}
+
+// Many writers in the same groups, some refused after staging entries for
+// streams that accepted batches of the same group also append to: the
+// refused batch must be taken out of the group exactly (versions, ids).
+TEST_F(LogTest, RefusedBatchesInAGroupLeaveTheOthersIntact) {
+  auto log = OpenLog();
+  constexpr int kThreads = 16;
+  constexpr int kRounds = 30;
+  std::vector<std::thread> threads;
+  std::atomic<int> acked{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int r = 0; r < kRounds; ++r) {
+        const std::string id = absl::StrCat("t", t, "-r", r);
+        std::vector<AppendRequest> batch = {Request("shared", "a", ExpectedVersion::Any(), id),
+                                            Request("shared", "b"),
+                                            Request(absl::StrCat("s/t", t), "c")};
+        const bool refuse = (r + t) % 3 == 0;
+        if (refuse) batch.push_back(Request("shared", "d", ExpectedVersion::NoStream()));
+        auto results = log->AppendBatch(batch);
+        EXPECT_EQ(results.ok(), !refuse) << results.status();
+        if (!results.ok()) {
+          EXPECT_EQ(results.status().code(), absl::StatusCode::kAborted);
+          continue;
+        }
+        ++acked;
+        EXPECT_EQ((*results)[1].stream_version, (*results)[0].stream_version + 1);
+        EXPECT_EQ((*results)[1].sequence, (*results)[0].sequence + 1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  const uint64_t batches = acked.load();
+  EXPECT_EQ(log->Size(), batches * 3);
+  EXPECT_EQ(*log->StreamVersion("shared"), batches * 2);
+  // Versions are dense in the stored entries too.
+  auto shared = log->ReadStream("shared", 1, ~uint64_t{0});
+  ASSERT_TRUE(shared.ok());
+  ASSERT_EQ(shared->size(), batches * 2);
+  for (size_t i = 0; i < shared->size(); ++i) {
+    EXPECT_EQ((*shared)[i].entry.stream_version(), i + 1);
+  }
+  uint64_t own = 0;
+  for (int t = 0; t < kThreads; ++t) own += *log->StreamVersion(absl::StrCat("s/t", t));
+  EXPECT_EQ(own, batches);
+  // A refused batch's id is free; an accepted one's is taken.
+  for (int t = 0; t < kThreads; ++t) {
+    for (int r = 0; r < kRounds; ++r) {
+      const std::string id = absl::StrCat("t", t, "-r", r);
+      auto found = log->FindRequest(Request("shared", "a", ExpectedVersion::Any(), id));
+      ASSERT_TRUE(found.ok()) << found.status();
+      EXPECT_EQ(found->has_value(), (r + t) % 3 != 0) << id;
+    }
+  }
+  log.reset();
+  auto reopened = OpenLog();
+  EXPECT_EQ(*reopened->StreamVersion("shared"), batches * 2);
+}
+
+TEST_F(LogTest, ConcurrentWritersOnOneStreamSeeEachOthersVersions) {
+  auto log = OpenLog();
+  constexpr int kThreads = 8;
+  constexpr int kAttempts = 25;
+  std::atomic<int> won{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kAttempts; ++i) {
+        auto current = log->StreamVersion("one");
+        ASSERT_TRUE(current.ok());
+        const ExpectedVersion expected =
+            *current == 0 ? ExpectedVersion::NoStream() : ExpectedVersion::Exact(*current);
+        auto r = log->Append(Request("one", std::to_string(t), expected));
+        if (r.ok()) {
+          EXPECT_EQ(r->stream_version, *current + 1);
+          ++won;
+        } else {
+          EXPECT_EQ(r.status().code(), absl::StatusCode::kAborted) << r.status();
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_GE(won.load(), 1);
+  EXPECT_EQ(log->Size(), uint64_t(won.load()));
+  EXPECT_EQ(*log->StreamVersion("one"), uint64_t(won.load()));
+  auto entries = log->ReadStream("one", 1, ~uint64_t{0});
+  ASSERT_TRUE(entries.ok());
+  for (size_t i = 0; i < entries->size(); ++i) {
+    EXPECT_EQ((*entries)[i].entry.stream_version(), i + 1);
+  }
+}
+
+// More streams than the log keeps versions of in memory: still right.
+TEST_F(LogTest, StreamVersionsStayRightBeyondTheInMemoryTable) {
+  LogOptions options;
+  options.path = dir_.Sub("db");
+  options.sync = false;  // 2 x 70k entries
+  auto opened = Log::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  auto& log = *opened;
+  const size_t streams = Log::kMaxCachedStreams + 4000;
+  auto name = [](size_t i) { return absl::StrCat("s/", i); };
+  for (int round = 0; round < 2; ++round) {
+    std::vector<AppendRequest> batch;
+    for (size_t i = 0; i < streams; ++i) {
+      batch.push_back(Request(name(i), "x",
+                              round == 0 ? ExpectedVersion::NoStream()
+                                         : ExpectedVersion::Exact(1)));
+      if (batch.size() == 5000 || i + 1 == streams) {
+        auto appended = log->AppendBatch(batch);
+        ASSERT_TRUE(appended.ok()) << appended.status();
+        batch.clear();
+      }
+    }
+  }
+  for (size_t i : {size_t{0}, size_t{1}, streams / 2, streams - 1}) {
+    EXPECT_EQ(*log->StreamVersion(name(i)), 2u) << name(i);
+    EXPECT_EQ(*log->StreamVersionAt(name(i), streams), 1u) << name(i);
+    auto stale = log->Append(Request(name(i), "y", ExpectedVersion::Exact(1)));
+    EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+    EXPECT_THAT(std::string(stale.status().message()), HasSubstr("at version 2"));
+    EXPECT_TRUE(log->Append(Request(name(i), "z", ExpectedVersion::Exact(2))).ok());
+    EXPECT_EQ(*log->StreamVersion(name(i)), 3u);
+  }
 }
 
 }  // namespace

@@ -61,6 +61,13 @@ std::string FormatEndLine(uint64_t entries, uint64_t checkpoints);
 // number that is not canonical decimal, or base64 that does not decode.
 absl::Status ParseBodyLine(std::string_view line, BundleRecord& record);
 
+namespace internal {
+// ParseBodyLine without a copy: an entry's or checkpoint's decoded bytes are
+// appended to `bytes` (record.bytes is left alone). Nothing is appended on
+// error.
+absl::Status ParseBodyLineInto(std::string_view line, BundleRecord& record, std::string& bytes);
+}  // namespace internal
+
 // The value of a header line "<word> <value>"; InvalidArgument when the line
 // is another keyword or the value is empty.
 absl::StatusOr<std::string_view> HeaderValue(std::string_view line, std::string_view word);

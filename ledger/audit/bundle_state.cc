@@ -3,8 +3,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "compact/v1/compact.pb.h"
-#include "google/protobuf/util/time_util.h"
 
 namespace ledger::audit::internal {
 
@@ -18,18 +16,16 @@ std::string CheckpointName(uint64_t index, uint64_t tree_size) {
   return absl::StrCat("checkpoint ", index, " (tree size ", tree_size, ")");
 }
 
-absl::StatusOr<log::Hash> PreviousHash(const ledger::v1::Entry& entry) {
-  const std::string& bytes = entry.previous_hash();
-  return log::HashFromBytes(bytes);
-}
+absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 }  // namespace
 
 BundleState::BundleState(const BundleOptions& options, std::string origin,
-                         BundleReport& report)
+                         BundleReport& report, bool keep_tree)
     : options_(options),
       origin_(std::move(origin)),
       report_(report),
+      keep_tree_(keep_tree),
       // Rules only: the verifier never asks for a state at a date, so the
       // folded history need not be kept, and memory stays small however
       // long the bundle.
@@ -58,32 +54,33 @@ void BundleState::Note(BundleProblem problem, uint64_t sequence, std::string mes
   folding_ = false;  // a fold after a bad entry would only add noise
 }
 
-void BundleState::OnEntry(uint64_t line, uint64_t sequence, std::string_view bytes) {
-  const log::Hash leaf = log::LeafHash(bytes);
-  tree_.Append(leaf, nullptr);
-  if (!entry_.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+void BundleState::OnEntry(uint64_t line, uint64_t sequence, const log::Hash& leaf,
+                          const EntryFields& entry, const compact::v1::Event* event) {
+  if (keep_tree_) tree_.Append(leaf);
+  if (!entry.parsed) {
     if (!window_.unparseable.has_value()) window_.unparseable = sequence;
     Note(BundleProblem::kUnreadableEntry, sequence,
          absl::StrCat("entry ", sequence, " (line ", line,
                       ") does not parse as a ledger.v1.Entry"));
   } else {
-    CheckEntry(line, sequence);
+    CheckEntry(line, sequence, entry, event);
   }
   previous_leaf_ = leaf;
   ++entries_;
 }
 
-void BundleState::CheckEntry(uint64_t line, uint64_t sequence) {
-  if (entry_.sequence() != sequence) {
+void BundleState::CheckEntry(uint64_t line, uint64_t sequence, const EntryFields& entry,
+                             const compact::v1::Event* event) {
+  if (entry.sequence != sequence) {
     std::string message = absl::StrCat("the entry at position ", sequence, " (line ", line,
-                                       ") says it is entry ", entry_.sequence());
+                                       ") says it is entry ", entry.sequence);
     if (!window_.misnumbered.has_value()) {
       window_.misnumbered = Finding{BundleProblem::kReorderedEntry, sequence, message};
     }
     Note(BundleProblem::kReorderedEntry, sequence, std::move(message));
   }
   const log::Hash expected = sequence == 0 ? log::Hash{} : previous_leaf_;
-  auto recorded = PreviousHash(entry_);
+  auto recorded = log::HashFromBytes(entry.previous_hash);
   if (!recorded.ok() || *recorded != expected) {
     const log::Hash got = recorded.ok() ? *recorded : log::Hash{};
     if (!window_.chain_break.has_value()) {
@@ -97,39 +94,37 @@ void BundleState::CheckEntry(uint64_t line, uint64_t sequence) {
                       sequence == 0 ? "-1 does not exist (zero hash expected)"
                                     : absl::StrCat(sequence - 1, " hashes to ", Short(expected), "…")));
   }
-  const int64_t micros =
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(entry_.recorded_at());
+  const int64_t micros = entry.recorded_micros;
   if (sequence > 0 && micros < last_recorded_micros_) {
     Note(BundleProblem::kBadEntry, sequence,
          absl::StrCat("entry ", sequence, " was recorded before entry ", sequence - 1,
                       " (recorded_at goes back)"));
   }
   last_recorded_micros_ = std::max(last_recorded_micros_, micros);
-  if (folding_) Fold(sequence);
+  if (folding_) Fold(sequence, entry, event);
 }
 
-void BundleState::Fold(uint64_t sequence) {
-  compact::v1::Event event;
+void BundleState::Fold(uint64_t sequence, const EntryFields& entry,
+                       const compact::v1::Event* event) {
   absl::Status status;
-  if (!entry_.payload().UnpackTo(&event)) {
+  if (event == nullptr) {
     status = absl::InvalidArgumentError(absl::StrCat(
-        "it holds a ", entry_.payload().type_url(), ", not a compact.v1.Event"));
+        "it holds a ", AbslView(entry.type_url), ", not a compact.v1.Event"));
   } else {
-    const compact::EventMeta meta{
-        sequence, google::protobuf::util::TimeUtil::TimestampToMicroseconds(entry_.recorded_at()),
-        entry_.actor()};
-    status = world_.Apply(event, meta);
+    const compact::EventMeta meta{sequence, entry.recorded_micros, std::string(entry.actor)};
+    status = world_.Apply(*event, meta);
   }
   if (status.ok()) {
     ++folded_;
     return;
   }
   Note(BundleProblem::kEventDoesNotFold, sequence,
-       absl::StrCat("event ", sequence, " (", entry_.stream(), " v", entry_.stream_version(),
+       absl::StrCat("event ", sequence, " (", AbslView(entry.stream), " v", entry.stream_version,
                     ") does not fold: ", status.message()));
 }
 
-void BundleState::OnCheckpoint(uint64_t line, uint64_t tree_size, std::string_view note) {
+void BundleState::OnCheckpoint(uint64_t line, uint64_t tree_size, std::string_view note,
+                               const log::Hash* given_root) {
   const uint64_t index = checkpoints_++;
   auto verified = log::VerifyCheckpoint(note, options_.keys, origin_);
   if (!verified.ok()) {
@@ -145,8 +140,8 @@ void BundleState::OnCheckpoint(uint64_t line, uint64_t tree_size, std::string_vi
   if (last_.has_value() && checkpoint.tree_size == last_->tree_size) {
     return Accept(index, *verified);  // the same tree head again
   }
-  if (mismatch_.has_value()) return ResolveMismatch(index, line, checkpoint);
-  const log::Hash root = tree_.Root();
+  const log::Hash root = Root(given_root);
+  if (mismatch_.has_value()) return ResolveMismatch(index, line, checkpoint, root);
   if (root != checkpoint.root) {
     mismatch_ = Mismatch{index, line, checkpoint.tree_size, checkpoint.root, root};
     folding_ = false;
@@ -220,9 +215,9 @@ void BundleState::Accept(uint64_t index, const log::VerifiedCheckpoint& verified
 }
 
 void BundleState::ResolveMismatch(uint64_t index, uint64_t line,
-                                  const log::Checkpoint& checkpoint) {
+                                  const log::Checkpoint& checkpoint, const log::Hash& root) {
   const Mismatch m = *mismatch_;
-  if (tree_.Root() != checkpoint.root) return ReportMismatch();
+  if (root != checkpoint.root) return ReportMismatch();
   Report(BundleProblem::kFork, line,
          absl::StrCat("fork: ", CheckpointName(m.index, m.tree_size), " (line ", m.line,
                       ") is not consistent with ", CheckpointName(index, checkpoint.tree_size),

@@ -13,30 +13,38 @@
 #include <string>
 #include <string_view>
 
+#include "compact/v1/compact.pb.h"
 #include "ledger/audit/bundle_verifier.h"
+#include "ledger/audit/entry_fields.h"
+#include "ledger/audit/tree_builder.h"
 #include "ledger/compact/world.h"
 #include "ledger/log/checkpoint.h"
-#include "ledger/log/compact_range.h"
 #include "ledger/log/hash.h"
-#include "ledger/v1/entry.pb.h"
 
 namespace ledger::audit::internal {
 
 class BundleState {
  public:
   // `options` and `report` must outlive the state; the outcome is written to
-  // `report`.
-  BundleState(const BundleOptions& options, std::string origin, BundleReport& report);
+  // `report`. Without `keep_tree` the caller keeps the tree of the entries
+  // and passes its root with every checkpoint.
+  BundleState(const BundleOptions& options, std::string origin, BundleReport& report,
+              bool keep_tree = true);
 
   // True once the report names a problem: feed nothing more.
   bool done() const { return report_.problem != BundleProblem::kNone; }
   // Entries read so far (the sequence the next entry must have).
   uint64_t entries() const { return entries_; }
 
-  // Entry `sequence` (already checked to equal entries()) on `line`.
-  void OnEntry(uint64_t line, uint64_t sequence, std::string_view bytes);
-  // A checkpoint line labelled `tree_size`.
-  void OnCheckpoint(uint64_t line, uint64_t tree_size, std::string_view note);
+  // Entry `sequence` (already checked to equal entries()) on `line`: its
+  // leaf hash, its fields as read from its bytes, and (when folding) its
+  // payload as a domain event, null when the payload is none.
+  void OnEntry(uint64_t line, uint64_t sequence, const log::Hash& leaf,
+               const EntryFields& fields, const compact::v1::Event* event);
+  // A checkpoint line labelled `tree_size`; `root`: the root of the tree of
+  // the entries so far, when the caller keeps the tree.
+  void OnCheckpoint(uint64_t line, uint64_t tree_size, std::string_view note,
+                    const log::Hash* root = nullptr);
   // The end line.
   void OnEnd(uint64_t line, uint64_t entries, uint64_t checkpoints);
   // The stream can go no further: reports a root mismatch still being
@@ -83,12 +91,16 @@ class BundleState {
   };
 
   void Note(BundleProblem problem, uint64_t sequence, std::string message);
-  void CheckEntry(uint64_t line, uint64_t sequence);
-  void Fold(uint64_t sequence);
+  // The root of the entries so far.
+  log::Hash Root(const log::Hash* given) { return given != nullptr ? *given : tree_.Root(); }
+  void CheckEntry(uint64_t line, uint64_t sequence, const EntryFields& entry,
+                  const compact::v1::Event* event);
+  void Fold(uint64_t sequence, const EntryFields& entry, const compact::v1::Event* event);
   // The checkpoint's size is where it stands; false when it is not (reported).
   bool CheckPlace(uint64_t index, uint64_t line, const log::Checkpoint& checkpoint);
   void Accept(uint64_t index, const log::VerifiedCheckpoint& verified);
-  void ResolveMismatch(uint64_t index, uint64_t line, const log::Checkpoint& checkpoint);
+  void ResolveMismatch(uint64_t index, uint64_t line, const log::Checkpoint& checkpoint,
+                       const log::Hash& root);
   // Reports the pending mismatch as altered entries, pinpointed by the chain.
   void ReportMismatch();
   void Report(BundleProblem problem, uint64_t line, std::string message,
@@ -100,10 +112,10 @@ class BundleState {
 
   uint64_t entries_ = 0;
   uint64_t checkpoints_ = 0;
-  log::CompactRange tree_;
+  const bool keep_tree_;
+  TreeBuilder tree_;
   log::Hash previous_leaf_{};
   int64_t last_recorded_micros_ = 0;
-  ledger::v1::Entry entry_;
   Window window_;
   std::optional<Mismatch> mismatch_;
   std::optional<Verified> last_;

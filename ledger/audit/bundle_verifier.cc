@@ -1,18 +1,24 @@
 #include "ledger/audit/bundle_verifier.h"
 
+#include <exception>
 #include <fstream>
+#include <new>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/audit/bundle_format.h"
+#include "ledger/audit/bundle_pipeline.h"
 #include "ledger/audit/bundle_state.h"
 
 namespace ledger::audit {
 
 namespace {
 
+using internal::BodyLine;
+using internal::BodyPipeline;
 using internal::BundleState;
+using internal::PipelineOptions;
 using Result = LineReader::Result;
 
 absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -24,12 +30,16 @@ void SetProblem(BundleReport& report, BundleProblem problem, uint64_t line,
   report.message = std::move(message);
 }
 
-std::string EndedAt(const LineReader& reader, Result result) {
+// `line_number` and `offset`: the reader's, once it returned `result`.
+std::string EndedAt(uint64_t line_number, uint64_t offset, Result result) {
   return result == Result::kIncomplete
-             ? absl::StrCat("the bundle ends inside line ", reader.line_number(),
-                            " (at byte ", reader.offset(), "; no final newline)")
-             : absl::StrCat("the bundle ends after line ", reader.line_number(),
-                            " without its end line");
+             ? absl::StrCat("the bundle ends inside line ", line_number, " (at byte ", offset,
+                            "; no final newline)")
+             : absl::StrCat("the bundle ends after line ", line_number, " without its end line");
+}
+
+std::string EndedAt(const LineReader& reader, Result result) {
+  return EndedAt(reader.line_number(), reader.offset(), result);
 }
 
 // Reads the format line. An error for what is no bundle at all; a truncated
@@ -81,8 +91,9 @@ void CompareKeys(const std::vector<log::NoteVerifier>& listed, const BundleOptio
 
 class Verification {
  public:
-  Verification(std::istream& in, const BundleOptions& options, BundleReport& report)
-      : reader_(in), options_(options), report_(report) {}
+  Verification(std::istream& in, const BundleOptions& options, const PipelineOptions& pipeline,
+               BundleReport& report)
+      : reader_(in), options_(options), pipeline_(pipeline), report_(report) {}
 
   absl::Status Run() {
     absl::Status status = ReadFormatLine(reader_, report_);
@@ -90,8 +101,12 @@ class Verification {
     std::string_view first_body;
     status = ReadHeader(first_body);
     if (!status.ok() || !report_.ok()) return status;
-    BundleState state(options_, report_.origin, report_);
-    status = ReadBody(state, first_body);
+    // The first stage reads on from the first body line, on a thread of its
+    // own; it is stopped and joined when `body` goes, on every path.
+    BodyPipeline body(reader_, first_body, options_.fold_events, pipeline_);
+    BundleState state(options_, report_.origin, report_, /*keep_tree=*/!body.keeps_tree());
+    status = ReadBody(state, body);
+    if (!body.failure().ok()) status = body.failure();
     state.Summarize();
     return status;
   }
@@ -111,15 +126,15 @@ class Verification {
   }
 
   absl::Status ReadHeader(std::string_view& first_body);
-  absl::Status ReadBody(BundleState& state, std::string_view line);
-  void OnEntry(BundleState& state, uint64_t line, uint64_t sequence);
+  absl::Status ReadBody(BundleState& state, BodyPipeline& body);
+  void OnEntry(BundleState& state, BodyPipeline& body, const BodyLine& entry);
   // Reads on to tell a missing entry from one that comes later.
-  std::optional<uint64_t> FindLater(uint64_t sequence);
+  static std::optional<uint64_t> FindLater(BodyPipeline& body, uint64_t sequence);
 
   LineReader reader_;
   const BundleOptions& options_;
+  const PipelineOptions& pipeline_;
   BundleReport& report_;
-  BundleRecord record_;
 };
 
 absl::Status Verification::ReadHeader(std::string_view& first_body) {
@@ -163,52 +178,60 @@ absl::Status Verification::ReadHeader(std::string_view& first_body) {
   return absl::OkStatus();
 }
 
-absl::Status Verification::ReadBody(BundleState& state, std::string_view line) {
+absl::Status Verification::ReadBody(BundleState& state, BodyPipeline& body) {
   for (;;) {
-    const uint64_t number = reader_.line_number();
-    absl::Status parsed = ParseBodyLine(line, record_);
-    if (!parsed.ok()) {
-      state.Fail(BundleProblem::kMalformedLine, number,
-                 absl::StrCat("line ", number, " is not a bundle record: ", parsed.message()));
+    // The first line is the one the header ended on, always a line.
+    const BodyLine& line = body.Next();
+    const Result result = line.result;
+    if (result == Result::kError) return absl::UnavailableError("read error");
+    if (result == Result::kTooLong) {
+      state.Fail(BundleProblem::kMalformedLine, line.line_number + 1,
+                 absl::StrCat("line ", line.line_number + 1, " is longer than ",
+                              kMaxBundleLineBytes >> 20, " MiB"));
       return absl::OkStatus();
     }
-    if (record_.kind == BundleRecord::Kind::kEntry) {
-      OnEntry(state, number, record_.number);
-    } else if (record_.kind == BundleRecord::Kind::kCheckpoint) {
-      state.OnCheckpoint(number, record_.number, record_.bytes);
+    if (result != Result::kLine) {
+      state.Fail(BundleProblem::kTruncated, line.line_number,
+                 EndedAt(line.line_number, line.offset, result));
+      return absl::OkStatus();
+    }
+    const uint64_t number = line.line_number;
+    if (!line.status.ok()) {
+      state.Fail(BundleProblem::kMalformedLine, number,
+                 absl::StrCat("line ", number, " is not a bundle record: ", line.status.message()));
+      return absl::OkStatus();
+    }
+    if (line.kind == BundleRecord::Kind::kEntry) {
+      OnEntry(state, body, line);
+    } else if (line.kind == BundleRecord::Kind::kCheckpoint) {
+      state.OnCheckpoint(number, line.number, body.Bytes(line),
+                         line.has_root ? &line.root : nullptr);
     } else {
-      state.OnEnd(number, record_.number, record_.count);
-      if (!state.done() && reader_.Next(&line) != Result::kEnd) {
+      state.OnEnd(number, line.number, line.count);
+      if (!state.done() && body.Next().result != Result::kEnd) {
         state.Fail(BundleProblem::kBadTrailer, number + 1,
                    absl::StrCat("data follows the end line (line ", number, ")"));
       }
       return absl::OkStatus();
     }
     if (state.done()) return absl::OkStatus();
-    const Result result = reader_.Next(&line);
-    if (result == Result::kLine) continue;
-    if (result == Result::kError) return absl::UnavailableError("read error");
-    if (result == Result::kTooLong) {
-      state.Fail(BundleProblem::kMalformedLine, reader_.line_number() + 1,
-                 absl::StrCat("line ", reader_.line_number() + 1, " is longer than ",
-                              kMaxBundleLineBytes >> 20, " MiB"));
-    } else {
-      state.Fail(BundleProblem::kTruncated, reader_.line_number(), EndedAt(reader_, result));
-    }
-    return absl::OkStatus();
   }
 }
 
-void Verification::OnEntry(BundleState& state, uint64_t line, uint64_t sequence) {
+void Verification::OnEntry(BundleState& state, BodyPipeline& body, const BodyLine& entry) {
+  const uint64_t line = entry.line_number;
+  const uint64_t sequence = entry.number;
   const uint64_t expected = state.entries();
-  if (sequence == expected) return state.OnEntry(line, sequence, record_.bytes);
+  if (sequence == expected) {
+    return state.OnEntry(line, sequence, body.Leaf(entry), entry.fields, entry.event);
+  }
   if (sequence < expected) {
     return state.Fail(BundleProblem::kExtraEntry, line,
                       absl::StrCat("extra entry: entry ", sequence, " appears again on line ",
                                    line, ", after entry ", expected - 1),
                       sequence);
   }
-  const std::optional<uint64_t> later = FindLater(expected);
+  const std::optional<uint64_t> later = FindLater(body, expected);
   if (later.has_value()) {
     return state.Fail(BundleProblem::kReorderedEntry, line,
                       absl::StrCat("entries out of order: line ", line, " holds entry ", sequence,
@@ -222,15 +245,13 @@ void Verification::OnEntry(BundleState& state, uint64_t line, uint64_t sequence)
              expected);
 }
 
-std::optional<uint64_t> Verification::FindLater(uint64_t sequence) {
-  std::string_view line;
-  while (reader_.Next(&line) == Result::kLine) {
-    if (!absl::StartsWith(AbslView(line), "entry ")) continue;
-    const size_t space = line.find(' ', 6);
-    auto number = ParseDecimal(line.substr(6, space == std::string_view::npos ? 0 : space - 6));
-    if (number.ok() && *number == sequence) return reader_.line_number();
+std::optional<uint64_t> Verification::FindLater(BodyPipeline& body, uint64_t sequence) {
+  body.ScanOnly();
+  for (;;) {
+    const BodyLine& line = body.Next();
+    if (line.result != Result::kLine) return std::nullopt;
+    if (line.entry_label == sequence) return line.line_number;
   }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -260,15 +281,30 @@ const char* BundleProblemName(BundleProblem problem) {
   return "unknown";
 }
 
-absl::StatusOr<BundleReport> VerifyBundle(std::istream& in, const BundleOptions& options) {
+namespace internal {
+
+absl::StatusOr<BundleReport> VerifyBundleWith(std::istream& in, const BundleOptions& options,
+                                              const PipelineOptions& pipeline) {
   if (options.keys.empty()) {
     return absl::InvalidArgumentError("no trusted verifier key: pass at least one --key");
   }
-  BundleReport report;
-  Verification verification(in, options, report);
-  absl::Status status = verification.Run();
-  if (!status.ok()) return status;
-  return report;
+  try {
+    BundleReport report;
+    Verification verification(in, options, pipeline, report);
+    absl::Status status = verification.Run();
+    if (!status.ok()) return status;
+    return report;
+  } catch (const std::bad_alloc&) {
+    return absl::ResourceExhaustedError("out of memory while verifying the bundle");
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("verifying the bundle failed: ", e.what()));
+  }
+}
+
+}  // namespace internal
+
+absl::StatusOr<BundleReport> VerifyBundle(std::istream& in, const BundleOptions& options) {
+  return internal::VerifyBundleWith(in, options, PipelineOptions{});
 }
 
 absl::StatusOr<BundleReport> VerifyBundleFile(const std::string& path,

@@ -24,8 +24,15 @@
 // fault. A root mismatch is resolved against the next checkpoint: entries
 // that match a later checkpoint but not an earlier one reveal a fork.
 //
+// Two stages on two threads (bundle_pipeline.h): one reads, decodes, parses
+// and hashes the entries a block of lines at a time, a few blocks ahead;
+// the other checks them in bundle order, so the report is that of a single
+// pass, the first problem in bundle order, whatever the timing. Memory
+// stays bounded by a few blocks and the longest line.
+//
 // Thread-safety: stateless functions; concurrent calls on different streams
-// are safe.
+// are safe. Each call reads its stream on a thread of its own (joined
+// before it returns) for a bundle of more than about a thousand lines.
 #ifndef LEDGER_AUDIT_BUNDLE_VERIFIER_H_
 #define LEDGER_AUDIT_BUNDLE_VERIFIER_H_
 
@@ -118,7 +125,7 @@ struct BundleReport {
 // Errors only when it cannot be read at all: InvalidArgument for empty
 // options.keys; FailedPrecondition for an empty stream, or one that is not
 // an audit bundle or of an unsupported format version; Unavailable for an
-// I/O error.
+// I/O error; ResourceExhausted when memory runs out (no exception escapes).
 absl::StatusOr<BundleReport> VerifyBundle(std::istream& in, const BundleOptions& options);
 
 // VerifyBundle on the file at `path`; NotFound when there is none.

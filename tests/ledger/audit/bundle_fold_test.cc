@@ -8,6 +8,7 @@
 #include "ledger/compact_ledger.h"
 #include "ledger/scenario_file.h"
 #include "tests/ledger/audit/audit_test_util.h"
+#include "tests/ledger/audit/seeded_ledger.h"
 
 namespace ledger::audit {
 namespace {
@@ -18,17 +19,8 @@ using namespace ::ledger::audit::testing;  // NOLINT: test helpers
 class BundleFoldTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    log::LogOptions options;
-    options.path = dir_.Sub("db");
-    auto ledger = CompactLedger::Open(options);
-    ASSERT_TRUE(ledger.ok()) << ledger.status();
-    ledger_ = *std::move(ledger);
-    auto scenario =
-        ReadScenarioFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
-    ASSERT_TRUE(scenario.ok()) << scenario.status();
-    auto recorded = ledger_->Record(scenario->commands, "test", scenario->request_ids,
-                                    scenario->labels);
-    ASSERT_TRUE(recorded.ok()) << recorded.status();
+    ledger_ = SeededLedger(dir_.Sub("db"));
+    ASSERT_NE(ledger_, nullptr);
     seeded_ = ledger_->log().Size();
   }
 

@@ -7,9 +7,8 @@
 #include <gtest/gtest.h>
 
 #include "ledger/audit/proof_json.h"
-#include "ledger/compact_ledger.h"
-#include "ledger/scenario_file.h"
 #include "tests/ledger/audit/audit_test_util.h"
+#include "tests/ledger/audit/seeded_ledger.h"
 
 namespace ledger::audit {
 namespace {
@@ -22,17 +21,8 @@ constexpr char kCompact[] = "worcestershire-2006";
 class EntryProofTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    log::LogOptions options;
-    options.path = dir_.Sub("db");
-    auto ledger = CompactLedger::Open(options);
-    ASSERT_TRUE(ledger.ok()) << ledger.status();
-    ledger_ = *std::move(ledger);
-    auto scenario =
-        ReadScenarioFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
-    ASSERT_TRUE(scenario.ok()) << scenario.status();
-    ASSERT_TRUE(
-        ledger_->Record(scenario->commands, "test", scenario->request_ids, scenario->labels)
-            .ok());
+    ledger_ = SeededLedger(dir_.Sub("db"));
+    ASSERT_NE(ledger_, nullptr);
   }
 
   log::Log& log() { return ledger_->log(); }

@@ -1,0 +1,39 @@
+// A CompactLedger in a temp directory holding the Worcestershire seed
+// scenario, for the audit tests that need real domain events. The including
+// test defines LEDGER_SOURCE_DIR (the repository, for scenarios/) and links
+// ledger_core.
+#ifndef LEDGER_TESTS_LEDGER_AUDIT_SEEDED_LEDGER_H_
+#define LEDGER_TESTS_LEDGER_AUDIT_SEEDED_LEDGER_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "ledger/compact_ledger.h"
+#include "ledger/scenario_file.h"
+
+namespace ledger::audit::testing {
+
+// Opens a ledger at `path` and records the seed scenario into it; fails the
+// test (and returns null) when either step fails.
+inline std::unique_ptr<CompactLedger> SeededLedger(const std::string& path) {
+  log::LogOptions options;
+  options.path = path;
+  auto ledger = CompactLedger::Open(options);
+  EXPECT_TRUE(ledger.ok()) << ledger.status();
+  if (!ledger.ok()) return nullptr;
+  auto scenario =
+      ReadScenarioFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
+  EXPECT_TRUE(scenario.ok()) << scenario.status();
+  if (!scenario.ok()) return nullptr;
+  auto recorded = (*ledger)->Record(scenario->commands, "test", scenario->request_ids,
+                                    scenario->labels);
+  EXPECT_TRUE(recorded.ok()) << recorded.status();
+  if (!recorded.ok()) return nullptr;
+  return *std::move(ledger);
+}
+
+}  // namespace ledger::audit::testing
+
+#endif  // LEDGER_TESTS_LEDGER_AUDIT_SEEDED_LEDGER_H_

@@ -69,7 +69,11 @@ namespace {
 template <typename Response>
 absl::Status FillAppendResult(const log::Log& log, const log::AppendResult& result,
                               Response* out) {
-  LEDGER_ASSIGN_OR_RETURN(*out->mutable_stream(), StreamAt(log, result.sequence));
+  if (!result.stream.empty()) {
+    out->set_stream(result.stream);
+  } else {
+    LEDGER_ASSIGN_OR_RETURN(*out->mutable_stream(), StreamAt(log, result.sequence));
+  }
   out->set_sequence(result.sequence);
   out->set_stream_version(result.stream_version);
   out->set_leaf_hash(log::HashBytes(result.leaf_hash));

@@ -268,7 +268,7 @@ absl::StatusOr<std::optional<AppendResult>> Log::Deduplicate(
   LEDGER_ASSIGN_OR_RETURN(StoredEntry first, GetEntry(*sequence));
   return std::optional<AppendResult>(
       AppendResult{*sequence, first.entry.stream_version(), first.leaf_hash,
-                   RecordedAt(first.entry), true});
+                   RecordedAt(first.entry), true, first.entry.stream()});
 }
 
 absl::StatusOr<std::optional<AppendResult>> Log::FindRequest(
@@ -344,7 +344,8 @@ absl::StatusOr<AppendResult> Log::Stage(const AppendRequest& request, Pending& p
   });
   pending.batch.Put(db_->streams(), format::StreamKey(request.stream, current + 1),
                     format::EncodeUint64(entry.sequence()));
-  AppendResult result{entry.sequence(), current + 1, leaf, pending.recorded_at, false};
+  AppendResult result{entry.sequence(), current + 1, leaf, pending.recorded_at, false,
+                      request.stream};
   if (!request.request_id.empty()) {
     pending.batch.Put(db_->requests(), request.request_id,
                       format::EncodeUint64(entry.sequence()) + HashBytes(digest));

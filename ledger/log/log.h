@@ -90,6 +90,9 @@ struct AppendResult {
   // True when the request id had been seen with the same request: nothing
   // was appended and the first result is returned.
   bool deduplicated = false;
+  // The stream of the entry (so that callers answering with it need not
+  // read the entry back).
+  std::string stream;
 };
 
 // One entry as stored: `bytes` are exactly the bytes that were hashed.

@@ -113,6 +113,8 @@ TEST_F(LogTest, RetryWithSameRequestIdReturnsFirstResult) {
   EXPECT_TRUE(retry->deduplicated);
   EXPECT_EQ(retry->sequence, first->sequence);
   EXPECT_EQ(retry->leaf_hash, first->leaf_hash);
+  EXPECT_EQ(first->stream, "s/a");
+  EXPECT_EQ(retry->stream, "s/a");
   EXPECT_EQ(log->Size(), 1u);
 }
 

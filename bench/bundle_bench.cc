@@ -9,7 +9,7 @@
 //                     in memory, with OpenSSL (the least any verifier must
 //                     do, hashing one message at a time).
 //   sha256 x4         the same bytes hashed four messages at a time with the
-//                     verifier's own interleaved SHA-256 (fast_hash.h), as
+//                     verifier's own interleaved SHA-256 (ledger/log/multi_hash.h), as
 //                     leaf hashes: the verifier hashes this way, so this is
 //                     the baseline that does not flatter it. Equal to
 //                     sha256 on a CPU without the SHA extensions.
@@ -45,7 +45,7 @@
 #include "ledger/audit/bundle_verifier.h"
 #include "ledger/audit/bundle_writer.h"
 #include "ledger/audit/checkpointer.h"
-#include "ledger/audit/fast_hash.h"
+#include "ledger/log/multi_hash.h"
 #include "ledger/log/hash.h"
 #include "ledger/log/log.h"
 #include "ledger/log/signed_note.h"
@@ -229,7 +229,7 @@ Measured VerifyInChild(const std::string& self, const std::string& path, bool fo
 
 struct Baselines {
   double sha256_seconds = 0;      // OpenSSL, one message at a time
-  double interleaved_seconds = 0;  // fast_hash.h, four at a time
+  double interleaved_seconds = 0;  // multi_hash.h, four at a time
   uint64_t bytes = 0;
 };
 
@@ -252,7 +252,7 @@ Baselines Sha256Baselines(const std::string& path) {
     views.assign(batch.begin(), batch.end());
     hashes.resize(batch.size());
     start = Clock::now();
-    ledger::audit::internal::LeafHashes(views.data(), views.size(), hashes.data());
+    ledger::log::internal::LeafHashes(views.data(), views.size(), hashes.data());
     asm volatile("" : : "r"(hashes.data()) : "memory");
     b.interleaved_seconds += std::chrono::duration<double>(Clock::now() - start).count();
     batch.clear();
@@ -316,7 +316,7 @@ int main(int argc, char** argv) {
     row("verify (+fold)", folded.seconds, folded.peak_kib);
     std::printf("%-10" PRIu64 " %" PRIu64 " entry bytes, %.1f MB/s hashed raw (OpenSSL)%s\n",
                 n, base.bytes, static_cast<double>(base.bytes) / base.sha256_seconds / 1e6,
-                ledger::audit::internal::FastHashAccelerated() ? ""
+                ledger::log::internal::FastHashAccelerated() ? ""
                                                                : "; no SHA extensions");
   }
   return 0;

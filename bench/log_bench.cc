@@ -14,7 +14,8 @@
 //                       entries vs SHA-256 (OpenSSL, one stream) over exactly
 //                       the stored entry bytes, read into memory first.
 //                       Goal >= 0.5. Also shown: SHA-256 entry by entry
-//                       (ledger::log::Sha256), a raw RocksDB iteration over
+//                       (ledger::log::Sha256), four entries at a time as the
+//                       verifier hashes (multi_hash.h), a raw RocksDB iteration over
 //                       the entries column family, and that iteration plus
 //                       the leaf hash of each entry.
 //   inclusion_proof/N   Log::InclusionProof(random index, N) latency vs one
@@ -84,6 +85,7 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "ledger/log/hash.h"
 #include "ledger/log/log.h"
+#include "ledger/log/multi_hash.h"
 #include "ledger/log/proof_verify.h"
 #include "ledger/log/rocks_db.h"
 #include "ledger/log/storage_format.h"
@@ -520,6 +522,15 @@ void BM_VerifyLog(benchmark::State& state, uint64_t entries) {
          benchmark::DoNotOptimize(fold);
          return true;
        }},
+      {"SHA-256 x4 per entry", [&] {
+         // The verifier's own hashing (multi_hash.h): leaf hashes, four
+         // entries at a time. The baseline that does not flatter it.
+         std::vector<std::string_view> views(stored->entries.begin(), stored->entries.end());
+         std::vector<ledger::log::Hash> hashes(views.size());
+         ledger::log::internal::LeafHashes(views.data(), views.size(), hashes.data());
+         benchmark::DoNotOptimize(hashes.data());
+         return true;
+       }},
       {"RocksDB iteration", [&] { return RawIterate(*path, false, bytes, error); }},
       {"RocksDB iteration + leaf hash",
        [&] { return RawIterate(*path, true, bytes, error); }},
@@ -538,12 +549,14 @@ void BM_VerifyLog(benchmark::State& state, uint64_t entries) {
   state.counters["verify_B/s"] = rate(sides[0]);
   state.counters["sha256_B/s"] = rate(sides[1]);
   state.counters["sha256_entry_B/s"] = rate(sides[2]);
-  state.counters["iter_B/s"] = rate(sides[3]);
-  state.counters["iter_leaf_B/s"] = rate(sides[4]);
+  state.counters["sha256_x4_B/s"] = rate(sides[3]);
+  state.counters["iter_B/s"] = rate(sides[4]);
+  state.counters["iter_leaf_B/s"] = rate(sides[5]);
   state.counters["ratio"] = rate(sides[0]) / rate(sides[1]);
   state.counters["ratio_entry"] = rate(sides[0]) / rate(sides[2]);
+  state.counters["ratio_x4"] = rate(sides[0]) / rate(sides[3]);
   state.counters["bytes"] = static_cast<double>(bytes);
-  state.SetLabel("per iteration: verify + 2 SHA-256 + 2 raw iterations");
+  state.SetLabel("per iteration: verify + 3 SHA-256 + 2 raw iterations");
 }
 
 // ---------------------------------------------------------------------------
@@ -669,11 +682,13 @@ class SummaryReporter : public benchmark::ConsoleReporter {
       std::printf(
           "  verification (%" PRIu64 " entries, %.1f MB)   VerifyLogAt %.1f MB/s vs SHA-256 "
           "%.1f MB/s: ratio %.3f  goal >= 0.5: %s\n"
-          "      (SHA-256 entry by entry %.1f MB/s, ratio %.3f; raw RocksDB iteration %.1f "
+          "      (SHA-256 entry by entry %.1f MB/s, ratio %.3f; four entries at a time, as "
+          "the verifier hashes, %.1f MB/s, ratio %.3f; raw RocksDB iteration %.1f "
           "MB/s; iteration + leaf hashes %.1f MB/s)\n",
           c.verify_entries, Get(*r, "bytes") / 1e6, Get(*r, "verify_B/s") / 1e6,
           Get(*r, "sha256_B/s") / 1e6, ratio, ratio >= 0.5 ? "met" : "MISSED",
           Get(*r, "sha256_entry_B/s") / 1e6, Get(*r, "ratio_entry"),
+          Get(*r, "sha256_x4_B/s") / 1e6, Get(*r, "ratio_x4"),
           Get(*r, "iter_B/s") / 1e6, Get(*r, "iter_leaf_B/s") / 1e6);
     }
     const Counters* first = nullptr;

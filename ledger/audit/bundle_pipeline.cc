@@ -6,7 +6,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "ledger/audit/fast_hash.h"
 
 namespace ledger::audit::internal {
 

@@ -3,7 +3,7 @@
 // bit of the size), but fed in batches. Leaves wait in a buffer until a
 // root is asked for or the buffer is full; then each level's new interior
 // nodes, which are independent of one another, are hashed together
-// (fast_hash.h), instead of one dependent hash at a time.
+// (ledger/log/multi_hash.h), instead of one dependent hash at a time.
 //
 // Thread-compatible.
 #ifndef LEDGER_AUDIT_TREE_BUILDER_H_
@@ -13,10 +13,17 @@
 #include <cstdint>
 #include <vector>
 
-#include "ledger/audit/fast_hash.h"
 #include "ledger/log/hash.h"
+#include "ledger/log/multi_hash.h"
 
 namespace ledger::audit::internal {
+
+// The interleaved SHA-256 lives with the log (its whole-log verifier uses it
+// too); the bundle verifier names it as its own.
+using log::internal::FastHashAccelerated;
+using log::internal::LeafHashes;
+using log::internal::NodeChildren;
+using log::internal::NodeHashes;
 
 class TreeBuilder {
  public:

@@ -1,5 +1,6 @@
 #include "ledger/log/entry_prefetcher.h"
 
+#include <algorithm>
 #include <array>
 
 #include <rocksdb/db.h>
@@ -28,7 +29,8 @@ rocksdb::ReadOptions ScanOptions() {
 
 }  // namespace
 
-EntryPrefetcher::EntryPrefetcher(const RocksDb& db, uint64_t from) : db_(db) {
+EntryPrefetcher::EntryPrefetcher(const RocksDb& db, uint64_t from, int node_levels)
+    : db_(db), node_levels_(std::clamp(node_levels, 0, 64)) {
   reader_ = std::thread([this, from] { Read(from); });
 }
 
@@ -50,12 +52,32 @@ bool EntryPrefetcher::Push(std::unique_ptr<Chunk> chunk) {
   return true;
 }
 
+std::unique_ptr<EntryPrefetcher::Chunk> EntryPrefetcher::NewChunk() {
+  std::unique_ptr<Chunk> chunk;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      chunk = std::move(free_.back());
+      free_.pop_back();
+    }
+  }
+  if (chunk == nullptr) {
+    chunk = std::make_unique<Chunk>();
+    chunk->bytes.reserve(kChunkBytes + (64 << 10));
+  }
+  chunk->bytes.clear();
+  chunk->items.clear();
+  chunk->nodes.clear();
+  return chunk;
+}
+
 void EntryPrefetcher::ReadNodes(uint64_t sequence, Chunk& chunk) {
   // Entry i completes node (L, ((i + 1) >> L) - 1) for every L with 2^L
   // dividing i + 1. Each level's nodes are read in index order, so a cursor
   // per level mostly steps to the next key.
   const uint64_t count = sequence + 1;
-  for (int level = 0; level < 64 && count % (uint64_t{1} << level) == 0; ++level) {
+  for (int level = 0; level < node_levels_ && count % (uint64_t{1} << level) == 0;
+       ++level) {
     const std::string key = format::NodeKey(static_cast<uint8_t>(level), (count >> level) - 1);
     auto& it = levels_[level];
     if (it == nullptr) {
@@ -76,7 +98,7 @@ void EntryPrefetcher::ReadNodes(uint64_t sequence, Chunk& chunk) {
 
 void EntryPrefetcher::Read(uint64_t from) {
   std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(ScanOptions(), db_.entries()));
-  auto chunk = std::make_unique<Chunk>();
+  auto chunk = NewChunk();
   bool open = true;
   for (it->Seek(format::EntryKey(from)); open && it->Valid(); it->Next()) {
     const rocksdb::Slice key = it->key(), value = it->value();
@@ -92,7 +114,7 @@ void EntryPrefetcher::Read(uint64_t from) {
     }
     if (chunk->bytes.size() >= kChunkBytes) {
       open = Push(std::move(chunk));
-      chunk = std::make_unique<Chunk>();
+      if (open) chunk = NewChunk();
     }
   }
   if (open && !chunk->items.empty()) Push(std::move(chunk));
@@ -102,17 +124,21 @@ void EntryPrefetcher::Read(uint64_t from) {
   changed_.notify_all();
 }
 
-std::optional<EntryPrefetcher::Item> EntryPrefetcher::Next() {
+bool EntryPrefetcher::Refill() {
   while (current_ == nullptr || next_item_ == current_->items.size()) {
     std::unique_lock<std::mutex> lock(mu_);
     changed_.wait(lock, [this] { return !ready_.empty() || finished_; });
-    if (ready_.empty()) return std::nullopt;
+    if (ready_.empty()) return false;
+    if (current_ != nullptr) free_.push_back(std::move(current_));
     current_ = std::move(ready_.front());
     ready_.pop_front();
     next_item_ = 0;
     changed_.notify_all();
   }
-  const size_t index = next_item_++;
+  return true;
+}
+
+EntryPrefetcher::Item EntryPrefetcher::ItemAt(size_t index) const {
   const auto& item = current_->items[index];
   const size_t node_end = index + 1 < current_->items.size()
                               ? current_->items[index + 1][4]
@@ -120,6 +146,20 @@ std::optional<EntryPrefetcher::Item> EntryPrefetcher::Next() {
   const std::string_view bytes = current_->bytes;
   return Item{bytes.substr(item[0], item[1]), bytes.substr(item[2], item[3]),
               current_->nodes.data() + item[4], node_end - item[4]};
+}
+
+std::optional<EntryPrefetcher::Item> EntryPrefetcher::Next() {
+  if (!Refill()) return std::nullopt;
+  return ItemAt(next_item_++);
+}
+
+bool EntryPrefetcher::NextBatch(size_t max, std::vector<Item>& items) {
+  items.clear();
+  // One chunk at a time: the items point into it.
+  if (!Refill()) return false;
+  const size_t end = std::min(current_->items.size(), next_item_ + std::max<size_t>(max, 1));
+  for (; next_item_ < end; ++next_item_) items.push_back(ItemAt(next_item_));
+  return true;
 }
 
 absl::Status EntryPrefetcher::status() {

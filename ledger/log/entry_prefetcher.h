@@ -43,9 +43,10 @@ class EntryPrefetcher {
     size_t node_count = 0;
   };
 
-  // Starts reading entries with key >= the encoding of `from`. `db` must
-  // outlive this object.
-  EntryPrefetcher(const RocksDb& db, uint64_t from);
+  // Starts reading entries with key >= the encoding of `from`, and the
+  // stored nodes each completes at levels below `node_levels` (Item::nodes
+  // lists only those; 64: all). `db` must outlive this object.
+  EntryPrefetcher(const RocksDb& db, uint64_t from, int node_levels = 64);
   // Stops the reader (if still running) and waits for it.
   ~EntryPrefetcher();
   EntryPrefetcher(const EntryPrefetcher&) = delete;
@@ -54,6 +55,10 @@ class EntryPrefetcher {
   // The next entry, valid until the following call; nullopt at the end or
   // after a read error (see status()).
   std::optional<Item> Next();
+  // The next entries, in order, at most `max` (> 0) of them, into `items`
+  // (cleared first); valid until the following call of Next or NextBatch.
+  // False (and `items` empty) at the end or after a read error.
+  bool NextBatch(size_t max, std::vector<Item>& items);
   // The read error, if reading stopped on one.
   absl::Status status();
 
@@ -68,11 +73,20 @@ class EntryPrefetcher {
   // Appends to `chunk` the stored nodes completed by entry `sequence`.
   void ReadNodes(uint64_t sequence, Chunk& chunk);
   bool Push(std::unique_ptr<Chunk> chunk);
+  // An empty chunk, recycled when one is free.
+  std::unique_ptr<Chunk> NewChunk();
+  // Makes current_ a chunk with items left; false at the end.
+  bool Refill();
+  Item ItemAt(size_t index) const;
 
   const RocksDb& db_;
+  const int node_levels_;
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<std::unique_ptr<Chunk>> ready_;  // guarded by mu_
+  // Consumed chunks for the reader to refill: their buffers stay allocated
+  // (and their pages mapped) instead of a fresh megabyte per chunk.
+  std::vector<std::unique_ptr<Chunk>> free_;   // guarded by mu_
   bool finished_ = false;                      // guarded by mu_
   bool stop_ = false;                          // guarded by mu_
   absl::Status status_;                        // guarded by mu_

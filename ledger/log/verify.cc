@@ -1,8 +1,11 @@
 #include "ledger/log/verify.h"
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <optional>
+#include <string_view>
+#include <vector>
 
 #include <rocksdb/db.h>
 
@@ -11,6 +14,7 @@
 #include "ledger/log/compact_range.h"
 #include "ledger/log/entry_prefetcher.h"
 #include "ledger/log/merkle.h"
+#include "ledger/log/multi_hash.h"
 #include "ledger/log/rocks_db.h"
 #include "ledger/log/storage_format.h"
 #include "ledger/v1/entry.pb.h"
@@ -55,6 +59,37 @@ rocksdb::ReadOptions ScanOptions() {
 class NodeCursor {
  public:
   NodeCursor(const RocksDb& db) : db_(db) {}
+
+  // Reads the stored nodes (level, first + i) for i < count into `out`,
+  // nullopt where a node is missing or is not 32 bytes (as the prefetcher).
+  absl::Status GetRange(uint8_t level, uint64_t first, size_t count,
+                        std::vector<std::optional<Hash>>& out) {
+    out.assign(count, std::nullopt);
+    if (count == 0) return absl::OkStatus();
+    auto& it = iterators_[level];
+    std::string key = format::NodeKey(level, first);
+    if (it == nullptr) {
+      it.reset(db_.db()->NewIterator(ScanOptions(), db_.merkle()));
+      it->Seek(key);
+    } else {
+      if (it->Valid()) it->Next();
+      if (!it->Valid() || ToView(it->key()) != key) it->Seek(key);
+    }
+    for (size_t i = 0;;) {
+      LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading Merkle nodes"));
+      if (it->Valid() && ToView(it->key()) == key) {
+        auto hash = HashFromBytes(ToView(it->value()));
+        if (hash.ok()) out[i] = *hash;
+      }
+      if (++i == count) return absl::OkStatus();
+      key = format::NodeKey(level, first + i);
+      // Mostly the next key: step; seek only past a gap.
+      if (it->Valid() && ToView(it->key()) < key) {
+        it->Next();
+        if (it->Valid() && ToView(it->key()) < key) it->Seek(key);
+      }
+    }
+  }
 
   absl::StatusOr<std::optional<Hash>> Get(uint8_t level, uint64_t index) {
     auto& it = iterators_[level];
@@ -158,17 +193,37 @@ absl::StatusOr<std::optional<Metadata>> ReadMetadata(const RocksDb& db,
   return std::optional<Metadata>(meta);
 }
 
-// State of one verification pass.
+// State of one verification pass. Entries are checked in batches (as the
+// prefetcher hands them over): first the checks of each entry that need no
+// hashing, up to the first entry that fails one; then the leaf hashes of the
+// batch, four at a time, and the new Merkle nodes of the batch, level by
+// level (the nodes of one level are independent), both with the interleaved
+// SHA-256 of multi_hash.h; then, entry by entry in order, the stored nodes
+// each entry completes and its chain link. So the first problem reported,
+// its sequence and its message are those of checking one entry at a time.
 class Verifier {
  public:
   Verifier(const RocksDb& db, VerifyReport& report)
-      : db_(db), report_(report), nodes_(db) {}
+      : db_(db), report_(report), nodes_(db), levels_(65), stored_(65) {}
 
   absl::Status Run(uint64_t from);
 
  private:
+  // Entries per batch: enough for the interleaved hashing to have work, few
+  // enough to keep the batch's tree (2 x 32 bytes per entry) in cache.
+  static constexpr size_t kBatch = 1024;
+  // Stored nodes of levels below this are read by the prefetcher's thread
+  // (with the entries), the others by this one: about half the work each.
+  static constexpr size_t kPrefetchedLevels = 1;
+
   absl::StatusOr<bool> Start(uint64_t from);
-  absl::StatusOr<bool> CheckEntry(uint64_t key_sequence, const EntryPrefetcher::Item& item);
+  // Checks `items`, the entries from sequence next_ on; false on a problem.
+  absl::StatusOr<bool> CheckBatch(const std::vector<EntryPrefetcher::Item>& items);
+  // Adds the leaves levels_[0] (of entries next_ on) to the tree: fills
+  // levels_[1..] with the nodes they complete (level L's first is index
+  // first_[L]) and updates the frontier.
+  void BuildBatchTree();
+  Hash Root() const;
   bool CheckNode(const CompactRange::NewNode& node, const std::optional<Hash>& stored);
   bool Fail(Problem problem, uint64_t sequence, std::string message) {
     report_.problem = problem;
@@ -180,9 +235,18 @@ class Verifier {
   const RocksDb& db_;
   VerifyReport& report_;
   NodeCursor nodes_;
-  CompactRange range_;
+  // The frontier of leaves [0, next_) (as CompactRange: largest first).
+  std::vector<Hash> frontier_;
   Hash previous_leaf_{};
   uint64_t next_ = 0;
+  // Per batch.
+  std::vector<std::string_view> bytes_;
+  std::vector<std::string_view> previous_hashes_;
+  std::vector<std::vector<Hash>> levels_;
+  std::vector<std::vector<std::optional<Hash>>> stored_;  // as levels_
+  std::array<uint64_t, 65> first_{};
+  std::vector<internal::NodeChildren> children_;
+  std::vector<Hash> leftover_;
 };
 
 absl::StatusOr<bool> Verifier::Start(uint64_t from) {
@@ -219,7 +283,7 @@ absl::StatusOr<bool> Verifier::Start(uint64_t from) {
   };
   auto range = CompactRange::FromStore(reader, from);
   if (!range.ok()) return Fail(Problem::kNodeMismatch, from, range.status().ToString());
-  range_ = *std::move(range);
+  frontier_.assign(range->nodes().begin(), range->nodes().end());
   auto previous = reader(0, from - 1);
   if (!previous.ok()) return Fail(Problem::kNodeMismatch, from - 1, previous.status().ToString());
   previous_leaf_ = *previous;
@@ -244,68 +308,153 @@ bool Verifier::CheckNode(const CompactRange::NewNode& node, const std::optional<
                            ", recomputed ", ToHex(node.hash)));
 }
 
-absl::StatusOr<bool> Verifier::CheckEntry(uint64_t key_sequence,
-                                          const EntryPrefetcher::Item& item) {
-  const std::string_view bytes = item.value;
-  if (key_sequence != next_) {
-    return Fail(Problem::kMissingEntry, next_,
-                absl::StrCat("entry ", next_, " is missing: the next stored entry is ",
-                             key_sequence));
+void Verifier::BuildBatchTree() {
+  // Level by level, as CompactRange::Append would one leaf at a time: where
+  // a level's first new node has an odd index, its left sibling is the
+  // frontier's node of that level (its last); a last node without its right
+  // sibling joins the frontier.
+  uint64_t index = next_;
+  first_[0] = index;
+  leftover_.clear();
+  for (size_t level = 0; !levels_[level].empty(); ++level) {
+    const std::vector<Hash>& nodes = levels_[level];
+    children_.clear();
+    size_t i = 0;
+    const bool merge_frontier = (index & 1) != 0;
+    if (merge_frontier) {
+      children_.push_back({&frontier_.back(), &nodes[0]});
+      i = 1;
+    }
+    for (; i + 1 < nodes.size(); i += 2) children_.push_back({&nodes[i], &nodes[i + 1]});
+    if (i < nodes.size()) leftover_.push_back(nodes[i]);
+    std::vector<Hash>& up = levels_[level + 1];
+    up.resize(children_.size());
+    internal::NodeHashes(children_.data(), children_.size(), up.data());
+    if (merge_frontier) frontier_.pop_back();
+    index >>= 1;
+    first_[level + 1] = index;
   }
-  EntryLink entry;
-  if (!ScanEntryLink(bytes, entry)) {
-    return Fail(Problem::kUnreadableEntry, next_,
-                absl::StrCat("entry ", next_, "'s stored bytes (", bytes.size(),
-                             ") do not parse as a ledger.v1.Entry"));
+  // Leftovers came lowest level first; the frontier lists largest first.
+  frontier_.insert(frontier_.end(), leftover_.rbegin(), leftover_.rend());
+}
+
+Hash Verifier::Root() const {
+  if (frontier_.empty()) return EmptyTreeRoot();
+  Hash root = frontier_.back();
+  for (size_t i = frontier_.size() - 1; i-- > 0;) root = NodeHash(frontier_[i], root);
+  return root;
+}
+
+absl::StatusOr<bool> Verifier::CheckBatch(
+    const std::vector<EntryPrefetcher::Item>& items) {
+  // 1. The checks that need no hashing, in the order of one entry at a
+  //    time; the first entry failing one ends the batch, and its problem
+  //    is reported once the entries before it are found good.
+  struct Pending {
+    Problem problem;
+    uint64_t sequence;
+    std::string message;
+  };
+  std::optional<Pending> pending;
+  bytes_.clear();
+  previous_hashes_.clear();
+  for (const EntryPrefetcher::Item& item : items) {
+    const uint64_t expected = next_ + bytes_.size();
+    const auto key = format::DecodeUint64(item.key);
+    if (!key.has_value()) {
+      pending = Pending{Problem::kUnreadableEntry, expected,
+                        "an entry key is not an 8-byte sequence"};
+      break;
+    }
+    if (*key >= report_.tree_size) {
+      pending = Pending{Problem::kExtraEntry, *key,
+                        absl::StrCat("entry ", *key, " is stored beyond the committed tree size ",
+                                     report_.tree_size)};
+      break;
+    }
+    if (*key != expected) {
+      pending = Pending{Problem::kMissingEntry, expected,
+                        absl::StrCat("entry ", expected,
+                                     " is missing: the next stored entry is ", *key)};
+      break;
+    }
+    const std::string_view bytes = item.value;
+    EntryLink entry;
+    if (!ScanEntryLink(bytes, entry)) {
+      pending = Pending{Problem::kUnreadableEntry, expected,
+                        absl::StrCat("entry ", expected, "'s stored bytes (", bytes.size(),
+                                     ") do not parse as a ledger.v1.Entry")};
+      break;
+    }
+    if (entry.sequence != expected) {
+      pending = Pending{Problem::kReorderedEntry, expected,
+                        absl::StrCat("the entry stored at sequence ", expected,
+                                     " says it is entry ", entry.sequence,
+                                     ": entries were moved or reordered")};
+      break;
+    }
+    bytes_.push_back(bytes);
+    previous_hashes_.push_back(entry.previous_hash);
   }
-  if (entry.sequence != next_) {
-    return Fail(Problem::kReorderedEntry, next_,
-                absl::StrCat("the entry stored at sequence ", next_, " says it is entry ",
-                             entry.sequence, ": entries were moved or reordered"));
+  // 2. The leaves and the new nodes of the entries that passed.
+  const size_t n = bytes_.size();
+  if (n > 0) {
+    for (auto& level : levels_) level.clear();
+    levels_[0].resize(n);
+    internal::LeafHashes(bytes_.data(), n, levels_[0].data());
+    BuildBatchTree();
+    // The stored nodes to compare with: those of the batch's new nodes,
+    // read here, level by level, rather than by the prefetcher, whose
+    // thread is kept busy reading the entries.
+    for (size_t level = kPrefetchedLevels; !levels_[level].empty(); ++level) {
+      LEDGER_RETURN_IF_ERROR(nodes_.GetRange(static_cast<uint8_t>(level), first_[level],
+                                             levels_[level].size(), stored_[level]));
+    }
   }
-  const Hash leaf = LeafHash(bytes);
-  bool ok = true;
-  size_t k = 0;
-  range_.Append(leaf, [&](const CompactRange::NewNode& node) {
-    static const std::optional<Hash> kMissing;
-    if (ok) ok = CheckNode(node, k < item.node_count ? item.nodes[k] : kMissing);
-    ++k;
-  });
-  if (!ok) return false;
-  // The tree is checked first: a rewritten entry whose stored leaf was also
-  // rewritten is caught by the node above it, at its own sequence, before
-  // the next entry's chain link would name the following one.
-  if (entry.previous_hash !=
-      std::string_view(reinterpret_cast<const char*>(previous_leaf_.data()), 32)) {
-    return Fail(Problem::kWrongPreviousHash, next_,
-                absl::StrCat("entry ", next_, " names previous hash ",
-                             ToHex(HashFromBytes(entry.previous_hash).value_or(Hash{})),
-                             " but entry ", next_ == 0 ? std::string("-1 (none)") : absl::StrCat(next_ - 1),
-                             " hashes to ", ToHex(previous_leaf_)));
+  // 3. Entry by entry: the stored nodes it completes (its leaf, then
+  //    upward), then its chain link. The tree is checked first: a rewritten
+  //    entry whose stored leaf was also rewritten is caught by the node
+  //    above it, at its own sequence, before the next entry's chain link
+  //    would name the following one.
+  static const std::optional<Hash> kMissing;
+  for (size_t i = 0; i < n; ++i, ++next_, ++report_.entries_checked) {
+    const uint64_t count = next_ + 1;
+    for (size_t level = 0; level < 64 && count % (uint64_t{1} << level) == 0; ++level) {
+      const uint64_t index = (count >> level) - 1;
+      const CompactRange::NewNode node{static_cast<uint8_t>(level), index,
+                                       levels_[level][index - first_[level]]};
+      const std::optional<Hash>& stored =
+          level < kPrefetchedLevels
+              ? (level < items[i].node_count ? items[i].nodes[level] : kMissing)
+              : stored_[level][index - first_[level]];
+      if (!CheckNode(node, stored)) return false;
+    }
+    const Hash& previous = i == 0 ? previous_leaf_ : levels_[0][i - 1];
+    if (previous_hashes_[i] !=
+        std::string_view(reinterpret_cast<const char*>(previous.data()), 32)) {
+      return Fail(Problem::kWrongPreviousHash, next_,
+                  absl::StrCat("entry ", next_, " names previous hash ",
+                               ToHex(HashFromBytes(previous_hashes_[i]).value_or(Hash{})),
+                               " but entry ",
+                               next_ == 0 ? std::string("-1 (none)") : absl::StrCat(next_ - 1),
+                               " hashes to ", ToHex(previous)));
+    }
   }
-  previous_leaf_ = leaf;
-  ++next_;
-  ++report_.entries_checked;
+  if (n > 0) previous_leaf_ = levels_[0][n - 1];
+  if (pending.has_value()) {
+    return Fail(pending->problem, pending->sequence, std::move(pending->message));
+  }
   return true;
 }
 
 absl::Status Verifier::Run(uint64_t from) {
   LEDGER_ASSIGN_OR_RETURN(bool ok, Start(from));
   if (!ok) return absl::OkStatus();
-  EntryPrefetcher entries(db_, next_);
-  while (auto item = entries.Next()) {
-    const auto key = format::DecodeUint64(item->key);
-    if (!key.has_value()) {
-      Fail(Problem::kUnreadableEntry, next_, "an entry key is not an 8-byte sequence");
-      return absl::OkStatus();
-    }
-    if (*key >= report_.tree_size) {
-      Fail(Problem::kExtraEntry, *key,
-           absl::StrCat("entry ", *key, " is stored beyond the committed tree size ",
-                        report_.tree_size));
-      return absl::OkStatus();
-    }
-    LEDGER_ASSIGN_OR_RETURN(ok, CheckEntry(*key, *item));
+  EntryPrefetcher entries(db_, next_, kPrefetchedLevels);
+  std::vector<EntryPrefetcher::Item> items;
+  items.reserve(kBatch);
+  while (entries.NextBatch(kBatch, items)) {
+    LEDGER_ASSIGN_OR_RETURN(ok, CheckBatch(items));
     if (!ok) return absl::OkStatus();
   }
   LEDGER_RETURN_IF_ERROR(entries.status());
@@ -313,9 +462,9 @@ absl::Status Verifier::Run(uint64_t from) {
     Fail(Problem::kTruncatedTail, next_,
          absl::StrCat("the log commits to ", report_.tree_size, " entries but only ",
                       next_, " are stored; entry ", next_, " onwards is gone"));
-  } else if (range_.Root() != report_.root) {
+  } else if (const Hash root = Root(); root != report_.root) {
     Fail(Problem::kRootMismatch, report_.tree_size,
-         absl::StrCat("the entries hash to root ", ToHex(range_.Root()),
+         absl::StrCat("the entries hash to root ", ToHex(root),
                       " but the committed root at size ", report_.tree_size, " is ",
                       ToHex(report_.root)));
   }

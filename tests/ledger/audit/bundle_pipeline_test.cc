@@ -15,10 +15,10 @@
 #include "ledger/audit/bundle_format.h"
 #include "ledger/audit/bundle_pipeline.h"
 #include "ledger/audit/entry_fields.h"
-#include "ledger/audit/fast_hash.h"
 #include "ledger/audit/tree_builder.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/log/compact_range.h"
+#include "ledger/log/multi_hash.h"
 #include "ledger/scenario_file.h"
 #include "tests/ledger/audit/audit_test_util.h"
 

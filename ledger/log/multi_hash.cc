@@ -1,4 +1,4 @@
-#include "ledger/audit/fast_hash.h"
+#include "ledger/log/multi_hash.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -7,12 +7,12 @@
 #if defined(__x86_64__)
 #include <cpuid.h>
 #include <immintrin.h>
-#define LEDGER_AUDIT_SHA_NI 1
+#define LEDGER_LOG_SHA_NI 1
 #endif
 
-namespace ledger::audit::internal {
+namespace ledger::log::internal {
 
-#ifdef LEDGER_AUDIT_SHA_NI
+#ifdef LEDGER_LOG_SHA_NI
 namespace {
 
 constexpr uint32_t kInitialState[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -57,7 +57,7 @@ __attribute__((target("sha,sse4.1,ssse3"))) LaneState InitialLane() {
 }
 
 __attribute__((target("sha,sse4.1,ssse3"))) void StoreDigest(const LaneState& lane,
-                                                            log::Hash& out) {
+                                                            Hash& out) {
   const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
   const __m128i feba = _mm_shuffle_epi32(lane.abef, 0x1B);
   const __m128i dchg = _mm_shuffle_epi32(lane.cdgh, 0xB1);
@@ -141,7 +141,7 @@ struct LeafMessage {
     middle = length >= 64 ? (length - 64) / 64 : 0;
     // Block 0: the prefix and the first 63 bytes, or all of a shorter
     // message and the start of its padding.
-    head[0] = log::kLeafHashPrefix;
+    head[0] = kLeafHashPrefix;
     const size_t n = std::min<size_t>(63, size);
     if (n > 0) std::memcpy(head + 1, data, n);
     if (n < 63) {
@@ -175,7 +175,7 @@ struct LeafMessage {
 
 // Hashes N messages of the same number of blocks, interleaved.
 template <int N>
-void HashMessages(const LeafMessage* const* messages, log::Hash* const* out) {
+void HashMessages(const LeafMessage* const* messages, Hash* const* out) {
   LaneState lanes[N];
   LaneState* states[N];
   for (int k = 0; k < N; ++k) {
@@ -191,7 +191,7 @@ void HashMessages(const LeafMessage* const* messages, log::Hash* const* out) {
   for (int k = 0; k < N; ++k) StoreDigest(lanes[k], *out[k]);
 }
 
-void HashGroup(int n, const LeafMessage* const* messages, log::Hash* const* out) {
+void HashGroup(int n, const LeafMessage* const* messages, Hash* const* out) {
   switch (n) {
     case 4: return HashMessages<4>(messages, out);
     case 3: return HashMessages<3>(messages, out);
@@ -202,9 +202,9 @@ void HashGroup(int n, const LeafMessage* const* messages, log::Hash* const* out)
 
 }  // namespace
 
-void LeafHashes(const std::string_view* entries, size_t n, log::Hash* out) {
+void LeafHashes(const std::string_view* entries, size_t n, Hash* out) {
   if (!kAccelerated) {
-    for (size_t i = 0; i < n; ++i) out[i] = log::LeafHash(entries[i]);
+    for (size_t i = 0; i < n; ++i) out[i] = LeafHash(entries[i]);
     return;
   }
   // Messages wait, by their number of blocks, until four of a size can go
@@ -214,7 +214,7 @@ void LeafHashes(const std::string_view* entries, size_t n, log::Hash* out) {
     int count = 0;
     LeafMessage messages[4];
     const LeafMessage* pointers[4];
-    log::Hash* out[4];
+    Hash* out[4];
   };
   Group groups[kSizes + 1];  // the last for longer messages, one at a time
   for (size_t i = 0; i < n; ++i) {
@@ -234,9 +234,9 @@ void LeafHashes(const std::string_view* entries, size_t n, log::Hash* out) {
   }
 }
 
-void NodeHashes(const NodeChildren* nodes, size_t n, log::Hash* out) {
+void NodeHashes(const NodeChildren* nodes, size_t n, Hash* out) {
   if (!kAccelerated) {
-    for (size_t i = 0; i < n; ++i) out[i] = log::NodeHash(*nodes[i].left, *nodes[i].right);
+    for (size_t i = 0; i < n; ++i) out[i] = NodeHash(*nodes[i].left, *nodes[i].right);
     return;
   }
   // 0x01 || left || right is 65 bytes: two blocks, the second all padding
@@ -244,7 +244,7 @@ void NodeHashes(const NodeChildren* nodes, size_t n, log::Hash* out) {
   alignas(16) uint8_t scratch[4][128];
   for (int k = 0; k < 4; ++k) {
     std::memset(scratch[k], 0, sizeof scratch[k]);
-    scratch[k][0] = log::kNodeHashPrefix;
+    scratch[k][0] = kNodeHashPrefix;
     scratch[k][65] = 0x80;
     StoreBigEndian64(65 * 8, scratch[k] + 120);
   }
@@ -270,18 +270,18 @@ void NodeHashes(const NodeChildren* nodes, size_t n, log::Hash* out) {
 
 bool FastHashAccelerated() { return kAccelerated; }
 
-#else  // !LEDGER_AUDIT_SHA_NI
+#else  // !LEDGER_LOG_SHA_NI
 
-void LeafHashes(const std::string_view* entries, size_t n, log::Hash* out) {
-  for (size_t i = 0; i < n; ++i) out[i] = log::LeafHash(entries[i]);
+void LeafHashes(const std::string_view* entries, size_t n, Hash* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = LeafHash(entries[i]);
 }
 
-void NodeHashes(const NodeChildren* nodes, size_t n, log::Hash* out) {
-  for (size_t i = 0; i < n; ++i) out[i] = log::NodeHash(*nodes[i].left, *nodes[i].right);
+void NodeHashes(const NodeChildren* nodes, size_t n, Hash* out) {
+  for (size_t i = 0; i < n; ++i) out[i] = NodeHash(*nodes[i].left, *nodes[i].right);
 }
 
 bool FastHashAccelerated() { return false; }
 
 #endif
 
-}  // namespace ledger::audit::internal
+}  // namespace ledger::log::internal

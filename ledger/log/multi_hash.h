@@ -1,41 +1,42 @@
-// Internal to the bundle verifier: the RFC 9162 leaf and node hashes
+// Internal to ledger/log and ledger/audit (the whole-log verifier, verify.cc,
+// and the bundle verifier): the RFC 9162 leaf and node hashes
 // (ledger/log/hash.h) of many independent messages at once. The x86 SHA
 // extensions compress one block in a long chain of dependent instructions;
 // interleaving four independent messages keeps the SHA unit busy and
 // almost doubles the throughput over hashing them one after the other
-// (OpenSSL, ledger/log/hash.h). A bundle verifier has plenty of independent
-// work: the leaves of a block of entries, and the nodes of one tree level.
+// (OpenSSL, ledger/log/hash.h). A verifier has plenty of independent work:
+// the leaves of a block of entries, and the nodes of one tree level.
 //
 // Same results as log::LeafHash / log::NodeHash, bit for bit; on a CPU
 // without the SHA extensions these functions simply call them.
 //
 // Thread-safe (stateless).
-#ifndef LEDGER_AUDIT_FAST_HASH_H_
-#define LEDGER_AUDIT_FAST_HASH_H_
+#ifndef LEDGER_LOG_MULTI_HASH_H_
+#define LEDGER_LOG_MULTI_HASH_H_
 
 #include <cstddef>
 #include <string_view>
 
 #include "ledger/log/hash.h"
 
-namespace ledger::audit::internal {
+namespace ledger::log::internal {
 
 // out[i] = SHA-256(0x00 || entries[i]) for i < n.
-void LeafHashes(const std::string_view* entries, size_t n, log::Hash* out);
+void LeafHashes(const std::string_view* entries, size_t n, Hash* out);
 
 // The children of one interior node.
 struct NodeChildren {
-  const log::Hash* left;
-  const log::Hash* right;
+  const Hash* left;
+  const Hash* right;
 };
 
 // out[i] = SHA-256(0x01 || *nodes[i].left || *nodes[i].right) for i < n.
 // `out` must not overlap the children.
-void NodeHashes(const NodeChildren* nodes, size_t n, log::Hash* out);
+void NodeHashes(const NodeChildren* nodes, size_t n, Hash* out);
 
 // True when the SHA extensions are used (for tests and benchmarks).
 bool FastHashAccelerated();
 
-}  // namespace ledger::audit::internal
+}  // namespace ledger::log::internal
 
-#endif  // LEDGER_AUDIT_FAST_HASH_H_
+#endif  // LEDGER_LOG_MULTI_HASH_H_

@@ -355,11 +355,29 @@ Cell RunCell(const std::string& target, int clients, const Flags& flags, const C
   return cell;
 }
 
+// Every call of the benchmark has the same 30 s deadline.
+void SetCallDeadline(grpc::ClientContext& context) {
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+}
+
+// This thread's LedgerService stub on `channel` (made once per thread and
+// channel; the stub does not own the channel, which outlives the cell).
+ledger::v1::LedgerService::Stub& StubFor(grpc::Channel& channel) {
+  thread_local std::unique_ptr<ledger::v1::LedgerService::Stub> stub;
+  thread_local grpc::Channel* stub_channel = nullptr;
+  if (stub_channel != &channel) {
+    stub = ledger::v1::LedgerService::NewStub(
+        std::shared_ptr<grpc::Channel>(std::shared_ptr<grpc::Channel>(), &channel));
+    stub_channel = &channel;
+  }
+  return *stub;
+}
+
 grpc::Status HealthCheck(grpc::Channel& channel) {
   static const grpc::internal::RpcMethod method(kHealthCheck,
                                                 grpc::internal::RpcMethod::NORMAL_RPC);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  SetCallDeadline(context);
   // HealthCheckRequest{} (service "": the server) is zero bytes; a ByteBuffer
   // must hold a slice to be a valid message.
   static const grpc::Slice empty{std::string()};
@@ -372,17 +390,11 @@ grpc::Status HealthCheck(grpc::Channel& channel) {
 // LedgerService.GetCheckpoint: a trivial handler (access check, the tree
 // head) on the synchronous service, for --diagnose.
 grpc::Status GetCheckpoint(grpc::Channel& channel) {
-  thread_local std::unique_ptr<ledger::v1::LedgerService::Stub> stub;
-  thread_local grpc::Channel* stub_channel = nullptr;
-  if (stub_channel != &channel) {
-    stub = ledger::v1::LedgerService::NewStub(
-        std::shared_ptr<grpc::Channel>(std::shared_ptr<grpc::Channel>(), &channel));
-    stub_channel = &channel;
-  }
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  SetCallDeadline(context);
   ledger::v1::Checkpoint response;
-  return stub->GetCheckpoint(&context, ledger::v1::GetCheckpointRequest(), &response);
+  return StubFor(channel).GetCheckpoint(&context, ledger::v1::GetCheckpointRequest(),
+                                        &response);
 }
 
 // Appends for client i on `server_tag`'s server: prepared requests, one per
@@ -404,19 +416,12 @@ struct Appender {
   // `cell` keeps request ids unique across the cells of one server.
   CallFn Call(int cell) const {
     return [this, cell](int i, uint64_t k, grpc::Channel& channel) {
-      thread_local std::unique_ptr<ledger::v1::LedgerService::Stub> stub;
-      thread_local grpc::Channel* stub_channel = nullptr;
-      if (stub_channel != &channel) {
-        stub = ledger::v1::LedgerService::NewStub(
-            std::shared_ptr<grpc::Channel>(std::shared_ptr<grpc::Channel>(), &channel));
-        stub_channel = &channel;
-      }
       ledger::v1::AppendRequest request = templates[i];
       request.set_request_id(absl::StrCat("bench-", tag, "-n", cell, "-c", i, "-", k));
       ledger::v1::AppendResponse response;
       grpc::ClientContext context;
-      context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-      return stub->Append(&context, request, &response);
+      SetCallDeadline(context);
+      return StubFor(channel).Append(&context, request, &response);
     };
   }
 

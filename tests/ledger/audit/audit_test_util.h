@@ -59,6 +59,15 @@ inline void SignHead(log::Log& log, const std::vector<log::NoteSigner>& signers,
   ASSERT_TRUE(published.ok()) << published.status();
 }
 
+// Appends 20 entries to `log`, signing a checkpoint with `key` after every
+// fifth: checkpoints 0..3 of tree sizes 5, 10, 15, 20.
+inline void AppendTwentyWithFourCheckpoints(log::Log& log, const log::NoteSigner& key) {
+  for (int i = 0; i < 4; ++i) {
+    AppendEntries(log, 5);
+    SignHead(log, {key});
+  }
+}
+
 inline std::string Export(const log::Log& log, const std::vector<log::NoteVerifier>& keys) {
   std::ostringstream out;
   auto summary = WriteBundle(log, keys, out);

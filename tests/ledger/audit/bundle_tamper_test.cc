@@ -17,10 +17,7 @@ class BundleTamperTest : public ::testing::Test {
  protected:
   void SetUp() override {
     log_ = OpenLog(dir_.Sub("db"));
-    for (int i = 0; i < 4; ++i) {
-      AppendEntries(*log_, 5);
-      SignHead(*log_, {key_});
-    }
+    AppendTwentyWithFourCheckpoints(*log_, key_);
     lines_ = Lines(Export(*log_, keys_));
   }
 

@@ -21,10 +21,7 @@ class BundleVerifierTest : public ::testing::Test {
  protected:
   void SetUp() override {
     log_ = OpenLog(dir_.Sub("db"));
-    for (int i = 0; i < 4; ++i) {
-      AppendEntries(*log_, 5);
-      SignHead(*log_, {key_});
-    }
+    AppendTwentyWithFourCheckpoints(*log_, key_);
     bundle_ = Export(*log_, keys_);
   }
 

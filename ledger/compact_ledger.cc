@@ -139,7 +139,7 @@ absl::Status CompactLedger::Load() {
   return MaybeSnapshot();
 }
 
-absl::Status CompactLedger::MaybeSnapshot() {
+absl::Status CompactLedger::MaybeSnapshot() const {
   if (folded_ == 0 || folded_ - snapshot_size_ < std::max(kSnapshotEvery, snapshot_size_)) {
     return absl::OkStatus();
   }
@@ -245,74 +245,135 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
   return Record(requests, actor);
 }
 
-absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
-    const std::vector<RecordRequest>& requests, const std::string& actor) {
-  if (requests.empty()) return std::vector<log::AppendResult>();
-  std::vector<bool> known(requests.size(), false);
-  std::vector<compact::v1::Event> events(requests.size());
+// One Record call between its domain checks and its results.
+struct CompactLedger::Recording {
+  std::vector<RecordRequest> requests;
+  std::string actor;
+  // Per request: retried (answered from the log's request ids), and the
+  // prepared append request and event of the others.
+  std::vector<bool> known;
   std::vector<log::AppendRequest> prepared;
+  std::vector<compact::v1::Event> events;
+  // The requests that enter the batch (moved out of `prepared`), and where
+  // each came from.
+  std::vector<log::AppendRequest> fresh;
+  std::vector<size_t> fresh_index;
+};
+
+absl::StatusOr<std::shared_ptr<CompactLedger::Recording>> CompactLedger::Begin(
+    std::vector<RecordRequest> requests, const std::string& actor) const {
+  auto r = std::make_shared<Recording>();
+  r->requests = std::move(requests);
+  r->actor = actor;
+  r->known.assign(r->requests.size(), false);
+  r->events.resize(r->requests.size());
   {
     std::lock_guard<std::mutex> lock(mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
-    LEDGER_ASSIGN_OR_RETURN(prepared, Prepare(requests, actor, known, events));
+    LEDGER_ASSIGN_OR_RETURN(r->prepared, Prepare(r->requests, actor, r->known, r->events));
   }
   // A retried command has no payload to append; the log answers it from its
   // request-id index, so only new commands enter the batch. The append runs
   // outside the lock, so concurrent recorders share one synced write.
-  std::vector<log::AppendRequest> fresh;
-  std::vector<size_t> fresh_index;
-  for (size_t i = 0; i < prepared.size(); ++i) {
-    if (known[i]) continue;
-    fresh.push_back(std::move(prepared[i]));
-    fresh_index.push_back(i);
+  for (size_t i = 0; i < r->prepared.size(); ++i) {
+    if (r->known[i]) continue;
+    r->fresh.push_back(std::move(r->prepared[i]));
+    r->fresh_index.push_back(i);
   }
-  std::vector<log::AppendResult> appended;
-  if (!fresh.empty()) {
-    // Our events, at the sequences the log gave them, are handed over
-    // before any reader can see their entries: whoever folds next folds
-    // them from memory instead of reading them back. A deduplicated result
-    // is an entry appended earlier, not ours.
-    auto on_durable = [&](const std::vector<log::AppendResult>& results) {
-      std::lock_guard<std::mutex> lock(appended_mu_);
-      for (size_t k = 0; k < results.size(); ++k) {
-        if (results[k].deduplicated) continue;
-        appended_.emplace(results[k].sequence,
-                          Appended{std::move(events[fresh_index[k]]),
-                                   compact::EventMeta{results[k].sequence,
-                                                      absl::ToUnixMicros(results[k].recorded_at),
-                                                      actor}});
-      }
-    };
-    auto batch = log_->AppendBatch(fresh, on_durable);
-    if (!batch.ok()) {
-      // An id used for another command: refused by the log for a lone
-      // command (see Prepare), worded as if Prepare had refused it.
-      if (requests.size() == 1 && batch.status().code() == absl::StatusCode::kAlreadyExists) {
-        return InCommand(batch.status(), requests, 0);
-      }
-      return batch.status();
+  return r;
+}
+
+log::Log::DurableHook CompactLedger::HandOver(std::shared_ptr<Recording> r) const {
+  // Our events, at the sequences the log gave them, are handed over before
+  // any reader can see their entries: whoever folds next folds them from
+  // memory instead of reading them back. A deduplicated result is an entry
+  // appended earlier, not ours.
+  return [this, r = std::move(r)](const std::vector<log::AppendResult>& results) {
+    std::lock_guard<std::mutex> lock(appended_mu_);
+    for (size_t k = 0; k < results.size(); ++k) {
+      if (results[k].deduplicated) continue;
+      appended_.emplace(results[k].sequence,
+                        Appended{std::move(r->events[r->fresh_index[k]]),
+                                 compact::EventMeta{results[k].sequence,
+                                                    absl::ToUnixMicros(results[k].recorded_at),
+                                                    r->actor}});
     }
-    appended = *std::move(batch);
+  };
+}
+
+absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Complete(
+    Recording& r, absl::StatusOr<std::vector<log::AppendResult>> batch, bool wait_to_fold) const {
+  if (!batch.ok()) {
+    // An id used for another command: refused by the log for a lone command
+    // (see Prepare), worded as if Prepare had refused it.
+    if (r.requests.size() == 1 && batch.status().code() == absl::StatusCode::kAlreadyExists) {
+      return InCommand(batch.status(), r.requests, 0);
+    }
+    return batch.status();
+  }
+  if (!r.fresh.empty()) {
     // Fold what directly follows the folded state (ours, and those of
     // recorders committed with us), leaving any gap to the next CatchUp.
-    std::lock_guard<std::mutex> lock(mu_);
-    LEDGER_RETURN_IF_ERROR(FoldAppended());
-    MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
+    // Called back on the log's commit thread, this must not wait: if
+    // another thread holds the state, it or the next one to take it folds.
+    std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
+    if (wait_to_fold) lock.lock();
+    else lock.try_lock();
+    if (lock.owns_lock()) {
+      LEDGER_RETURN_IF_ERROR(FoldAppended());
+      MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
+    }
   }
   std::vector<log::AppendResult> results;
-  for (size_t i = 0, next = 0; i < prepared.size(); ++i) {
-    if (!known[i]) {
-      results.push_back(appended[next++]);
+  results.reserve(r.prepared.size());
+  for (size_t i = 0, next = 0; i < r.prepared.size(); ++i) {
+    if (!r.known[i]) {
+      results.push_back(std::move((*batch)[next++]));
       continue;
     }
-    LEDGER_ASSIGN_OR_RETURN(auto earlier, log_->FindRequest(prepared[i]));
+    LEDGER_ASSIGN_OR_RETURN(auto earlier, log_->FindRequest(r.prepared[i]));
     if (!earlier.has_value()) {
-      return absl::InternalError(absl::StrCat("request id \"", prepared[i].request_id,
+      return absl::InternalError(absl::StrCat("request id \"", r.prepared[i].request_id,
                                               "\" was seen but is not in the log"));
     }
     results.push_back(*earlier);
   }
   return results;
+}
+
+absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
+    const std::vector<RecordRequest>& requests, const std::string& actor) {
+  if (requests.empty()) return std::vector<log::AppendResult>();
+  LEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Recording> r, Begin(requests, actor));
+  if (r->fresh.empty()) return Complete(*r, std::vector<log::AppendResult>(), true);
+  auto batch = log_->AppendBatch(r->fresh, HandOver(r));
+  return Complete(*r, std::move(batch), /*wait_to_fold=*/true);
+}
+
+void CompactLedger::RecordAsync(std::vector<RecordRequest> requests, const std::string& actor,
+                                RecordDone done) {
+  if (requests.empty()) {
+    done(std::vector<log::AppendResult>());
+    return;
+  }
+  auto r = Begin(std::move(requests), actor);
+  if (!r.ok()) {
+    done(r.status());
+    return;
+  }
+  std::shared_ptr<Recording> recording = *std::move(r);
+  if (recording->fresh.empty()) {
+    done(Complete(*recording, std::vector<log::AppendResult>(), /*wait_to_fold=*/false));
+    return;
+  }
+  std::vector<log::AppendRequest> fresh = std::move(recording->fresh);
+  log::Log::DurableHook hand_over = HandOver(recording);
+  log_->AppendBatchAsync(
+      std::move(fresh), std::move(hand_over),
+      [this, recording = std::move(recording), done = std::move(done)](
+          absl::StatusOr<std::vector<log::AppendResult>> batch) {
+        done(Complete(*recording, std::move(batch), /*wait_to_fold=*/false));
+      });
 }
 
 absl::Status CompactLedger::CatchUp() const {

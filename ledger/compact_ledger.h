@@ -20,6 +20,7 @@
 #ifndef LEDGER_COMPACT_LEDGER_H_
 #define LEDGER_COMPACT_LEDGER_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -91,6 +92,19 @@ class CompactLedger {
   absl::StatusOr<std::vector<log::AppendResult>> Record(
       const std::vector<RecordRequest>& requests, const std::string& actor);
 
+  // Called once with the outcome of RecordAsync.
+  using RecordDone = std::function<void(absl::StatusOr<std::vector<log::AppendResult>>)>;
+  // Record without waiting for the append to be durable: the domain checks
+  // run on this thread, then the batch is queued and `done` is called with
+  // what Record would have returned. `done` runs on this thread when the
+  // call is refused before anything is queued (or needs no append: every
+  // command a retry), otherwise on the log's commit thread once the batch is
+  // durable and visible: it must be quick and must not wait on this ledger.
+  // For servers that answer from a callback instead of parking a thread per
+  // call.
+  void RecordAsync(std::vector<RecordRequest> requests, const std::string& actor,
+                   RecordDone done);
+
   // The compacts registered so far, in id order.
   std::vector<compact::v1::CompactRegistered> ListCompacts() const;
 
@@ -121,7 +135,18 @@ class CompactLedger {
   absl::Status Load();
   // The snapshot, if one exists and still matches the log.
   absl::StatusOr<std::optional<compact::World>> LoadSnapshot() const;
-  absl::Status MaybeSnapshot();
+  absl::Status MaybeSnapshot() const;
+  // Record in three steps: the domain checks (taking mu_), the hand-over of
+  // the appended events (Log::AppendBatch's on_durable), and the results.
+  // Complete folds what it can when `wait_to_fold`, else only when mu_ is
+  // free (on the commit thread, which must not wait).
+  struct Recording;
+  absl::StatusOr<std::shared_ptr<Recording>> Begin(std::vector<RecordRequest> requests,
+                                                   const std::string& actor) const;
+  log::Log::DurableHook HandOver(std::shared_ptr<Recording> r) const;
+  absl::StatusOr<std::vector<log::AppendResult>> Complete(
+      Recording& r, absl::StatusOr<std::vector<log::AppendResult>> batch,
+      bool wait_to_fold) const;
   // Turns commands into append requests checked against world_; known[i] is
   // set for retried ones, events[i] is the prepared event of the others.
   // Requires mu_.

@@ -79,7 +79,7 @@ absl::StatusOr<AccessPolicy> AccessPolicy::Load(const std::string& path) {
 }
 
 absl::StatusOr<Principal> AccessPolicy::Authenticate(
-    const grpc::ServerContext& context) const {
+    const grpc::ServerContextBase& context) const {
   if (open()) return Principal{kLocalIdentity, Role::kAdmin};
   const auto& metadata = context.client_metadata();
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
@@ -113,7 +113,7 @@ absl::StatusOr<Principal> AccessPolicy::Authenticate(
       "certificate the server trusts");
 }
 
-absl::StatusOr<Principal> AccessPolicy::Check(const grpc::ServerContext& context,
+absl::StatusOr<Principal> AccessPolicy::Check(const grpc::ServerContextBase& context,
                                               Permission permission) const {
   absl::StatusOr<Principal> principal = Authenticate(context);
   if (!principal.ok()) return principal;

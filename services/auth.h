@@ -61,11 +61,11 @@ class AccessPolicy {
   // The caller of `context`, allowed `permission`. UNAUTHENTICATED when it
   // presents no known token or certificate; PERMISSION_DENIED when its role
   // does not allow `permission`.
-  absl::StatusOr<Principal> Check(const grpc::ServerContext& context,
+  absl::StatusOr<Principal> Check(const grpc::ServerContextBase& context,
                                   Permission permission) const;
 
  private:
-  absl::StatusOr<Principal> Authenticate(const grpc::ServerContext& context) const;
+  absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
 
   // Hex SHA-256 of the secret -> principal: secrets are never kept.
   std::map<std::string, Principal> tokens_;

@@ -5,86 +5,84 @@
 #include "ledger/compact/edtf.h"
 #include "services/commands.h"
 #include "services/convert.h"
+#include "services/record_reactor.h"
 #include "services/status.h"
 
 namespace ledger::services {
 
-namespace {
-
-// A refused request before the ledger is reached: the status, else OK.
-absl::Status RequestStatus(const absl::StatusOr<RecordRequest>& request) {
-  return request.ok() ? absl::OkStatus() : request.status();
+grpc::ServerUnaryReactor* CompactServiceImpl::RecordOne(grpc::CallbackServerContext* context,
+                                                        absl::StatusOr<RecordRequest> request,
+                                                        compact::v1::RecordResponse* response) {
+  absl::StatusOr<std::vector<RecordRequest>> requests;
+  if (request.ok()) {
+    requests.emplace().push_back(*std::move(request));
+  } else {
+    requests = request.status();
+  }
+  return RecordAndFinish(context, access_, ledger_, std::move(requests),
+                         [this, response](const std::vector<log::AppendResult>& results) {
+                           return FillRecordResponse(ledger_.log(), results.front(), response);
+                         });
 }
 
-}  // namespace
-
-grpc::Status CompactServiceImpl::RecordOne(const grpc::ServerContext& context,
-                                           const absl::StatusOr<RecordRequest>& request,
-                                           compact::v1::RecordResponse* response) {
-  auto principal = access_.Check(context, Permission::kWrite);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
-  if (!request.ok()) return ToGrpcStatus(RequestStatus(request));
-  auto results = ledger_.Record({*request}, principal->name);
-  if (!results.ok()) return ToGrpcStatus(results.status());
-  return ToGrpcStatus(FillRecordResponse(ledger_.log(), results->front(), response));
-}
-
-grpc::Status CompactServiceImpl::RecordEndorsement(
-    grpc::ServerContext* context, const compact::v1::RecordEndorsementRequest* request,
+grpc::ServerUnaryReactor* CompactServiceImpl::RecordEndorsement(
+    grpc::CallbackServerContext* context, const compact::v1::RecordEndorsementRequest* request,
     compact::v1::RecordResponse* response) {
-  return RecordOne(*context, FromEndorsement(*request), response);
+  return RecordOne(context, FromEndorsement(*request), response);
 }
 
-grpc::Status CompactServiceImpl::RecordAdoption(
-    grpc::ServerContext* context, const compact::v1::RecordAdoptionRequest* request,
+grpc::ServerUnaryReactor* CompactServiceImpl::RecordAdoption(
+    grpc::CallbackServerContext* context, const compact::v1::RecordAdoptionRequest* request,
     compact::v1::RecordResponse* response) {
-  return RecordOne(*context, FromAdoption(*request), response);
+  return RecordOne(context, FromAdoption(*request), response);
 }
 
-grpc::Status CompactServiceImpl::RecordSignature(
-    grpc::ServerContext* context, const compact::v1::RecordSignatureRequest* request,
+grpc::ServerUnaryReactor* CompactServiceImpl::RecordSignature(
+    grpc::CallbackServerContext* context, const compact::v1::RecordSignatureRequest* request,
     compact::v1::RecordResponse* response) {
-  return RecordOne(*context, FromSignature(*request), response);
+  return RecordOne(context, FromSignature(*request), response);
 }
 
-grpc::Status CompactServiceImpl::RecordSupersession(
-    grpc::ServerContext* context, const compact::v1::RecordSupersessionRequest* request,
+grpc::ServerUnaryReactor* CompactServiceImpl::RecordSupersession(
+    grpc::CallbackServerContext* context, const compact::v1::RecordSupersessionRequest* request,
     compact::v1::RecordResponse* response) {
-  return RecordOne(*context, FromSupersession(*request), response);
+  return RecordOne(context, FromSupersession(*request), response);
 }
 
-grpc::Status CompactServiceImpl::RecordMediationStep(
-    grpc::ServerContext* context, const compact::v1::RecordMediationStepRequest* request,
+grpc::ServerUnaryReactor* CompactServiceImpl::RecordMediationStep(
+    grpc::CallbackServerContext* context, const compact::v1::RecordMediationStepRequest* request,
     compact::v1::RecordResponse* response) {
-  return RecordOne(*context, FromMediationStep(*request), response);
+  return RecordOne(context, FromMediationStep(*request), response);
 }
 
-grpc::Status CompactServiceImpl::RecordEvent(grpc::ServerContext* context,
-                                             const compact::v1::RecordEventRequest* request,
-                                             compact::v1::RecordResponse* response) {
+grpc::ServerUnaryReactor* CompactServiceImpl::RecordEvent(
+    grpc::CallbackServerContext* context, const compact::v1::RecordEventRequest* request,
+    compact::v1::RecordResponse* response) {
   return RecordOne(
-      *context, ToRecordRequest(request->event(), request->request_id(), request->expected()),
+      context, ToRecordRequest(request->event(), request->request_id(), request->expected()),
       response);
 }
 
-grpc::Status CompactServiceImpl::RecordEvents(grpc::ServerContext* context,
-                                              const compact::v1::RecordEventsRequest* request,
-                                              compact::v1::RecordEventsResponse* response) {
-  auto principal = access_.Check(*context, Permission::kWrite);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
-  std::vector<RecordRequest> requests;
+grpc::ServerUnaryReactor* CompactServiceImpl::RecordEvents(
+    grpc::CallbackServerContext* context, const compact::v1::RecordEventsRequest* request,
+    compact::v1::RecordEventsResponse* response) {
+  absl::StatusOr<std::vector<RecordRequest>> requests(absl::in_place);
   for (const auto& r : request->events()) {
     auto one = ToRecordRequest(r.event(), r.request_id(), r.expected());
-    if (!one.ok()) return ToGrpcStatus(one.status());
-    requests.push_back(*std::move(one));
+    if (!one.ok()) {
+      requests = one.status();
+      break;
+    }
+    requests->push_back(*std::move(one));
   }
-  auto results = ledger_.Record(requests, principal->name);
-  if (!results.ok()) return ToGrpcStatus(results.status());
-  for (const auto& result : *results) {
-    absl::Status filled = FillRecordResponse(ledger_.log(), result, response->add_results());
-    if (!filled.ok()) return ToGrpcStatus(filled);
-  }
-  return grpc::Status::OK;
+  return RecordAndFinish(context, access_, ledger_, std::move(requests),
+                         [this, response](const std::vector<log::AppendResult>& results) {
+                           for (const auto& result : results) {
+                             LEDGER_RETURN_IF_ERROR(
+                                 FillRecordResponse(ledger_.log(), result, response->add_results()));
+                           }
+                           return absl::OkStatus();
+                         });
 }
 
 grpc::Status CompactServiceImpl::GetCompact(grpc::ServerContext* context,

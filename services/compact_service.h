@@ -13,30 +13,41 @@
 
 namespace ledger::services {
 
-class CompactServiceImpl final : public compact::v1::CompactService::Service {
+// The recording methods run on gRPC's callback API
+// (services/record_reactor.h); the queries on the synchronous thread pool.
+using CompactServiceBase = compact::v1::CompactService::WithCallbackMethod_RecordEndorsement<
+    compact::v1::CompactService::WithCallbackMethod_RecordAdoption<
+        compact::v1::CompactService::WithCallbackMethod_RecordSignature<
+            compact::v1::CompactService::WithCallbackMethod_RecordSupersession<
+                compact::v1::CompactService::WithCallbackMethod_RecordMediationStep<
+                    compact::v1::CompactService::WithCallbackMethod_RecordEvent<
+                        compact::v1::CompactService::WithCallbackMethod_RecordEvents<
+                            compact::v1::CompactService::Service>>>>>>>;
+
+class CompactServiceImpl final : public CompactServiceBase {
  public:
   CompactServiceImpl(CompactLedger& ledger, const AccessPolicy& access)
       : ledger_(ledger), access_(access) {}
 
-  grpc::Status RecordEndorsement(grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordEndorsement(grpc::CallbackServerContext* context,
                                  const compact::v1::RecordEndorsementRequest* request,
                                  compact::v1::RecordResponse* response) override;
-  grpc::Status RecordAdoption(grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordAdoption(grpc::CallbackServerContext* context,
                               const compact::v1::RecordAdoptionRequest* request,
                               compact::v1::RecordResponse* response) override;
-  grpc::Status RecordSignature(grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordSignature(grpc::CallbackServerContext* context,
                                const compact::v1::RecordSignatureRequest* request,
                                compact::v1::RecordResponse* response) override;
-  grpc::Status RecordSupersession(grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordSupersession(grpc::CallbackServerContext* context,
                                   const compact::v1::RecordSupersessionRequest* request,
                                   compact::v1::RecordResponse* response) override;
-  grpc::Status RecordMediationStep(grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordMediationStep(grpc::CallbackServerContext* context,
                                    const compact::v1::RecordMediationStepRequest* request,
                                    compact::v1::RecordResponse* response) override;
-  grpc::Status RecordEvent(grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordEvent(grpc::CallbackServerContext* context,
                            const compact::v1::RecordEventRequest* request,
                            compact::v1::RecordResponse* response) override;
-  grpc::Status RecordEvents(grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordEvents(grpc::CallbackServerContext* context,
                             const compact::v1::RecordEventsRequest* request,
                             compact::v1::RecordEventsResponse* response) override;
   grpc::Status GetCompact(grpc::ServerContext* context,
@@ -51,10 +62,10 @@ class CompactServiceImpl final : public compact::v1::CompactService::Service {
 
  private:
   // Records one shaped command as the caller: the common tail of every
-  // Record* handler.
-  grpc::Status RecordOne(const grpc::ServerContext& context,
-                         const absl::StatusOr<RecordRequest>& request,
-                         compact::v1::RecordResponse* response);
+  // Record* handler but RecordEvents.
+  grpc::ServerUnaryReactor* RecordOne(grpc::CallbackServerContext* context,
+                                      absl::StatusOr<RecordRequest> request,
+                                      compact::v1::RecordResponse* response);
   // Attaches inclusion proofs against request.tree_size (0: current).
   absl::Status AddProofs(uint64_t tree_size, compact::v1::GetHistoryResponse* response) const;
 

@@ -12,6 +12,7 @@
 #include "ledger/log/checkpoint.h"
 #include "services/commands.h"
 #include "services/convert.h"
+#include "services/record_reactor.h"
 #include "services/status.h"
 
 namespace ledger::services {
@@ -111,16 +112,19 @@ absl::Status NoCheckpoint(const log::Log& log, uint64_t wanted, bool signs) {
 
 }  // namespace
 
-grpc::Status LedgerServiceImpl::Append(grpc::ServerContext* context,
-                                       const ledger::v1::AppendRequest* request,
-                                       ledger::v1::AppendResponse* response) {
-  auto principal = access_.Check(*context, Permission::kWrite);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
-  auto record = FromAppend(*request);
-  if (!record.ok()) return ToGrpcStatus(record.status());
-  auto results = ledger_.Record({*std::move(record)}, principal->name);
-  if (!results.ok()) return ToGrpcStatus(results.status());
-  return ToGrpcStatus(FillAppendResponse(ledger_.log(), results->front(), response));
+grpc::ServerUnaryReactor* LedgerServiceImpl::Append(grpc::CallbackServerContext* context,
+                                                    const ledger::v1::AppendRequest* request,
+                                                    ledger::v1::AppendResponse* response) {
+  absl::StatusOr<std::vector<RecordRequest>> records;
+  if (auto record = FromAppend(*request); record.ok()) {
+    records.emplace().push_back(*std::move(record));
+  } else {
+    records = record.status();
+  }
+  return RecordAndFinish(context, access_, ledger_, std::move(records),
+                         [this, response](const std::vector<log::AppendResult>& results) {
+                           return FillAppendResponse(ledger_.log(), results.front(), response);
+                         });
 }
 
 grpc::Status LedgerServiceImpl::GetEntry(grpc::ServerContext* context,

@@ -6,7 +6,8 @@
 // checkpoints, GetCheckpoint with tree size 0 is the newest signed one;
 // otherwise it is the current tree head, unsigned (no origin, no note).
 //
-// Thread-safety: handlers run concurrently on gRPC's threads; the ledger and
+// Thread-safety: handlers run concurrently on gRPC's threads (Append's
+// completion on the ledger's commit thread); the ledger and
 // the policy are thread-safe. `ledger` and `access` must outlive the service.
 #ifndef LEDGER_SERVICES_LEDGER_SERVICE_H_
 #define LEDGER_SERVICES_LEDGER_SERVICE_H_
@@ -19,7 +20,11 @@
 
 namespace ledger::services {
 
-class LedgerServiceImpl final : public ledger::v1::LedgerService::Service {
+// Append is served on gRPC's callback API (services/record_reactor.h);
+// the reads on the synchronous thread pool.
+class LedgerServiceImpl final
+    : public ledger::v1::LedgerService::WithCallbackMethod_Append<
+          ledger::v1::LedgerService::Service> {
  public:
   // `signs_checkpoints`: the server publishes signed checkpoints, so that
   // GetCheckpoint's "latest" means the newest signed one.
@@ -31,8 +36,9 @@ class LedgerServiceImpl final : public ledger::v1::LedgerService::Service {
   // within its poll interval; called before the server shuts down.
   void StopSubscriptions() { stopping_ = true; }
 
-  grpc::Status Append(grpc::ServerContext* context, const ledger::v1::AppendRequest* request,
-                      ledger::v1::AppendResponse* response) override;
+  grpc::ServerUnaryReactor* Append(grpc::CallbackServerContext* context,
+                                   const ledger::v1::AppendRequest* request,
+                                   ledger::v1::AppendResponse* response) override;
   grpc::Status GetEntry(grpc::ServerContext* context,
                         const ledger::v1::GetEntryRequest* request,
                         ledger::v1::LogEntry* response) override;

@@ -1,6 +1,8 @@
 #include "ledger/log/log.h"
 
 #include <map>
+#include <memory>
+#include <thread>
 #include <utility>
 
 #include <rocksdb/db.h>
@@ -118,7 +120,15 @@ Log::Log(LogOptions options, std::unique_ptr<RocksDb> db)
   if (!options_.clock) options_.clock = [] { return absl::Now(); };
 }
 
-Log::~Log() = default;
+Log::~Log() {
+  if (!committer_.joinable()) return;
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    closing_ = true;
+  }
+  queue_filled_.notify_one();
+  committer_.join();
+}
 
 const std::string& Log::path() const { return db_->path(); }
 
@@ -183,6 +193,7 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(auto db, RocksDb::Open(options.path, mode));
   std::unique_ptr<Log> log(new Log(options, std::move(db)));
   LEDGER_RETURN_IF_ERROR(log->CheckTail());
+  if (!options.read_only) log->committer_ = std::thread([raw = log.get()] { raw->CommitLoop(); });
   return log;
 }
 
@@ -283,8 +294,8 @@ absl::StatusOr<uint64_t> Log::CommittedVersion(const std::string& stream) {
       return it->second.version;
     }
   }
-  // The leader owns the tail, so the index holds exactly the committed
-  // entries and what it reads stays true until the leader itself writes.
+  // The commit thread owns the tail, so the index holds exactly the committed
+  // entries and what it reads stays true until it writes itself.
   LEDGER_ASSIGN_OR_RETURN(const StreamTip tip, ReadStreamTip(stream, Size()));
   std::lock_guard<std::mutex> lock(streams_mu_);
   if (stream_tips_.size() >= kMaxCachedStreams) stream_tips_.clear();
@@ -361,19 +372,25 @@ absl::StatusOr<AppendResult> Log::Stage(const AppendRequest& request, Pending& p
   return result;
 }
 
-// One caller of AppendBatch, queued.
+// One caller of AppendBatch or AppendBatchAsync, queued.
 struct Log::Writer {
   const std::vector<AppendRequest>* requests = nullptr;
   const DurableHook* on_durable = nullptr;
   absl::StatusOr<std::vector<AppendResult>> result;
+  // AppendBatch: the caller waits on `cv` until `done`.
   bool done = false;
   std::condition_variable cv;
+  // AppendBatchAsync: the writer owns its batch and is called back (and
+  // deleted) by the commit thread.
+  std::vector<AppendRequest> owned_requests;
+  DurableHook owned_on_durable;
+  AppendDone on_done;
 };
 
 namespace {
 
-// Most batches one group takes; bounds the leader's work and the latency of
-// the first caller in a group.
+// Most batches one group takes; bounds the commit thread's work and the
+// latency of the first caller in a group.
 constexpr size_t kMaxGroupBatches = 256;
 
 // Prefixes a request's error with its place in a multi-request batch.
@@ -487,26 +504,59 @@ absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
   self.on_durable = &on_durable;
   std::unique_lock<std::mutex> lock(queue_mu_);
   writers_.push_back(&self);
-  while (!self.done && &self != writers_.front()) self.cv.wait(lock);
-  if (self.done) return std::move(self.result);
-  // This caller leads: it commits itself and every batch queued behind it.
-  std::vector<Writer*> group;
-  for (Writer* w : writers_) {
-    group.push_back(w);
-    if (!options_.group_commit || group.size() == kMaxGroupBatches) break;
-  }
-  lock.unlock();
-  CommitGroup(group);
-  lock.lock();
-  for (size_t i = 0; i < group.size(); ++i) {
-    Writer* w = writers_.front();
-    writers_.pop_front();
-    if (w == &self) continue;
-    w->done = true;
-    w->cv.notify_one();
-  }
-  if (!writers_.empty()) writers_.front()->cv.notify_one();
+  queue_filled_.notify_one();
+  self.cv.wait(lock, [&] { return self.done; });
   return std::move(self.result);
+}
+
+void Log::AppendBatchAsync(std::vector<AppendRequest> requests, DurableHook on_durable,
+                           AppendDone done) {
+  if (options_.read_only) {
+    done(absl::FailedPreconditionError("the ledger was opened read-only"));
+    return;
+  }
+  auto writer = std::make_unique<Writer>();
+  writer->owned_requests = std::move(requests);
+  writer->owned_on_durable = std::move(on_durable);
+  writer->requests = &writer->owned_requests;
+  writer->on_durable = &writer->owned_on_durable;
+  writer->on_done = std::move(done);
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  writers_.push_back(writer.release());
+  queue_filled_.notify_one();
+}
+
+void Log::CommitLoop() {
+  std::vector<Writer*> group;
+  std::vector<std::unique_ptr<Writer>> finished;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  for (;;) {
+    queue_filled_.wait(lock, [&] { return closing_ || !writers_.empty(); });
+    if (writers_.empty()) return;  // closing, and every queued batch is committed
+    group.clear();
+    while (!writers_.empty() &&
+           (group.empty() || (options_.group_commit && group.size() < kMaxGroupBatches))) {
+      group.push_back(writers_.front());
+      writers_.pop_front();
+    }
+    lock.unlock();
+    CommitGroup(group);
+    // Waiting callers wake first (they need queue_mu_, released below);
+    // callbacks run without the lock, so they may queue further appends.
+    lock.lock();
+    finished.clear();
+    for (Writer* w : group) {
+      if (w->on_done) {
+        finished.emplace_back(w);
+        continue;
+      }
+      w->done = true;
+      w->cv.notify_one();
+    }
+    lock.unlock();
+    for (const auto& w : finished) w->on_done(std::move(w->result));
+    lock.lock();
+  }
 }
 
 uint64_t Log::WaitForSize(uint64_t known_size, absl::Time deadline) const {

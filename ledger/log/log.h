@@ -11,10 +11,12 @@
 // survive a crash or power loss. A failed append writes nothing.
 //
 // Thread-safety: all methods may be called concurrently. Concurrent appends
-// are group-committed: one writer at a time owns the tail, takes every batch
-// queued behind it, and commits them with one synced RocksDB write; each
-// caller's batch stays all-or-nothing on its own. Reads never block on
-// appends and see a committed prefix of the log.
+// are group-committed: the log's commit thread (started by Open for a
+// writable log) owns the tail, takes every batch queued, and commits them
+// with one synced RocksDB write; each caller's batch stays all-or-nothing
+// on its own. Callers either wait (AppendBatch) or are called back
+// (AppendBatchAsync), so a server need not park a thread per append. Reads
+// never block on appends and see a committed prefix of the log.
 //
 // Memory: for each stream that an append has named since the log was
 // opened, the log keeps the stream's current version and the sequence of
@@ -29,6 +31,7 @@
 #define LEDGER_LOG_LOG_H_
 
 #include <condition_variable>
+#include <thread>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -174,6 +177,19 @@ class Log {
   absl::StatusOr<std::vector<AppendResult>> AppendBatch(
       const std::vector<AppendRequest>& requests, const DurableHook& on_durable);
 
+  // Called once with the outcome of an asynchronous append.
+  using AppendDone = std::function<void(absl::StatusOr<std::vector<AppendResult>>)>;
+  // AppendBatch without waiting: queues the batch and returns at once.
+  // `on_durable` (may be empty) is called as for AppendBatch; `done` is
+  // called exactly once, with what AppendBatch would have returned, after
+  // the batch is durable and visible (or refused). Both run on the log's
+  // commit thread: they must be quick and must not wait on this log (they
+  // may queue further asynchronous appends). A read-only log calls `done`
+  // at once with FailedPrecondition. The destructor commits every queued
+  // batch and calls its `done` before it returns.
+  void AppendBatchAsync(std::vector<AppendRequest> requests, DurableHook on_durable,
+                        AppendDone done);
+
   // The result of an earlier append with `request`'s request id: nullopt
   // when the id is unknown (or empty), AlreadyExists when it was used for a
   // different request.
@@ -271,8 +287,13 @@ class Log {
       std::map<std::string, std::pair<Hash, AppendResult>, std::less<>>;
 
   Log(LogOptions options, std::unique_ptr<RocksDb> db);
+  // Queues `writer` for the commit thread.
+  void Enqueue(Writer* writer);
+  // The commit thread: commits queued writers group by group until the log
+  // is destroyed and the queue is empty.
+  void CommitLoop();
   // Stages every writer's batch and commits them with one write; sets each
-  // writer's result. Called by one leader at a time.
+  // writer's result. Called by the commit thread only.
   void CommitGroup(const std::vector<Writer*>& group);
   absl::Status CheckTail();
   // The newest checkpoint must still describe a prefix of this log.
@@ -281,7 +302,7 @@ class Log {
   absl::StatusOr<std::optional<AppendResult>> Deduplicate(
       const AppendRequest& request, const Hash& digest, const RequestIds* staged) const;
   // The stream's committed version, from stream_tips_ or else read from
-  // RocksDB and remembered there. Leader only: readers never fill the
+  // RocksDB and remembered there. Commit thread only: readers never fill the
   // table, so what it holds never lags a commit (see stream_tips_).
   absl::StatusOr<uint64_t> CommittedVersion(const std::string& stream);
   absl::StatusOr<uint64_t> CheckExpectedVersion(const AppendRequest& request,
@@ -296,15 +317,18 @@ class Log {
   LogOptions options_;
   std::unique_ptr<RocksDb> db_;
 
-  // Append batches waiting; the front one is the leader that owns the tail.
+  // Append batches waiting for the commit thread, oldest first.
   std::mutex queue_mu_;
+  std::condition_variable queue_filled_;
   std::deque<Writer*> writers_;    // guarded by queue_mu_
+  bool closing_ = false;           // guarded by queue_mu_
+  std::thread committer_;          // runs CommitLoop; not for read-only logs
   // Guards the committed head, read by readers.
   mutable std::mutex head_mu_;
   mutable std::condition_variable head_grew_;
   TreeHead head_;                  // guarded by head_mu_
   // Committed stream versions (see "Memory" above). Every entry describes
-  // the stream in the log as of the newest durable write: the leader
+  // the stream in the log as of the newest durable write: the commit thread
   // updates it after that write and before publishing the new head_, and
   // fills in a missing stream only while it owns the tail (nothing is being
   // written). So a reader that has seen head size H and finds a tip whose
@@ -312,7 +336,7 @@ class Log {
   mutable std::mutex streams_mu_;
   std::unordered_map<std::string, StreamTip, StringHash, std::equal_to<>>
       stream_tips_;                // guarded by streams_mu_
-  // Owned by the current leader.
+  // Owned by the commit thread.
   CompactRange frontier_;
   Hash last_leaf_hash_{};
   absl::Time last_recorded_at_;

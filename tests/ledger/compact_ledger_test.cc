@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <map>
 #include <thread>
 
@@ -384,6 +386,94 @@ TEST_F(CompactLedgerTest, StateFoldedWhileRecordingEqualsStateFoldedFromTheLog) 
   EXPECT_EQ(history, live_history);
   EXPECT_EQ(history.size(), 9u);
   EXPECT_EQ(ledger->StateAt(Day(2007, 1, 1), "k5")->compacts(0).endorsements_size(), 16);
+}
+
+// Waits for RecordAsync outcomes.
+class Outcomes {
+ public:
+  CompactLedger::RecordDone Callback() {
+    return [this](absl::StatusOr<std::vector<log::AppendResult>> result) {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_.push_back(std::move(result));
+      cv_.notify_all();
+    };
+  }
+  std::vector<absl::StatusOr<std::vector<log::AppendResult>>> WaitFor(size_t count) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return done_.size() >= count; });
+    return done_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<absl::StatusOr<std::vector<log::AppendResult>>> done_;
+};
+
+// Expecting any version: recorders racing on one compact all land.
+RecordRequest WithId(Event command, const std::string& id) {
+  RecordRequest r;
+  r.command = std::move(command);
+  r.request_id = id;
+  r.expected = log::ExpectedVersion::Any();
+  return r;
+}
+
+TEST_F(CompactLedgerTest, RecordAsyncRecordsFoldsAndDeduplicatesLikeRecord) {
+  ::compact::v1::StateReport live;
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+    Outcomes outcomes;
+    constexpr int kThreads = 4, kEach = 25;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kEach; ++i) {
+          ledger->RecordAsync({WithId(Endorse("c1", t % 2 ? "board" : "council", "2006-04-04"),
+                                      absl::StrCat("async-", t, "-", i))},
+                              "clerk", outcomes.Callback());
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    const auto done = outcomes.WaitFor(kThreads * kEach);
+    for (const auto& r : done) {
+      ASSERT_TRUE(r.ok()) << r.status();
+      ASSERT_EQ(r->size(), 1u);
+      EXPECT_FALSE(r->front().deduplicated);
+      EXPECT_EQ(r->front().stream, "compact/c1");
+    }
+    // Visible to readers as soon as the callback ran.
+    EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(),
+              kThreads * kEach);
+
+    // A retry is answered with the first result and appends nothing.
+    const uint64_t size = ledger->log().Size();
+    Outcomes retried;
+    ledger->RecordAsync({WithId(Endorse("c1", "council", "2006-04-04"), "async-0-7")}, "clerk",
+                        retried.Callback());
+    const auto retry = retried.WaitFor(1).front();
+    ASSERT_TRUE(retry.ok()) << retry.status();
+    EXPECT_TRUE(retry->front().deduplicated);
+    EXPECT_EQ(ledger->log().Size(), size);
+
+    // A refusal is told on the calling thread, before RecordAsync returns.
+    Outcomes refused;
+    ledger->RecordAsync({WithId(Endorse("no-such-compact", "board", "2006-04-04"), "x")},
+                        "clerk", refused.Callback());
+    ASSERT_EQ(refused.WaitFor(0).size(), 1u);
+    EXPECT_FALSE(refused.WaitFor(1).front().ok());
+    EXPECT_EQ(ledger->log().Size(), size);
+    live = *ledger->StateAt(Day(2007, 1, 1), "");
+  }
+  auto ledger = Open();
+  ASSERT_NE(ledger, nullptr);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      *ledger->StateAt(Day(2007, 1, 1), ""), live));
+  auto report = log::VerifyLogAt(dir_.Sub("db"));
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->message;
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 #include "ledger/log/log.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -511,6 +514,129 @@ TEST_F(LogTest, StreamVersionsStayRightBeyondTheInMemoryTable) {
     EXPECT_TRUE(log->Append(Request(name(i), "z", ExpectedVersion::Exact(2))).ok());
     EXPECT_EQ(*log->StreamVersion(name(i)), 3u);
   }
+}
+
+// Collects the outcomes of asynchronous appends.
+struct AsyncOutcomes {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<absl::StatusOr<std::vector<AppendResult>>> done;
+
+  Log::AppendDone Callback() {
+    return [this](absl::StatusOr<std::vector<AppendResult>> result) {
+      std::lock_guard<std::mutex> lock(mu);
+      done.push_back(std::move(result));
+      cv.notify_all();
+    };
+  }
+  void WaitFor(size_t count) {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return done.size() >= count; });
+  }
+};
+
+TEST_F(LogTest, AsyncAppendsAreDurableVisibleAndDenseWhenCalledBack) {
+  auto log = OpenLog();
+  AsyncOutcomes outcomes;
+  std::atomic<int> durable_calls{0};
+  std::atomic<bool> visible_before_durable{false};
+  constexpr int kBatches = 200;
+  for (int i = 0; i < kBatches; ++i) {
+    log->AppendBatchAsync(
+        {Request(absl::StrCat("s/", i % 5), absl::StrCat("async ", i), ExpectedVersion::Any(),
+                 absl::StrCat("id-", i))},
+        [&](const std::vector<AppendResult>& results) {
+          // Before the head shows the entry.
+          if (log->Size() > results.front().sequence) visible_before_durable = true;
+          ++durable_calls;
+        },
+        [&, callback = outcomes.Callback()](absl::StatusOr<std::vector<AppendResult>> r) {
+          // After: a reader sees the entry the moment its writer hears.
+          if (r.ok() && !log->GetEntry(r->front().sequence).ok()) visible_before_durable = true;
+          callback(std::move(r));
+        });
+  }
+  outcomes.WaitFor(kBatches);
+  EXPECT_EQ(durable_calls.load(), kBatches);
+  EXPECT_FALSE(visible_before_durable.load());
+  std::set<uint64_t> sequences;
+  for (const auto& r : outcomes.done) {
+    ASSERT_TRUE(r.ok()) << r.status();
+    sequences.insert(r->front().sequence);
+  }
+  EXPECT_EQ(sequences.size(), static_cast<size_t>(kBatches));
+  EXPECT_EQ(*sequences.rbegin(), kBatches - 1u);  // dense from 0
+  auto report = VerifyLogAt(dir_.Sub("db"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok()) << report->message;
+  // A retry of an asynchronous append is answered like a synchronous one.
+  auto retry = log->Append(Request("s/3", "async 3", ExpectedVersion::Any(), "id-3"));
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->deduplicated);
+  EXPECT_EQ(log->Size(), static_cast<uint64_t>(kBatches));
+}
+
+TEST_F(LogTest, AsyncRefusalIsCalledBackAndAppendsNothing) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
+  AsyncOutcomes outcomes;
+  bool durable_called = false;
+  log->AppendBatchAsync({Request("s/b", "2"), Request("s/a", "3", ExpectedVersion::NoStream())},
+                        [&](const std::vector<AppendResult>&) { durable_called = true; },
+                        outcomes.Callback());
+  outcomes.WaitFor(1);
+  ASSERT_EQ(outcomes.done.front().status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(std::string(outcomes.done.front().status().message()),
+              HasSubstr("request 2 of 2"));
+  EXPECT_FALSE(durable_called);
+  EXPECT_EQ(log->Size(), 1u);
+}
+
+TEST_F(LogTest, ClosingCommitsEveryQueuedAsyncAppend) {
+  AsyncOutcomes outcomes;
+  constexpr int kBatches = 300;
+  {
+    auto log = OpenLog();
+    for (int i = 0; i < kBatches; ++i) {
+      log->AppendBatchAsync({Request("s", absl::StrCat(i))}, nullptr, outcomes.Callback());
+    }
+  }  // the destructor waits for every queued batch
+  ASSERT_EQ(outcomes.done.size(), static_cast<size_t>(kBatches));
+  for (const auto& r : outcomes.done) EXPECT_TRUE(r.ok()) << r.status();
+  auto report = VerifyLogAt(dir_.Sub("db"));
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok()) << report->message;
+  EXPECT_EQ(report->tree_size, static_cast<uint64_t>(kBatches));
+}
+
+TEST_F(LogTest, CallbacksMayQueueFurtherAsyncAppends) {
+  auto log = OpenLog();
+  AsyncOutcomes outcomes;
+  std::function<void(int)> chain = [&](int left) {
+    log->AppendBatchAsync({Request("s/chain", absl::StrCat(left))}, nullptr,
+                          [&, left, callback = outcomes.Callback()](
+                              absl::StatusOr<std::vector<AppendResult>> r) {
+                            callback(std::move(r));
+                            if (left > 1) chain(left - 1);
+                          });
+  };
+  chain(20);
+  outcomes.WaitFor(20);
+  EXPECT_EQ(log->Size(), 20u);
+  EXPECT_EQ(*log->StreamVersion("s/chain"), 20u);
+}
+
+TEST_F(LogTest, AsyncAppendToReadOnlyLogIsRefusedAtOnce) {
+  { auto log = OpenLog(); }
+  LogOptions options;
+  options.path = dir_.Sub("db");
+  options.read_only = true;
+  auto log = Log::Open(options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  AsyncOutcomes outcomes;
+  (*log)->AppendBatchAsync({Request("s", "x")}, nullptr, outcomes.Callback());
+  ASSERT_EQ(outcomes.done.size(), 1u);  // called before returning
+  EXPECT_EQ(outcomes.done.front().status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

@@ -13,9 +13,10 @@
 //       call (the standard health service that LedgerServer serves; called
 //       through the same blocking unary path as the generated stubs, with a
 //       raw ByteBuffer because Debian ships no health proto).
-//       gRPC serves health from its own callback-based service, not from
-//       the synchronous thread pool that runs LedgerService; --diagnose adds
-//       a trivial call on that pool for comparison.
+//       gRPC serves health from its own callback-based service, as the
+//       server serves Append (gRPC's callback API, finished from the log's
+//       commit thread); the reads run on a synchronous thread pool, and
+//       --diagnose adds a trivial call on that pool for comparison.
 //   (b) LedgerService.Append on server A (group commit on).
 //   (c) baseline 2: LedgerService.Append on server B (group commit off).
 //
@@ -39,7 +40,9 @@
 // Latency is taken per call with std::chrono::steady_clock into a vector per
 // thread; the vectors are merged and sorted for p50/p99.
 //
-// Both servers run with default ServerOptions apart from group_commit.
+// Both servers run with default ServerOptions apart from group_commit, in
+// this process, on the allocator ledgerctl links (tcmalloc unless CMake's
+// LEDGER_TCMALLOC is off; printed at the start).
 //
 // At the end each server's log size must equal the entries recorded at
 // start-up plus every acknowledged append (also re-checked by reopening the
@@ -79,6 +82,7 @@
 // over the window, divided by its length. After the run, each server
 // prints how many appends one synced write carried on average (entries of
 // one commit group share their recorded_at).
+#include <dlfcn.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -526,6 +530,16 @@ void PrintRow(const char* name, const Cell& c) {
   if (!c.first_error.empty()) std::printf("    first error: %s\n", c.first_error.c_str());
 }
 
+// The allocator this process runs on (CMake's LEDGER_TCMALLOC), found by
+// tcmalloc's own version function, so that a report says what it measured.
+std::string AllocatorName() {
+  using Version = const char* (*)(int*, int*, const char**);
+  if (auto version = reinterpret_cast<Version>(dlsym(RTLD_DEFAULT, "tc_version"))) {
+    return version(nullptr, nullptr, nullptr);
+  }
+  return "glibc malloc";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -545,9 +559,10 @@ int main(int argc, char** argv) {
               "(one TCP connection each); Append payload %d bytes, expected version ANY, one "
               "stream per client\n"
               "  (a) = empty unary call: grpc.health.v1.Health/Check on the group-commit "
-              "server, same blocking unary client path\n\n",
+              "server, same blocking unary client path\n"
+              "  allocator: %s\n\n",
               base.c_str(), flags.seconds, flags.warmup_seconds, flags.clients_per_channel,
-              flags.payload_bytes);
+              flags.payload_bytes, AllocatorName().c_str());
 
   const Appender append_on(max_clients, flags.payload_bytes, "on");
   const Appender append_off(max_clients, flags.payload_bytes, "off");

@@ -13,15 +13,9 @@ namespace ledger::services {
 grpc::ServerUnaryReactor* CompactServiceImpl::RecordOne(grpc::CallbackServerContext* context,
                                                         absl::StatusOr<RecordRequest> request,
                                                         compact::v1::RecordResponse* response) {
-  absl::StatusOr<std::vector<RecordRequest>> requests;
-  if (request.ok()) {
-    requests.emplace().push_back(*std::move(request));
-  } else {
-    requests = request.status();
-  }
-  return RecordAndFinish(context, access_, ledger_, std::move(requests),
-                         [this, response](const std::vector<log::AppendResult>& results) {
-                           return FillRecordResponse(ledger_.log(), results.front(), response);
+  return RecordAndFinish(context, access_, ledger_, std::move(request),
+                         [this, response](const log::AppendResult& result) {
+                           return FillRecordResponse(ledger_.log(), result, response);
                          });
 }
 

@@ -115,15 +115,9 @@ absl::Status NoCheckpoint(const log::Log& log, uint64_t wanted, bool signs) {
 grpc::ServerUnaryReactor* LedgerServiceImpl::Append(grpc::CallbackServerContext* context,
                                                     const ledger::v1::AppendRequest* request,
                                                     ledger::v1::AppendResponse* response) {
-  absl::StatusOr<std::vector<RecordRequest>> records;
-  if (auto record = FromAppend(*request); record.ok()) {
-    records.emplace().push_back(*std::move(record));
-  } else {
-    records = record.status();
-  }
-  return RecordAndFinish(context, access_, ledger_, std::move(records),
-                         [this, response](const std::vector<log::AppendResult>& results) {
-                           return FillAppendResponse(ledger_.log(), results.front(), response);
+  return RecordAndFinish(context, access_, ledger_, FromAppend(*request),
+                         [this, response](const log::AppendResult& result) {
+                           return FillAppendResponse(ledger_.log(), result, response);
                          });
 }
 

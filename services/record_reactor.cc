@@ -29,4 +29,19 @@ grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
   return reactor;
 }
 
+grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
+                                          const AccessPolicy& access, CompactLedger& ledger,
+                                          absl::StatusOr<RecordRequest> request, FillOne fill) {
+  absl::StatusOr<std::vector<RecordRequest>> requests;
+  if (request.ok()) {
+    requests.emplace().push_back(*std::move(request));
+  } else {
+    requests = request.status();
+  }
+  return RecordAndFinish(context, access, ledger, std::move(requests),
+                         [fill = std::move(fill)](const std::vector<log::AppendResult>& results) {
+                           return fill(results.front());
+                         });
+}
+
 }  // namespace ledger::services

@@ -36,6 +36,12 @@ grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
                                           absl::StatusOr<std::vector<RecordRequest>> requests,
                                           FillResponse fill);
 
+// The same for one command, whose response is filled from its result.
+using FillOne = std::function<absl::Status(const log::AppendResult&)>;
+grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
+                                          const AccessPolicy& access, CompactLedger& ledger,
+                                          absl::StatusOr<RecordRequest> request, FillOne fill);
+
 }  // namespace ledger::services
 
 #endif  // LEDGER_SERVICES_RECORD_REACTOR_H_

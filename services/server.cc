@@ -254,10 +254,9 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &s->port_);
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
-  // An Append handler blocks until its commit group is synced. With gRPC's
-  // default of at most two polling threads, every blocked handler makes the
-  // sync server start a new thread for the next call (thousands a second
-  // under load); enough pollers for the concurrent appends avoid that churn.
+  // Reads run on gRPC's synchronous pool; with its default of two polling
+  // threads, every call that finds both busy (a long ReadLog, a Subscribe)
+  // makes the pool start a new thread.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options.max_pollers);
   builder.RegisterService(s->ledger_service_.get());

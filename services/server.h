@@ -63,9 +63,11 @@ struct ServerOptions {
   // Largest request message accepted; larger ones are RESOURCE_EXHAUSTED.
   // Default: 4 MiB.
   int max_receive_message_bytes = 4 << 20;
-  // Most threads polling for new calls at once (gRPC's sync server option
-  // MAX_POLLERS; its default is 2). Handlers block while their commit group
-  // syncs, so this should cover the expected concurrent appends.
+  // Most threads polling for new calls at once on the synchronous pool that
+  // serves reads (gRPC's sync server option MAX_POLLERS; its default is 2,
+  // and a pool short of pollers starts a thread for each call that finds
+  // none). Recording calls do not use this pool (they are answered from the
+  // commit thread); long reads and Subscribe hold a pool thread each.
   // Default: 64.
   int max_pollers = 64;
   // Commit concurrent appends together (log::LogOptions::group_commit).

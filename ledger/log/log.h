@@ -6,9 +6,10 @@
 // log knows nothing of compacts or of gRPC; payloads are opaque
 // google.protobuf.Any values.
 //
-// Durability: Append and AppendBatch MUST NOT return OK before the batch is
-// synced to disk (WriteOptions.sync = true); an OK result means the entries
-// survive a crash or power loss. A failed append writes nothing.
+// Durability: Append and AppendBatch MUST NOT return OK, nor AppendBatchAsync
+// call back with OK, before the batch is synced to disk (WriteOptions.sync =
+// true); an OK result means the entries survive a crash or power loss. A
+// failed append writes nothing.
 //
 // Thread-safety: all methods may be called concurrently. Concurrent appends
 // are group-committed: the log's commit thread (started by Open for a
@@ -170,10 +171,9 @@ class Log {
   // the results it returns: after the batch is written (synced, unless
   // LogOptions.sync is off) and before its entries are visible (before
   // Size() counts them), so a reader that sees an entry of the batch sees
-  // everything `on_durable` did. It runs on whichever caller commits the
-  // group, possibly another thread, while this call waits: it must be quick
-  // and must not append to or wait on this log. Not called when the batch
-  // fails.
+  // everything `on_durable` did. It runs on the log's commit thread while
+  // this call waits: it must be quick and must not append to or wait on
+  // this log. Not called when the batch fails.
   absl::StatusOr<std::vector<AppendResult>> AppendBatch(
       const std::vector<AppendRequest>& requests, const DurableHook& on_durable);
 

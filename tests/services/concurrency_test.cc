@@ -182,5 +182,53 @@ TEST(ConcurrencyTest, ConcurrentRetriesWithOneRequestIdAppendOnce) {
   EXPECT_EQ(server.Size(*client), start_size + 1);
 }
 
+// Recording calls are finished from the log's commit thread: a shutdown
+// with calls in flight must wait for them or fail them cleanly, and every
+// acknowledged one must be in the log afterwards.
+TEST(ConcurrencyTest, ShutdownUnderRecordingLoadKeepsEveryAcknowledgedAppend) {
+  TestServer server;
+  ASSERT_TRUE(server.Start().ok());
+  auto seed_client = server.Client();
+  ASSERT_TRUE(server.SeedWorld(*seed_client, kRecorders).ok());
+  std::mutex mu;
+  std::vector<std::pair<uint64_t, std::string>> acknowledged;  // sequence, leaf hash
+  std::atomic<int> answered{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&, i] {
+      auto client = server.Client();
+      for (int k = 0;; ++k) {
+        ledger::v1::AppendRequest r;
+        r.set_stream(absl::StrCat("compact/", kCompact));
+        r.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_ANY);
+        r.mutable_payload()->PackFrom(Endorsement(i, absl::StrCat("load ", k)));
+        auto result = client->Call(&ledger::v1::LedgerService::Stub::Append, client->ledger(), r);
+        if (!result.ok()) return;  // the server is going away
+        ++answered;
+        std::lock_guard<std::mutex> lock(mu);
+        acknowledged.emplace_back(result->sequence(), result->leaf_hash());
+      }
+    });
+  }
+  while (answered.load() < 200) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  server.server().Shutdown(absl::Seconds(2));
+  for (auto& t : threads) t.join();
+  server.Stop();
+  ASSERT_GE(acknowledged.size(), 200u);
+  log::LogOptions options;
+  options.path = server.options().db;
+  options.read_only = true;
+  auto log = log::Log::Open(options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  for (const auto& [sequence, leaf_hash] : acknowledged) {
+    auto entry = (*log)->GetEntry(sequence);
+    ASSERT_TRUE(entry.ok()) << "acknowledged entry " << sequence << ": " << entry.status();
+    EXPECT_EQ(log::HashBytes(entry->leaf_hash), leaf_hash) << "entry " << sequence;
+  }
+  auto report = log::VerifyLogAt(server.options().db);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok()) << report->message;
+}
+
 }  // namespace
 }  // namespace ledger::services

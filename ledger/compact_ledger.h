@@ -128,6 +128,9 @@ class CompactLedger {
   // Every event of the log, in order (the timeline).
   absl::StatusOr<std::vector<HistoryItem>> Timeline() const;
 
+  // Waits for every RecordAsync in flight to be called back.
+  ~CompactLedger();
+
   log::Log& log() const { return *log_; }
 
  private:

@@ -120,14 +120,15 @@ Log::Log(LogOptions options, std::unique_ptr<RocksDb> db)
   if (!options_.clock) options_.clock = [] { return absl::Now(); };
 }
 
-Log::~Log() {
-  if (!committer_.joinable()) return;
+Log::~Log() { Close(); }
+
+void Log::Close() {
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     closing_ = true;
   }
   queue_filled_.notify_one();
-  committer_.join();
+  if (committer_.joinable()) committer_.join();
 }
 
 const std::string& Log::path() const { return db_->path(); }
@@ -393,6 +394,10 @@ namespace {
 // latency of the first caller in a group.
 constexpr size_t kMaxGroupBatches = 256;
 
+absl::Status Closed() {
+  return absl::FailedPreconditionError("the ledger is closing; appends are no longer taken");
+}
+
 // Prefixes a request's error with its place in a multi-request batch.
 absl::Status InBatch(const absl::Status& status, size_t index, size_t count) {
   if (count == 1) return status;
@@ -503,6 +508,7 @@ absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
   self.requests = &requests;
   self.on_durable = &on_durable;
   std::unique_lock<std::mutex> lock(queue_mu_);
+  if (closing_) return Closed();
   writers_.push_back(&self);
   queue_filled_.notify_one();
   self.cv.wait(lock, [&] { return self.done; });
@@ -521,9 +527,15 @@ void Log::AppendBatchAsync(std::vector<AppendRequest> requests, DurableHook on_d
   writer->requests = &writer->owned_requests;
   writer->on_durable = &writer->owned_on_durable;
   writer->on_done = std::move(done);
-  std::lock_guard<std::mutex> lock(queue_mu_);
-  writers_.push_back(writer.release());
-  queue_filled_.notify_one();
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (!closing_) {
+      writers_.push_back(writer.release());
+      queue_filled_.notify_one();
+      return;
+    }
+  }
+  writer->on_done(Closed());
 }
 
 void Log::CommitLoop() {

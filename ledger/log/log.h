@@ -190,6 +190,12 @@ class Log {
   void AppendBatchAsync(std::vector<AppendRequest> requests, DurableHook on_durable,
                         AppendDone done);
 
+  // Commits every queued batch, calls back the asynchronous ones, and stops
+  // the commit thread; appends after it are refused with FailedPrecondition.
+  // For owners whose callbacks use state that dies before the log (the
+  // destructor does the same, last). Idempotent.
+  void Close();
+
   // The result of an earlier append with `request`'s request id: nullopt
   // when the id is unknown (or empty), AlreadyExists when it was used for a
   // different request.

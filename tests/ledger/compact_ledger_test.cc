@@ -476,5 +476,23 @@ TEST_F(CompactLedgerTest, RecordAsyncRecordsFoldsAndDeduplicatesLikeRecord) {
   EXPECT_TRUE(report->ok()) << report->message;
 }
 
+TEST_F(CompactLedgerTest, ClosingWaitsForEveryRecordAsyncInFlight) {
+  Outcomes outcomes;
+  constexpr int kRecords = 200;
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+    for (int i = 0; i < kRecords; ++i) {
+      ledger->RecordAsync({WithId(Endorse("c1", "board", "2006-04-04"), absl::StrCat("c-", i))},
+                          "clerk", outcomes.Callback());
+    }
+  }  // destroyed with records queued: each is committed and called back first
+  const auto done = outcomes.WaitFor(kRecords);
+  ASSERT_EQ(done.size(), static_cast<size_t>(kRecords));
+  for (const auto& r : done) EXPECT_TRUE(r.ok()) << r.status();
+  auto ledger = Open();
+  EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(), kRecords);
+}
+
 }  // namespace
 }  // namespace ledger

@@ -626,6 +626,21 @@ TEST_F(LogTest, CallbacksMayQueueFurtherAsyncAppends) {
   EXPECT_EQ(*log->StreamVersion("s/chain"), 20u);
 }
 
+TEST_F(LogTest, AppendsAfterCloseAreRefused) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log->Append(Request("s", "before")).ok());
+  log->Close();
+  log->Close();  // idempotent
+  EXPECT_EQ(log->Append(Request("s", "after")).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  AsyncOutcomes outcomes;
+  log->AppendBatchAsync({Request("s", "after")}, nullptr, outcomes.Callback());
+  ASSERT_EQ(outcomes.done.size(), 1u);  // called before returning
+  EXPECT_EQ(outcomes.done.front().status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(log->Size(), 1u);
+  EXPECT_TRUE(log->GetEntry(0).ok());  // reads still work
+}
+
 TEST_F(LogTest, AsyncAppendToReadOnlyLogIsRefusedAtOnce) {
   { auto log = OpenLog(); }
   LogOptions options;

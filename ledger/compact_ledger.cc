@@ -260,8 +260,8 @@ struct CompactLedger::Recording {
   std::vector<bool> known;
   std::vector<log::AppendRequest> prepared;
   std::vector<compact::v1::Event> events;
-  // The requests that enter the batch (moved out of `prepared`), and where
-  // each came from.
+  // The requests that enter the batch (moved out of `prepared`; RecordAsync
+  // moves them on into the log), and where each came from.
   std::vector<log::AppendRequest> fresh;
   std::vector<size_t> fresh_index;
 };
@@ -317,7 +317,7 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Complete(
     }
     return batch.status();
   }
-  if (!r.fresh.empty()) {
+  if (!r.fresh_index.empty()) {
     // Fold what directly follows the folded state (ours, and those of
     // recorders committed with us), leaving any gap to the next CatchUp.
     // Called back on the log's commit thread, this must not wait: if

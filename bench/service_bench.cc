@@ -6,8 +6,8 @@
 //   server A  group_commit = true  (the default)
 //   server B  group_commit = false (one synced RocksDB write per append)
 //
-// and for each client count N runs three cells of N concurrent client
-// threads, each thread issuing blocking unary calls back to back:
+// and for each client count N runs five cells of N concurrent client
+// threads, each thread issuing blocking calls back to back:
 //
 //   (a) baseline 1: grpc.health.v1.Health/Check on server A, the empty unary
 //       call (the standard health service that LedgerServer serves; called
@@ -19,10 +19,15 @@
 //       --diagnose adds a trivial call on that pool for comparison.
 //   (b) LedgerService.Append on server A (group commit on).
 //   (c) baseline 2: LedgerService.Append on server B (group commit off).
+//   (f) LedgerService.AppendStream on server A: each client keeps one call
+//       open for the cell and sends its next request once the previous one
+//       is answered (one append in flight per client, as in (b)).
+//   (g) baseline 2 for (f): the same on server B (group commit off).
 //
-// The cells of one N run back to back, (a) (b) (c), so that a machine whose
-// fsync cost drifts slows (b) and (c) alike; the ratios (b)/(c) (goal >= 10
-// at 64 clients) and (b)/(a) (goal >= 0.5) are what mean something.
+// The cells of one N run back to back, (a) (b) (c) (f) (g), so that a
+// machine whose fsync cost drifts slows the group-commit cells and their
+// baselines alike; the ratios (b)/(c) and (f)/(g) (goal >= 10 at 64
+// clients) and (b)/(a) and (f)/(a) (goal >= 0.5) are what mean something.
 //
 // Appends: client i of a cell appends to its own stream body/bench-c<i>: a
 // NOTE annotation on that body's registration (registered at start-up, one
@@ -72,10 +77,10 @@
 //                              server A's ledger, no gRPC, and a cell (e):
 //                              LedgerService.GetCheckpoint, a trivial unary
 //                              call on the synchronous service (where the
-//                              time goes); same as --cells abcde
+//                              time goes); same as --cells abcdefg
 //   --cells LETTERS            run only these cells, e.g. --cells b to
-//                              profile one; default abc (ratios and the
-//                              summary print only when a, b and c run)
+//                              profile one; default abcfg (a ratio prints
+//                              only when its cells run)
 //
 // Columns: calls/s and p50/p99 latency of the measured window; "cores" is
 // the CPU time of the whole process (client threads and servers alike)
@@ -136,7 +141,7 @@ struct Flags {
   int payload_bytes = 200;
   std::string dir;
   bool keep = false;
-  std::string cells = "abc";
+  std::string cells = "abcfg";
 };
 
 [[noreturn]] void Usage(const std::string& problem) {
@@ -178,7 +183,7 @@ Flags ParseFlags(int argc, char** argv) {
       continue;
     }
     if (arg == "--diagnose") {
-      f.cells = "abcde";
+      f.cells = "abcdefg";
       continue;
     }
     if (auto eq = arg.find('='); eq != std::string::npos) {
@@ -276,8 +281,11 @@ double CpuSeconds() {
 
 // One call of client `i`, its k-th; returns the status of the call.
 using CallFn = std::function<grpc::Status(int i, uint64_t k, grpc::Channel& channel)>;
+// Run by client `i`'s thread after its last call (closes what it kept open).
+using EndFn = std::function<void(int i)>;
 
-Cell RunCell(const std::string& target, int clients, const Flags& flags, const CallFn& call) {
+Cell RunCell(const std::string& target, int clients, const Flags& flags, const CallFn& call,
+             const EndFn& end = nullptr) {
   const int channel_count = (clients + flags.clients_per_channel - 1) / flags.clients_per_channel;
   std::vector<std::unique_ptr<LedgerClient>> channels;
   for (int c = 0; c < channel_count; ++c) {
@@ -320,6 +328,7 @@ Cell RunCell(const std::string& target, int clients, const Flags& flags, const C
         samples[i].push_back({std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - start).count(),
                               std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()});
       }
+      if (end) end(i);
     });
   }
   start = Clock::now();
@@ -427,6 +436,55 @@ struct Appender {
       SetCallDeadline(context);
       return StubFor(channel).Append(&context, request, &response);
     };
+  }
+
+  // The same requests over LedgerService.AppendStream: client i keeps one
+  // call open for the cell and sends its next request when the previous is
+  // answered. A refused request counts as a failed call.
+  struct Streams {
+    struct Open {
+      grpc::ClientContext context;
+      std::unique_ptr<grpc::ClientReaderWriter<ledger::v1::AppendRequest,
+                                               ledger::v1::AppendStreamResponse>>
+          stream;
+    };
+    std::vector<std::unique_ptr<Open>> open;
+  };
+  std::pair<CallFn, EndFn> Streamed(int cell, int clients) const {
+    auto streams = std::make_shared<Streams>();
+    streams->open.resize(clients);
+    CallFn call = [this, cell, streams](int i, uint64_t k, grpc::Channel& channel) {
+      auto& open = streams->open[i];
+      if (open == nullptr) {
+        open = std::make_unique<Streams::Open>();
+        open->stream = StubFor(channel).AppendStream(&open->context);
+      }
+      ledger::v1::AppendRequest request = templates[i];
+      request.set_request_id(absl::StrCat("bench-", tag, "-n", cell, "-c", i, "-s", k));
+      ledger::v1::AppendStreamResponse response;
+      if (!open->stream->Write(request) || !open->stream->Read(&response)) {
+        grpc::Status status = open->stream->Finish();
+        open.reset();
+        return status.ok() ? grpc::Status(grpc::StatusCode::INTERNAL, "stream ended") : status;
+      }
+      if (response.has_refused()) {
+        return grpc::Status(static_cast<grpc::StatusCode>(response.refused().code()),
+                            response.refused().message());
+      }
+      return grpc::Status::OK;
+    };
+    EndFn end = [streams](int i) {
+      auto& open = streams->open[i];
+      if (open == nullptr) return;
+      open->stream->WritesDone();
+      grpc::Status status = open->stream->Finish();
+      if (!status.ok()) {
+        std::cerr << "service_bench: AppendStream ended with " << status.error_code() << ": "
+                  << status.error_message() << "\n";
+      }
+      open.reset();
+    };
+    return {call, end};
   }
 
   // The same request recorded in-process (no gRPC), as LedgerService.Append
@@ -570,7 +628,7 @@ int main(int argc, char** argv) {
 
   struct Row {
     int n;
-    Cell a, b, c, d, e;
+    Cell a, b, c, d, e, f, g;
   };
   std::vector<Row> rows;
   bool append_errors = false;
@@ -578,7 +636,7 @@ int main(int argc, char** argv) {
   for (size_t cell = 0; cell < flags.clients.size(); ++cell) {
     const int n = flags.clients[cell];
     const int index = static_cast<int>(cell);
-    Row row{n, {}, {}, {}, {}, {}};
+    Row row{n, {}, {}, {}, {}, {}, {}, {}};
     if (runs('a')) row.a = RunCell(on.server->address(), n, flags, health);
     if (runs('b')) row.b = RunCell(on.server->address(), n, flags, append_on.Call(index));
     on.acked += row.b.acked;
@@ -594,7 +652,18 @@ int main(int argc, char** argv) {
         return GetCheckpoint(channel);
       });
     }
-    append_errors = append_errors || row.b.errors > 0 || row.c.errors > 0 || row.d.errors > 0;
+    if (runs('f')) {
+      auto [call, end] = append_on.Streamed(index, n);
+      row.f = RunCell(on.server->address(), n, flags, call, end);
+    }
+    on.acked += row.f.acked;
+    if (runs('g')) {
+      auto [call, end] = append_off.Streamed(index, n);
+      row.g = RunCell(off.server->address(), n, flags, call, end);
+    }
+    off.acked += row.g.acked;
+    append_errors = append_errors || row.b.errors > 0 || row.c.errors > 0 || row.d.errors > 0 ||
+                    row.f.errors > 0 || row.g.errors > 0;
 
     const int channels = (n + flags.clients_per_channel - 1) / flags.clients_per_channel;
     std::printf("N = %d client thread%s, %d channel%s\n", n, n == 1 ? "" : "s", channels,
@@ -606,26 +675,44 @@ int main(int argc, char** argv) {
     if (runs('c')) PrintRow("(c) Append, group commit OFF", row.c);
     if (runs('d')) PrintRow("(d) in-process Record, group ON", row.d);
     if (runs('e')) PrintRow("(e) GetCheckpoint (sync handler)", row.e);
+    if (runs('f')) PrintRow("(f) AppendStream, group commit ON", row.f);
+    if (runs('g')) PrintRow("(g) AppendStream, group commit OFF", row.g);
     if (runs('a') && runs('b') && runs('c')) {
       std::printf("  (b)/(c) = %.2f   (b)/(a) = %.2f\n", row.b.rate / std::max(row.c.rate, 1e-9),
                   row.b.rate / std::max(row.a.rate, 1e-9));
+    }
+    if (runs('a') && runs('f') && runs('g')) {
+      std::printf("  (f)/(g) = %.2f   (f)/(a) = %.2f\n", row.f.rate / std::max(row.g.rate, 1e-9),
+                  row.f.rate / std::max(row.a.rate, 1e-9));
     }
     std::printf("\n");
     std::fflush(stdout);
     rows.push_back(row);
   }
 
-  if (runs('a') && runs('b') && runs('c')) {
-    std::printf("summary                 (b)/(c)  goal >= 10 at 64   (b)/(a)  goal >= 0.5\n");
+  // Goals at 64 clients: durable appends >= 10x the one-fsync-per-append
+  // rate of the same path, and >= 0.5x the empty unary call.
+  auto verdict = [](int n, double ratio, double goal) {
+    return n != 64 ? "-" : ratio >= goal ? "met" : "NOT MET";
+  };
+  auto summarize = [&](const char* title, char on, char off, Cell Row::*on_cell,
+                       Cell Row::*off_cell) {
+    std::printf("summary, %-12s  (%c)/(%c)  goal >= 10 at 64   (%c)/(a)  goal >= 0.5 at 64\n",
+                title, on, off, on);
     for (const Row& r : rows) {
-      const double bc = r.b.rate / std::max(r.c.rate, 1e-9);
-      const double ba = r.b.rate / std::max(r.a.rate, 1e-9);
-      std::printf("  N = %-3d %17.2f  %-17s %8.2f  %s\n", r.n, bc,
-                  r.n == 64 ? (bc >= 10 ? "met" : "NOT MET") : "-", ba,
-                  ba >= 0.5 ? "met" : "NOT MET");
+      const double vs_fsync = (r.*on_cell).rate / std::max((r.*off_cell).rate, 1e-9);
+      const double vs_empty = (r.*on_cell).rate / std::max(r.a.rate, 1e-9);
+      std::printf("  N = %-3d %20.2f  %-17s %8.2f  %s\n", r.n, vs_fsync,
+                  verdict(r.n, vs_fsync, 10), vs_empty, verdict(r.n, vs_empty, 0.5));
     }
-    std::printf("\n");
+  };
+  if (runs('a') && runs('b') && runs('c')) {
+    summarize("unary Append", 'b', 'c', &Row::b, &Row::c);
   }
+  if (runs('a') && runs('f') && runs('g')) {
+    summarize("AppendStream", 'f', 'g', &Row::f, &Row::g);
+  }
+  std::printf("\n");
 
   bool ok = CheckSize(on, "group commit ON ", flags.clients);
   ok = CheckSize(off, "group commit OFF", flags.clients) && ok;

@@ -16,29 +16,43 @@
 
 #include "ledger/compact_ledger.h"
 #include "ledger/v1/ledger_service.grpc.pb.h"
+#include "services/append_stream.h"
 #include "services/auth.h"
 
 namespace ledger::services {
 
-// Append is served on gRPC's callback API (services/record_reactor.h);
-// the reads on the synchronous thread pool.
+// Append and AppendStream are served on gRPC's callback API
+// (services/record_reactor.h, services/append_stream.h); the reads on the
+// synchronous thread pool.
 class LedgerServiceImpl final
     : public ledger::v1::LedgerService::WithCallbackMethod_Append<
-          ledger::v1::LedgerService::Service> {
+          ledger::v1::LedgerService::WithCallbackMethod_AppendStream<
+              ledger::v1::LedgerService::Service>> {
  public:
   // `signs_checkpoints`: the server publishes signed checkpoints, so that
   // GetCheckpoint's "latest" means the newest signed one.
   LedgerServiceImpl(CompactLedger& ledger, const AccessPolicy& access,
                     bool signs_checkpoints = false)
-      : ledger_(ledger), access_(access), signs_checkpoints_(signs_checkpoints) {}
+      : ledger_(ledger),
+        access_(access),
+        signs_checkpoints_(signs_checkpoints),
+        append_streams_(ledger, access) {}
 
   // Ends every Subscribe with UNAVAILABLE (the message says where to resume)
-  // within its poll interval; called before the server shuts down.
-  void StopSubscriptions() { stopping_ = true; }
+  // within its poll interval, and every AppendStream once it has answered
+  // what it has read; called before the server shuts down.
+  void StopStreams() {
+    stopping_ = true;
+    append_streams_.StopAll();
+  }
 
   grpc::ServerUnaryReactor* Append(grpc::CallbackServerContext* context,
                                    const ledger::v1::AppendRequest* request,
                                    ledger::v1::AppendResponse* response) override;
+  grpc::ServerBidiReactor<ledger::v1::AppendRequest, ledger::v1::AppendStreamResponse>*
+  AppendStream(grpc::CallbackServerContext* context) override {
+    return append_streams_.Start(context);
+  }
   grpc::Status GetEntry(grpc::ServerContext* context,
                         const ledger::v1::GetEntryRequest* request,
                         ledger::v1::LogEntry* response) override;
@@ -68,6 +82,7 @@ class LedgerServiceImpl final
   const AccessPolicy& access_;
   const bool signs_checkpoints_;
   std::atomic<bool> stopping_{false};
+  AppendStreams append_streams_;
 };
 
 }  // namespace ledger::services

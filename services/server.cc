@@ -298,7 +298,7 @@ void LedgerServer::Shutdown(absl::Duration grace) {
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);
-  ledger_service_->StopSubscriptions();
+  ledger_service_->StopStreams();
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
   server_->Wait();
   // No call can append now: stop the publisher and cover the final size.

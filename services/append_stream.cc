@@ -1,0 +1,283 @@
+#include "services/append_stream.h"
+
+#include <deque>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "services/commands.h"
+#include "services/convert.h"
+#include "services/status.h"
+
+namespace ledger::services {
+
+using ledger::v1::AppendRequest;
+using ledger::v1::AppendStreamResponse;
+
+// One AppendStream call. Its state is guarded by mu_; the gRPC operations it
+// starts are started outside mu_, because gRPC may run a reaction inline.
+//
+// Lifetime: gRPC deletes nothing; OnDone deletes the call, and OnDone comes
+// only after Finish. Finish is called only once no ledger callback is
+// outstanding, so the commit thread never calls back a deleted call. A
+// thread other than a reaction's (the commit thread, StopAll) starts at most
+// one operation per event and touches nothing after it: once an operation
+// is started, its reaction may finish the call and OnDone delete it.
+class AppendStreamCall final
+    : public grpc::ServerBidiReactor<AppendRequest, AppendStreamResponse> {
+ public:
+  AppendStreamCall(AppendStreams& owner, std::string actor)
+      : owner_(owner), actor_(std::move(actor)) {}
+
+  // Registered: start reading.
+  void Begin() {
+    Update([] { return true; });
+  }
+
+  // StopAll, under the owner's lock: stop reading. True when the call must
+  // now end (the caller finishes it, outside the owner's lock).
+  bool MarkStopping() {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    const Next next = DecideLocked();
+    return next.finish.has_value();
+  }
+  grpc::Status StoppedStatus() const {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                        absl::StrCat("the server is shutting down; ", answered_,
+                                     " requests of this call were answered. Resend any "
+                                     "unanswered request with the same request id: one that was "
+                                     "committed is answered as a retry"));
+  }
+
+  void OnReadDone(bool ok) override {
+    Answer* slot = nullptr;
+    Update([&] {
+      if (ok && !finish_claimed_) {
+        slot = &answers_.emplace_back();
+        slot->bytes = request_.ByteSizeLong();
+        unanswered_bytes_ += slot->bytes;
+        slot->response.set_request_id(request_.request_id());
+        ++outstanding_;
+        // Still "reading" until Record has queued the request: no other
+        // thread may read into request_, and the requests of one call
+        // reach the log in the order sent.
+        return false;
+      }
+      reading_ = false;
+      // !ok: half-closed (or cancelled: OnCancel says so). Else a read after
+      // the call was ended, dropped unrecorded: the client was told to
+      // resend what is unanswered.
+      if (!ok) reads_done_ = true;
+      return true;
+    });
+    if (slot == nullptr) return;
+    Record(*slot);
+    // A reaction: gRPC keeps the call alive until it returns.
+    Update([&] {
+      reading_ = false;
+      return true;
+    });
+  }
+
+  void OnWriteDone(bool ok) override {
+    Update([&] {
+      writing_ = false;
+      unanswered_bytes_ -= answers_.front().bytes;
+      answers_.pop_front();
+      ++answered_;
+      if (!ok) cancelled_ = true;
+      return true;
+    });
+  }
+
+  void OnCancel() override {
+    Update([&] {
+      cancelled_ = true;
+      return true;
+    });
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  struct Answer {
+    bool ready = false;
+    size_t bytes = 0;
+    AppendStreamResponse response;
+  };
+  // What to start next: at most one of these.
+  struct Next {
+    bool read = false;
+    const AppendStreamResponse* write = nullptr;
+    std::optional<grpc::Status> finish;
+  };
+
+  // Records the request just read, answering into `slot`. (Stopping, it is
+  // still recorded: the call ends once it is answered.)
+  void Record(Answer& slot) {
+    auto request = FromAppend(request_);
+    if (!request.ok()) {
+      Answered(slot, request.status());
+      return;
+    }
+    std::vector<RecordRequest> requests;
+    requests.push_back(*std::move(request));
+    owner_.ledger_.RecordAsync(
+        std::move(requests), actor_,
+        [this, &slot](absl::StatusOr<std::vector<log::AppendResult>> results) {
+          if (!results.ok()) {
+            Answered(slot, results.status());
+            return;
+          }
+          Answered(slot, FillAppendResponse(owner_.ledger_.log(), results->front(),
+                                            slot.response.mutable_appended()));
+        });
+  }
+
+  // The outcome of a slot's request; on the commit thread, or on a
+  // reaction's when refused at once.
+  void Answered(Answer& slot, const absl::Status& status) {
+    if (!status.ok()) {
+      slot.response.clear_appended();
+      slot.response.mutable_refused()->set_code(static_cast<int>(status.code()));
+      slot.response.mutable_refused()->set_message(std::string(status.message()));
+    }
+    Update([&] {
+      slot.ready = true;
+      --outstanding_;
+      return true;
+    });
+  }
+
+  // Changes the state with `change` and, when it returns true, decides and
+  // starts what the new state allows, all under one lock so that no other
+  // thread can find an action possible and leave it to us.
+  template <typename Change>
+  void Update(Change change) {
+    Next next;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!change()) return;
+      next = DecideLocked();
+    }
+    Act(std::move(next));
+  }
+
+  // Writes first: a client waiting for its answer sends nothing until it
+  // has it, and every write's reaction decides again, so reads resume.
+  Next DecideLocked() {
+    Next next;
+    if (finish_claimed_) return next;
+    if (!cancelled_ && !writing_ && !answers_.empty() && answers_.front().ready) {
+      writing_ = true;
+      next.write = &answers_.front().response;
+      return next;
+    }
+    if (!cancelled_ && !stopping_ && !reading_ && !reads_done_ &&
+        answers_.size() < AppendStreams::kMaxUnanswered &&
+        (answers_.empty() || unanswered_bytes_ < AppendStreams::kMaxUnansweredBytes)) {
+      reading_ = true;
+      next.read = true;
+      return next;
+    }
+    // Every ledger callback is back (it uses this call), nothing is being
+    // written, and nothing more will be: end the call. A read still
+    // outstanding (an idle client, when stopping) completes with !ok.
+    if (writing_ || outstanding_ > 0) return next;
+    if (cancelled_) {
+      next.finish = grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled");
+    } else if (!answers_.empty()) {
+      return next;
+    } else if (stopping_ && !reads_done_) {
+      next.finish = StoppedStatus();
+    } else if (reads_done_) {
+      next.finish = grpc::Status::OK;
+    } else {
+      return next;
+    }
+    finish_claimed_ = true;
+    return next;
+  }
+
+  void Act(Next next) {
+    if (next.write != nullptr) {
+      StartWrite(next.write);
+    } else if (next.read) {
+      StartRead(&request_);
+    } else if (next.finish.has_value()) {
+      owner_.Remove(this);
+      Finish(*next.finish);
+    }
+  }
+
+  AppendStreams& owner_;
+  const std::string actor_;
+  AppendRequest request_;  // the read in flight, then being recorded
+
+  std::mutex mu_;
+  std::deque<Answer> answers_;    // read, in order; the front is written next
+  size_t unanswered_bytes_ = 0;   // of answers_
+  size_t outstanding_ = 0;        // requests with the ledger
+  uint64_t answered_ = 0;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool reads_done_ = false;
+  bool cancelled_ = false;
+  bool stopping_ = false;
+  bool finish_claimed_ = false;
+
+  friend class AppendStreams;
+};
+
+grpc::ServerBidiReactor<AppendRequest, AppendStreamResponse>* AppendStreams::Start(
+    grpc::CallbackServerContext* context) {
+  auto principal = access_.Check(*context, Permission::kWrite);
+  if (!principal.ok()) {
+    auto* refused = new AppendStreamCall(*this, std::string());
+    refused->finish_claimed_ = true;
+    refused->Finish(ToGrpcStatus(principal.status()));
+    return refused;
+  }
+  auto* call = new AppendStreamCall(*this, principal->name);
+  bool stopping;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping = stopping_;
+    if (!stopping) open_.insert(call);
+  }
+  if (stopping) {
+    call->finish_claimed_ = true;
+    call->Finish(call->StoppedStatus());
+    return call;
+  }
+  // Outside mu_: gRPC may run a reaction inline, and an ending call takes
+  // mu_ to leave open_. StopAll may already have marked it; Begin then
+  // starts nothing more.
+  call->Begin();
+  return call;
+}
+
+void AppendStreams::StopAll() {
+  std::vector<AppendStreamCall*> ending;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    for (AppendStreamCall* call : open_) {
+      if (call->MarkStopping()) ending.push_back(call);
+    }
+    for (AppendStreamCall* call : ending) open_.erase(call);
+  }
+  // Claimed by MarkStopping: no other thread finishes these, so they live
+  // until Finish.
+  for (AppendStreamCall* call : ending) call->Finish(call->StoppedStatus());
+}
+
+void AppendStreams::Remove(AppendStreamCall* call) {
+  std::lock_guard<std::mutex> lock(mu_);
+  open_.erase(call);
+}
+
+}  // namespace ledger::services

@@ -9,10 +9,12 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "ledger/log/proof_verify.h"
+#include "ledger/log/rocks_db.h"
 #include "ledger/log/verify.h"
 #include "tests/testing/temp_dir.h"
 
@@ -119,6 +121,38 @@ TEST_F(LogTest, RetryWithSameRequestIdReturnsFirstResult) {
   EXPECT_EQ(first->stream, "s/a");
   EXPECT_EQ(retry->stream, "s/a");
   EXPECT_EQ(log->Size(), 1u);
+}
+
+TEST_F(LogTest, RequestIdsAreFoundInTableFilesAsInTheMemtable) {
+  // Once flushed from the memtable, request ids are looked up in the table
+  // files (through their bloom filters): retries must still be recognised.
+  std::vector<AppendResult> first;
+  {
+    auto log = OpenLog();
+    for (int i = 0; i < 50; ++i) {
+      auto r = log->Append(Request("s/a", absl::StrCat("x", i), ExpectedVersion::Any(),
+                                   absl::StrCat("req-", i, std::string(i, 'z'))));
+      ASSERT_TRUE(r.ok()) << r.status();
+      first.push_back(*r);
+    }
+  }
+  {
+    auto db = RocksDb::Open(dir_.Sub("db"), RocksDb::Mode::kMustExist);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)->db()->Flush(rocksdb::FlushOptions(), (*db)->requests()).ok());
+  }
+  auto log = OpenLog();
+  for (int i = 0; i < 50; ++i) {
+    const std::string id = absl::StrCat("req-", i, std::string(i, 'z'));
+    auto retry = log->Append(Request("s/a", absl::StrCat("x", i), ExpectedVersion::Any(), id));
+    ASSERT_TRUE(retry.ok()) << retry.status();
+    EXPECT_TRUE(retry->deduplicated);
+    EXPECT_EQ(retry->sequence, first[i].sequence);
+    EXPECT_EQ(log->Append(Request("s/a", "other", ExpectedVersion::Any(), id)).status().code(),
+              absl::StatusCode::kAlreadyExists);
+  }
+  EXPECT_TRUE(log->Append(Request("s/a", "new", ExpectedVersion::Any(), "req-new")).ok());
+  EXPECT_EQ(log->Size(), 51u);
 }
 
 TEST_F(LogTest, SameRequestIdWithDifferentPayloadIsAlreadyExists) {

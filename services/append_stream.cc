@@ -36,13 +36,20 @@ class AppendStreamCall final
     Update([] { return true; });
   }
 
-  // StopAll, under the owner's lock: stop reading. True when the call must
-  // now end (the caller finishes it, outside the owner's lock).
-  bool MarkStopping() {
+  // What to start next: at most one of these.
+  struct Next {
+    bool read = false;
+    const AppendStreamResponse* write = nullptr;
+    std::optional<grpc::Status> finish;
+  };
+
+  // StopAll, under the owner's lock: stop reading. Returns what to start
+  // now (in practice nothing, or the finish), for StopAll to Act on once
+  // it has released its lock.
+  Next MarkStopping() {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
-    const Next next = DecideLocked();
-    return next.finish.has_value();
+    return DecideLocked();
   }
   grpc::Status StoppedStatus() const {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
@@ -108,13 +115,6 @@ class AppendStreamCall final
     size_t bytes = 0;
     AppendStreamResponse response;
   };
-  // What to start next: at most one of these.
-  struct Next {
-    bool read = false;
-    const AppendStreamResponse* write = nullptr;
-    std::optional<grpc::Status> finish;
-  };
-
   // Records the request just read, answering into `slot`. (Stopping, it is
   // still recorded: the call ends once it is answered.)
   void Record(Answer& slot) {
@@ -261,18 +261,20 @@ grpc::ServerBidiReactor<AppendRequest, AppendStreamResponse>* AppendStreams::Sta
 }
 
 void AppendStreams::StopAll() {
-  std::vector<AppendStreamCall*> ending;
+  std::vector<std::pair<AppendStreamCall*, AppendStreamCall::Next>> acting;
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
     for (AppendStreamCall* call : open_) {
-      if (call->MarkStopping()) ending.push_back(call);
+      AppendStreamCall::Next next = call->MarkStopping();
+      if (next.finish.has_value() || next.write != nullptr || next.read) {
+        acting.emplace_back(call, std::move(next));
+      }
     }
-    for (AppendStreamCall* call : ending) open_.erase(call);
   }
-  // Claimed by MarkStopping: no other thread finishes these, so they live
-  // until Finish.
-  for (AppendStreamCall* call : ending) call->Finish(call->StoppedStatus());
+  // Outside mu_ (an ending call leaves open_ under it). Each call here has
+  // claimed what it is to start, so nothing else ends it before it starts.
+  for (auto& [call, next] : acting) call->Act(std::move(next));
 }
 
 void AppendStreams::Remove(AppendStreamCall* call) {

@@ -1,6 +1,7 @@
 #include "services/append_stream.h"
 
 #include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -63,14 +64,20 @@ class AppendStreamCall final
     Answer* slot = nullptr;
     Update([&] {
       if (ok && !finish_claimed_) {
-        slot = &answers_.emplace_back();
-        slot->bytes = request_.ByteSizeLong();
-        unanswered_bytes_ += slot->bytes;
-        slot->response.set_request_id(request_.request_id());
-        ++outstanding_;
-        // Still "reading" until Record has queued the request: no other
-        // thread may read into request_, and the requests of one call
-        // reach the log in the order sent.
+        Answer& read = answers_.emplace_back();
+        read.bytes = request_.ByteSizeLong();
+        read.stream = request_.stream();
+        unanswered_bytes_ += read.bytes;
+        read.response.set_request_id(request_.request_id());
+        // Still "reading" until the request is queued (or while it is
+        // held): no other thread may read into request_, and the requests
+        // of one call reach the log in the order sent.
+        if (MustWait(read)) {
+          held_ = &read;
+        } else {
+          slot = &read;
+          Recording(read);
+        }
         return false;
       }
       reading_ = false;
@@ -80,24 +87,28 @@ class AppendStreamCall final
       if (!ok) reads_done_ = true;
       return true;
     });
-    if (slot == nullptr) return;
-    Record(*slot);
     // A reaction: gRPC keeps the call alive until it returns.
-    Update([&] {
-      reading_ = false;
-      return true;
-    });
+    if (slot != nullptr) RecordAndReadOn(*slot);
   }
 
   void OnWriteDone(bool ok) override {
+    Answer* released = nullptr;
     Update([&] {
       writing_ = false;
       unanswered_bytes_ -= answers_.front().bytes;
       answers_.pop_front();
       ++answered_;
       if (!ok) cancelled_ = true;
+      // A held request goes on once the last one before it on its stream
+      // is answered; its read stays claimed until it is queued.
+      if (held_ != nullptr && !cancelled_ && !MustWait(*held_)) {
+        released = std::exchange(held_, nullptr);
+        Recording(*released);
+        return false;
+      }
       return true;
     });
+    if (released != nullptr) RecordAndReadOn(*released);
   }
 
   void OnCancel() override {
@@ -113,8 +124,32 @@ class AppendStreamCall final
   struct Answer {
     bool ready = false;
     size_t bytes = 0;
+    std::string stream;  // the request's
     AppendStreamResponse response;
   };
+
+  // Whether `read` must wait for an earlier request of this call on its
+  // stream to be answered: unless it appends whatever the stream's version,
+  // it is checked against that stream, and checked before the earlier one
+  // commits it would be refused (an unspecified version) or fail (the exact
+  // version the earlier one makes). Requires mu_.
+  bool MustWait(const Answer& read) const {
+    if (request_.expected().kind() == ledger::v1::ExpectedVersion::KIND_ANY) return false;
+    auto it = unanswered_streams_.find(read.stream);
+    return it != unanswered_streams_.end() && it->second > 0;
+  }
+  // `read` goes to the ledger. Requires mu_.
+  void Recording(const Answer& read) {
+    ++outstanding_;
+    ++unanswered_streams_[read.stream];
+  }
+  void RecordAndReadOn(Answer& slot) {
+    Record(slot);
+    Update([&] {
+      reading_ = false;
+      return true;
+    });
+  }
   // Records the request just read, answering into `slot`. (Stopping, it is
   // still recorded: the call ends once it is answered.)
   void Record(Answer& slot) {
@@ -148,6 +183,9 @@ class AppendStreamCall final
     Update([&] {
       slot.ready = true;
       --outstanding_;
+      if (auto it = unanswered_streams_.find(slot.stream); --it->second == 0) {
+        unanswered_streams_.erase(it);
+      }
       return true;
     });
   }
@@ -221,6 +259,11 @@ class AppendStreamCall final
   std::deque<Answer> answers_;    // read, in order; the front is written next
   size_t unanswered_bytes_ = 0;   // of answers_
   size_t outstanding_ = 0;        // requests with the ledger
+  // Per stream, requests of this call with the ledger.
+  std::map<std::string, size_t, std::less<>> unanswered_streams_;
+  // A request read but waiting for an earlier one on its stream (see
+  // MustWait); it is in answers_, and reading stays claimed meanwhile.
+  Answer* held_ = nullptr;
   uint64_t answered_ = 0;
   bool reading_ = false;
   bool writing_ = false;

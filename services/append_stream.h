@@ -7,7 +7,10 @@
 // handed to CompactLedger::RecordAsync as soon as it is read, and answered
 // from the ledger's commit thread once durable, as Append is. Answers go out
 // in request order, one AppendStreamResponse per request; a refusal answers
-// its request only.
+// its request only. A request on a stream that an earlier request of the
+// call is still being recorded on is held (and reading with it) until that
+// one is answered, unless it appends at any version: its version check
+// must see the earlier one.
 //
 // Flow control: each call reads ahead at most kMaxUnanswered requests (and
 // kMaxUnansweredBytes of them); beyond that it reads again only as answers

@@ -134,6 +134,41 @@ TEST_F(AppendStreamTest, AnswersEveryRequestInOrderOnceRecorded) {
   EXPECT_EQ(server_.Size(*client_), size + requests.size());
 }
 
+TEST_F(AppendStreamTest, RequestsOnOneStreamAreCheckedInTheOrderSent) {
+  // Sent without waiting for answers: each unspecified or exact-version
+  // request is checked only after the one before it on its stream is
+  // recorded, so none is refused for a version the earlier one makes.
+  const uint64_t size = server_.Size(*client_);
+  std::vector<AppendRequest> requests;
+  for (int i = 0; i < 6; ++i) {
+    AppendRequest unspecified = Note(0, absl::StrCat("unspecified ", i));
+    unspecified.clear_expected();
+    requests.push_back(unspecified);
+    AppendRequest exact = Note(1, absl::StrCat("exact ", i));
+    *exact.mutable_expected() = Exact(1 + i);  // the registration is version 1
+    requests.push_back(exact);
+  }
+  grpc::Status status;
+  const auto answers = SendAll(requests, &status);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(answers.size(), requests.size());
+  for (size_t i = 0; i < answers.size(); ++i) {
+    SCOPED_TRACE(i);
+    ASSERT_TRUE(answers[i].has_appended()) << answers[i].refused().message();
+    EXPECT_EQ(answers[i].appended().sequence(), size + i);
+    EXPECT_EQ(answers[i].appended().stream_version(), 2 + i / 2);
+  }
+  // A stale exact version among them is still refused, alone.
+  AppendRequest stale = Note(1, "stale");
+  *stale.mutable_expected() = Exact(3);
+  const auto refused = SendAll({Note(1, "fine"), stale, Note(1, "also fine")}, &status);
+  ASSERT_EQ(refused.size(), 3u);
+  EXPECT_TRUE(refused[0].has_appended());
+  ASSERT_TRUE(refused[1].has_refused());
+  EXPECT_EQ(refused[1].refused().code(), static_cast<int>(grpc::StatusCode::ABORTED));
+  EXPECT_TRUE(refused[2].has_appended());
+}
+
 TEST_F(AppendStreamTest, ARefusalAnswersItsRequestOnlyAndAppendsNothing) {
   const uint64_t size = server_.Size(*client_);
   AppendRequest wrong_stream = Note(0, "misfiled");

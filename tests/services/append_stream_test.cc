@@ -95,6 +95,21 @@ class AppendStreamTest : public ::testing::Test {
     return answers;
   }
 
+  // A client on a TCP connection of its own.
+  std::unique_ptr<LedgerClient> OwnConnection() {
+    ClientOptions options;
+    options.own_connection = true;
+    return server_.Client(options);
+  }
+
+  // Stops the server and checks the whole log offline.
+  void StopAndVerify() {
+    server_.Stop();
+    auto report = log::VerifyLogAt(server_.options().db);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_TRUE(report->ok()) << report->message;
+  }
+
   ledger::v1::Entry EntryAt(uint64_t sequence) {
     ledger::v1::GetEntryRequest get;
     get.set_sequence(sequence);
@@ -250,10 +265,7 @@ TEST_F(AppendStreamTest, ReadsAheadOnlyAsFarAsAnswersAreTaken) {
     ASSERT_TRUE(answers[i].has_appended()) << i << ": " << answers[i].refused().message();
     EXPECT_EQ(answers[i].appended().sequence(), size + i);
   }
-  server_.Stop();
-  auto report = log::VerifyLogAt(server_.options().db);
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->ok()) << report->message;
+  StopAndVerify();
 }
 
 TEST_F(AppendStreamTest, ConcurrentCallsKeepSequencesDenseAndTheLogVerifies) {
@@ -264,9 +276,7 @@ TEST_F(AppendStreamTest, ConcurrentCallsKeepSequencesDenseAndTheLogVerifies) {
   std::vector<std::thread> threads;
   for (int c = 0; c < kCalls; ++c) {
     threads.emplace_back([&, c] {
-      ClientOptions options;
-      options.own_connection = true;
-      auto client = server_.Client(options);
+      auto client = OwnConnection();
       Call call = Open(*client);
       for (int i = 0; i < kEach; ++i) {
         // One request at a time, as an interactive recorder would.
@@ -289,10 +299,7 @@ TEST_F(AppendStreamTest, ConcurrentCallsKeepSequencesDenseAndTheLogVerifies) {
   ASSERT_EQ(all.size(), static_cast<size_t>(kCalls * kEach));
   EXPECT_EQ(*all.begin(), size);
   EXPECT_EQ(*all.rbegin(), size + kCalls * kEach - 1);
-  server_.Stop();
-  auto report = log::VerifyLogAt(server_.options().db);
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->ok()) << report->message;
+  StopAndVerify();
 }
 
 TEST_F(AppendStreamTest, AnOversizedRequestEndsTheCallAndAppendsNothing) {
@@ -319,10 +326,7 @@ TEST_F(AppendStreamTest, ACancelledCallLeavesTheServerServing) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_TRUE(answers[0].has_appended());
-  server_.Stop();
-  auto report = log::VerifyLogAt(server_.options().db);
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->ok()) << report->message;
+  StopAndVerify();
 }
 
 TEST_F(AppendStreamTest, ShutdownEndsOpenCallsWithUnavailableAndKeepsWhatWasAnswered) {
@@ -361,9 +365,7 @@ TEST_F(AppendStreamTest, ShutdownUnderLoadKeepsEveryAcknowledgedAppend) {
   std::vector<std::thread> threads;
   for (int c = 0; c < kCalls; ++c) {
     threads.emplace_back([&, c] {
-      ClientOptions options;
-      options.own_connection = true;
-      auto client = server_.Client(options);
+      auto client = OwnConnection();
       Call call = Open(*client);
       std::thread sender([&] {
         for (int i = 0; i < 100000; ++i) {
@@ -393,10 +395,7 @@ TEST_F(AppendStreamTest, ShutdownUnderLoadKeepsEveryAcknowledgedAppend) {
                 ends[c] == grpc::StatusCode::CANCELLED)
         << c << ": " << ends[c];
   }
-  server_.Stop();
-  auto report = log::VerifyLogAt(server_.options().db);
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(report->ok()) << report->message;
+  StopAndVerify();
   ASSERT_TRUE(server_.Start().ok());
   client_ = server_.Client();
   size_t checked = 0;

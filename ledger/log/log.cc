@@ -2,8 +2,6 @@
 
 #include <pthread.h>
 
-#include <pthread.h>
-
 #include <map>
 #include <memory>
 #include <thread>

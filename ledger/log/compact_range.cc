@@ -44,13 +44,15 @@ void CompactRange::Append(const Hash& leaf_hash,
   ++size_;
 }
 
-Hash CompactRange::Root() const {
-  if (nodes_.empty()) return EmptyTreeRoot();
-  Hash root = nodes_.back();
-  for (size_t i = nodes_.size() - 1; i-- > 0;) {
-    root = NodeHash(nodes_[i], root);
+Hash FrontierRoot(std::span<const Hash> nodes) {
+  if (nodes.empty()) return EmptyTreeRoot();
+  Hash root = nodes.back();
+  for (size_t i = nodes.size() - 1; i-- > 0;) {
+    root = NodeHash(nodes[i], root);
   }
   return root;
 }
+
+Hash CompactRange::Root() const { return FrontierRoot(nodes_); }
 
 }  // namespace ledger::log

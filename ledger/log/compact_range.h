@@ -24,6 +24,12 @@
 
 namespace ledger::log {
 
+// The RFC 9162 root of the tree whose frontier is `nodes` (the roots of its
+// perfect subtrees, largest first, as CompactRange::nodes()):
+// EmptyTreeRoot() when empty. O(log n) hashes. For builders that keep a
+// frontier of their own (the batch verifiers).
+Hash FrontierRoot(std::span<const Hash> nodes);
+
 class CompactRange {
  public:
   // A complete subtree made by Append(): node (level, index) covers leaves

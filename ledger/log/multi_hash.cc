@@ -284,4 +284,21 @@ bool FastHashAccelerated() { return false; }
 
 #endif
 
+void FoldLevel(uint64_t index, const std::vector<Hash>& nodes, std::vector<Hash>& frontier,
+               std::vector<Hash>& up, std::vector<Hash>& leftover,
+               std::vector<NodeChildren>& children) {
+  children.clear();
+  size_t i = 0;
+  const bool merge_frontier = (index & 1) != 0;
+  if (merge_frontier) {
+    children.push_back({&frontier.back(), &nodes[0]});
+    i = 1;
+  }
+  for (; i + 1 < nodes.size(); i += 2) children.push_back({&nodes[i], &nodes[i + 1]});
+  if (i < nodes.size()) leftover.push_back(nodes[i]);
+  up.resize(children.size());
+  NodeHashes(children.data(), children.size(), up.data());
+  if (merge_frontier) frontier.pop_back();
+}
+
 }  // namespace ledger::log::internal

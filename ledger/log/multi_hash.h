@@ -15,7 +15,9 @@
 #define LEDGER_LOG_MULTI_HASH_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "ledger/log/hash.h"
 
@@ -33,6 +35,21 @@ struct NodeChildren {
 // out[i] = SHA-256(0x01 || *nodes[i].left || *nodes[i].right) for i < n.
 // `out` must not overlap the children.
 void NodeHashes(const NodeChildren* nodes, size_t n, Hash* out);
+
+// One level of adding a batch of new leaves to a frontier (as
+// CompactRange::nodes(): largest subtree first), as CompactRange::Append
+// would one leaf at a time, with the level's new nodes hashed together.
+// `nodes` are the level's new nodes, in order, the first at index `index`
+// of the level. Fills `up` with the nodes they complete one level up (the
+// first at index index / 2). Where `index` is odd, the first node's left
+// sibling is the frontier's last node, which is taken out of the frontier;
+// a last node without its right sibling is appended to `leftover`. Called
+// for each level from the leaves up until `up` is empty, the leftovers
+// (lowest level first) then go on the frontier, in reverse. `children` is
+// scratch space. `up` must not be `nodes`.
+void FoldLevel(uint64_t index, const std::vector<Hash>& nodes, std::vector<Hash>& frontier,
+               std::vector<Hash>& up, std::vector<Hash>& leftover,
+               std::vector<NodeChildren>& children);
 
 // True when the SHA extensions are used (for tests and benchmarks).
 bool FastHashAccelerated();

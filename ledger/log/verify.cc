@@ -309,28 +309,14 @@ bool Verifier::CheckNode(const CompactRange::NewNode& node, const std::optional<
 }
 
 void Verifier::BuildBatchTree() {
-  // Level by level, as CompactRange::Append would one leaf at a time: where
-  // a level's first new node has an odd index, its left sibling is the
-  // frontier's node of that level (its last); a last node without its right
-  // sibling joins the frontier.
+  // Level by level from the leaves, keeping every level's new nodes (and
+  // where each level's first one is) to compare with the stored ones.
   uint64_t index = next_;
   first_[0] = index;
   leftover_.clear();
   for (size_t level = 0; !levels_[level].empty(); ++level) {
-    const std::vector<Hash>& nodes = levels_[level];
-    children_.clear();
-    size_t i = 0;
-    const bool merge_frontier = (index & 1) != 0;
-    if (merge_frontier) {
-      children_.push_back({&frontier_.back(), &nodes[0]});
-      i = 1;
-    }
-    for (; i + 1 < nodes.size(); i += 2) children_.push_back({&nodes[i], &nodes[i + 1]});
-    if (i < nodes.size()) leftover_.push_back(nodes[i]);
-    std::vector<Hash>& up = levels_[level + 1];
-    up.resize(children_.size());
-    internal::NodeHashes(children_.data(), children_.size(), up.data());
-    if (merge_frontier) frontier_.pop_back();
+    internal::FoldLevel(index, levels_[level], frontier_, levels_[level + 1], leftover_,
+                        children_);
     index >>= 1;
     first_[level + 1] = index;
   }
@@ -338,12 +324,7 @@ void Verifier::BuildBatchTree() {
   frontier_.insert(frontier_.end(), leftover_.rbegin(), leftover_.rend());
 }
 
-Hash Verifier::Root() const {
-  if (frontier_.empty()) return EmptyTreeRoot();
-  Hash root = frontier_.back();
-  for (size_t i = frontier_.size() - 1; i-- > 0;) root = NodeHash(frontier_[i], root);
-  return root;
-}
+Hash Verifier::Root() const { return FrontierRoot(frontier_); }
 
 absl::StatusOr<bool> Verifier::CheckBatch(
     const std::vector<EntryPrefetcher::Item>& items) {

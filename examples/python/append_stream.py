@@ -24,7 +24,7 @@ import grpc
 from compact.v1 import action_pb2, common_pb2, event_pb2
 from ledger.v1 import ledger_service_pb2, ledger_service_pb2_grpc
 
-from record_and_read import channel_for  # the same folder, first on sys.path
+from record_and_read import add_connection_args, channel_for  # the same folder
 
 CODE_NAMES = {code.value[0]: code.name for code in grpc.StatusCode}
 
@@ -48,10 +48,7 @@ def endorsement(args, body):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--server", required=True, help="host:port")
-    parser.add_argument("--ca", help="CA certificate (PEM) of the server: use TLS")
-    parser.add_argument("--server-name", help="name on the server's certificate")
-    parser.add_argument("--token", help="bearer token")
+    add_connection_args(parser)
     parser.add_argument("--compact", default="worcestershire-2006")
     parser.add_argument("--bodies", default="wyre-forest-dc",
                         help="comma-separated endorsing bodies")

@@ -54,6 +54,14 @@ def root_from_inclusion_proof(index, size, leaf_hash, proof):
     return r
 
 
+def add_connection_args(parser):
+    """The flags channel_for reads."""
+    parser.add_argument("--server", required=True, help="host:port")
+    parser.add_argument("--ca", help="CA certificate (PEM) of the server: use TLS")
+    parser.add_argument("--server-name", help="name on the server's certificate")
+    parser.add_argument("--token", help="bearer token")
+
+
 def channel_for(args):
     """The channel, and the metadata to send with each call."""
     if not args.ca:
@@ -72,10 +80,7 @@ def channel_for(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--server", required=True, help="host:port")
-    parser.add_argument("--ca", help="CA certificate (PEM) of the server: use TLS")
-    parser.add_argument("--server-name", help="name on the server's certificate")
-    parser.add_argument("--token", help="bearer token")
+    add_connection_args(parser)
     parser.add_argument("--compact", default="worcestershire-2006")
     parser.add_argument("--body", default="wyre-forest-dc", help="the endorsing body")
     parser.add_argument("--source", default="wfdc-cabinet-report-2006-06-02")

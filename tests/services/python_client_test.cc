@@ -19,29 +19,45 @@ using ::testing::HasSubstr;
 using compact::v1::CompactService;
 using namespace ledger::services::testing;  // NOLINT: test helpers
 
-TEST(PythonClientTest, RecordsAnEndorsementOverTlsAndReadsItBack) {
-  ledger::testing::TempDir certs;
-  TestCa ca(certs.path());
-  const PemFiles pem = ca.Issue("localhost", /*server=*/true);
-  std::ofstream(certs.Sub("access")) << "token recorder python-clerk py-s3cret\n";
-  TestServer server;
-  server.options().tls_cert_file = pem.cert;
-  server.options().tls_key_file = pem.key;
-  server.options().access_file = certs.Sub("access");
-  ASSERT_TRUE(server.Start().ok());
-  ClientOptions tls;
-  tls.ca_file = ca.ca_file();
-  tls.server_name = "localhost";
-  tls.token = "py-s3cret";
-  auto client = server.Client(tls);
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+// A TLS server with a recorder token for the Python client, its test world
+// seeded, and a C++ client of it to check what Python recorded.
+class PythonTlsTest : public ::testing::Test {
+ protected:
+  PythonTlsTest() : ca_(certs_.path()) {}
 
-  const std::string command = absl::StrCat(
-      "PYTHONPATH=", LEDGER_PY_STUBS, " /usr/bin/python3 ", LEDGER_PY_EXAMPLE,
-      " --server ", server.server().address(), " --ca ", ca.ca_file(),
-      " --server-name localhost --token py-s3cret --compact ", kCompact, " --body ", Body(2),
-      " --source ", kSource, " --quote 'the source says so' --date 2006-06-07");
-  auto run = ledger::testing::RunCommand(command);
+  void SetUp() override {
+    const PemFiles pem = ca_.Issue("localhost", /*server=*/true);
+    std::ofstream(certs_.Sub("access")) << "token recorder python-clerk py-s3cret\n";
+    server_.options().tls_cert_file = pem.cert;
+    server_.options().tls_key_file = pem.key;
+    server_.options().access_file = certs_.Sub("access");
+    ASSERT_TRUE(server_.Start().ok());
+    ClientOptions tls;
+    tls.ca_file = ca_.ca_file();
+    tls.server_name = "localhost";
+    tls.token = "py-s3cret";
+    client_ = server_.Client(tls);
+    ASSERT_TRUE(server_.SeedWorld(*client_).ok());
+  }
+
+  // `script` with the connection flags of this server, then `flags`.
+  ledger::testing::CommandResult RunPython(const std::string& script, const std::string& flags) {
+    return ledger::testing::RunCommand(absl::StrCat(
+        "PYTHONPATH=", LEDGER_PY_STUBS, " /usr/bin/python3 ", script, " --server ",
+        server_.server().address(), " --ca ", ca_.ca_file(),
+        " --server-name localhost --token py-s3cret ", flags));
+  }
+
+  ledger::testing::TempDir certs_;
+  TestCa ca_;
+  TestServer server_;
+  std::unique_ptr<LedgerClient> client_;
+};
+
+TEST_F(PythonTlsTest, RecordsAnEndorsementAndReadsItBack) {
+  auto run = RunPython(LEDGER_PY_EXAMPLE,
+                       absl::StrCat("--compact ", kCompact, " --body ", Body(2), " --source ",
+                                    kSource, " --quote 'the source says so' --date 2006-06-07"));
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr("retry deduplicated: True"));
   EXPECT_THAT(run.out, HasSubstr("endorsed by body-2"));
@@ -50,41 +66,23 @@ TEST(PythonClientTest, RecordsAnEndorsementOverTlsAndReadsItBack) {
 
   compact::v1::GetHistoryRequest history;
   history.set_compact_id(kCompact);
-  auto events = client->Call(&CompactService::Stub::GetHistory, client->compact(), history);
+  auto events = client_->Call(&CompactService::Stub::GetHistory, client_->compact(), history);
   ASSERT_TRUE(events.ok()) << events.status();
   ASSERT_EQ(events->events_size(), 2);  // registration, the one endorsement
   EXPECT_EQ(events->events(1).actor(), "python-clerk");
 }
 
-TEST(PythonClientTest, AppendsEndorsementsOverOneStreamingCall) {
-  ledger::testing::TempDir certs;
-  TestCa ca(certs.path());
-  const PemFiles pem = ca.Issue("localhost", /*server=*/true);
-  std::ofstream(certs.Sub("access")) << "token recorder python-clerk py-s3cret\n";
-  TestServer server;
-  server.options().tls_cert_file = pem.cert;
-  server.options().tls_key_file = pem.key;
-  server.options().access_file = certs.Sub("access");
-  ASSERT_TRUE(server.Start().ok());
-  ClientOptions tls;
-  tls.ca_file = ca.ca_file();
-  tls.server_name = "localhost";
-  tls.token = "py-s3cret";
-  auto client = server.Client(tls);
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
-
-  auto run = ledger::testing::RunCommand(absl::StrCat(
-      "PYTHONPATH=", LEDGER_PY_STUBS, " /usr/bin/python3 ", LEDGER_PY_STREAM_EXAMPLE,
-      " --server ", server.server().address(), " --ca ", ca.ca_file(),
-      " --server-name localhost --token py-s3cret --compact ", kCompact, " --bodies ",
-      Body(0), ",", Body(1), ",", Body(2), " --source ", kSource,
-      " --quote 'the source says so' --date 2006-06-07"));
+TEST_F(PythonTlsTest, AppendsEndorsementsOverOneStreamingCall) {
+  auto run = RunPython(LEDGER_PY_STREAM_EXAMPLE,
+                       absl::StrCat("--compact ", kCompact, " --bodies ", Body(0), ",", Body(1),
+                                    ",", Body(2), " --source ", kSource,
+                                    " --quote 'the source says so' --date 2006-06-07"));
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr("3 endorsements appended on one call; resend deduplicated: True"));
 
   compact::v1::GetHistoryRequest history;
   history.set_compact_id(kCompact);
-  auto events = client->Call(&CompactService::Stub::GetHistory, client->compact(), history);
+  auto events = client_->Call(&CompactService::Stub::GetHistory, client_->compact(), history);
   ASSERT_TRUE(events.ok()) << events.status();
   ASSERT_EQ(events->events_size(), 4);  // registration, three endorsements
   for (int i = 1; i < 4; ++i) {
@@ -93,11 +91,9 @@ TEST(PythonClientTest, AppendsEndorsementsOverOneStreamingCall) {
   }
 
   // A refusal is reported with its code, and the exit status says so.
-  auto refused = ledger::testing::RunCommand(absl::StrCat(
-      "PYTHONPATH=", LEDGER_PY_STUBS, " /usr/bin/python3 ", LEDGER_PY_STREAM_EXAMPLE,
-      " --server ", server.server().address(), " --ca ", ca.ca_file(),
-      " --server-name localhost --token py-s3cret --compact no-such-compact --bodies ",
-      Body(0), " --source ", kSource, " --date 2006-06-07"));
+  auto refused = RunPython(LEDGER_PY_STREAM_EXAMPLE,
+                           absl::StrCat("--compact no-such-compact --bodies ", Body(0),
+                                        " --source ", kSource, " --date 2006-06-07"));
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
   EXPECT_THAT(refused.err, HasSubstr("refused: "));
 }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
@@ -36,6 +37,10 @@ class StreamPrefix final : public rocksdb::SliceTransform {
   }
 };
 
+// Buckets of the request-id memtable: a 64 MiB memtable holds about 600k
+// ids, a few per bucket.
+constexpr size_t kRequestIdBuckets = 1 << 18;
+
 // Options of one column family, chosen for how the log writes and reads it
 // (every append writes one key to each of entries, merkle, streams and
 // requests, from the one commit thread):
@@ -44,6 +49,13 @@ class StreamPrefix final : public rocksdb::SliceTransform {
 //   order: a memtable insert hint per level and per stream makes an insert
 //   start where the last one of its kind ended, instead of searching the
 //   whole memtable;
+// - request ids are the callers' and arrive in no order, and they are only
+//   ever looked up whole (Get), never scanned: their memtable is a hash
+//   table (each id is its own "prefix"), so that an insert costs a bucket
+//   instead of a search of a skip list that holds hundreds of thousands of
+//   random keys. Measured on the commit thread: 26 -> 21 us of CPU per
+//   append over AppendStream, 30k -> 35k appends/s (bench/service_bench).
+//   A scan of this family would need ReadOptions::total_order_seek;
 // - every append with a request id looks it up first, and a new id is a
 //   miss: bloom filters in the memtable and in the table files answer most
 //   misses without a search or a block read.
@@ -55,8 +67,9 @@ rocksdb::ColumnFamilyOptions FamilyOptions(std::string_view name) {
   } else if (name == format::kStreamsFamily) {
     options.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamPrefix>();
   } else if (name == format::kRequestsFamily) {
+    options.prefix_extractor.reset(rocksdb::NewNoopTransform());
+    options.memtable_factory.reset(rocksdb::NewHashLinkListRepFactory(kRequestIdBuckets));
     options.memtable_prefix_bloom_size_ratio = 0.02;
-    options.memtable_whole_key_filtering = true;
     rocksdb::BlockBasedTableOptions table;
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
     table.whole_key_filtering = true;
@@ -123,6 +136,9 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path,
   }
   options.create_if_missing = true;
   options.create_missing_column_families = true;
+  // The hash memtable of request ids takes one writer at a time; the log
+  // has one (its commit thread) for appends anyway.
+  options.allow_concurrent_memtable_write = false;
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const char* name : kFamilies) {
     descriptors.emplace_back(name, FamilyOptions(name));

@@ -1,22 +1,19 @@
 // service_bench: load generator for durable appends over gRPC (a plain
-// program with its own reporting, not Google Benchmark). It starts two real
-// LedgerServers in this process, each on 127.0.0.1:0 over a fresh database
-// (plaintext loopback, no access file):
+// program with its own reporting, not Google Benchmark). It runs two real
+// LedgerServers, each in a child process of its own (this binary re-run in
+// server mode, bench/bench_server.h), on 127.0.0.1:0 over a fresh database
+// (plaintext loopback, no access file, default ServerOptions otherwise):
 //
 //   server A  group_commit = true  (the default)
 //   server B  group_commit = false (one synced RocksDB write per append)
 //
-// and for each client count N runs five cells of N concurrent client
-// threads, each thread issuing blocking calls back to back:
+// and for each client count N runs these cells of N concurrent clients,
+// each client keeping exactly one call in flight and starting its next one
+// as soon as the previous completes:
 //
 //   (a) baseline 1: grpc.health.v1.Health/Check on server A, the empty unary
-//       call (the standard health service that LedgerServer serves; called
-//       through the same blocking unary path as the generated stubs, with a
-//       raw ByteBuffer because Debian ships no health proto).
-//       gRPC serves health from its own callback-based service, as the
-//       server serves Append (gRPC's callback API, finished from the log's
-//       commit thread); the reads run on a synchronous thread pool, and
-//       --diagnose adds a trivial call on that pool for comparison.
+//       call (the standard health service that LedgerServer serves, called
+//       through gRPC's generic stub: Debian ships no health proto).
 //   (b) LedgerService.Append on server A (group commit on).
 //   (c) baseline 2: LedgerService.Append on server B (group commit off).
 //   (f) LedgerService.AppendStream on server A: each client keeps one call
@@ -29,30 +26,31 @@
 // baselines alike; the ratios (b)/(c) and (f)/(g) (goal >= 10 at 64
 // clients) and (b)/(a) and (f)/(a) (goal >= 0.5) are what mean something.
 //
-// Appends: client i of a cell appends to its own stream body/bench-c<i>: a
-// NOTE annotation on that body's registration (registered at start-up, one
-// body per client), with expected version ANY, a unique request id per call
-// and a compact.v1.Event payload of --payload_bytes serialized bytes.
+// Clients: gRPC's callback API (bench/load_clients.h), so the load
+// generator needs no thread per client and leaves the CPU to the server;
+// every cell, baselines included, uses the same client code.
+//
+// Appends: client i appends to its own stream body/bench-c<i>: a NOTE
+// annotation on that body's registration (registered when the server starts,
+// one body per client), with expected version ANY, a unique request id per
+// call and a compact.v1.Event payload of --payload_bytes serialized bytes.
 //
 // Channels: one channel (its own TCP connection, LedgerClient's
-// own_connection) per --clients_per_channel client threads, default 8: gRPC
-// multiplexes the calls of several threads over one HTTP/2 connection, so
+// own_connection) per --clients_per_channel clients, default 8: gRPC
+// multiplexes the calls of several clients over one HTTP/2 connection, so
 // N=1 uses one connection, N=8 one and N=64 eight. Channels are created and
 // connected before each cell starts.
 //
 // Measurement: each cell runs --warmup_seconds (not counted) and then
 // --seconds; a call counts when it completes inside the measured window.
-// Latency is taken per call with std::chrono::steady_clock into a vector per
-// thread; the vectors are merged and sorted for p50/p99.
+// Latency is taken per call with std::chrono::steady_clock, from just before
+// the call is started to its completion, into a vector per client; the
+// vectors are merged and sorted for p50/p99.
 //
-// Both servers run with default ServerOptions apart from group_commit, in
-// this process, on the allocator ledgerctl links (tcmalloc unless CMake's
-// LEDGER_TCMALLOC is off; printed at the start).
-//
-// At the end each server's log size must equal the entries recorded at
-// start-up plus every acknowledged append (also re-checked by reopening the
-// database after shutdown); otherwise, or when any append failed, the exit
-// status is 1 (2: usage error; 3: a server did not start or connect).
+// At the end each server's log size must equal the entries it seeded plus
+// every acknowledged append, both as the server saw it before shutting down
+// and after reopening its database; otherwise, or when any call failed, the
+// exit status is 1 (2: usage error; 3: a server did not start or connect).
 //
 // Run (Release build):
 //   cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release
@@ -65,72 +63,68 @@
 //   --seconds S                measured seconds per cell; default 4
 //                              [LEDGER_BENCH_SECONDS]
 //   --warmup_seconds S         unmeasured start of each cell; default 0.5
-//   --clients_per_channel K    client threads per channel; default 8
+//   --clients_per_channel K    clients per channel; default 8
 //   --payload_bytes B          serialized Event size; default 200
-//   --dir DIR                  where the two databases are made (removed
+//   --dir DIR                  where the databases are made (removed
 //                              afterwards); default $LEDGER_BENCH_DIR, else
 //                              /tmp. Put it on the disk whose fsync you mean
 //                              to measure, not a tmpfs.
 //   --keep                     keep the databases
-//   --diagnose                 add a cell (d): the same appends recorded
-//                              in-process with CompactLedger::Record on
-//                              server A's ledger, no gRPC, and a cell (e):
-//                              LedgerService.GetCheckpoint, a trivial unary
-//                              call on the synchronous service (where the
-//                              time goes); same as --cells abcdefg
-//   --cells LETTERS            run only these cells, e.g. --cells b to
+//   --diagnose                 add a cell (d): the same appends recorded by
+//                              N threads with CompactLedger::Record on a
+//                              ledger opened in this process (a third
+//                              database), no gRPC, and a cell (e):
+//                              LedgerService.GetCheckpoint on server A, a
+//                              trivial unary call on the synchronous service
+//                              (where the time goes); same as --cells abcdefg
+//   --cells LETTERS            run only these cells, e.g. --cells f to
 //                              profile one; default abcfg (a ratio prints
 //                              only when its cells run)
 //
-// Columns: calls/s and p50/p99 latency of the measured window; "cores" is
-// the CPU time of the whole process (client threads and servers alike)
-// over the window, divided by its length. After the run, each server
-// prints how many appends one synced write carried on average (entries of
-// one commit group share their recorded_at).
+// Columns: calls/s and p50/p99 latency of the measured window; "client" and
+// "server" are the CPU time of the load generator's process and of the
+// server's process over the window, divided by its length, in cores. After
+// the run, each database reports how many appends one synced write carried
+// on average per cell (entries of one commit group share their recorded_at).
 #include <dlfcn.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
-#include <grpcpp/channel.h>
-#include <grpcpp/client_context.h>
-#include <grpcpp/impl/client_unary_call.h>
-#include <grpcpp/impl/rpc_method.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/byte_buffer.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <mutex>
-#include <sstream>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "bench/bench_server.h"
+#include "bench/load_clients.h"
+#include "bench/service_workload.h"
 #include "ledger/log/log.h"
 #include "services/client.h"
+#include "services/auth.h"
 #include "services/commands.h"
-#include "services/server.h"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using ledger::bench::AppendStreamClient;
+using ledger::bench::CallDone;
+using ledger::bench::Cell;
+using ledger::bench::LoadOptions;
+using ledger::bench::ServerProcess;
+using ledger::bench::UnaryCall;
 using ledger::services::ClientOptions;
 using ledger::services::LedgerClient;
-using ledger::services::LedgerServer;
-using ledger::services::ServerOptions;
 
-constexpr char kSource[] = "bench-source";
 constexpr char kHealthCheck[] = "/grpc.health.v1.Health/Check";
 
 struct Flags {
@@ -209,335 +203,155 @@ Flags ParseFlags(int argc, char** argv) {
   return f;
 }
 
-std::string BodyId(int client) { return absl::StrCat("bench-c", client); }
-
-compact::v1::Citation Cite() {
-  compact::v1::Citation c;
-  c.set_source_id(kSource);
-  c.set_locator("p1");
-  c.set_quote("load generated by service_bench");
-  return c;
-}
-
-// The source and one body per client, recorded in-process in one batch.
-absl::Status Seed(LedgerServer& server, int clients) {
-  std::vector<compact::v1::Event> events;
-  compact::v1::Event source;
-  source.mutable_source_registered()->set_source_id(kSource);
-  source.mutable_source_registered()->set_title("service_bench");
-  source.mutable_source_registered()->mutable_date()->set_edtf("2024-01-01");
-  events.push_back(source);
-  for (int i = 0; i < clients; ++i) {
-    compact::v1::Event body;
-    body.mutable_body_registered()->set_body_id(BodyId(i));
-    body.mutable_body_registered()->set_name(absl::StrCat("Bench body ", i));
-    body.mutable_body_registered()->set_classification(
-        compact::v1::CLASSIFICATION_ORGANISATION);
-    body.set_ref(BodyId(i));
-    *body.add_citations() = Cite();
-    events.push_back(body);
-  }
-  return server.ledger().Record(events, "service_bench").status();
-}
-
-// A NOTE on client `client`'s body registration; its serialized size is
-// `payload_bytes` (or the smallest possible, if that is less).
-compact::v1::Event NoteEvent(int client, int payload_bytes) {
-  compact::v1::Event e;
-  auto* note = e.mutable_annotation();
-  note->set_kind(compact::v1::ANNOTATION_KIND_NOTE);
-  note->mutable_target()->set_ref(BodyId(client));
-  *e.add_citations() = Cite();
-  std::string text = "load";
-  note->set_text(text);
-  while (static_cast<int>(e.ByteSizeLong()) < payload_bytes) {
-    text.push_back('.');
-    note->set_text(text);
-  }
-  return e;
-}
-
-struct Sample {
-  int64_t done_ns;     // completion, from the cell's start
-  int64_t latency_ns;
-};
-
-struct Cell {
-  uint64_t calls = 0;      // completed inside the measured window
-  uint64_t acked = 0;      // successful calls overall (appends: acknowledged)
-  uint64_t errors = 0;
-  std::string first_error;
-  double rate = 0;
-  double p50_us = 0, p99_us = 0;
-  double cores = 0;        // CPU of the whole process (clients and servers)
-};
-
-double CpuSeconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-// One call of client `i`, its k-th; returns the status of the call.
-using CallFn = std::function<grpc::Status(int i, uint64_t k, grpc::Channel& channel)>;
-// Run by client `i`'s thread after its last call (closes what it kept open).
-using EndFn = std::function<void(int i)>;
-
-Cell RunCell(const std::string& target, int clients, const Flags& flags, const CallFn& call,
-             const EndFn& end = nullptr) {
-  const int channel_count = (clients + flags.clients_per_channel - 1) / flags.clients_per_channel;
-  std::vector<std::unique_ptr<LedgerClient>> channels;
-  for (int c = 0; c < channel_count; ++c) {
-    ClientOptions options;
-    options.target = target;
-    options.own_connection = true;
-    channels.push_back(*LedgerClient::Connect(options));
-    if (!channels.back()->channel()->WaitForConnected(std::chrono::system_clock::now() +
-                                                      std::chrono::seconds(10))) {
-      std::cerr << "service_bench: cannot connect to " << target << "\n";
-      std::exit(3);
-    }
-  }
-  std::atomic<bool> go{false}, stop{false};
-  std::vector<std::vector<Sample>> samples(clients);
-  std::vector<uint64_t> acked(clients, 0), errors(clients, 0);
-  std::mutex error_mu;
-  std::string first_error;
-  Clock::time_point start;
-  std::vector<std::thread> threads;
-  for (int i = 0; i < clients; ++i) {
-    threads.emplace_back([&, i] {
-      grpc::Channel& channel = *channels[i / flags.clients_per_channel]->channel();
-      samples[i].reserve(1 << 16);
-      while (!go.load(std::memory_order_acquire)) std::this_thread::yield();
-      for (uint64_t k = 0; !stop.load(std::memory_order_relaxed); ++k) {
-        const Clock::time_point t0 = Clock::now();
-        grpc::Status status = call(i, k, channel);
-        const Clock::time_point t1 = Clock::now();
-        if (!status.ok()) {
-          ++errors[i];
-          std::lock_guard<std::mutex> lock(error_mu);
-          if (first_error.empty()) {
-            first_error = absl::StrCat(static_cast<int>(status.error_code()), ": ",
-                                       status.error_message());
-          }
-          continue;
-        }
-        ++acked[i];
-        samples[i].push_back({std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - start).count(),
-                              std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()});
+// The connected channels of one cell: client i uses channel
+// i / clients_per_channel.
+class Channels {
+ public:
+  Channels(const std::string& target, int clients, int clients_per_channel)
+      : per_channel_(clients_per_channel) {
+    const int count = (clients + clients_per_channel - 1) / clients_per_channel;
+    for (int c = 0; c < count; ++c) {
+      ClientOptions options;
+      options.target = target;
+      options.own_connection = true;
+      clients_.push_back(*LedgerClient::Connect(options));
+      generic_.push_back(std::make_unique<grpc::GenericStub>(clients_.back()->channel()));
+      if (!clients_.back()->channel()->WaitForConnected(std::chrono::system_clock::now() +
+                                                        std::chrono::seconds(10))) {
+        std::cerr << "service_bench: cannot connect to " << target << "\n";
+        std::exit(3);
       }
-      if (end) end(i);
-    });
-  }
-  start = Clock::now();
-  go.store(true, std::memory_order_release);
-  std::this_thread::sleep_for(std::chrono::duration<double>(flags.warmup_seconds));
-  const double cpu0 = CpuSeconds();
-  std::this_thread::sleep_for(std::chrono::duration<double>(flags.seconds));
-  const double cpu1 = CpuSeconds();
-  stop = true;
-  for (auto& t : threads) t.join();
-
-  const int64_t from = static_cast<int64_t>(flags.warmup_seconds * 1e9);
-  const int64_t to = from + static_cast<int64_t>(flags.seconds * 1e9);
-  std::vector<int64_t> latencies;
-  Cell cell;
-  for (int i = 0; i < clients; ++i) {
-    cell.acked += acked[i];
-    cell.errors += errors[i];
-    for (const Sample& s : samples[i]) {
-      if (s.done_ns >= from && s.done_ns < to) latencies.push_back(s.latency_ns);
     }
   }
-  cell.first_error = first_error;
-  cell.cores = (cpu1 - cpu0) / flags.seconds;
-  cell.calls = latencies.size();
-  cell.rate = static_cast<double>(cell.calls) / flags.seconds;
-  if (!latencies.empty()) {
-    std::sort(latencies.begin(), latencies.end());
-    auto at = [&](double q) {
-      const size_t index = std::min(latencies.size() - 1,
-                                    static_cast<size_t>(q * static_cast<double>(latencies.size())));
-      return static_cast<double>(latencies[index]) / 1e3;
-    };
-    cell.p50_us = at(0.50);
-    cell.p99_us = at(0.99);
+  ledger::v1::LedgerService::Stub& ledger(int client) {
+    return clients_[client / per_channel_]->ledger();
+  }
+  grpc::GenericStub& generic(int client) { return *generic_[client / per_channel_]; }
+
+ private:
+  int per_channel_;
+  std::vector<std::unique_ptr<LedgerClient>> clients_;
+  std::vector<std::unique_ptr<grpc::GenericStub>> generic_;
+};
+
+LoadOptions Load(const Flags& flags, int clients, const ServerProcess* server) {
+  LoadOptions o;
+  o.clients = clients;
+  o.seconds = flags.seconds;
+  o.warmup_seconds = flags.warmup_seconds;
+  if (server != nullptr) o.server_cpu = [server] { return server->CpuSeconds(); };
+  return o;
+}
+
+// (a): the empty unary call.
+Cell HealthCell(const Flags& flags, int clients, const ServerProcess& server) {
+  Channels channels(server.address(), clients, flags.clients_per_channel);
+  // HealthCheckRequest{} (service "": the server) is zero bytes; a ByteBuffer
+  // must hold a slice to be a valid message.
+  const grpc::Slice empty{std::string()};
+  const grpc::ByteBuffer request(&empty, 1);
+  const std::string method = kHealthCheck;
+  return ledger::bench::RunClosedLoop(
+      Load(flags, clients, &server), [&](int i, uint64_t, CallDone done) {
+        auto* call = new UnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(std::move(done));
+        call->request = request;
+        channels.generic(i).PrepareUnaryCall(&call->context, method, grpc::StubOptions(),
+                                             &call->request, &call->response, call);
+        call->StartCall();
+      });
+}
+
+// (e): LedgerService.GetCheckpoint, a trivial handler (access check, the
+// tree head) on the synchronous service.
+Cell CheckpointCell(const Flags& flags, int clients, const ServerProcess& server) {
+  Channels channels(server.address(), clients, flags.clients_per_channel);
+  return ledger::bench::RunClosedLoop(
+      Load(flags, clients, &server), [&](int i, uint64_t, CallDone done) {
+        auto* call =
+            new UnaryCall<ledger::v1::GetCheckpointRequest, ledger::v1::Checkpoint>(std::move(done));
+        channels.ledger(i).async()->GetCheckpoint(&call->context, &call->request, &call->response,
+                                                  call);
+        call->StartCall();
+      });
+}
+
+// Appends of one cell: client i's template with a request id unique to the
+// server, cell and call.
+struct Appends {
+  const std::vector<ledger::v1::AppendRequest>* templates;
+  std::string prefix;  // "bench-<server>-n<index>-<cell letter>"
+
+  ledger::v1::AppendRequest Request(int client, uint64_t k) const {
+    ledger::v1::AppendRequest request = (*templates)[client];
+    request.set_request_id(absl::StrCat(prefix, "-c", client, "-", k));
+    return request;
+  }
+};
+
+// (b), (c): LedgerService.Append.
+Cell AppendCell(const Flags& flags, int clients, const ServerProcess& server,
+                const Appends& appends) {
+  Channels channels(server.address(), clients, flags.clients_per_channel);
+  return ledger::bench::RunClosedLoop(
+      Load(flags, clients, &server), [&](int i, uint64_t k, CallDone done) {
+        auto* call = new UnaryCall<ledger::v1::AppendRequest, ledger::v1::AppendResponse>(
+            std::move(done));
+        call->request = appends.Request(i, k);
+        channels.ledger(i).async()->Append(&call->context, &call->request, &call->response, call);
+        call->StartCall();
+      });
+}
+
+// (f), (g): LedgerService.AppendStream, one call per client for the cell.
+Cell AppendStreamCell(const Flags& flags, int clients, const ServerProcess& server,
+                      const Appends& appends) {
+  Channels channels(server.address(), clients, flags.clients_per_channel);
+  std::vector<std::unique_ptr<AppendStreamClient>> streams;
+  for (int i = 0; i < clients; ++i) {
+    streams.push_back(std::make_unique<AppendStreamClient>(channels.ledger(i)));
+  }
+  Cell cell = ledger::bench::RunClosedLoop(
+      Load(flags, clients, &server), [&](int i, uint64_t k, CallDone done) {
+        streams[i]->Send(appends.Request(i, k), std::move(done));
+      });
+  for (auto& stream : streams) {
+    const grpc::Status status = stream->Close();
+    if (!status.ok() && cell.first_error.empty()) {
+      ++cell.errors;
+      cell.first_error = absl::StrCat("AppendStream ended with ",
+                                      static_cast<int>(status.error_code()), ": ",
+                                      status.error_message());
+    }
   }
   return cell;
 }
 
-// Every call of the benchmark has the same 30 s deadline.
-void SetCallDeadline(grpc::ClientContext& context) {
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+// (d): the same appends recorded in-process, as LedgerService.Append
+// records them, by one thread per client.
+Cell DirectCell(const Flags& flags, int clients, ledger::CompactLedger& ledger,
+                const Appends& appends) {
+  return ledger::bench::RunThreads(
+      Load(flags, clients, nullptr), [&](int i, uint64_t k) {
+        auto record = ledger::services::FromAppend(appends.Request(i, k));
+        if (!record.ok()) {
+          return grpc::Status(grpc::StatusCode::INTERNAL, record.status().ToString());
+        }
+        auto results = ledger.Record({*std::move(record)}, ledger::services::kLocalIdentity);
+        if (!results.ok()) {
+          return grpc::Status(grpc::StatusCode::INTERNAL, results.status().ToString());
+        }
+        return grpc::Status::OK;
+      });
 }
 
-// This thread's LedgerService stub on `channel` (made once per thread and
-// channel; the stub does not own the channel, which outlives the cell).
-ledger::v1::LedgerService::Stub& StubFor(grpc::Channel& channel) {
-  thread_local std::unique_ptr<ledger::v1::LedgerService::Stub> stub;
-  thread_local grpc::Channel* stub_channel = nullptr;
-  if (stub_channel != &channel) {
-    stub = ledger::v1::LedgerService::NewStub(
-        std::shared_ptr<grpc::Channel>(std::shared_ptr<grpc::Channel>(), &channel));
-    stub_channel = &channel;
-  }
-  return *stub;
-}
-
-grpc::Status HealthCheck(grpc::Channel& channel) {
-  static const grpc::internal::RpcMethod method(kHealthCheck,
-                                                grpc::internal::RpcMethod::NORMAL_RPC);
-  grpc::ClientContext context;
-  SetCallDeadline(context);
-  // HealthCheckRequest{} (service "": the server) is zero bytes; a ByteBuffer
-  // must hold a slice to be a valid message.
-  static const grpc::Slice empty{std::string()};
-  grpc::ByteBuffer request(&empty, 1), response;
-  grpc::Status status = grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
-      &channel, method, &context, request, &response);
-  return status;
-}
-
-// LedgerService.GetCheckpoint: a trivial handler (access check, the tree
-// head) on the synchronous service, for --diagnose.
-grpc::Status GetCheckpoint(grpc::Channel& channel) {
-  grpc::ClientContext context;
-  SetCallDeadline(context);
-  ledger::v1::Checkpoint response;
-  return StubFor(channel).GetCheckpoint(&context, ledger::v1::GetCheckpointRequest(),
-                                        &response);
-}
-
-// Appends for client i on `server_tag`'s server: prepared requests, one per
-// client, whose request id is set per call.
-struct Appender {
-  std::vector<ledger::v1::AppendRequest> templates;
-  std::string tag;
-
-  Appender(int clients, int payload_bytes, std::string server_tag) : tag(std::move(server_tag)) {
-    for (int i = 0; i < clients; ++i) {
-      ledger::v1::AppendRequest r;
-      r.set_stream(absl::StrCat("body/", BodyId(i)));
-      r.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_ANY);
-      r.mutable_payload()->PackFrom(NoteEvent(i, payload_bytes));
-      templates.push_back(std::move(r));
-    }
-  }
-
-  // `cell` keeps request ids unique across the cells of one server.
-  CallFn Call(int cell) const {
-    return [this, cell](int i, uint64_t k, grpc::Channel& channel) {
-      ledger::v1::AppendRequest request = templates[i];
-      request.set_request_id(absl::StrCat("bench-", tag, "-n", cell, "-c", i, "-", k));
-      ledger::v1::AppendResponse response;
-      grpc::ClientContext context;
-      SetCallDeadline(context);
-      return StubFor(channel).Append(&context, request, &response);
-    };
-  }
-
-  // The same requests over LedgerService.AppendStream: client i keeps one
-  // call open for the cell and sends its next request when the previous is
-  // answered. A refused request counts as a failed call.
-  struct Streams {
-    struct Open {
-      grpc::ClientContext context;
-      std::unique_ptr<grpc::ClientReaderWriter<ledger::v1::AppendRequest,
-                                               ledger::v1::AppendStreamResponse>>
-          stream;
-    };
-    std::vector<std::unique_ptr<Open>> open;
-  };
-  std::pair<CallFn, EndFn> Streamed(int cell, int clients) const {
-    auto streams = std::make_shared<Streams>();
-    streams->open.resize(clients);
-    CallFn call = [this, cell, streams](int i, uint64_t k, grpc::Channel& channel) {
-      auto& open = streams->open[i];
-      if (open == nullptr) {
-        open = std::make_unique<Streams::Open>();
-        open->stream = StubFor(channel).AppendStream(&open->context);
-      }
-      ledger::v1::AppendRequest request = templates[i];
-      request.set_request_id(absl::StrCat("bench-", tag, "-n", cell, "-c", i, "-s", k));
-      ledger::v1::AppendStreamResponse response;
-      if (!open->stream->Write(request) || !open->stream->Read(&response)) {
-        grpc::Status status = open->stream->Finish();
-        open.reset();
-        return status.ok() ? grpc::Status(grpc::StatusCode::INTERNAL, "stream ended") : status;
-      }
-      if (response.has_refused()) {
-        return grpc::Status(static_cast<grpc::StatusCode>(response.refused().code()),
-                            response.refused().message());
-      }
-      return grpc::Status::OK;
-    };
-    EndFn end = [streams](int i) {
-      auto& open = streams->open[i];
-      if (open == nullptr) return;
-      open->stream->WritesDone();
-      grpc::Status status = open->stream->Finish();
-      if (!status.ok()) {
-        std::cerr << "service_bench: AppendStream ended with " << status.error_code() << ": "
-                  << status.error_message() << "\n";
-      }
-      open.reset();
-    };
-    return {call, end};
-  }
-
-  // The same request recorded in-process (no gRPC), as LedgerService.Append
-  // records it.
-  CallFn Direct(int cell, ledger::CompactLedger& ledger) const {
-    return [this, cell, &ledger](int i, uint64_t k, grpc::Channel&) {
-      ledger::v1::AppendRequest request = templates[i];
-      request.set_request_id(absl::StrCat("bench-", tag, "-n", cell, "-c", i, "-d", k));
-      auto record = ledger::services::FromAppend(request);
-      if (!record.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, record.status().ToString());
-      auto results = ledger.Record({*std::move(record)}, ledger::services::kLocalIdentity);
-      if (!results.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, results.status().ToString());
-      return grpc::Status::OK;
-    };
-  }
-};
-
-struct Server {
-  std::string db;
-  std::unique_ptr<LedgerServer> server;
-  uint64_t seeded = 0;
-  uint64_t acked = 0;
-  std::ostringstream log;
-};
-
-void StartServer(Server& s, const std::string& dir, bool group_commit, int clients) {
-  s.db = dir;
-  std::filesystem::remove_all(dir);
-  ServerOptions options;
-  options.db = dir;
-  options.group_commit = group_commit;
-  options.log = &s.log;
-  auto server = LedgerServer::Start(options);
-  if (!server.ok()) {
-    std::cerr << "service_bench: cannot start the server: " << server.status() << "\n";
-    std::exit(3);
-  }
-  s.server = *std::move(server);
-  if (absl::Status seeded = Seed(*s.server, clients); !seeded.ok()) {
-    std::cerr << "service_bench: cannot seed " << dir << ": " << seeded << "\n";
-    std::exit(3);
-  }
-  s.seeded = s.server->ledger().log().Size();
-}
-
-// Checks the log size before and after shutdown; true when both match.
-bool CheckSize(Server& s, const char* name, const std::vector<int>& clients) {
-  const uint64_t expected = s.seeded + s.acked;
-  const uint64_t live = s.server->ledger().log().Size();
-  s.server->Shutdown(absl::Seconds(5));
-  s.server.reset();
+// Checks one database after its server stopped: the log size the server
+// reached (`live`) and the size after reopening must both be `expected`.
+// Also prints how many appends one synced write carried, per cell.
+bool CheckDatabase(const char* name, const std::string& db, uint64_t seeded, uint64_t live,
+                   uint64_t acked, const std::vector<int>& clients) {
+  const uint64_t expected = seeded + acked;
   ledger::log::LogOptions options;
-  options.path = s.db;
+  options.path = db;
   options.read_only = true;
   auto reopened = ledger::log::Log::Open(options);
   const uint64_t durable = reopened.ok() ? (*reopened)->Size() : 0;
@@ -546,7 +360,7 @@ bool CheckSize(Server& s, const char* name, const std::vector<int>& clients) {
               "%llu acknowledged appends): %s\n",
               name, static_cast<unsigned long long>(live),
               static_cast<unsigned long long>(durable), static_cast<unsigned long long>(expected),
-              static_cast<unsigned long long>(s.seeded), static_cast<unsigned long long>(s.acked),
+              static_cast<unsigned long long>(seeded), static_cast<unsigned long long>(acked),
               ok ? "OK" : "MISMATCH");
   if (!reopened.ok()) {
     std::printf("  reopening failed: %s\n", reopened.status().ToString().c_str());
@@ -554,41 +368,48 @@ bool CheckSize(Server& s, const char* name, const std::vector<int>& clients) {
   }
   // Entries committed by one synced write share recorded_at (the log stamps
   // a group once), so runs of equal recorded_at count the synced writes.
-  std::map<int, std::pair<uint64_t, uint64_t>> per_cell;  // entries, writes
+  // Request ids are "bench-<server>-n<index>-<cell>-c<client>-<k>".
+  std::map<std::pair<int, char>, std::pair<uint64_t, uint64_t>> per_cell;  // entries, writes
   int64_t last = -1;
   absl::Status walked = (*reopened)->ForEachEntry(
-      s.seeded, durable, [&](const ledger::log::StoredEntry& stored) {
+      seeded, durable, [&](const ledger::log::StoredEntry& stored) {
         const int64_t at = absl::ToUnixMicros(ledger::log::RecordedAt(stored.entry));
-        int cell = -1;
         const std::string& id = stored.entry.request_id();
-        if (auto n = id.find("-n"); n != std::string::npos) cell = std::atoi(id.c_str() + n + 2);
-        if (cell >= 0 && id.find("-d") != std::string::npos) cell += 1000;  // (d) rows
-        auto& [entries, writes] = per_cell[cell];
+        int index = -1;
+        char cell = '?';
+        if (auto n = id.find("-n"); n != std::string::npos) {
+          index = std::atoi(id.c_str() + n + 2);
+          if (auto dash = id.find('-', n + 2); dash != std::string::npos && dash + 1 < id.size()) {
+            cell = id[dash + 1];
+          }
+        }
+        auto& [entries, writes] = per_cell[{index, cell}];
         ++entries;
         if (at != last) ++writes;
         last = at;
         return absl::OkStatus();
       });
   std::printf("  appends per synced write (distinct recorded_at):");
-  for (const auto& [cell, counts] : per_cell) {
-    const int index = cell % 1000;
-    std::printf(" N=%d%s %.2f",
+  for (const auto& [key, counts] : per_cell) {
+    const auto& [index, cell] = key;
+    std::printf(" N=%d (%c) %.2f",
                 index >= 0 && index < static_cast<int>(clients.size()) ? clients[index] : -1,
-                cell >= 1000 ? " (d)" : "",
-                static_cast<double>(counts.first) / std::max<uint64_t>(counts.second, 1));
+                cell, static_cast<double>(counts.first) / std::max<uint64_t>(counts.second, 1));
   }
   std::printf("%s\n", walked.ok() ? "" : " (walk failed)");
   return ok;
 }
 
 void PrintRow(const char* name, const Cell& c) {
-  std::printf("  %-34s %9.0f %10.0f %10.0f %8llu %7llu %6.2f\n", name, c.rate, c.p50_us,
+  char server[16] = "-";
+  if (c.server_cores >= 0) std::snprintf(server, sizeof(server), "%.2f", c.server_cores);
+  std::printf("  %-34s %9.0f %10.0f %10.0f %8llu %7llu %6.2f %6s\n", name, c.rate, c.p50_us,
               c.p99_us, static_cast<unsigned long long>(c.calls),
-              static_cast<unsigned long long>(c.errors), c.cores);
+              static_cast<unsigned long long>(c.errors), c.client_cores, server);
   if (!c.first_error.empty()) std::printf("    first error: %s\n", c.first_error.c_str());
 }
 
-// The allocator this process runs on (CMake's LEDGER_TCMALLOC), found by
+// The allocator this binary runs on (CMake's LEDGER_TCMALLOC), found by
 // tcmalloc's own version function, so that a report says what it measured.
 std::string AllocatorName() {
   using Version = const char* (*)(int*, int*, const char**);
@@ -598,78 +419,95 @@ std::string AllocatorName() {
   return "glibc malloc";
 }
 
+std::unique_ptr<ServerProcess> SpawnOrExit(const std::string& db, bool group_commit,
+                                           int clients) {
+  auto server = ServerProcess::Spawn(db, group_commit, clients);
+  if (!server.ok()) {
+    std::cerr << "service_bench: " << server.status() << "\n";
+    std::exit(3);
+  }
+  return *std::move(server);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (int status = 0; ledger::bench::RunIfServerMode(argc, argv, &status)) return status;
   const Flags flags = ParseFlags(argc, argv);
+  auto runs = [&](char c) { return flags.cells.find(c) != std::string::npos; };
   const int max_clients = *std::max_element(flags.clients.begin(), flags.clients.end());
   std::error_code made;
   std::filesystem::create_directories(flags.dir, made);
   const std::string base =
       (std::filesystem::path(flags.dir) / absl::StrCat("service-bench-", getpid())).string();
 
-  Server on, off;
-  StartServer(on, base + "-group-on", /*group_commit=*/true, max_clients);
-  StartServer(off, base + "-group-off", /*group_commit=*/false, max_clients);
-  std::printf("service_bench: 2 in-process LedgerServers on 127.0.0.1 (plaintext, no access "
-              "file), databases under %s-*\n"
-              "  %.1f s measured (+%.1f s warm-up) per cell; %d client threads per channel "
-              "(one TCP connection each); Append payload %d bytes, expected version ANY, one "
-              "stream per client\n"
-              "  (a) = empty unary call: grpc.health.v1.Health/Check on the group-commit "
-              "server, same blocking unary client path\n"
+  const std::string on_db = base + "-group-on", off_db = base + "-group-off",
+                    direct_db = base + "-in-process";
+  std::unique_ptr<ServerProcess> on = SpawnOrExit(on_db, /*group_commit=*/true, max_clients);
+  std::unique_ptr<ServerProcess> off = SpawnOrExit(off_db, /*group_commit=*/false, max_clients);
+  std::unique_ptr<ledger::CompactLedger> direct;
+  uint64_t direct_seeded = 0;
+  if (runs('d')) {
+    std::filesystem::remove_all(direct_db);
+    ledger::log::LogOptions options;
+    options.path = direct_db;
+    auto opened = ledger::CompactLedger::Open(options);
+    absl::Status seeded = opened.ok() ? ledger::bench::SeedBodies(**opened, max_clients)
+                                      : opened.status();
+    if (!seeded.ok()) {
+      std::cerr << "service_bench: cannot prepare " << direct_db << ": " << seeded << "\n";
+      return 3;
+    }
+    direct = *std::move(opened);
+    direct_seeded = direct->log().Size();
+  }
+  std::printf("service_bench: 2 LedgerServers in child processes on 127.0.0.1 (plaintext, no "
+              "access file), databases under %s-*\n"
+              "  %.1f s measured (+%.1f s warm-up) per cell; clients on gRPC's callback API, one "
+              "call in flight each, %d per channel (one TCP connection each); Append payload %d "
+              "bytes, expected version ANY, one stream per client\n"
+              "  (a) = empty unary call: grpc.health.v1.Health/Check on the group-commit server\n"
               "  allocator: %s\n\n",
               base.c_str(), flags.seconds, flags.warmup_seconds, flags.clients_per_channel,
               flags.payload_bytes, AllocatorName().c_str());
 
-  const Appender append_on(max_clients, flags.payload_bytes, "on");
-  const Appender append_off(max_clients, flags.payload_bytes, "off");
-  const CallFn health = [](int, uint64_t, grpc::Channel& channel) { return HealthCheck(channel); };
+  const std::vector<ledger::v1::AppendRequest> templates =
+      ledger::bench::NoteRequests(max_clients, flags.payload_bytes);
+  auto appends = [&](const char* server, int index, char cell) {
+    return Appends{&templates, absl::StrCat("bench-", server, "-n", index, "-", std::string(1, cell))};
+  };
 
   struct Row {
-    int n;
+    int n = 0;
     Cell a, b, c, d, e, f, g;
   };
   std::vector<Row> rows;
-  bool append_errors = false;
-  auto runs = [&](char c) { return flags.cells.find(c) != std::string::npos; };
+  uint64_t on_acked = 0, off_acked = 0, direct_acked = 0;
+  bool failed_calls = false;
   for (size_t cell = 0; cell < flags.clients.size(); ++cell) {
     const int n = flags.clients[cell];
     const int index = static_cast<int>(cell);
-    Row row{n, {}, {}, {}, {}, {}, {}, {}};
-    if (runs('a')) row.a = RunCell(on.server->address(), n, flags, health);
-    if (runs('b')) row.b = RunCell(on.server->address(), n, flags, append_on.Call(index));
-    on.acked += row.b.acked;
-    if (runs('c')) row.c = RunCell(off.server->address(), n, flags, append_off.Call(index));
-    off.acked += row.c.acked;
-    if (runs('d')) {
-      row.d = RunCell(on.server->address(), n, flags,
-                      append_on.Direct(index, on.server->ledger()));
+    Row row;
+    row.n = n;
+    if (runs('a')) row.a = HealthCell(flags, n, *on);
+    if (runs('b')) row.b = AppendCell(flags, n, *on, appends("on", index, 'b'));
+    if (runs('c')) row.c = AppendCell(flags, n, *off, appends("off", index, 'c'));
+    if (runs('d')) row.d = DirectCell(flags, n, *direct, appends("in", index, 'd'));
+    if (runs('e')) row.e = CheckpointCell(flags, n, *on);
+    if (runs('f')) row.f = AppendStreamCell(flags, n, *on, appends("on", index, 'f'));
+    if (runs('g')) row.g = AppendStreamCell(flags, n, *off, appends("off", index, 'g'));
+    on_acked += row.b.acked + row.f.acked;
+    off_acked += row.c.acked + row.g.acked;
+    direct_acked += row.d.acked;
+    for (const Cell* c : {&row.a, &row.b, &row.c, &row.d, &row.e, &row.f, &row.g}) {
+      failed_calls = failed_calls || c->errors > 0;
     }
-    on.acked += row.d.acked;
-    if (runs('e')) {
-      row.e = RunCell(on.server->address(), n, flags, [](int, uint64_t, grpc::Channel& channel) {
-        return GetCheckpoint(channel);
-      });
-    }
-    if (runs('f')) {
-      auto [call, end] = append_on.Streamed(index, n);
-      row.f = RunCell(on.server->address(), n, flags, call, end);
-    }
-    on.acked += row.f.acked;
-    if (runs('g')) {
-      auto [call, end] = append_off.Streamed(index, n);
-      row.g = RunCell(off.server->address(), n, flags, call, end);
-    }
-    off.acked += row.g.acked;
-    append_errors = append_errors || row.b.errors > 0 || row.c.errors > 0 || row.d.errors > 0 ||
-                    row.f.errors > 0 || row.g.errors > 0;
 
     const int channels = (n + flags.clients_per_channel - 1) / flags.clients_per_channel;
-    std::printf("N = %d client thread%s, %d channel%s\n", n, n == 1 ? "" : "s", channels,
+    std::printf("N = %d client%s, %d channel%s\n", n, n == 1 ? "" : "s", channels,
                 channels == 1 ? "" : "s");
-    std::printf("  %-34s %9s %10s %10s %8s %7s %6s\n", "cell", "calls/s", "p50 us", "p99 us",
-                "calls", "errors", "cores");
+    std::printf("  %-34s %9s %10s %10s %8s %7s %6s %6s\n", "cell", "calls/s", "p50 us", "p99 us",
+                "calls", "errors", "client", "server");
     if (runs('a')) PrintRow("(a) health Check (empty unary)", row.a);
     if (runs('b')) PrintRow("(b) Append, group commit ON", row.b);
     if (runs('c')) PrintRow("(c) Append, group commit OFF", row.c);
@@ -695,13 +533,13 @@ int main(int argc, char** argv) {
   auto verdict = [](int n, double ratio, double goal) {
     return n != 64 ? "-" : ratio >= goal ? "met" : "NOT MET";
   };
-  auto summarize = [&](const char* title, char on, char off, Cell Row::*on_cell,
-                       Cell Row::*off_cell) {
+  auto summarize = [&](const char* title, char on_cell, char off_cell, Cell Row::*on_field,
+                       Cell Row::*off_field) {
     std::printf("summary, %-12s  (%c)/(%c)  goal >= 10 at 64   (%c)/(a)  goal >= 0.5 at 64\n",
-                title, on, off, on);
+                title, on_cell, off_cell, on_cell);
     for (const Row& r : rows) {
-      const double vs_fsync = (r.*on_cell).rate / std::max((r.*off_cell).rate, 1e-9);
-      const double vs_empty = (r.*on_cell).rate / std::max(r.a.rate, 1e-9);
+      const double vs_fsync = (r.*on_field).rate / std::max((r.*off_field).rate, 1e-9);
+      const double vs_empty = (r.*on_field).rate / std::max(r.a.rate, 1e-9);
       std::printf("  N = %-3d %20.2f  %-17s %8.2f  %s\n", r.n, vs_fsync,
                   verdict(r.n, vs_fsync, 10), vs_empty, verdict(r.n, vs_empty, 0.5));
     }
@@ -714,12 +552,33 @@ int main(int argc, char** argv) {
   }
   std::printf("\n");
 
-  bool ok = CheckSize(on, "group commit ON ", flags.clients);
-  ok = CheckSize(off, "group commit OFF", flags.clients) && ok;
-  if (append_errors) std::printf("some appends failed (see the tables)\n");
-  if (!flags.keep) {
-    std::filesystem::remove_all(on.db);
-    std::filesystem::remove_all(off.db);
+  bool ok = true;
+  auto check_server = [&](const char* name, std::unique_ptr<ServerProcess>& server,
+                          const std::string& db, uint64_t acked) {
+    const uint64_t seeded = server->seeded();
+    auto live = server->Stop();
+    server.reset();
+    if (!live.ok()) {
+      std::printf("%s: %s\n", name, live.status().ToString().c_str());
+      ok = false;
+      return;
+    }
+    ok = CheckDatabase(name, db, seeded, *live, acked, flags.clients) && ok;
+  };
+  check_server("group commit ON ", on, on_db, on_acked);
+  check_server("group commit OFF", off, off_db, off_acked);
+  if (direct != nullptr) {
+    const uint64_t live = direct->log().Size();
+    direct.reset();
+    ok = CheckDatabase("in-process (d) ", direct_db, direct_seeded, live, direct_acked,
+                       flags.clients) &&
+         ok;
   }
-  return ok && !append_errors ? 0 : 1;
+  if (failed_calls) std::printf("some calls failed (see the tables)\n");
+  if (!flags.keep) {
+    std::filesystem::remove_all(on_db);
+    std::filesystem::remove_all(off_db);
+    std::filesystem::remove_all(direct_db);
+  }
+  return ok && !failed_calls ? 0 : 1;
 }

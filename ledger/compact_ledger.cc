@@ -276,6 +276,9 @@ absl::StatusOr<std::shared_ptr<CompactLedger::Recording>> CompactLedger::Begin(
   {
     std::lock_guard<std::mutex> lock(mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
+    // Asynchronous recorders leave their events to be folded here (see
+    // RecordAsync), so this is also where their snapshots are taken.
+    MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
     LEDGER_ASSIGN_OR_RETURN(r->prepared, Prepare(r->requests, actor, r->known, r->events));
   }
   // A retried command has no payload to append; the log answers it from its
@@ -308,7 +311,7 @@ log::Log::DurableHook CompactLedger::HandOver(std::shared_ptr<Recording> r) cons
 }
 
 absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Complete(
-    Recording& r, absl::StatusOr<std::vector<log::AppendResult>> batch, bool wait_to_fold) const {
+    Recording& r, absl::StatusOr<std::vector<log::AppendResult>> batch, bool fold) const {
   if (!batch.ok()) {
     // An id used for another command: refused by the log for a lone command
     // (see Prepare), worded as if Prepare had refused it.
@@ -317,18 +320,12 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Complete(
     }
     return batch.status();
   }
-  if (!r.fresh_index.empty()) {
+  if (fold && !r.fresh_index.empty()) {
     // Fold what directly follows the folded state (ours, and those of
     // recorders committed with us), leaving any gap to the next CatchUp.
-    // Called back on the log's commit thread, this must not wait: if
-    // another thread holds the state, it or the next one to take it folds.
-    std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
-    if (wait_to_fold) lock.lock();
-    else lock.try_lock();
-    if (lock.owns_lock()) {
-      LEDGER_RETURN_IF_ERROR(FoldAppended());
-      MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
-    }
+    std::lock_guard<std::mutex> lock(mu_);
+    LEDGER_RETURN_IF_ERROR(FoldAppended());
+    MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
   }
   std::vector<log::AppendResult> results;
   results.reserve(r.prepared.size());
@@ -353,7 +350,7 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
   LEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Recording> r, Begin(requests, actor));
   if (r->fresh.empty()) return Complete(*r, std::vector<log::AppendResult>(), true);
   auto batch = log_->AppendBatch(r->fresh, HandOver(r));
-  return Complete(*r, std::move(batch), /*wait_to_fold=*/true);
+  return Complete(*r, std::move(batch), /*fold=*/true);
 }
 
 void CompactLedger::RecordAsync(std::vector<RecordRequest> requests, const std::string& actor,
@@ -369,7 +366,7 @@ void CompactLedger::RecordAsync(std::vector<RecordRequest> requests, const std::
   }
   std::shared_ptr<Recording> recording = *std::move(r);
   if (recording->fresh.empty()) {
-    done(Complete(*recording, std::vector<log::AppendResult>(), /*wait_to_fold=*/false));
+    done(Complete(*recording, std::vector<log::AppendResult>(), /*fold=*/false));
     return;
   }
   std::vector<log::AppendRequest> fresh = std::move(recording->fresh);
@@ -378,7 +375,7 @@ void CompactLedger::RecordAsync(std::vector<RecordRequest> requests, const std::
       std::move(fresh), std::move(hand_over),
       [this, recording = std::move(recording), done = std::move(done)](
           absl::StatusOr<std::vector<log::AppendResult>> batch) {
-        done(Complete(*recording, std::move(batch), /*wait_to_fold=*/false));
+        done(Complete(*recording, std::move(batch), /*fold=*/false));
       });
 }
 

@@ -74,8 +74,9 @@ class UnaryCall final : public grpc::ClientUnaryReactor {
 
   void OnDone(const grpc::Status& status) override {
     CallDone done = std::move(done_);
+    const grpc::Status copy = status;
     delete this;
-    done(status);
+    done(copy);
   }
 
   grpc::ClientContext context;

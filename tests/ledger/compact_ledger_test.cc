@@ -7,11 +7,13 @@
 #include <condition_variable>
 #include <mutex>
 #include <map>
+#include <string_view>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "ledger/log/storage_format.h"
 #include "ledger/log/verify.h"
 #include "tests/testing/temp_dir.h"
 
@@ -474,6 +476,41 @@ TEST_F(CompactLedgerTest, RecordAsyncRecordsFoldsAndDeduplicatesLikeRecord) {
   auto report = log::VerifyLogAt(dir_.Sub("db"));
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok()) << report->message;
+}
+
+// RecordAsync does not fold on the log's commit thread: the next recorder
+// folds what was handed over, and takes the snapshot once it is due, so a
+// server that records only asynchronously still leaves snapshots behind.
+TEST_F(CompactLedgerTest, AsynchronousRecordersAreFoldedAndSnapshottedByTheNextOne) {
+  constexpr int kRecords = 1100;  // past the first snapshot, at 1024 entries
+  ::compact::v1::StateReport live;
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+    Outcomes outcomes;
+    for (int i = 0; i < kRecords; ++i) {
+      ledger->RecordAsync({WithId(Endorse("c1", "board", "2006-04-04"), absl::StrCat("s-", i))},
+                          "clerk", outcomes.Callback());
+    }
+    for (const auto& r : outcomes.WaitFor(kRecords)) ASSERT_TRUE(r.ok()) << r.status();
+    Outcomes next;
+    ledger->RecordAsync({WithId(Endorse("c1", "council", "2006-04-04"), "s-next")}, "clerk",
+                        next.Callback());
+    ASSERT_TRUE(next.WaitFor(1).front().ok());
+    auto snapshot = ledger->log().GetSnapshot("compact/world");
+    ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+    ASSERT_TRUE(snapshot->has_value()) << "no snapshot after " << kRecords << " async records";
+    // It covers the log up to where it was taken: at least the first 1024.
+    const uint64_t covered =
+        log::format::DecodeUint64(std::string_view(**snapshot).substr(0, 8)).value_or(0);
+    EXPECT_GE(covered, 1024u);
+    EXPECT_LE(covered, ledger->log().Size());
+    live = *ledger->StateAt(Day(2006, 5, 1), "c1");
+    EXPECT_EQ(live.compacts(0).endorsements_size(), kRecords + 1);
+  }
+  auto ledger = Open();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      *ledger->StateAt(Day(2006, 5, 1), "c1"), live));
 }
 
 TEST_F(CompactLedgerTest, ClosingWaitsForEveryRecordAsyncInFlight) {

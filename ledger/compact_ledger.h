@@ -145,7 +145,7 @@ class CompactLedger {
   // back on the log's commit thread (RecordAsync) it leaves the handed-over
   // events to the next CatchUp, because the commit thread is the one serial
   // stage of every append: folding there cost each append over gRPC about
-  // 3 us of it, and 12% of AppendStream's throughput.
+  // 3 us of it (AppendStream at 64 clients: 35.7k -> 37-38k appends/s).
   struct Recording;
   absl::StatusOr<std::shared_ptr<Recording>> Begin(std::vector<RecordRequest> requests,
                                                    const std::string& actor) const;

@@ -148,12 +148,12 @@ AppendStreamClient::AppendStreamClient(ledger::v1::LedgerService::Stub& stub) {
 
 AppendStreamClient::~AppendStreamClient() { Close(); }
 
-void AppendStreamClient::Send(const ledger::v1::AppendRequest& request, CallDone done) {
+void AppendStreamClient::Send(ledger::v1::AppendRequest request, CallDone done) {
   if (broken_.load(std::memory_order_acquire)) {
     done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the AppendStream call had ended"));
     return;
   }
-  request_ = request;
+  request_ = std::move(request);
   done_ = std::move(done);
   outstanding_.store(2, std::memory_order_release);
   StartRead(&response_);

@@ -98,7 +98,7 @@ class AppendStreamClient final
   explicit AppendStreamClient(ledger::v1::LedgerService::Stub& stub);
   ~AppendStreamClient() override;
 
-  void Send(const ledger::v1::AppendRequest& request, CallDone done);
+  void Send(ledger::v1::AppendRequest request, CallDone done);
   // Half-closes the call and waits for its end; the call's status.
   grpc::Status Close();
 

@@ -99,8 +99,8 @@ absl::StatusOr<HistoryItem> DecodeEntry(const log::StoredEntry& stored) {
 
 CompactLedger::CompactLedger(std::unique_ptr<log::Log> log) : log_(std::move(log)) {}
 
-// The commit thread's callbacks of RecordAsync use the folded state, which
-// is destroyed before log_: let them all run first.
+// The log's callbacks of RecordAsync use the folded state, which is
+// destroyed before log_: let them all run first.
 CompactLedger::~CompactLedger() {
   if (log_ != nullptr) log_->Close();
 }

@@ -98,7 +98,7 @@ class CompactLedger {
   // run on this thread, then the batch is queued and `done` is called with
   // what Record would have returned. `done` runs on this thread when the
   // call is refused before anything is queued (or needs no append: every
-  // command a retry), otherwise on the log's commit thread once the batch is
+  // command a retry), otherwise on the log's answer thread once the batch is
   // durable and visible: it must be quick and must not wait on this ledger.
   // For servers that answer from a callback instead of parking a thread per
   // call.
@@ -142,10 +142,11 @@ class CompactLedger {
   // Record in three steps: the domain checks (taking mu_), the hand-over of
   // the appended events (Log::AppendBatch's on_durable), and the results.
   // Complete folds when `fold` (Record, whose caller waits anyway); called
-  // back on the log's commit thread (RecordAsync) it leaves the handed-over
-  // events to the next CatchUp, because the commit thread is the one serial
-  // stage of every append: folding there cost each append over gRPC about
-  // 3 us of it (AppendStream at 64 clients: 35.7k -> 37-38k appends/s).
+  // back on the log's answer thread (RecordAsync) it leaves the handed-over
+  // events to the next CatchUp, because answers are answered one at a time
+  // there, right behind the one serial stage of every append: folding there
+  // (then on the commit thread itself) cost each append over gRPC about 3 us
+  // of it (AppendStream at 64 clients: 35.7k -> 37-38k appends/s).
   struct Recording;
   absl::StatusOr<std::shared_ptr<Recording>> Begin(std::vector<RecordRequest> requests,
                                                    const std::string& actor) const;

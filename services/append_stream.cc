@@ -22,8 +22,8 @@ using ledger::v1::AppendStreamResponse;
 //
 // Lifetime: gRPC deletes nothing; OnDone deletes the call, and OnDone comes
 // only after Finish. Finish is called only once no ledger callback is
-// outstanding, so the commit thread never calls back a deleted call. A
-// thread other than a reaction's (the commit thread, StopAll) starts at most
+// outstanding, so the log never calls back a deleted call. A thread other
+// than a reaction's (the log's answer thread, StopAll) starts at most
 // one operation per event and touches nothing after it: once an operation
 // is started, its reaction may finish the call and OnDone delete it.
 class AppendStreamCall final
@@ -172,7 +172,7 @@ class AppendStreamCall final
         });
   }
 
-  // The outcome of a slot's request; on the commit thread, or on a
+  // The outcome of a slot's request; on the log's answer thread, or on a
   // reaction's when refused at once.
   void Answered(Answer& slot, const absl::Status& status) {
     if (!status.ok()) {

@@ -5,7 +5,7 @@
 // stream, trailers, an access check). A client that records many events
 // keeps one AppendStream open instead: each request it sends is checked and
 // handed to CompactLedger::RecordAsync as soon as it is read, and answered
-// from the ledger's commit thread once durable, as Append is. Answers go out
+// from the log's answer thread once durable, as Append is. Answers go out
 // in request order, one AppendStreamResponse per request; a refusal answers
 // its request only. A request on a stream that an earlier request of the
 // call is still being recorded on is held (and reading with it) until that
@@ -24,7 +24,7 @@
 // shutdown does not wait on clients that keep their calls open.
 //
 // Thread-safety: Start and StopAll may be called from any thread; each call
-// runs on gRPC's threads and the ledger's commit thread. `ledger` and
+// runs on gRPC's threads and the log's answer thread. `ledger` and
 // `access` must outlive every call, and the AppendStreams object must
 // outlive them too (the server waits for every call before it is destroyed).
 #ifndef LEDGER_SERVICES_APPEND_STREAM_H_

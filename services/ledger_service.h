@@ -7,8 +7,8 @@
 // otherwise it is the current tree head, unsigned (no origin, no note).
 //
 // Thread-safety: handlers run concurrently on gRPC's threads (Append's
-// completion on the ledger's commit thread); the ledger and
-// the policy are thread-safe. `ledger` and `access` must outlive the service.
+// completion on the log's answer thread); the ledger and the policy are
+// thread-safe. `ledger` and `access` must outlive the service.
 #ifndef LEDGER_SERVICES_LEDGER_SERVICE_H_
 #define LEDGER_SERVICES_LEDGER_SERVICE_H_
 

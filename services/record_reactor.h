@@ -4,7 +4,7 @@
 // that waited for that would park one gRPC thread per call in flight (and
 // the synchronous server starts threads to replace parked ones); instead
 // the call is handed to CompactLedger::RecordAsync and finished from the
-// ledger's commit thread, so the number of recorders in flight costs no
+// log's answer thread, so the number of recorders in flight costs no
 // threads.
 //
 // Thread-safety: as CompactLedger::RecordAsync. `access` and `ledger` must

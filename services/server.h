@@ -67,7 +67,7 @@ struct ServerOptions {
   // serves reads (gRPC's sync server option MAX_POLLERS; its default is 2,
   // and a pool short of pollers starts a thread for each call that finds
   // none). Recording calls do not use this pool (they are answered from the
-  // commit thread); long reads and Subscribe hold a pool thread each.
+  // log's answer thread); long reads and Subscribe hold a pool thread each.
   // Default: 64.
   int max_pollers = 64;
   // Commit concurrent appends together (log::LogOptions::group_commit).

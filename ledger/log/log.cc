@@ -131,6 +131,12 @@ void Log::Close() {
   }
   queue_filled_.notify_one();
   if (committer_.joinable()) committer_.join();
+  {
+    std::lock_guard<std::mutex> lock(answers_mu_);
+    committer_stopped_ = true;
+  }
+  answers_filled_.notify_one();
+  if (answerer_.joinable()) answerer_.join();
 }
 
 const std::string& Log::path() const { return db_->path(); }
@@ -196,7 +202,10 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(auto db, RocksDb::Open(options.path, mode));
   std::unique_ptr<Log> log(new Log(options, std::move(db)));
   LEDGER_RETURN_IF_ERROR(log->CheckTail());
-  if (!options.read_only) log->committer_ = std::thread([raw = log.get()] { raw->CommitLoop(); });
+  if (!options.read_only) {
+    log->committer_ = std::thread([raw = log.get()] { raw->CommitLoop(); });
+    log->answerer_ = std::thread([raw = log.get()] { raw->AnswerLoop(); });
+  }
   return log;
 }
 
@@ -557,10 +566,8 @@ void Log::CommitLoop() {
     }
     lock.unlock();
     CommitGroup(group);
-    // Waiting callers wake first (they need queue_mu_, released below);
-    // callbacks run without the lock, so they may queue further appends.
+    // Waiting callers wake first (they need queue_mu_, released below).
     lock.lock();
-    finished.clear();
     for (Writer* w : group) {
       if (w->on_done) {
         finished.emplace_back(w);
@@ -570,7 +577,30 @@ void Log::CommitLoop() {
       w->cv.notify_one();
     }
     lock.unlock();
-    for (const auto& w : finished) w->on_done(std::move(w->result));
+    if (!finished.empty()) {
+      {
+        std::lock_guard<std::mutex> answers_lock(answers_mu_);
+        for (auto& w : finished) answers_.push_back(std::move(w));
+      }
+      answers_filled_.notify_one();
+      finished.clear();
+    }
+    lock.lock();
+  }
+}
+
+void Log::AnswerLoop() {
+  pthread_setname_np(pthread_self(), "ledger-answer");
+  std::vector<std::unique_ptr<Writer>> answering;
+  std::unique_lock<std::mutex> lock(answers_mu_);
+  for (;;) {
+    answers_filled_.wait(lock, [&] { return committer_stopped_ || !answers_.empty(); });
+    if (answers_.empty()) return;  // the commit thread has stopped and all are answered
+    answering.swap(answers_);
+    // Without the lock: callbacks may queue further appends.
+    lock.unlock();
+    for (const auto& w : answering) w->on_done(std::move(w->result));
+    answering.clear();
     lock.lock();
   }
 }

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -658,6 +659,56 @@ TEST_F(LogTest, CallbacksMayQueueFurtherAsyncAppends) {
   outcomes.WaitFor(20);
   EXPECT_EQ(log->Size(), 20u);
   EXPECT_EQ(*log->StreamVersion("s/chain"), 20u);
+}
+
+TEST_F(LogTest, AsyncAnswersComeInCommitOrder) {
+  auto log = OpenLog();
+  std::mutex mu;
+  std::vector<uint64_t> answered;  // first sequence of each batch, as called back
+  AsyncOutcomes outcomes;
+  constexpr int kBatches = 400;
+  for (int i = 0; i < kBatches; ++i) {
+    log->AppendBatchAsync({Request(absl::StrCat("s/", i % 7), absl::StrCat(i)),
+                           Request("s/shared", absl::StrCat(i))},
+                          nullptr,
+                          [&, callback = outcomes.Callback()](
+                              absl::StatusOr<std::vector<AppendResult>> r) {
+                            if (r.ok()) {
+                              std::lock_guard<std::mutex> lock(mu);
+                              answered.push_back(r->front().sequence);
+                            }
+                            callback(std::move(r));
+                          });
+  }
+  outcomes.WaitFor(kBatches);
+  ASSERT_EQ(answered.size(), static_cast<size_t>(kBatches));
+  for (size_t i = 1; i < answered.size(); ++i) {
+    EXPECT_LT(answered[i - 1], answered[i]) << "answer " << i;
+  }
+}
+
+TEST_F(LogTest, ASlowAnswerDoesNotHoldUpLaterCommits) {
+  auto log = OpenLog();
+  AsyncOutcomes outcomes;
+  std::promise<void> first_answering;
+  std::atomic<uint64_t> size_seen_by_first{0};
+  log->AppendBatchAsync({Request("s", "first")}, nullptr,
+                        [&, callback = outcomes.Callback()](
+                            absl::StatusOr<std::vector<AppendResult>> r) {
+                          first_answering.set_value();
+                          // Answers are called back one at a time, but the
+                          // commit thread goes on: the second batch, queued
+                          // only now, becomes durable while this one waits.
+                          size_seen_by_first = log->WaitForSize(1, absl::Now() + absl::Seconds(30));
+                          callback(std::move(r));
+                        });
+  first_answering.get_future().wait();
+  log->AppendBatchAsync({Request("s", "second")}, nullptr, outcomes.Callback());
+  outcomes.WaitFor(2);
+  EXPECT_EQ(size_seen_by_first.load(), 2u);
+  ASSERT_TRUE(outcomes.done[0].ok()) << outcomes.done[0].status();
+  ASSERT_TRUE(outcomes.done[1].ok()) << outcomes.done[1].status();
+  EXPECT_EQ(outcomes.done[1]->front().sequence, 1u);
 }
 
 TEST_F(LogTest, AppendsAfterCloseAreRefused) {

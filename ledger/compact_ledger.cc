@@ -5,48 +5,16 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/storage_format.h"
+#include "ledger/world_snapshots.h"
 
 namespace ledger {
 
 namespace {
 
-// Snapshot of the folded state: the number of entries it covers (8 bytes
-// BE), the leaf hash of the last of them (32 bytes), the WorldState bytes.
-constexpr char kSnapshotName[] = "compact/world";
-constexpr size_t kSnapshotHeader = 8 + 32;
-// Snapshot after this many newly folded entries, or as many as the last
-// snapshot covered if that is more: the state holds every fact, so a
-// geometric interval keeps the cost of snapshots linear in the log.
+// Ask for a snapshot after this many newly folded entries, or as many as
+// the last snapshot covered if that is more: the state holds every fact, so
+// a geometric interval keeps the cost of snapshots linear in the log.
 constexpr uint64_t kSnapshotEvery = 1024;
-
-compact::EventMeta MetaOf(const HistoryItem& item) {
-  return compact::EventMeta{item.sequence, absl::ToUnixMicros(item.recorded_at),
-                            item.actor};
-}
-
-// Folds entries [from, end) into `world`, stopping before the first entry
-// recorded after `known_at` (recorded_at never decreases along the log).
-// `folded`, when given, follows every entry folded, so that it still matches
-// `world` when a later entry fails.
-absl::Status FoldRange(const log::Log& log, uint64_t from, uint64_t end,
-                       std::optional<absl::Time> known_at, compact::World& world,
-                       uint64_t* folded = nullptr) {
-  absl::Status status = log.ForEachEntry(
-      from, end - std::min(from, end), [&](const log::StoredEntry& stored) {
-        LEDGER_ASSIGN_OR_RETURN(HistoryItem item, DecodeEntry(stored));
-        if (known_at.has_value() && item.recorded_at > *known_at) {
-          return absl::CancelledError("");
-        }
-        absl::Status applied = world.Apply(item.event, MetaOf(item));
-        if (!applied.ok()) {
-          return absl::DataLossError(absl::StrCat("entry ", stored.sequence,
-                                                  " does not fold: ", applied.message()));
-        }
-        if (folded != nullptr) *folded = stored.sequence + 1;
-        return absl::OkStatus();
-      });
-  return status.code() == absl::StatusCode::kCancelled ? absl::OkStatus() : status;
-}
 
 // Names command `i` of `requests` in its error, unless it is a lone
 // command without a label.
@@ -97,7 +65,8 @@ absl::StatusOr<HistoryItem> DecodeEntry(const log::StoredEntry& stored) {
   return item;
 }
 
-CompactLedger::CompactLedger(std::unique_ptr<log::Log> log) : log_(std::move(log)) {}
+CompactLedger::CompactLedger(std::unique_ptr<log::Log> log)
+    : log_(std::move(log)), snapshots_(*log_) {}
 
 // The log's callbacks of RecordAsync use the folded state, which is
 // destroyed before log_: let them all run first.
@@ -113,49 +82,35 @@ absl::StatusOr<std::unique_ptr<CompactLedger>> CompactLedger::Open(
   return ledger;
 }
 
-absl::StatusOr<std::optional<compact::World>> CompactLedger::LoadSnapshot() const {
-  LEDGER_ASSIGN_OR_RETURN(auto bytes, log_->GetSnapshot(kSnapshotName));
-  if (!bytes.has_value() || bytes->size() < kSnapshotHeader) return std::nullopt;
-  const auto covered = log::format::DecodeUint64(std::string_view(*bytes).substr(0, 8));
-  if (!covered.has_value() || *covered == 0 || *covered > log_->Size()) return std::nullopt;
-  // Never trusted over the log: the entry it ends at must be the same entry.
-  LEDGER_ASSIGN_OR_RETURN(log::StoredEntry last, log_->GetEntry(*covered - 1));
-  if (bytes->compare(8, 32, log::HashBytes(last.leaf_hash)) != 0) return std::nullopt;
-  compact::v1::WorldState state;
-  if (!state.ParseFromArray(bytes->data() + kSnapshotHeader,
-                            static_cast<int>(bytes->size() - kSnapshotHeader))) {
-    return std::nullopt;
-  }
-  auto world = compact::World::FromState(std::move(state));
-  if (!world.ok()) return std::nullopt;
-  snapshot_size_ = *covered;
-  return std::optional<compact::World>(*std::move(world));
-}
-
 absl::Status CompactLedger::Load() {
   std::lock_guard<std::mutex> lock(mu_);
-  LEDGER_ASSIGN_OR_RETURN(auto snapshot, LoadSnapshot());
-  uint64_t from = 0;
+  LEDGER_ASSIGN_OR_RETURN(auto snapshot, LoadWorldSnapshot(*log_));
   if (snapshot.has_value()) {
-    world_ = *std::move(snapshot);
-    from = snapshot_size_;
+    world_ = std::move(snapshot->world);
+    folded_ = snapshot_size_ = snapshot->covered;
   }
-  folded_ = from;
   LEDGER_RETURN_IF_ERROR(CatchUp());
-  return MaybeSnapshot();
-}
-
-absl::Status CompactLedger::MaybeSnapshot() const {
-  if (folded_ == 0 || folded_ - snapshot_size_ < std::max(kSnapshotEvery, snapshot_size_)) {
-    return absl::OkStatus();
+  if (SnapshotDue()) {
+    // Nobody is waiting yet, and the state is folded already: storing it
+    // here saves the snapshotter folding the whole log again.
+    StoreWorldSnapshot(*log_, world_, folded_).IgnoreError();  // derived data
+    snapshot_size_ = folded_;
   }
-  LEDGER_ASSIGN_OR_RETURN(log::StoredEntry last, log_->GetEntry(folded_ - 1));
-  std::string bytes = log::format::EncodeUint64(folded_) + log::HashBytes(last.leaf_hash);
-  world_.state().AppendToString(&bytes);
-  LEDGER_RETURN_IF_ERROR(log_->PutSnapshot(kSnapshotName, bytes));
-  snapshot_size_ = folded_;
   return absl::OkStatus();
 }
+
+bool CompactLedger::SnapshotDue() const {
+  return !log_->read_only() && folded_ > 0 &&
+         folded_ - snapshot_size_ >= std::max(kSnapshotEvery, snapshot_size_);
+}
+
+void CompactLedger::MaybeSnapshot() const {
+  if (!SnapshotDue()) return;
+  snapshots_.Request(folded_);
+  snapshot_size_ = folded_;
+}
+
+absl::Status CompactLedger::WaitForSnapshot() const { return snapshots_.Wait(); }
 
 absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
     const std::vector<RecordRequest>& requests, const std::string& actor,
@@ -278,7 +233,7 @@ absl::StatusOr<std::shared_ptr<CompactLedger::Recording>> CompactLedger::Begin(
     LEDGER_RETURN_IF_ERROR(CatchUp());
     // Asynchronous recorders leave their events to be folded here (see
     // RecordAsync), so this is also where their snapshots are taken.
-    MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
+    MaybeSnapshot();
     LEDGER_ASSIGN_OR_RETURN(r->prepared, Prepare(r->requests, actor, r->known, r->events));
   }
   // A retried command has no payload to append; the log answers it from its
@@ -325,7 +280,7 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Complete(
     // recorders committed with us), leaving any gap to the next CatchUp.
     std::lock_guard<std::mutex> lock(mu_);
     LEDGER_RETURN_IF_ERROR(FoldAppended());
-    MaybeSnapshot().IgnoreError();  // derived data: a failed snapshot costs only speed
+    MaybeSnapshot();
   }
   std::vector<log::AppendResult> results;
   results.reserve(r.prepared.size());

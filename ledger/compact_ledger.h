@@ -35,6 +35,7 @@
 #include "ledger/compact/edtf.h"
 #include "ledger/compact/world.h"
 #include "ledger/log/log.h"
+#include "ledger/world_snapshots.h"
 
 namespace ledger {
 
@@ -128,7 +129,13 @@ class CompactLedger {
   // Every event of the log, in order (the timeline).
   absl::StatusOr<std::vector<HistoryItem>> Timeline() const;
 
-  // Waits for every RecordAsync in flight to be called back.
+  // Waits until no world snapshot is asked for or being taken (they are
+  // taken in the background, see world_snapshots.h), and returns how the
+  // last one went. For tests and tools that want the snapshot stored.
+  absl::Status WaitForSnapshot() const;
+
+  // Waits for every RecordAsync in flight to be called back, and for the
+  // snapshot last asked for to be stored.
   ~CompactLedger();
 
   log::Log& log() const { return *log_; }
@@ -136,9 +143,12 @@ class CompactLedger {
  private:
   explicit CompactLedger(std::unique_ptr<log::Log> log);
   absl::Status Load();
-  // The snapshot, if one exists and still matches the log.
-  absl::StatusOr<std::optional<compact::World>> LoadSnapshot() const;
-  absl::Status MaybeSnapshot() const;
+  // When the log has doubled since the last snapshot (and is writable).
+  // Requires mu_.
+  bool SnapshotDue() const;
+  // Asks snapshots_ for a snapshot of the folded state when one is due.
+  // Requires mu_.
+  void MaybeSnapshot() const;
   // Record in three steps: the domain checks (taking mu_), the hand-over of
   // the appended events (Log::AppendBatch's on_durable), and the results.
   // Complete folds when `fold` (Record, whose caller waits anyway); called
@@ -179,13 +189,15 @@ class CompactLedger {
   // mu_; mutable because readers catch up with committed entries.
   mutable compact::World world_;
   mutable uint64_t folded_ = 0;
-  mutable uint64_t snapshot_size_ = 0;  // entries the stored snapshot covers
+  mutable uint64_t snapshot_size_ = 0;  // entries the last snapshot asked for covers
   // Events appended by Record and not yet folded, by sequence. Filled
   // (through Log::AppendBatch's on_durable) before the log shows their
   // entries, so every CatchUp empties it: it holds at most the events of
   // the groups committed since the last fold. Taken out under mu_.
   mutable std::mutex appended_mu_;
   mutable std::map<uint64_t, Appended> appended_;  // guarded by appended_mu_
+  // Declared after log_, so destroyed (its last snapshot stored) before it.
+  mutable WorldSnapshotter snapshots_;
 };
 
 // Decodes the domain event of one log entry. InvalidArgument when the

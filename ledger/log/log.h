@@ -278,6 +278,8 @@ class Log {
       const;
 
   const std::string& path() const;
+  // Opened with LogOptions.read_only: appends and snapshots are not taken.
+  bool read_only() const { return options_.read_only; }
 
  private:
   struct Pending;

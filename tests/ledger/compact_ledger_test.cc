@@ -158,6 +158,7 @@ TEST_F(CompactLedgerTest, SnapshotIsUsedAndNeverTrustedOverTheLog) {
     std::vector<Event> many;
     for (int i = 0; i < 1100; ++i) many.push_back(Endorse("c1", "board", "2006-04-04"));
     ASSERT_TRUE(ledger->Record(many, "clerk").ok());
+    ASSERT_TRUE(ledger->WaitForSnapshot().ok());
     ASSERT_TRUE(ledger->log().GetSnapshot("compact/world")->has_value());
   }
   {
@@ -497,6 +498,7 @@ TEST_F(CompactLedgerTest, AsynchronousRecordersAreFoldedAndSnapshottedByTheNextO
     ledger->RecordAsync({WithId(Endorse("c1", "council", "2006-04-04"), "s-next")}, "clerk",
                         next.Callback());
     ASSERT_TRUE(next.WaitFor(1).front().ok());
+    ASSERT_TRUE(ledger->WaitForSnapshot().ok());
     auto snapshot = ledger->log().GetSnapshot("compact/world");
     ASSERT_TRUE(snapshot.ok()) << snapshot.status();
     ASSERT_TRUE(snapshot->has_value()) << "no snapshot after " << kRecords << " async records";
@@ -511,6 +513,89 @@ TEST_F(CompactLedgerTest, AsynchronousRecordersAreFoldedAndSnapshottedByTheNextO
   auto ledger = Open();
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
       *ledger->StateAt(Day(2006, 5, 1), "c1"), live));
+}
+
+// The state folded from the log's first `size` entries, from scratch.
+compact::World FoldedFromScratch(const log::Log& log, uint64_t size) {
+  compact::World world;
+  EXPECT_TRUE(FoldRange(log, 0, size, std::nullopt, world).ok());
+  return world;
+}
+
+void ExpectStoredSnapshot(const log::Log& log, uint64_t covered) {
+  auto stored = LoadWorldSnapshot(log);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_TRUE(stored->has_value()) << "no snapshot stored";
+  EXPECT_EQ((*stored)->covered, covered);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      (*stored)->world.state(), FoldedFromScratch(log, covered).state()));
+}
+
+TEST_F(CompactLedgerTest, SnapshotterRebuildsEachPrefixFromTheStoredSnapshotAndTheLog) {
+  auto ledger = Open();  // below 1024 entries: the ledger asks for no snapshot itself
+  Seed(*ledger);
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+  }
+  log::Log& log = ledger->log();
+  WorldSnapshotter snapshots(log);
+  snapshots.Request(6);
+  ASSERT_TRUE(snapshots.Wait().ok());
+  ExpectStoredSnapshot(log, 6);
+  // The next one starts from the stored one and folds only the entries since.
+  snapshots.Request(log.Size());
+  ASSERT_TRUE(snapshots.Wait().ok());
+  ExpectStoredSnapshot(log, log.Size());
+  // An ask older than the stored snapshot leaves it as it is.
+  snapshots.Request(3);
+  ASSERT_TRUE(snapshots.Wait().ok());
+  ExpectStoredSnapshot(log, log.Size());
+}
+
+TEST_F(CompactLedgerTest, SnapshotterStoresTheLastAskBeforeItIsDestroyed) {
+  auto ledger = Open();
+  Seed(*ledger);
+  {
+    WorldSnapshotter snapshots(ledger->log());
+    snapshots.Request(2);
+    snapshots.Request(4);  // replaces the first ask if it has not started
+  }
+  ExpectStoredSnapshot(ledger->log(), 4);
+}
+
+TEST_F(CompactLedgerTest, SnapshotterReportsAnEntryThatDoesNotFoldAndStoresNothing) {
+  auto ledger = Open();
+  Seed(*ledger);
+  log::AppendRequest raw;
+  raw.stream = "compact/c1";
+  raw.payload.set_type_url("type.googleapis.com/other.Thing");
+  ASSERT_TRUE(ledger->log().Append(raw).ok());
+  WorldSnapshotter snapshots(ledger->log());
+  snapshots.Request(ledger->log().Size());
+  const absl::Status taken = snapshots.Wait();
+  EXPECT_FALSE(taken.ok());
+  EXPECT_THAT(std::string(taken.message()), HasSubstr("other.Thing"));
+  auto stored = LoadWorldSnapshot(ledger->log());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_FALSE(stored->has_value());
+}
+
+TEST_F(CompactLedgerTest, ReadOnlyLedgerStoresNoSnapshot) {
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+  }
+  log::LogOptions options;
+  options.path = dir_.Sub("db");
+  options.read_only = true;
+  auto log = log::Log::Open(options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  WorldSnapshotter snapshots(**log);
+  snapshots.Request((*log)->Size());
+  ASSERT_TRUE(snapshots.Wait().ok());
+  auto stored = LoadWorldSnapshot(**log);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_FALSE(stored->has_value());
 }
 
 TEST_F(CompactLedgerTest, ClosingWaitsForEveryRecordAsyncInFlight) {

@@ -52,6 +52,14 @@ Event Endorse(const std::string& compact, const std::string& body, const std::st
                R"("}, "ref": ")" + ref + R"(", )" + kCite + "}");
 }
 
+// Appends, below the domain, an entry whose payload is not a compact event.
+void AppendForeignPayload(log::Log& log) {
+  log::AppendRequest raw;
+  raw.stream = "compact/c1";
+  raw.payload.set_type_url("type.googleapis.com/other.Thing");
+  ASSERT_TRUE(log.Append(raw).ok());
+}
+
 class CompactLedgerTest : public ::testing::Test {
  protected:
   std::unique_ptr<CompactLedger> Open() {
@@ -215,10 +223,7 @@ TEST_F(CompactLedgerTest, ForeignPayloadInTheLogIsReportedAtOpen) {
   {
     auto ledger = Open();
     Seed(*ledger);
-    log::AppendRequest raw;
-    raw.stream = "compact/c1";
-    raw.payload.set_type_url("type.googleapis.com/other.Thing");
-    ASSERT_TRUE(ledger->log().Append(raw).ok());
+    AppendForeignPayload(ledger->log());
   }
   log::LogOptions options;
   options.path = dir_.Sub("db");
@@ -566,10 +571,7 @@ TEST_F(CompactLedgerTest, SnapshotterStoresTheLastAskBeforeItIsDestroyed) {
 TEST_F(CompactLedgerTest, SnapshotterReportsAnEntryThatDoesNotFoldAndStoresNothing) {
   auto ledger = Open();
   Seed(*ledger);
-  log::AppendRequest raw;
-  raw.stream = "compact/c1";
-  raw.payload.set_type_url("type.googleapis.com/other.Thing");
-  ASSERT_TRUE(ledger->log().Append(raw).ok());
+  AppendForeignPayload(ledger->log());
   WorldSnapshotter snapshots(ledger->log());
   snapshots.Request(ledger->log().Size());
   const absl::Status taken = snapshots.Wait();

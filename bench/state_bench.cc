@@ -23,89 +23,23 @@
 #include <rocksdb/db.h>
 
 #include "google/protobuf/arena.h"
-#include "google/protobuf/util/json_util.h"
+#include "bench/bench_ledgers.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/log/rocks_db.h"
 
 namespace {
 
-using ::compact::v1::Event;
-
-Event Parse(const std::string& json) {
-  Event event;
-  if (!google::protobuf::util::JsonStringToMessage(json, &event).ok()) std::abort();
-  return event;
-}
-
-const char kCite[] = R"("citations": [{"sourceId": "minutes", "quote": "resolved"}])";
-
-std::vector<Event> Setup() {
-  return {Parse(R"({"sourceRegistered": {"sourceId": "minutes", "title": "Minutes",)"
-                R"( "date": {"edtf": "2006"}}})"),
-          Parse(R"({"bodyRegistered": {"bodyId": "board", "name": "Board",)"
-                R"( "classification": "CLASSIFICATION_BOARD"}, )" + std::string(kCite) + "}"),
-          Parse(R"({"compactRegistered": {"compactId": "c", "title": "Compact",)"
-                R"( "scope": "SCOPE_COUNTY"}, "date": {"edtf": "2006-04"}, )" +
-                std::string(kCite) + "}")};
-}
-
-// Endorsements spread over the years, with dates of every precision.
-Event Step(int i) {
-  static const char* kDates[] = {"2006-04-04", "2006-05", "2006", "[2006-06..2011-09]",
-                                 "2007-22", "2008-03-01", "[..2009-01]"};
-  return Parse(R"({"decision": {"kind": "DECISION_KIND_ENDORSE", "action": {"kind": )"
-               R"("ACTION_KIND_ENDORSE_COMPACT", "compactId": "c"}}, "actor": {"bodyId": )"
-               R"("board"}, "date": {"edtf": ")" + std::string(kDates[i % 7]) + R"("}, )" +
-               std::string(kCite) + "}");
-}
-
-std::string BenchDir() {
-  const char* env = std::getenv("LEDGER_BENCH_DIR");
-  return std::string(env ? env : "/tmp/ledger-bench");
-}
-
-std::string LedgerPath(int n) { return BenchDir() + "/state-" + std::to_string(n); }
+using ledger::bench::EnsureLedger;
 
 std::unique_ptr<ledger::CompactLedger> OpenLedger(int n) {
-  ledger::log::LogOptions options;
-  options.path = LedgerPath(n);
-  auto opened = ledger::CompactLedger::Open(options);
-  if (!opened.ok()) {
-    fprintf(stderr, "%s\n", opened.status().ToString().c_str());
-    std::abort();
-  }
-  return *std::move(opened);
-}
-
-// Builds (once) a ledger whose compact stream holds n events.
-void EnsureLedger(int n) {
-  const std::string ready = LedgerPath(n) + ".ready";
-  if (std::filesystem::exists(ready)) return;
-  std::filesystem::remove_all(LedgerPath(n));
-  std::filesystem::create_directories(BenchDir());
-  ledger::log::LogOptions options;
-  options.path = LedgerPath(n);
-  options.sync = false;  // setup only
-  auto ledger = ledger::CompactLedger::Open(options);
-  if (!ledger.ok() || !(*ledger)->Record(Setup(), "bench").ok()) std::abort();
-  for (int done = 1; done < n;) {
-    std::vector<Event> batch;
-    for (; done < n && batch.size() < 1000; ++done) batch.push_back(Step(done));
-    auto recorded = (*ledger)->Record(batch, "bench");
-    if (!recorded.ok()) {
-      fprintf(stderr, "%s\n", recorded.status().ToString().c_str());
-      std::abort();
-    }
-  }
-  std::FILE* f = std::fopen(ready.c_str(), "w");
-  if (f != nullptr) std::fclose(f);
+  return ledger::bench::OpenLedger(ledger::bench::LedgerPath("state", n));
 }
 
 const ledger::compact::CivilDay kAt{2008, 6, 30};
 
 void BM_StateWarm(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  EnsureLedger(n);
+  EnsureLedger("state", n);
   auto ledger = OpenLedger(n);
   for (auto _ : state) {
     auto report = ledger->StateAt(kAt, "c");
@@ -120,7 +54,7 @@ void BM_StateWarm(benchmark::State& state) {
 // large part of the heap variant's cost.
 void BM_StateWarmArena(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  EnsureLedger(n);
+  EnsureLedger("state", n);
   auto ledger = OpenLedger(n);
   for (auto _ : state) {
     google::protobuf::Arena arena;
@@ -135,7 +69,7 @@ void BM_StateWarmArena(benchmark::State& state) {
 
 void BM_StateCold(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  EnsureLedger(n);
+  EnsureLedger("state", n);
   for (auto _ : state) {
     auto ledger = OpenLedger(n);
     auto report = ledger->StateAt(kAt, "c");
@@ -147,8 +81,8 @@ void BM_StateCold(benchmark::State& state) {
 
 void BM_RawRead(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  EnsureLedger(n);
-  auto db = ledger::log::RocksDb::Open(LedgerPath(n), ledger::log::RocksDb::Mode::kReadOnly);
+  EnsureLedger("state", n);
+  auto db = ledger::log::RocksDb::Open(ledger::bench::LedgerPath("state", n), ledger::log::RocksDb::Mode::kReadOnly);
   if (!db.ok()) std::abort();
   for (auto _ : state) {
     size_t bytes = 0;

@@ -116,10 +116,11 @@ absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
     const std::vector<RecordRequest>& requests, const std::string& actor,
     std::vector<bool>& known, std::vector<compact::v1::Event>& events) const {
   std::vector<log::AppendRequest> prepared(requests.size());
-  // Later commands of a batch are checked against the earlier ones; a single
-  // command needs no scratch copy of the world.
+  // Later commands of a batch are checked against the earlier ones, folded
+  // into a fork of the world that shares its history (world_ does not
+  // change while mu_ is held); a single command needs no fork.
   std::optional<compact::World> scratch;
-  if (requests.size() > 1) scratch = world_;
+  if (requests.size() > 1) scratch = world_.ForkForChecking();
   std::map<std::string, uint64_t> versions;
   uint64_t next_sequence = folded_;
   // A retried command must get its first result, not a refusal, so its

@@ -11,6 +11,12 @@ constexpr uint32_t kProposalBit = uint32_t{1} << 31;
 
 }  // namespace
 
+FactDirectory FactDirectory::Over(const FactDirectory* base) {
+  FactDirectory directory;
+  directory.base_ = base;
+  return directory;
+}
+
 void FactDirectory::Add(uint64_t sequence, const compact::v1::Event& event) {
   absl::StatusOr<std::string> stream = World::StreamOf(event);
   std::string name = stream.ok() ? *std::move(stream) : std::string();
@@ -21,6 +27,9 @@ void FactDirectory::Add(uint64_t sequence, const compact::v1::Event& event) {
 }
 
 std::optional<FactDirectory::Summary> FactDirectory::Find(uint64_t sequence) const {
+  if (base_ != nullptr && (sequences_.empty() || sequence < sequences_.front())) {
+    return base_->Find(sequence);
+  }
   auto it = std::lower_bound(sequences_.begin(), sequences_.end(), sequence);
   if (it == sequences_.end() || *it != sequence) return std::nullopt;
   const uint32_t packed = stream_and_kind_[it - sequences_.begin()];

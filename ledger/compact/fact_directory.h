@@ -26,6 +26,14 @@ namespace ledger::compact::internal {
 
 class FactDirectory {
  public:
+  FactDirectory() = default;
+
+  // An empty directory that also answers for every event of `base`; Add
+  // then records events after base's. For trying commands out without
+  // copying the history: `base` must outlive it and must not change while
+  // it is used.
+  static FactDirectory Over(const FactDirectory* base);
+
   struct Summary {
     // "compact/<id>", "body/<id>" or "source/<id>"; empty when the event
     // names none (never for an event Prepare returned).
@@ -40,10 +48,11 @@ class FactDirectory {
   // The event at `sequence`, or nullopt when none was folded there.
   std::optional<Summary> Find(uint64_t sequence) const;
 
-  // Number of events recorded.
-  size_t size() const { return sequences_.size(); }
+  // Number of events recorded (base's included).
+  size_t size() const { return sequences_.size() + (base_ ? base_->size() : 0); }
 
  private:
+  const FactDirectory* base_ = nullptr;
   std::vector<uint64_t> sequences_;
   // Per event: index into streams_ (high bit: the event is a proposal).
   std::vector<uint32_t> stream_and_kind_;

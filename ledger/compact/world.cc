@@ -76,6 +76,23 @@ absl::Status World::Apply(const Event& event, const EventMeta& meta) {
   return absl::OkStatus();
 }
 
+World World::ForkForChecking() const {
+  World fork(WorldOptions{.keep_facts = false});
+  // Every field of WorldState but the facts (world_test checks that this
+  // list is complete).
+  compact::v1::WorldState& state = fork.state_;
+  *state.mutable_sources() = state_.sources();
+  *state.mutable_bodies() = state_.bodies();
+  *state.mutable_compacts() = state_.compacts();
+  *state.mutable_codes() = state_.codes();
+  *state.mutable_consultations() = state_.consultations();
+  *state.mutable_mediation_cases() = state_.mediation_cases();
+  *state.mutable_refs() = state_.refs();
+  if (state_.has_last_sequence()) state.set_last_sequence(state_.last_sequence());
+  fork.facts_ = internal::FactDirectory::Over(&facts_);
+  return fork;
+}
+
 absl::StatusOr<std::string> World::StreamOf(const Event& event) {
   switch (event.kind_case()) {
     case Event::kSourceRegistered:

@@ -76,6 +76,16 @@ class World {
   // state is unchanged.
   absl::Status Apply(const compact::v1::Event& event, const EventMeta& meta);
 
+  // A World for trying out a batch of commands: it checks commands as this
+  // one does, and Apply folds into it (not into this one) without keeping
+  // facts, so a later command of the batch is checked against the earlier
+  // ones. It shares this World's record of past events instead of copying
+  // the history, so it costs what the state apart from the facts costs
+  // (entities, refs). It must not outlive this World, and this World must
+  // not change while it is used. StateAt, SequencesConcerning and state()
+  // facts are not available on it.
+  World ForkForChecking() const;
+
   // The stream an event belongs to: "compact/<id>", "body/<id>" or
   // "source/<id>". InvalidArgument when the event names none (an annotation
   // has one only after Prepare).

@@ -129,6 +129,25 @@ TEST_F(CompactLedgerTest, BatchIsAllOrNothingAndNamesTheBadCommand) {
   EXPECT_EQ(state->compacts(0).endorsements_size(), 0);
 }
 
+TEST_F(CompactLedgerTest, BatchChecksEachCommandAgainstTheEarlierOnes) {
+  auto ledger = Open();
+  Seed(*ledger);
+  const uint64_t before = ledger->log().Size();
+  // The second command names the compact the first registers.
+  auto recorded = ledger->Record({Compact("c9"), Endorse("c9", "board", "2006-04-04")}, "clerk");
+  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_EQ(ledger->log().Size(), before + 2);
+  auto state = ledger->StateAt(Day(2006, 5, 1), "c9");
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->compacts(0).endorsements_size(), 1);
+  // A command that contradicts an earlier one of its batch is refused.
+  auto twice = ledger->Record({Compact("c10"), Compact("c10")}, "clerk", {}, {"line 1", "line 2"});
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(twice.status().message()), HasSubstr("line 2"));
+  EXPECT_EQ(ledger->log().Size(), before + 2);
+  EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c10").status().code(), absl::StatusCode::kNotFound);
+}
+
 TEST_F(CompactLedgerTest, RetryReturnsFirstResultEvenWhenRulesWouldNowRefuse) {
   auto ledger = Open();
   Seed(*ledger);

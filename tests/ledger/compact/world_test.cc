@@ -2,10 +2,12 @@
 // fold, annotations and corrections, and StateAt on small worlds.
 #include "ledger/compact/world.h"
 
+#include <set>
 #include <string>
 
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "ledger/compact/render.h"
 #include "ledger/compact/state_at.h"
@@ -379,6 +381,88 @@ TEST_F(LeanWorldTest, RulesOnRecordsStillHold) {
   Record(Step("occurrence", "SIGN_COMPACT", "new", "2006-06", "vcs"));
   EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07", "vcs")).code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// A fork (what a batch of commands is tried out on) checks the same rules
+// against the events folded before it and those folded into it, and leaves
+// the world it was forked from as it was.
+class ForkedWorldTest : public WorldTest {
+ protected:
+  void SetUp() override {
+    WorldTest::SetUp();
+    Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"vcs"},"date":{"edtf":"2006-06"},"ref":"sig")"));
+    Record(Step("proposal", "ADOPT_COMPACT", "new", "2006-06-29", "council",
+                R"("addressedTo":"board","requested":"DECISION_KIND_RECOMMEND","recommendTo":"council")"));
+    proposal_ = next_ - 1;
+    base_ = std::move(world_);
+    before_ = base_.state();
+    world_ = base_.ForkForChecking();
+  }
+
+  World base_;
+  ::compact::v1::WorldState before_;
+  uint64_t proposal_ = 0;
+};
+
+TEST_F(ForkedWorldTest, SharesTheStateButNotTheFacts) {
+  ::compact::v1::WorldState without_facts = base_.state();
+  without_facts.clear_facts();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(world_.state(), without_facts));
+  EXPECT_FALSE(base_.state().facts().empty());
+  EXPECT_EQ(world_.StateAt(*ParseQueryDate("2007"), "new").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ForkedWorldTest, CopiesEveryFieldOfWorldStateButTheFacts) {
+  // World::ForkForChecking lists the fields it copies; a field added to
+  // WorldState must be added there too, then here.
+  std::set<std::string> fields;
+  const auto* descriptor = ::compact::v1::WorldState::descriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) fields.insert(descriptor->field(i)->name());
+  EXPECT_EQ(fields, (std::set<std::string>{"sources", "bodies", "compacts", "codes",
+                                           "consultations", "mediation_cases", "refs",
+                                           "facts", "last_sequence"}));
+}
+
+TEST_F(ForkedWorldTest, ChecksAgainstEventsBeforeTheFork) {
+  auto correction = world_.Prepare(E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"text":"signed in 2007","date":{"edtf":"2007"}})")));
+  ASSERT_TRUE(correction.ok()) << correction.status();
+  EXPECT_EQ(correction->annotation().target_stream(), "compact/new");
+  EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07", "vcs")).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Try(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
+                     R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"ref":"sig"})")).code(),
+            absl::StatusCode::kInvalidArgument);
+  Record(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
+              R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"sequence":")" +
+                  std::to_string(proposal_) + "\"}"));
+}
+
+TEST_F(ForkedWorldTest, ChecksAgainstEventsFoldedIntoIt) {
+  Record(With(R"("compactRegistered":{"compactId":"later","title":"Later","scope":"SCOPE_COUNTY"},"date":{"edtf":"2012"})"));
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"later"}},"actor":{"bodyId":"vcs"},"date":{"edtf":"2012-06"},"ref":"sig-later")"));
+  EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "later", "2012-07", "vcs")).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Try(With(R"("compactRegistered":{"compactId":"later","title":"Again","scope":"SCOPE_COUNTY"},"date":{"edtf":"2012"})")).code(),
+            absl::StatusCode::kAlreadyExists);
+  auto correction = world_.Prepare(E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig-later"},"text":"signed in 2013"})")));
+  ASSERT_TRUE(correction.ok()) << correction.status();
+  EXPECT_EQ(correction->annotation().target_stream(), "compact/later");
+  EXPECT_EQ(Try(Step("decision", "ADOPT_COMPACT", "later", "2012-06-29", "board",
+                     R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"ref":"sig-later"})")).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(world_.state().facts().empty());
+}
+
+TEST_F(ForkedWorldTest, LeavesTheWorldItCameFromUnchanged) {
+  Record(With(R"("compactRegistered":{"compactId":"later","title":"Later","scope":"SCOPE_COUNTY"},"date":{"edtf":"2012"})"));
+  Record(Step("occurrence", "SIGN_COMPACT", "new", "2006-07", "board"));
+  EXPECT_TRUE(world_.HasCompact("later"));
+  EXPECT_FALSE(base_.HasCompact("later"));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(base_.state(), before_));
+  // The world it came from still takes the sequences the fork used.
+  EXPECT_TRUE(base_.Apply(*base_.Prepare(E(With(R"("compactRegistered":{"compactId":"later","title":"Later","scope":"SCOPE_COUNTY"},"date":{"edtf":"2012"})"))),
+                          EventMeta{proposal_ + 1, 1000, "test"}).ok());
 }
 
 }  // namespace

@@ -73,6 +73,19 @@ std::string Step(const std::string& category, const std::string& kind,
               R"("}},"actor":{"bodyId":")" + actor + R"("},"date":{"edtf":")" + edtf + "\"}");
 }
 
+// The board recommends adopting compact `compact`, responding to `target`
+// (a JSON EventRef).
+std::string Recommendation(const std::string& target, const std::string& compact = "new",
+                           const std::string& edtf = "2006-06-29") {
+  return Step("decision", "ADOPT_COMPACT", compact, edtf, "board",
+              R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":)" +
+                  target);
+}
+
+std::string Sequence(uint64_t sequence) {
+  return R"({"sequence":")" + std::to_string(sequence) + "\"}";
+}
+
 std::string Supersede(const std::string& edtf) {
   return With(R"("decision":{"kind":"DECISION_KIND_ADOPT","action":{"kind":"ACTION_KIND_SUPERSEDE_COMPACT","compactId":"new","otherCompactId":"old","condition":"with immediate effect"}},"actor":{"bodyId":"council"},"date":{"edtf":")" + edtf + "\"}");
 }
@@ -365,12 +378,9 @@ TEST_F(LeanWorldTest, DecisionMayRespondOnlyToAProposal) {
   Record(Step("proposal", "ADOPT_COMPACT", "new", "2006-06-29", "council",
               R"("addressedTo":"board","requested":"DECISION_KIND_RECOMMEND","recommendTo":"council")") );
   const uint64_t proposal = next_ - 1;
-  EXPECT_EQ(Try(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
-                     R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"ref":"sig"})")).code(),
+  EXPECT_EQ(Try(Recommendation(R"({"ref":"sig"})")).code(),
             absl::StatusCode::kInvalidArgument);
-  Record(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
-              R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"sequence":")" +
-                  std::to_string(proposal) + "\"}"));
+  Record(Recommendation(Sequence(proposal)));
 }
 
 TEST_F(LeanWorldTest, RulesOnRecordsStillHold) {
@@ -430,12 +440,9 @@ TEST_F(ForkedWorldTest, ChecksAgainstEventsBeforeTheFork) {
   EXPECT_EQ(correction->annotation().target_stream(), "compact/new");
   EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07", "vcs")).code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Try(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
-                     R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"ref":"sig"})")).code(),
+  EXPECT_EQ(Try(Recommendation(R"({"ref":"sig"})")).code(),
             absl::StatusCode::kInvalidArgument);
-  Record(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
-              R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"sequence":")" +
-                  std::to_string(proposal_) + "\"}"));
+  Record(Recommendation(Sequence(proposal_)));
 }
 
 TEST_F(ForkedWorldTest, ChecksAgainstEventsFoldedIntoIt) {
@@ -448,8 +455,7 @@ TEST_F(ForkedWorldTest, ChecksAgainstEventsFoldedIntoIt) {
   auto correction = world_.Prepare(E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig-later"},"text":"signed in 2013"})")));
   ASSERT_TRUE(correction.ok()) << correction.status();
   EXPECT_EQ(correction->annotation().target_stream(), "compact/later");
-  EXPECT_EQ(Try(Step("decision", "ADOPT_COMPACT", "later", "2012-06-29", "board",
-                     R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"ref":"sig-later"})")).code(),
+  EXPECT_EQ(Try(Recommendation(R"({"ref":"sig-later"})", "later", "2012-06-29")).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(world_.state().facts().empty());
 }

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
+#include "ledger/domain_admission.h"
 #include "ledger/log/storage_format.h"
 #include "ledger/world_snapshots.h"
 
@@ -90,6 +91,11 @@ absl::Status CompactLedger::Load() {
     folded_ = snapshot_size_ = snapshot->covered;
   }
   LEDGER_RETURN_IF_ERROR(CatchUp());
+  if (!log_->read_only()) {
+    // No append is in flight yet: world_ is the state of every entry.
+    admission_ = std::make_unique<DomainAdmission>(*log_, world_.WithoutFacts());
+    log_->SetAdmission(admission_.get());
+  }
   if (SnapshotDue()) {
     // Nobody is waiting yet, and the state is folded already: storing it
     // here saves the snapshotter folding the whole log again.

@@ -5,6 +5,10 @@
 // the state folded so far, then appended as one all-or-nothing batch, each to
 // its stream ("compact/<id>", "body/<id>", "source/<id>") with the stream's
 // expected version, so a stale decision can never be interleaved silently.
+// The log's commit thread checks every batch again against the events
+// committed before it (DomainAdmission), which catches what expected
+// versions cannot see: a contradiction with a concurrent batch on another
+// stream. An entry that does not fold is never acknowledged.
 // State and history are answered from the log alone: the folded state is
 // rebuilt from the entries at open, resuming from a snapshot when one
 // matches the log (snapshots are checked against the entry's leaf hash and
@@ -34,6 +38,7 @@
 #include "compact/v1/compact.pb.h"
 #include "ledger/compact/edtf.h"
 #include "ledger/compact/world.h"
+#include "ledger/domain_admission.h"
 #include "ledger/log/log.h"
 #include "ledger/world_snapshots.h"
 
@@ -184,6 +189,10 @@ class CompactLedger {
   };
 
   std::unique_ptr<log::Log> log_;
+  // Checks every batch again at commit, against the entries committed
+  // before it (see domain_admission.h); none on a read-only ledger. Used
+  // by log_'s commit thread, which ~CompactLedger stops (Close) first.
+  std::unique_ptr<DomainAdmission> admission_;
   mutable std::mutex mu_;
   // The state folded from the log's first folded_ entries. Both guarded by
   // mu_; mutable because readers catch up with committed entries.

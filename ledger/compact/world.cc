@@ -57,12 +57,23 @@ absl::StatusOr<Event> World::Prepare(const Event& command) const {
   return PrepareInternal(command);
 }
 
-absl::Status World::Apply(const Event& event, const EventMeta& meta) {
+absl::Status World::CheckFollows(const EventMeta& meta) const {
   if (state_.has_last_sequence() && meta.sequence <= state_.last_sequence()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "event sequence ", meta.sequence, " does not follow the last folded ",
         "sequence ", state_.last_sequence(), ": fold the log in order"));
   }
+  return absl::OkStatus();
+}
+
+void World::Fold(const Event& prepared, const EventMeta& meta) {
+  internal::Fold(&state_, prepared, meta, keep_facts_);
+  facts_.Add(meta.sequence, prepared);
+  if (keep_facts_) index_.Add(state_, state_.facts_size() - 1);
+}
+
+absl::Status World::Apply(const Event& event, const EventMeta& meta) {
+  LEDGER_RETURN_IF_ERROR(CheckFollows(meta));
   absl::StatusOr<Event> prepared = PrepareInternal(event);
   if (!prepared.ok()) {
     return absl::DataLossError(absl::StrCat(
@@ -70,17 +81,22 @@ absl::Status World::Apply(const Event& event, const EventMeta& meta) {
         " contradicts the state folded before it: ",
         std::string(prepared.status().message())));
   }
-  internal::Fold(&state_, *prepared, meta, keep_facts_);
-  facts_.Add(meta.sequence, *prepared);
-  if (keep_facts_) index_.Add(state_, state_.facts_size() - 1);
+  Fold(*prepared, meta);
   return absl::OkStatus();
 }
 
-World World::ForkForChecking() const {
-  World fork(WorldOptions{.keep_facts = false});
+absl::Status World::Accept(const Event& event, const EventMeta& meta) {
+  LEDGER_RETURN_IF_ERROR(CheckFollows(meta));
+  LEDGER_ASSIGN_OR_RETURN(const Event prepared, PrepareInternal(event));
+  Fold(prepared, meta);
+  return absl::OkStatus();
+}
+
+World World::LeanWithState() const {
+  World lean(WorldOptions{.keep_facts = false});
   // Every field of WorldState but the facts (world_test checks that this
   // list is complete).
-  compact::v1::WorldState& state = fork.state_;
+  compact::v1::WorldState& state = lean.state_;
   *state.mutable_sources() = state_.sources();
   *state.mutable_bodies() = state_.bodies();
   *state.mutable_compacts() = state_.compacts();
@@ -89,6 +105,17 @@ World World::ForkForChecking() const {
   *state.mutable_mediation_cases() = state_.mediation_cases();
   *state.mutable_refs() = state_.refs();
   if (state_.has_last_sequence()) state.set_last_sequence(state_.last_sequence());
+  return lean;
+}
+
+World World::WithoutFacts() const {
+  World lean = LeanWithState();
+  lean.facts_ = facts_;
+  return lean;
+}
+
+World World::ForkForChecking() const {
+  World fork = LeanWithState();
   fork.facts_ = internal::FactDirectory::Over(&facts_);
   return fork;
 }

@@ -76,6 +76,17 @@ class World {
   // state is unchanged.
   absl::Status Apply(const compact::v1::Event& event, const EventMeta& meta);
 
+  // Apply for an event prepared against an earlier state (by a concurrent
+  // writer), checked again against this one: the same checks, but a
+  // refusal is Prepare's (the rule the event breaks here), not DataLoss.
+  // On error the state is unchanged.
+  absl::Status Accept(const compact::v1::Event& event, const EventMeta& meta);
+
+  // An independent copy that keeps no facts (WorldOptions::keep_facts =
+  // false): it checks and folds as this one does, in memory that does not
+  // grow with the events' size.
+  World WithoutFacts() const;
+
   // A World for trying out a batch of commands: it checks commands as this
   // one does, and Apply folds into it (not into this one) without keeping
   // facts, so a later command of the batch is checked against the earlier
@@ -121,6 +132,12 @@ class World {
   // Prepare without the refusal wording of Apply.
   absl::StatusOr<compact::v1::Event> PrepareInternal(
       const compact::v1::Event& command) const;
+  // FailedPrecondition unless meta.sequence follows the last folded one.
+  absl::Status CheckFollows(const EventMeta& meta) const;
+  // Folds an event Prepare accepted on this state.
+  void Fold(const compact::v1::Event& prepared, const EventMeta& meta);
+  // A World without facts whose state is this one's, facts left out.
+  World LeanWithState() const;
 
   bool keep_facts_ = true;
   compact::v1::WorldState state_;

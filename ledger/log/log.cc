@@ -419,13 +419,14 @@ absl::Status InBatch(const absl::Status& status, size_t index, size_t count) {
 
 }  // namespace
 
-void Log::CommitGroup(const std::vector<Writer*>& group) {
+void Log::CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admission) {
   Pending pending;
   pending.frontier = frontier_;
   pending.last_leaf = last_leaf_hash_;
   pending.next_sequence = frontier_.size();
   // recorded_at never decreases, even when the clock steps back.
   pending.recorded_at = std::max(options_.clock(), last_recorded_at_);
+  bool admitted = false;  // some batch of the group was admitted
   for (Writer* w : group) {
     // Each batch is all-or-nothing on its own: remember where it started.
     pending.batch.SetSavePoint();
@@ -441,6 +442,19 @@ void Log::CommitGroup(const std::vector<Writer*>& group) {
       auto result = Stage((*w->requests)[i], pending);
       if (result.ok()) results.push_back(*result);
       else failed = InBatch(result.status(), i, w->requests->size());
+    }
+    if (failed.ok() && admission != nullptr) {
+      std::vector<const AppendRequest*> appended;
+      std::vector<AppendResult> appended_results;
+      for (size_t i = 0; i < results.size(); ++i) {
+        if (results[i].deduplicated) continue;
+        appended.push_back(&(*w->requests)[i]);
+        appended_results.push_back(results[i]);
+      }
+      if (!appended.empty()) {
+        failed = admission->Admit(appended, appended_results);
+        admitted = admitted || failed.ok();
+      }
     }
     if (failed.ok()) {
       pending.batch.PopSavePoint().PermitUncheckedError();
@@ -482,6 +496,7 @@ void Log::CommitGroup(const std::vector<Writer*>& group) {
     for (Writer* w : group) {
       if (w->result.ok()) w->result = written;
     }
+    if (admitted) admission->Abandon();
     return;
   }
   frontier_ = std::move(pending.frontier);
@@ -564,8 +579,9 @@ void Log::CommitLoop() {
       group.push_back(writers_.front());
       writers_.pop_front();
     }
+    BatchAdmission* admission = admission_;
     lock.unlock();
-    CommitGroup(group);
+    CommitGroup(group, admission);
     // Waiting callers wake first (they need queue_mu_, released below).
     lock.lock();
     for (Writer* w : group) {
@@ -613,6 +629,11 @@ uint64_t Log::WaitForSize(uint64_t known_size, absl::Time deadline) const {
     head_grew_.wait_for(lock, absl::ToChronoNanoseconds(left));
   }
   return head_.tree_size;
+}
+
+void Log::SetAdmission(BatchAdmission* admission) {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  admission_ = admission;
 }
 
 absl::StatusOr<AppendResult> Log::Append(const AppendRequest& request) {

@@ -144,6 +144,33 @@ struct LogOptions {
 // The entry's recorded_at as an absl::Time.
 absl::Time RecordedAt(const ledger::v1::Entry& entry);
 
+// Rules the log does not know (the compact domain's), checked where the
+// order of commits is decided. A writer checks its batch against the state
+// it has seen, but a concurrent batch on another stream may commit first
+// and contradict it (the same ref twice, an endorsement dated after a
+// supersession): expected versions guard one stream only. An admission
+// sees every batch in commit order, so it can keep the state of exactly
+// the entries committed before each one.
+//
+// Called on the log's commit thread only, one call at a time.
+class BatchAdmission {
+ public:
+  virtual ~BatchAdmission() = default;
+
+  // A batch that passed the log's own checks and is about to be committed
+  // after every batch admitted before it: `requests[i]` becomes the entry
+  // of `results[i]` (requests answered from their request id are left
+  // out). Non-OK refuses the whole batch: nothing of it is appended and its
+  // caller gets this status. Runs on the commit thread, which every append
+  // waits on: keep it quick.
+  virtual absl::Status Admit(const std::vector<const AppendRequest*>& requests,
+                             const std::vector<AppendResult>& results) = 0;
+
+  // The write of the group holding the batches admitted since the last
+  // durable write failed: they are not in the log.
+  virtual void Abandon() = 0;
+};
+
 class Log {
  public:
   // Opens the log and checks its tail: metadata present, stored entries match
@@ -193,6 +220,12 @@ class Log {
   // calls its `done` before it returns.
   void AppendBatchAsync(std::vector<AppendRequest> requests, DurableHook on_durable,
                         AppendDone done);
+
+  // Every batch committed from now on is admitted by `admission` first (see
+  // BatchAdmission), or none when null. Set it before the first append:
+  // batches already queued may be committed without it. `admission` must
+  // outlive the log, or Close() must be called before it dies.
+  void SetAdmission(BatchAdmission* admission);
 
   // Commits every queued batch, calls back the asynchronous ones, and stops
   // the commit and answer threads; appends after it are refused with
@@ -304,9 +337,10 @@ class Log {
   // The commit thread: commits queued writers group by group until the log
   // is destroyed and the queue is empty.
   void CommitLoop();
-  // Stages every writer's batch and commits them with one write; sets each
-  // writer's result. Called by the commit thread only.
-  void CommitGroup(const std::vector<Writer*>& group);
+  // Stages every writer's batch, has `admission` (if any) admit it, and
+  // commits them with one write; sets each writer's result. Called by the
+  // commit thread only.
+  void CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admission);
   // The answer thread: calls back committed asynchronous writers, in commit
   // order, until the commit thread has stopped and none is left.
   void AnswerLoop();
@@ -337,6 +371,7 @@ class Log {
   std::condition_variable queue_filled_;
   std::deque<Writer*> writers_;    // guarded by queue_mu_
   bool closing_ = false;           // guarded by queue_mu_
+  BatchAdmission* admission_ = nullptr;  // guarded by queue_mu_
   std::thread committer_;          // runs CommitLoop; not for read-only logs
   // Committed asynchronous writers waiting to be called back. Answering
   // (for a server: writing each caller's response, a send per caller) is

@@ -52,13 +52,65 @@ Event Endorse(const std::string& compact, const std::string& body, const std::st
                R"("}, "ref": ")" + ref + R"(", )" + kCite + "}");
 }
 
-// Appends, below the domain, an entry whose payload is not a compact event.
-void AppendForeignPayload(log::Log& log) {
+Event Supersede(const std::string& by, const std::string& old, const std::string& edtf) {
+  return Parse(R"({"decision": {"kind": "DECISION_KIND_ADOPT", "action": {"kind": )"
+               R"("ACTION_KIND_SUPERSEDE_COMPACT", "compactId": ")" + by +
+               R"(", "otherCompactId": ")" + old + R"("}}, "actor": {"bodyId": "council"}, )"
+               R"("date": {"edtf": ")" + edtf + R"("}, )" + kCite + "}");
+}
+
+log::AppendRequest ForeignPayload() {
   log::AppendRequest raw;
   raw.stream = "compact/c1";
   raw.payload.set_type_url("type.googleapis.com/other.Thing");
-  ASSERT_TRUE(log.Append(raw).ok());
+  return raw;
 }
+
+// Appends, below the domain (no ledger open on `path`), an entry whose
+// payload is not a compact event.
+void AppendForeignPayload(const std::string& path) {
+  log::LogOptions options;
+  options.path = path;
+  auto log = log::Log::Open(options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_TRUE((*log)->Append(ForeignPayload()).ok());
+}
+
+// A clock for the log that, once armed, holds the commit thread at the start
+// of its next group until released: a second recorder then checks its
+// command while the first one's batch is on its way to disk.
+class CommitGate {
+ public:
+  absl::Time Now() {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (armed_) {
+      held_ = true;
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return !armed_; });
+    }
+    return absl::FromUnixSeconds(1'800'000'000);
+  }
+  void Arm() {
+    std::lock_guard<std::mutex> lock(mu_);
+    armed_ = true;
+    held_ = false;
+  }
+  void WaitUntilHeld() {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return held_; });
+  }
+  void Release() {
+    std::lock_guard<std::mutex> lock(mu_);
+    armed_ = false;
+    changed_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable changed_;
+  bool armed_ = false;
+  bool held_ = false;
+};
 
 class CompactLedgerTest : public ::testing::Test {
  protected:
@@ -242,8 +294,8 @@ TEST_F(CompactLedgerTest, ForeignPayloadInTheLogIsReportedAtOpen) {
   {
     auto ledger = Open();
     Seed(*ledger);
-    AppendForeignPayload(ledger->log());
   }
+  AppendForeignPayload(dir_.Sub("db"));
   log::LogOptions options;
   options.path = dir_.Sub("db");
   auto reopened = CompactLedger::Open(options);
@@ -588,15 +640,21 @@ TEST_F(CompactLedgerTest, SnapshotterStoresTheLastAskBeforeItIsDestroyed) {
 }
 
 TEST_F(CompactLedgerTest, SnapshotterReportsAnEntryThatDoesNotFoldAndStoresNothing) {
-  auto ledger = Open();
-  Seed(*ledger);
-  AppendForeignPayload(ledger->log());
-  WorldSnapshotter snapshots(ledger->log());
-  snapshots.Request(ledger->log().Size());
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+  }
+  AppendForeignPayload(dir_.Sub("db"));
+  log::LogOptions options;
+  options.path = dir_.Sub("db");
+  auto log = log::Log::Open(options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  WorldSnapshotter snapshots(**log);
+  snapshots.Request((*log)->Size());
   const absl::Status taken = snapshots.Wait();
   EXPECT_FALSE(taken.ok());
   EXPECT_THAT(std::string(taken.message()), HasSubstr("other.Thing"));
-  auto stored = LoadWorldSnapshot(ledger->log());
+  auto stored = LoadWorldSnapshot(**log);
   ASSERT_TRUE(stored.ok()) << stored.status();
   EXPECT_FALSE(stored->has_value());
 }
@@ -635,6 +693,128 @@ TEST_F(CompactLedgerTest, ClosingWaitsForEveryRecordAsyncInFlight) {
   for (const auto& r : done) EXPECT_TRUE(r.ok()) << r.status();
   auto ledger = Open();
   EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(), kRecords);
+}
+
+}  // namespace
+}  // namespace ledger
+
+namespace ledger {
+namespace {
+
+// Two recorders whose commands contradict each other across streams, the
+// second checked while the first is on its way to disk: expected versions
+// do not see it, the check at commit does.
+class CommitRaceTest : public CompactLedgerTest {
+ protected:
+  void SetUp() override {
+    log::LogOptions options;
+    options.path = dir_.Sub("db");
+    options.clock = [this] { return gate_.Now(); };
+    auto opened = CompactLedger::Open(options);
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    ledger_ = *std::move(opened);
+    Seed(*ledger_);
+    ASSERT_TRUE(ledger_->Record({Compact("c2")}, "clerk").ok());
+  }
+
+  // Records `first`, and `second` while `first` is held before its commit;
+  // returns both outcomes.
+  std::pair<absl::Status, absl::Status> Race(const std::vector<Event>& first,
+                                             const std::vector<Event>& second) {
+    std::mutex mu;
+    std::condition_variable answered;
+    std::vector<absl::Status> outcomes(2);
+    int count = 0;
+    auto record = [&](const std::vector<Event>& commands, size_t k) {
+      std::vector<RecordRequest> requests(commands.size());
+      for (size_t i = 0; i < commands.size(); ++i) requests[i].command = commands[i];
+      ledger_->RecordAsync(std::move(requests), "clerk", [&, k](auto results) {
+        std::lock_guard<std::mutex> lock(mu);
+        outcomes[k] = results.status();
+        ++count;
+        answered.notify_all();
+      });
+    };
+    gate_.Arm();
+    record(first, 0);
+    gate_.WaitUntilHeld();
+    record(second, 1);
+    gate_.Release();
+    std::unique_lock<std::mutex> lock(mu);
+    answered.wait(lock, [&] { return count == 2; });
+    return {outcomes[0], outcomes[1]};
+  }
+
+  // The ledger still records, and reopens to the same state.
+  void ExpectLedgerStillWhole() {
+    ASSERT_TRUE(ledger_->Record({Endorse("c1", "council", "2006-06")}, "clerk").ok());
+    const uint64_t size = ledger_->log().Size();
+    ledger_.reset();
+    log::LogOptions options;
+    options.path = dir_.Sub("db");
+    auto reopened = CompactLedger::Open(options);
+    ASSERT_TRUE(reopened.ok()) << reopened.status();
+    EXPECT_EQ((*reopened)->log().Size(), size);
+  }
+
+  CommitGate gate_;
+  std::unique_ptr<CompactLedger> ledger_;
+};
+
+TEST_F(CommitRaceTest, TheSameRefOnTwoStreamsHasOneWinner) {
+  const uint64_t before = ledger_->log().Size();
+  auto [first, second] = Race({Endorse("c1", "board", "2006-05", "same-ref")},
+                              {Endorse("c2", "board", "2006-05", "same-ref")});
+  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
+  EXPECT_THAT(std::string(second.message()), HasSubstr("same-ref"));
+  EXPECT_THAT(std::string(second.message()), HasSubstr("checked again at commit"));
+  EXPECT_EQ(ledger_->log().Size(), before + 1);
+  ExpectLedgerStillWhole();
+}
+
+TEST_F(CommitRaceTest, AnEndorsementAfterASupersessionRecordedMeanwhileIsRefused) {
+  const uint64_t before = ledger_->log().Size();
+  auto [first, second] = Race({Supersede("c2", "c1", "2011-09")},
+                              {Endorse("c1", "board", "2012-01-10")});
+  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_EQ(second.code(), absl::StatusCode::kFailedPrecondition) << second;
+  EXPECT_EQ(ledger_->log().Size(), before + 1);
+  // Checked alone now, against the folded supersession, it is refused too.
+  EXPECT_EQ(ledger_->Record({Endorse("c1", "board", "2012-01-10")}, "clerk").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ExpectLedgerStillWhole();
+}
+
+TEST_F(CommitRaceTest, ARefusedBatchLeavesNoTrace) {
+  const uint64_t before = ledger_->log().Size();
+  auto [first, second] = Race({Endorse("c1", "board", "2006-05", "taken")},
+                              {Compact("c3"), Endorse("c3", "board", "2006-05", "taken")});
+  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
+  EXPECT_THAT(std::string(second.message()), HasSubstr("2 of 2"));
+  EXPECT_EQ(ledger_->log().Size(), before + 1);
+  // Nothing of the refused batch was kept, at commit or in the folded state.
+  auto again = ledger_->Record({Compact("c3"), Endorse("c3", "board", "2006-05", "free")},
+                               "clerk");
+  EXPECT_TRUE(again.ok()) << again.status();
+  ExpectLedgerStillWhole();
+}
+
+TEST_F(CompactLedgerTest, AnEntryThatWouldNotFoldIsRefusedEvenBelowTheDomain) {
+  auto ledger = Open();
+  Seed(*ledger);
+  const uint64_t before = ledger->log().Size();
+  auto foreign = ledger->log().Append(ForeignPayload());
+  EXPECT_EQ(foreign.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(foreign.status().message()), HasSubstr("other.Thing"));
+  // A compact event appended straight to the log is checked as well.
+  log::AppendRequest twice;
+  twice.stream = "compact/c1";
+  twice.payload.PackFrom(Compact("c1"));
+  EXPECT_EQ(ledger->log().Append(twice).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(ledger->log().Size(), before);
+  EXPECT_TRUE(ledger->Record({Endorse("c1", "board", "2006-05")}, "clerk").ok());
 }
 
 }  // namespace

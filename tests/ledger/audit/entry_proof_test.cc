@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "google/protobuf/util/json_util.h"
 #include "ledger/audit/proof_json.h"
 #include "tests/ledger/audit/audit_test_util.h"
 #include "tests/ledger/audit/seeded_ledger.h"
@@ -81,7 +82,12 @@ TEST_F(EntryProofTest, NoCheckpointOrNoSuchEntryIsRefusedWithWhatToDo) {
 
 TEST_F(EntryProofTest, EntriesAfterTheNewestCheckpointNeedANewOne) {
   SignHead(log(), {key_});
-  AppendEntries(log(), 1, "later");
+  compact::v1::Event later;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  R"({"sourceRegistered": {"sourceId": "later", "title": "Later minutes", )"
+                  R"("date": {"edtf": "2012"}}})", &later)
+                  .ok());
+  ASSERT_TRUE(ledger_->Record({later}, "clerk").ok());
   auto proof = ProveEntry(log(), log().Size() - 1);
   EXPECT_EQ(proof.status().code(), absl::StatusCode::kFailedPrecondition);
 }

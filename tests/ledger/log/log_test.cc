@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "ledger/log/proof_verify.h"
@@ -737,6 +738,77 @@ TEST_F(LogTest, AsyncAppendToReadOnlyLogIsRefusedAtOnce) {
   (*log)->AppendBatchAsync({Request("s", "x")}, nullptr, outcomes.Callback());
   ASSERT_EQ(outcomes.done.size(), 1u);  // called before returning
   EXPECT_EQ(outcomes.done.front().status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// Admits every batch but those holding a request to a stream under
+// "refused/", and remembers what it was shown.
+class RecordingAdmission : public BatchAdmission {
+ public:
+  absl::Status Admit(const std::vector<const AppendRequest*>& requests,
+                     const std::vector<AppendResult>& results) override {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const AppendRequest* r : requests) {
+      if (absl::StartsWith(r->stream, "refused/")) {
+        return absl::FailedPreconditionError("refused by the admission");
+      }
+    }
+    for (size_t i = 0; i < requests.size(); ++i) {
+      shown.emplace_back(results[i].sequence, requests[i]->payload.value());
+    }
+    return absl::OkStatus();
+  }
+  void Abandon() override {}
+
+  std::mutex mu;
+  std::vector<std::pair<uint64_t, std::string>> shown;  // admitted, by sequence
+};
+
+TEST_F(LogTest, AdmissionRefusesAWholeBatchAndOnlyIt) {
+  auto log = OpenLog();
+  RecordingAdmission admission;
+  log->SetAdmission(&admission);
+  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
+  auto refused = log->AppendBatch({Request("s/b", "2"), Request("refused/c", "3")});
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("refused by the admission"));
+  EXPECT_EQ(log->Size(), 1u);
+  auto next = log->AppendBatch({Request("s/b", "4"), Request("s/c", "5")});
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ((*next)[0].sequence, 1u);
+  EXPECT_EQ(*log->StreamVersion("s/b"), 1u);
+  std::lock_guard<std::mutex> lock(admission.mu);
+  ASSERT_EQ(admission.shown.size(), 3u);
+  EXPECT_EQ(admission.shown[1].first, 1u);
+  EXPECT_EQ(admission.shown[2].first, 2u);
+  EXPECT_EQ(admission.shown[2].second, Payload("5").value());
+}
+
+TEST_F(LogTest, AdmissionSeesEveryCommitInOrderButNoRetry) {
+  auto log = OpenLog();
+  RecordingAdmission admission;
+  log->SetAdmission(&admission);
+  AsyncOutcomes outcomes;
+  constexpr int kBatches = 300;
+  for (int i = 0; i < kBatches; ++i) {
+    // Every third batch is refused, every fifth repeats an earlier request.
+    const int id = i % 5 == 4 ? i - 1 : i;
+    const std::string stream = id % 3 == 2 ? "refused/x" : absl::StrCat("s/", id % 4);
+    log->AppendBatchAsync({Request(stream, absl::StrCat(id), ExpectedVersion::Any(),
+                                   absl::StrCat("id-", id))},
+                          nullptr, outcomes.Callback());
+  }
+  outcomes.WaitFor(kBatches);
+  int retries = 0;
+  for (const auto& outcome : outcomes.done) retries += outcome.ok() && outcome->front().deduplicated;
+  EXPECT_GT(retries, 0);
+  std::lock_guard<std::mutex> lock(admission.mu);
+  ASSERT_EQ(admission.shown.size(), log->Size());
+  for (size_t i = 0; i < admission.shown.size(); ++i) {
+    EXPECT_EQ(admission.shown[i].first, i);
+    auto entry = log->GetEntry(i);
+    ASSERT_TRUE(entry.ok());
+    EXPECT_EQ(entry->entry.payload().value(), admission.shown[i].second);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,78 @@
+#include "ledger/domain_admission.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/base/status_macros.h"
+#include "ledger/world_snapshots.h"
+
+namespace ledger {
+namespace {
+
+// The rule's refusal, saying when it was found.
+absl::Status Refused(const absl::Status& status, size_t index, size_t count) {
+  return absl::Status(
+      status.code(),
+      absl::StrCat(count > 1 ? absl::StrCat("command ", index + 1, " of ", count, ": ") : "",
+                   status.message(),
+                   " (found when checked again at commit, against the events committed "
+                   "before it, some recorded meanwhile; nothing was recorded)"));
+}
+
+}  // namespace
+
+DomainAdmission::DomainAdmission(const log::Log& log, compact::World committed)
+    : log_(log), committed_(std::move(committed)) {}
+
+absl::Status DomainAdmission::Admit(const std::vector<const log::AppendRequest*>& requests,
+                                    const std::vector<log::AppendResult>& results) {
+  if (inconsistent_) {
+    return absl::InternalError(
+        "the ledger's check of committed events lost track of the log; nothing more is "
+        "recorded until the ledger is reopened");
+  }
+  if (!committed_.has_value()) {
+    // After a failed write: what is on disk is exactly what was committed.
+    compact::World rebuilt(compact::WorldOptions{.keep_facts = false});
+    LEDGER_RETURN_IF_ERROR(FoldRange(log_, 0, log_.Size(), std::nullopt, rebuilt));
+    committed_ = std::move(rebuilt);
+  }
+  std::vector<compact::v1::Event> events(requests.size());
+  std::vector<compact::EventMeta> metas(requests.size());
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!requests[i]->payload.UnpackTo(&events[i])) {
+      return Refused(absl::InvalidArgumentError(absl::StrCat(
+                         "the payload is a ", requests[i]->payload.type_url(),
+                         "; this ledger records compact.v1.Event payloads only")),
+                     i, requests.size());
+    }
+    metas[i] = compact::EventMeta{results[i].sequence,
+                                  absl::ToUnixMicros(results[i].recorded_at),
+                                  requests[i]->actor};
+  }
+  if (events.size() > 1) {
+    // All or nothing: tried on a fork first, so a refusal leaves the state.
+    compact::World fork = committed_->ForkForChecking();
+    for (size_t i = 0; i < events.size(); ++i) {
+      if (absl::Status s = fork.Accept(events[i], metas[i]); !s.ok()) {
+        return Refused(s, i, events.size());
+      }
+    }
+  }
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (absl::Status s = committed_->Accept(events[i], metas[i]); !s.ok()) {
+      if (i == 0) return Refused(s, i, events.size());
+      inconsistent_ = true;
+      return absl::InternalError(absl::StrCat(
+          "command ", i + 1, " of ", events.size(),
+          " passed the check at commit on a fork but not on the state itself: ", s.message(),
+          "; nothing more is recorded until the ledger is reopened"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void DomainAdmission::Abandon() { committed_.reset(); }
+
+}  // namespace ledger

@@ -11,53 +11,17 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "ledger/log/storage_format.h"
 #include "ledger/log/verify.h"
+#include "tests/ledger/test_events.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger {
 namespace {
 
 using ::testing::HasSubstr;
-using Event = ::compact::v1::Event;
-
-Event Parse(const std::string& json) {
-  Event event;
-  auto status = google::protobuf::util::JsonStringToMessage(json, &event);
-  EXPECT_TRUE(status.ok()) << status.ToString() << "\n" << json;
-  return event;
-}
-
-const char kCite[] = R"("citations": [{"sourceId": "src", "quote": "words"}])";
-
-Event Source() {
-  return Parse(R"({"sourceRegistered": {"sourceId": "src", "title": "Minutes", )"
-               R"("date": {"edtf": "2006-06-02"}}})");
-}
-Event Body(const std::string& id) {
-  return Parse(R"({"bodyRegistered": {"bodyId": ")" + id + R"(", "name": ")" + id +
-               R"(", "classification": "CLASSIFICATION_COUNCIL"}, )" + kCite + "}");
-}
-Event Compact(const std::string& id) {
-  return Parse(R"({"compactRegistered": {"compactId": ")" + id +
-               R"(", "title": "A compact", "scope": "SCOPE_COUNTY"}, "date": {"edtf": "2006-04"}, )" + kCite + "}");
-}
-Event Endorse(const std::string& compact, const std::string& body, const std::string& edtf,
-              const std::string& ref = "") {
-  return Parse(R"({"decision": {"kind": "DECISION_KIND_ENDORSE", "action": {"kind": )"
-               R"("ACTION_KIND_ENDORSE_COMPACT", "compactId": ")" + compact +
-               R"("}}, "actor": {"bodyId": ")" + body + R"("}, "date": {"edtf": ")" + edtf +
-               R"("}, "ref": ")" + ref + R"(", )" + kCite + "}");
-}
-
-Event Supersede(const std::string& by, const std::string& old, const std::string& edtf) {
-  return Parse(R"({"decision": {"kind": "DECISION_KIND_ADOPT", "action": {"kind": )"
-               R"("ACTION_KIND_SUPERSEDE_COMPACT", "compactId": ")" + by +
-               R"(", "otherCompactId": ")" + old + R"("}}, "actor": {"bodyId": "council"}, )"
-               R"("date": {"edtf": ")" + edtf + R"("}, )" + kCite + "}");
-}
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 
 log::AppendRequest ForeignPayload() {
   log::AppendRequest raw;

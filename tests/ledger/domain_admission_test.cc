@@ -1,0 +1,103 @@
+// DomainAdmission on its own: what it admits and refuses, that a refusal
+// changes nothing, and that after Abandon it starts again from the log.
+#include "ledger/domain_admission.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ledger/compact_ledger.h"
+#include "ledger/world_snapshots.h"
+#include "tests/ledger/test_events.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
+
+class DomainAdmissionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::LogOptions options;
+    options.path = dir_.Sub("db");
+    {
+      auto ledger = CompactLedger::Open(options);
+      ASSERT_TRUE(ledger.ok()) << ledger.status();
+      auto seeded = (*ledger)->Record(
+          {Source(), Compact("c1", "first")},
+          "clerk");
+      ASSERT_TRUE(seeded.ok()) << seeded.status();
+    }
+    // The bare log: the admission is driven by hand, nothing is appended.
+    auto log = log::Log::Open(options);
+    ASSERT_TRUE(log.ok()) << log.status();
+    log_ = *std::move(log);
+    compact::World committed(compact::WorldOptions{.keep_facts = false});
+    ASSERT_TRUE(FoldRange(*log_, 0, log_->Size(), std::nullopt, committed).ok());
+    admission_ = std::make_unique<DomainAdmission>(*log_, std::move(committed));
+  }
+
+  // Offers `events` as a batch whose entries would follow the ones offered
+  // (and admitted) so far.
+  absl::Status Offer(const std::vector<Event>& events) {
+    std::vector<log::AppendRequest> requests(events.size());
+    std::vector<const log::AppendRequest*> pointers;
+    std::vector<log::AppendResult> results(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+      requests[i].stream = "compact/x";
+      requests[i].actor = "clerk";
+      requests[i].payload.PackFrom(events[i]);
+      pointers.push_back(&requests[i]);
+      results[i].sequence = next_ + i;
+    }
+    absl::Status admitted = admission_->Admit(pointers, results);
+    if (admitted.ok()) next_ += events.size();
+    return admitted;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<log::Log> log_;
+  std::unique_ptr<DomainAdmission> admission_;
+  uint64_t next_ = 2;  // the seeded log's size
+};
+
+TEST_F(DomainAdmissionTest, AdmitsWhatFoldsAndRefusesWhatContradictsTheCommittedEvents) {
+  EXPECT_TRUE(Offer({Compact("c2", "second")}).ok());
+  const absl::Status twice = Offer({Compact("c3", "second")});
+  EXPECT_EQ(twice.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(twice.message()), HasSubstr("checked again at commit"));
+  EXPECT_EQ(Offer({Compact("c1")}).code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(DomainAdmissionTest, ARefusedBatchChangesNothing) {
+  const absl::Status refused = Offer({Compact("c2", "free"), Compact("c3", "first")});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("command 2 of 2"));
+  // Neither c2 nor its ref was kept.
+  EXPECT_TRUE(Offer({Compact("c2", "free")}).ok());
+}
+
+TEST_F(DomainAdmissionTest, APayloadOfAnotherTypeIsRefusedWithItsType) {
+  log::AppendRequest foreign;
+  foreign.stream = "compact/x";
+  foreign.payload.set_type_url("type.googleapis.com/other.Thing");
+  log::AppendResult result;
+  result.sequence = next_;
+  const absl::Status refused = admission_->Admit({&foreign}, {result});
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("other.Thing"));
+  EXPECT_TRUE(Offer({Compact("c2")}).ok());
+}
+
+TEST_F(DomainAdmissionTest, AfterAbandonItStartsAgainFromTheLog) {
+  ASSERT_TRUE(Offer({Compact("c2", "second")}).ok());
+  // The group holding c2 was never written: the log still ends at c1.
+  admission_->Abandon();
+  next_ = log_->Size();
+  EXPECT_TRUE(Offer({Compact("c2", "second")}).ok());
+  EXPECT_EQ(Offer({Compact("c2")}).code(), absl::StatusCode::kAlreadyExists);
+}
+
+}  // namespace
+}  // namespace ledger

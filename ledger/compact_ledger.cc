@@ -275,6 +275,13 @@ log::Log::DurableHook CompactLedger::HandOver(std::shared_ptr<Recording> r) cons
 absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Complete(
     Recording& r, absl::StatusOr<std::vector<log::AppendResult>> batch, bool fold) const {
   if (!batch.ok()) {
+    // Refused at commit: named as the caller numbered or labelled it (the
+    // admission counts only the commands that entered the batch).
+    if (const auto refused = RefusedRequest(batch.status());
+        refused.has_value() && *refused < r.fresh_index.size()) {
+      absl::Status status(batch.status().code(), batch.status().message());
+      return InCommand(status, r.requests, r.fresh_index[*refused]);
+    }
     // An id used for another command: refused by the log for a lone command
     // (see Prepare), worded as if Prepare had refused it.
     if (r.requests.size() == 1 && batch.status().code() == absl::StatusCode::kAlreadyExists) {

@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/world_snapshots.h"
@@ -10,17 +12,28 @@
 namespace ledger {
 namespace {
 
-// The rule's refusal, saying when it was found.
-absl::Status Refused(const absl::Status& status, size_t index, size_t count) {
-  return absl::Status(
-      status.code(),
-      absl::StrCat(count > 1 ? absl::StrCat("command ", index + 1, " of ", count, ": ") : "",
-                   status.message(),
-                   " (found when checked again at commit, against the events committed "
-                   "before it, some recorded meanwhile; nothing was recorded)"));
+constexpr char kRefusedRequest[] = "type.compactledger.dev/refused-request";
+
+// The rule's refusal of requests[index], saying when it was found.
+absl::Status Refused(const absl::Status& status, size_t index) {
+  absl::Status refused(status.code(),
+                       absl::StrCat(status.message(),
+                                    " (found when checked again at commit, against the events "
+                                    "committed before it, some recorded meanwhile)"));
+  refused.SetPayload(kRefusedRequest, absl::Cord(absl::StrCat(index)));
+  return refused;
 }
 
 }  // namespace
+
+std::optional<size_t> RefusedRequest(const absl::Status& status) {
+  const auto payload = status.GetPayload(kRefusedRequest);
+  size_t index = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &index)) {
+    return std::nullopt;
+  }
+  return index;
+}
 
 DomainAdmission::DomainAdmission(const log::Log& log, compact::World committed)
     : log_(log), committed_(std::move(committed)) {}
@@ -45,7 +58,7 @@ absl::Status DomainAdmission::Admit(const std::vector<const log::AppendRequest*>
       return Refused(absl::InvalidArgumentError(absl::StrCat(
                          "the payload is a ", requests[i]->payload.type_url(),
                          "; this ledger records compact.v1.Event payloads only")),
-                     i, requests.size());
+                     i);
     }
     metas[i] = compact::EventMeta{results[i].sequence,
                                   absl::ToUnixMicros(results[i].recorded_at),
@@ -56,13 +69,13 @@ absl::Status DomainAdmission::Admit(const std::vector<const log::AppendRequest*>
     compact::World fork = committed_->ForkForChecking();
     for (size_t i = 0; i < events.size(); ++i) {
       if (absl::Status s = fork.Accept(events[i], metas[i]); !s.ok()) {
-        return Refused(s, i, events.size());
+        return Refused(s, i);
       }
     }
   }
   for (size_t i = 0; i < events.size(); ++i) {
     if (absl::Status s = committed_->Accept(events[i], metas[i]); !s.ok()) {
-      if (i == 0) return Refused(s, i, events.size());
+      if (i == 0) return Refused(s, i);
       inconsistent_ = true;
       return absl::InternalError(absl::StrCat(
           "command ", i + 1, " of ", events.size(),

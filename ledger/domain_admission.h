@@ -27,6 +27,11 @@
 
 namespace ledger {
 
+// For a refusal of Admit: the index, within the requests it was given, of
+// the one refused (so that a caller can name it as its user numbered or
+// labelled it); nullopt for other statuses.
+std::optional<size_t> RefusedRequest(const absl::Status& status);
+
 class DomainAdmission : public log::BatchAdmission {
  public:
   // `committed`: the domain state of the log's entries so far (a World
@@ -36,8 +41,8 @@ class DomainAdmission : public log::BatchAdmission {
 
   // Admits the batch when every event, a compact.v1.Event, folds after the
   // ones before it; else refuses it whole (InvalidArgument for a payload of
-  // another type; the rule's code and message for a contradiction) and
-  // changes nothing.
+  // another type; the rule's code and message for a contradiction; see
+  // RefusedRequest for which one) and changes nothing.
   absl::Status Admit(const std::vector<const log::AppendRequest*>& requests,
                      const std::vector<log::AppendResult>& results) override;
 

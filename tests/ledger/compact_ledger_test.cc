@@ -685,13 +685,15 @@ class CommitRaceTest : public CompactLedgerTest {
   // returns both outcomes.
   std::pair<absl::Status, absl::Status> Race(const std::vector<Event>& first,
                                              const std::vector<Event>& second) {
+    return Race(Requests(first), Requests(second));
+  }
+  std::pair<absl::Status, absl::Status> Race(const std::vector<RecordRequest>& first,
+                                             const std::vector<RecordRequest>& second) {
     std::mutex mu;
     std::condition_variable answered;
     std::vector<absl::Status> outcomes(2);
     int count = 0;
-    auto record = [&](const std::vector<Event>& commands, size_t k) {
-      std::vector<RecordRequest> requests(commands.size());
-      for (size_t i = 0; i < commands.size(); ++i) requests[i].command = commands[i];
+    auto record = [&](std::vector<RecordRequest> requests, size_t k) {
       ledger_->RecordAsync(std::move(requests), "clerk", [&, k](auto results) {
         std::lock_guard<std::mutex> lock(mu);
         outcomes[k] = results.status();
@@ -707,6 +709,12 @@ class CommitRaceTest : public CompactLedgerTest {
     std::unique_lock<std::mutex> lock(mu);
     answered.wait(lock, [&] { return count == 2; });
     return {outcomes[0], outcomes[1]};
+  }
+
+  static std::vector<RecordRequest> Requests(const std::vector<Event>& commands) {
+    std::vector<RecordRequest> requests(commands.size());
+    for (size_t i = 0; i < commands.size(); ++i) requests[i].command = commands[i];
+    return requests;
   }
 
   // The ledger still records, and reopens to the same state.
@@ -756,12 +764,30 @@ TEST_F(CommitRaceTest, ARefusedBatchLeavesNoTrace) {
                               {Compact("c3"), Endorse("c3", "board", "2006-05", "taken")});
   EXPECT_TRUE(first.ok()) << first;
   EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
-  EXPECT_THAT(std::string(second.message()), HasSubstr("2 of 2"));
+  EXPECT_THAT(std::string(second.message()), HasSubstr("command 2 of 2:"));
   EXPECT_EQ(ledger_->log().Size(), before + 1);
   // Nothing of the refused batch was kept, at commit or in the folded state.
   auto again = ledger_->Record({Compact("c3"), Endorse("c3", "board", "2006-05", "free")},
                                "clerk");
   EXPECT_TRUE(again.ok()) << again.status();
+  ExpectLedgerStillWhole();
+}
+
+TEST_F(CommitRaceTest, TheRefusalNamesTheCommandAsTheCallerLabelledIt) {
+  std::vector<RecordRequest> earlier = Requests({Compact("c3")});
+  earlier[0].request_id = "import-line-1";
+  ASSERT_TRUE(ledger_->Record(earlier, "clerk").ok());
+  // The import again, with two new lines; its first line is a retry and does
+  // not enter the batch, so the refused command is the batch's second.
+  std::vector<RecordRequest> import =
+      Requests({Compact("c3"), Compact("c4"), Endorse("c4", "board", "2006-05", "taken")});
+  import[0].request_id = "import-line-1";
+  for (size_t i = 0; i < import.size(); ++i) import[i].label = absl::StrCat("line ", i + 1);
+  auto [first, second] = Race(Requests({Endorse("c1", "board", "2006-05", "taken")}), import);
+  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
+  EXPECT_THAT(std::string(second.message()), ::testing::StartsWith("line 3: "));
+  EXPECT_THAT(std::string(second.message()), HasSubstr("nothing was recorded"));
   ExpectLedgerStillWhole();
 }
 

@@ -73,7 +73,7 @@ TEST_F(DomainAdmissionTest, AdmitsWhatFoldsAndRefusesWhatContradictsTheCommitted
 TEST_F(DomainAdmissionTest, ARefusedBatchChangesNothing) {
   const absl::Status refused = Offer({Compact("c2", "free"), Compact("c3", "first")});
   EXPECT_EQ(refused.code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_THAT(std::string(refused.message()), HasSubstr("command 2 of 2"));
+  EXPECT_EQ(RefusedRequest(refused), 1u);
   // Neither c2 nor its ref was kept.
   EXPECT_TRUE(Offer({Compact("c2", "free")}).ok());
 }

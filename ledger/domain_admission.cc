@@ -38,7 +38,7 @@ std::optional<size_t> RefusedRequest(const absl::Status& status) {
 DomainAdmission::DomainAdmission(const log::Log& log, compact::World committed)
     : log_(log), committed_(std::move(committed)) {}
 
-absl::Status DomainAdmission::Admit(const std::vector<const log::AppendRequest*>& requests,
+absl::Status DomainAdmission::Admit(const std::vector<log::AppendRequest>& requests,
                                     const std::vector<log::AppendResult>& results) {
   if (inconsistent_) {
     return absl::InternalError(
@@ -51,34 +51,38 @@ absl::Status DomainAdmission::Admit(const std::vector<const log::AppendRequest*>
     LEDGER_RETURN_IF_ERROR(FoldRange(log_, 0, log_.Size(), std::nullopt, rebuilt));
     committed_ = std::move(rebuilt);
   }
-  std::vector<compact::v1::Event> events(requests.size());
-  std::vector<compact::EventMeta> metas(requests.size());
+  // The requests that append, by their index in the batch.
+  std::vector<size_t> appended;
+  std::vector<compact::v1::Event> events;
+  std::vector<compact::EventMeta> metas;
   for (size_t i = 0; i < requests.size(); ++i) {
-    if (!requests[i]->payload.UnpackTo(&events[i])) {
+    if (results[i].deduplicated) continue;
+    appended.push_back(i);
+    if (!requests[i].payload.UnpackTo(&events.emplace_back())) {
       return Refused(absl::InvalidArgumentError(absl::StrCat(
-                         "the payload is a ", requests[i]->payload.type_url(),
+                         "the payload is a ", requests[i].payload.type_url(),
                          "; this ledger records compact.v1.Event payloads only")),
                      i);
     }
-    metas[i] = compact::EventMeta{results[i].sequence,
-                                  absl::ToUnixMicros(results[i].recorded_at),
-                                  requests[i]->actor};
+    metas.push_back(compact::EventMeta{results[i].sequence,
+                                       absl::ToUnixMicros(results[i].recorded_at),
+                                       requests[i].actor});
   }
   if (events.size() > 1) {
     // All or nothing: tried on a fork first, so a refusal leaves the state.
     compact::World fork = committed_->ForkForChecking();
-    for (size_t i = 0; i < events.size(); ++i) {
-      if (absl::Status s = fork.Accept(events[i], metas[i]); !s.ok()) {
-        return Refused(s, i);
+    for (size_t k = 0; k < events.size(); ++k) {
+      if (absl::Status s = fork.Accept(events[k], metas[k]); !s.ok()) {
+        return Refused(s, appended[k]);
       }
     }
   }
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (absl::Status s = committed_->Accept(events[i], metas[i]); !s.ok()) {
-      if (i == 0) return Refused(s, i);
+  for (size_t k = 0; k < events.size(); ++k) {
+    if (absl::Status s = committed_->Accept(events[k], metas[k]); !s.ok()) {
+      if (k == 0) return Refused(s, appended[k]);
       inconsistent_ = true;
       return absl::InternalError(absl::StrCat(
-          "command ", i + 1, " of ", events.size(),
+          "request ", appended[k] + 1, " of ", requests.size(),
           " passed the check at commit on a fork but not on the state itself: ", s.message(),
           "; nothing more is recorded until the ledger is reopened"));
     }

@@ -27,8 +27,8 @@
 
 namespace ledger {
 
-// For a refusal of Admit: the index, within the requests it was given, of
-// the one refused (so that a caller can name it as its user numbered or
+// For a refusal of Admit: the index, within the batch's requests, of the
+// one refused (so that a caller can name it as its user numbered or
 // labelled it); nullopt for other statuses.
 std::optional<size_t> RefusedRequest(const absl::Status& status);
 
@@ -43,7 +43,7 @@ class DomainAdmission : public log::BatchAdmission {
   // ones before it; else refuses it whole (InvalidArgument for a payload of
   // another type; the rule's code and message for a contradiction; see
   // RefusedRequest for which one) and changes nothing.
-  absl::Status Admit(const std::vector<const log::AppendRequest*>& requests,
+  absl::Status Admit(const std::vector<log::AppendRequest>& requests,
                      const std::vector<log::AppendResult>& results) override;
 
   // Forgets the state; the next Admit rebuilds it from the log.

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "ledger/log/log.h"
 
 #include <pthread.h>
@@ -443,18 +444,11 @@ void Log::CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admissi
       if (result.ok()) results.push_back(*result);
       else failed = InBatch(result.status(), i, w->requests->size());
     }
-    if (failed.ok() && admission != nullptr) {
-      std::vector<const AppendRequest*> appended;
-      std::vector<AppendResult> appended_results;
-      for (size_t i = 0; i < results.size(); ++i) {
-        if (results[i].deduplicated) continue;
-        appended.push_back(&(*w->requests)[i]);
-        appended_results.push_back(results[i]);
-      }
-      if (!appended.empty()) {
-        failed = admission->Admit(appended, appended_results);
-        admitted = admitted || failed.ok();
-      }
+    const bool appends = std::any_of(results.begin(), results.end(),
+                                     [](const AppendResult& r) { return !r.deduplicated; });
+    if (failed.ok() && admission != nullptr && appends) {
+      failed = admission->Admit(*w->requests, results);
+      admitted = admitted || failed.ok();
     }
     if (failed.ok()) {
       pending.batch.PopSavePoint().PermitUncheckedError();

@@ -159,11 +159,12 @@ class BatchAdmission {
 
   // A batch that passed the log's own checks and is about to be committed
   // after every batch admitted before it: `requests[i]` becomes the entry
-  // of `results[i]` (requests answered from their request id are left
-  // out). Non-OK refuses the whole batch: nothing of it is appended and its
-  // caller gets this status. Runs on the commit thread, which every append
-  // waits on: keep it quick.
-  virtual absl::Status Admit(const std::vector<const AppendRequest*>& requests,
+  // of `results[i]`, except where results[i].deduplicated (answered from
+  // its request id: nothing is appended for it). Called only when the
+  // batch appends something. Non-OK refuses the whole batch: nothing of it
+  // is appended and its caller gets this status. Runs on the commit
+  // thread, which every append waits on: keep it quick.
+  virtual absl::Status Admit(const std::vector<AppendRequest>& requests,
                              const std::vector<AppendResult>& results) = 0;
 
   // The write of the group holding the batches admitted since the last

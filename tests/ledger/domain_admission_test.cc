@@ -42,16 +42,14 @@ class DomainAdmissionTest : public ::testing::Test {
   // (and admitted) so far.
   absl::Status Offer(const std::vector<Event>& events) {
     std::vector<log::AppendRequest> requests(events.size());
-    std::vector<const log::AppendRequest*> pointers;
     std::vector<log::AppendResult> results(events.size());
     for (size_t i = 0; i < events.size(); ++i) {
       requests[i].stream = "compact/x";
       requests[i].actor = "clerk";
       requests[i].payload.PackFrom(events[i]);
-      pointers.push_back(&requests[i]);
       results[i].sequence = next_ + i;
     }
-    absl::Status admitted = admission_->Admit(pointers, results);
+    absl::Status admitted = admission_->Admit(requests, results);
     if (admitted.ok()) next_ += events.size();
     return admitted;
   }
@@ -78,13 +76,28 @@ TEST_F(DomainAdmissionTest, ARefusedBatchChangesNothing) {
   EXPECT_TRUE(Offer({Compact("c2", "free")}).ok());
 }
 
+TEST_F(DomainAdmissionTest, ARetryInTheBatchIsSkippedAndTheRefusalKeepsTheBatchIndex) {
+  std::vector<log::AppendRequest> requests(3);
+  std::vector<log::AppendResult> results(3);
+  requests[0].payload.set_type_url("type.googleapis.com/not.Looked.At");  // a retry
+  results[0].deduplicated = true;
+  requests[1].payload.PackFrom(Compact("c2", "free"));
+  results[1].sequence = next_;
+  requests[2].payload.PackFrom(Compact("c3", "first"));
+  results[2].sequence = next_ + 1;
+  const absl::Status refused = admission_->Admit(requests, results);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(RefusedRequest(refused), 2u);
+  EXPECT_EQ(RefusedRequest(absl::AlreadyExistsError("not from the admission")), std::nullopt);
+}
+
 TEST_F(DomainAdmissionTest, APayloadOfAnotherTypeIsRefusedWithItsType) {
   log::AppendRequest foreign;
   foreign.stream = "compact/x";
   foreign.payload.set_type_url("type.googleapis.com/other.Thing");
   log::AppendResult result;
   result.sequence = next_;
-  const absl::Status refused = admission_->Admit({&foreign}, {result});
+  const absl::Status refused = admission_->Admit({foreign}, {result});
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused.message()), HasSubstr("other.Thing"));
   EXPECT_TRUE(Offer({Compact("c2")}).ok());

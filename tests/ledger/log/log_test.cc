@@ -744,16 +744,16 @@ TEST_F(LogTest, AsyncAppendToReadOnlyLogIsRefusedAtOnce) {
 // "refused/", and remembers what it was shown.
 class RecordingAdmission : public BatchAdmission {
  public:
-  absl::Status Admit(const std::vector<const AppendRequest*>& requests,
+  absl::Status Admit(const std::vector<AppendRequest>& requests,
                      const std::vector<AppendResult>& results) override {
     std::lock_guard<std::mutex> lock(mu);
-    for (const AppendRequest* r : requests) {
-      if (absl::StartsWith(r->stream, "refused/")) {
+    for (const AppendRequest& r : requests) {
+      if (absl::StartsWith(r.stream, "refused/")) {
         return absl::FailedPreconditionError("refused by the admission");
       }
     }
     for (size_t i = 0; i < requests.size(); ++i) {
-      shown.emplace_back(results[i].sequence, requests[i]->payload.value());
+      if (!results[i].deduplicated) shown.emplace_back(results[i].sequence, requests[i].payload.value());
     }
     return absl::OkStatus();
   }

@@ -159,6 +159,9 @@ absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
     auto check = [&]() -> absl::Status {
       LEDGER_ASSIGN_OR_RETURN(compact::v1::Event event,
                               (scratch ? *scratch : world_).Prepare(requests[i].command));
+      // An earlier command of the batch named by ref is stored by ref: the
+      // sequence it was expected to get may not be the one it gets.
+      if (scratch) compact::ForgetUnsettledSequences(requests[i].command, folded_, &event);
       // The stream is the prepared event's: an annotation joins its target's.
       LEDGER_ASSIGN_OR_RETURN(r.stream, compact::World::StreamOf(event));
       r.payload.PackFrom(event);

@@ -159,8 +159,12 @@ std::string EventLine(const compact::v1::Event& e, const Names& names) {
                         ActionText(e.occurrence().action(), names));
   } else if (e.has_annotation()) {
     const auto& a = e.annotation();
-    line = absl::StrCat(compact::v1::AnnotationKind_Name(a.kind()).substr(16), " on #",
-                        a.target().sequence(), ": ", a.text());
+    // A target recorded in the same batch is stored by its ref alone.
+    const std::string target = a.target().has_sequence()
+                                   ? absl::StrCat("#", a.target().sequence())
+                                   : absl::StrCat("ref '", a.target().ref(), "'");
+    line = absl::StrCat(compact::v1::AnnotationKind_Name(a.kind()).substr(16), " on ", target,
+                        ": ", a.text());
   } else {
     line = RegistrationText(e, names);
   }

@@ -41,6 +41,34 @@ absl::StatusOr<std::string> StepStream(const Event& event) {
 
 }  // namespace
 
+namespace {
+
+void ForgetUnsettled(const compact::v1::EventRef& given, uint64_t first_unsettled,
+                     compact::v1::EventRef* resolved) {
+  if (!given.has_sequence() && !given.ref().empty() && resolved->has_sequence() &&
+      resolved->sequence() >= first_unsettled) {
+    resolved->clear_sequence();
+  }
+}
+
+}  // namespace
+
+void ForgetUnsettledSequences(const Event& command, uint64_t first_unsettled, Event* prepared) {
+  if (command.has_annotation() && prepared->has_annotation()) {
+    const compact::v1::Annotation& given = command.annotation();
+    compact::v1::Annotation* resolved = prepared->mutable_annotation();
+    ForgetUnsettled(given.target(), first_unsettled, resolved->mutable_target());
+    for (int i = 0; i < given.related_size() && i < resolved->related_size(); ++i) {
+      ForgetUnsettled(given.related(i), first_unsettled, resolved->mutable_related(i));
+    }
+  }
+  if (command.has_decision() && command.decision().has_responds_to() &&
+      prepared->has_decision()) {
+    ForgetUnsettled(command.decision().responds_to(), first_unsettled,
+                    prepared->mutable_decision()->mutable_responds_to());
+  }
+}
+
 World::World() = default;
 
 World::World(const WorldOptions& options) : keep_facts_(options.keep_facts) {}

@@ -49,6 +49,18 @@ struct WorldOptions {
   bool keep_facts = true;
 };
 
+// Clears, in `prepared` (what Prepare made of `command`), each reference
+// to an event that `command` gave by ref alone and that Prepare resolved to
+// a sequence >= `first_unsettled`. A batch's later commands are prepared
+// against the sequences its earlier events are expected to get; events of
+// concurrent recorders committed first move them, and a stored sequence
+// would then name another event. The ref names the same event wherever it
+// lands, and is resolved again whenever the event is folded. References to
+// settled events (< first_unsettled), and sequences the command gave, are
+// kept.
+void ForgetUnsettledSequences(const compact::v1::Event& command, uint64_t first_unsettled,
+                              compact::v1::Event* prepared);
+
 class World {
  public:
   World();

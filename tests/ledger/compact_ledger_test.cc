@@ -773,6 +773,26 @@ TEST_F(CommitRaceTest, ARefusedBatchLeavesNoTrace) {
   ExpectLedgerStillWhole();
 }
 
+TEST_F(CommitRaceTest, ABatchNamingItsOwnEventByRefLandsWhereverItIsCommitted) {
+  // Prepared as if it would start at the log's end; it starts one later.
+  auto [first, second] =
+      Race({Endorse("c2", "board", "2006-05")},
+           {Endorse("c1", "board", "2006-05", "e9"), Correction("e9", "endorsed in June")});
+  EXPECT_TRUE(first.ok()) << first;
+  ASSERT_TRUE(second.ok()) << second;
+  // The correction is stored by ref alone, and folds onto the endorsement.
+  auto stored = ledger_->log().GetEntry(ledger_->log().Size() - 1);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  Event correction;
+  ASSERT_TRUE(stored->entry.payload().UnpackTo(&correction));
+  EXPECT_FALSE(correction.annotation().target().has_sequence());
+  EXPECT_EQ(correction.annotation().target().ref(), "e9");
+  auto history = ledger_->History("c1");
+  ASSERT_TRUE(history.ok()) << history.status();
+  EXPECT_TRUE(history->back().event.has_annotation());
+  ExpectLedgerStillWhole();
+}
+
 TEST_F(CommitRaceTest, TheRefusalNamesTheCommandAsTheCallerLabelledIt) {
   std::vector<RecordRequest> earlier = Requests({Compact("c3")});
   earlier[0].request_id = "import-line-1";

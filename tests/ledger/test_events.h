@@ -52,6 +52,12 @@ inline Event Supersede(const std::string& by, const std::string& old, const std:
                R"("date": {"edtf": ")" + edtf + R"("}, )" + kCite + "}");
 }
 
+// A correction of the event recorded with `ref`, naming it by ref alone.
+inline Event Correction(const std::string& ref, const std::string& text) {
+  return Parse(R"({"annotation": {"kind": "ANNOTATION_KIND_CORRECTION", "target": {"ref": ")" +
+               ref + R"("}, "text": ")" + text + R"("}, )" + kCite + "}");
+}
+
 }  // namespace ledger::testing::events
 
 #endif  // LEDGER_TESTS_LEDGER_TEST_EVENTS_H_

@@ -393,6 +393,25 @@ TEST_F(LeanWorldTest, RulesOnRecordsStillHold) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(ForgetUnsettledSequencesTest, ClearsOnlySequencesResolvedFromARefIntoTheBatch) {
+  Event command = E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"mine"},"related":[{"ref":"old"},{"sequence":"12","ref":"given"}],"text":"x"})"));
+  Event prepared = command;
+  prepared.mutable_annotation()->mutable_target()->set_sequence(11);     // in the batch
+  prepared.mutable_annotation()->mutable_related(0)->set_sequence(3);    // settled
+  ForgetUnsettledSequences(command, 10, &prepared);
+  EXPECT_FALSE(prepared.annotation().target().has_sequence());
+  EXPECT_EQ(prepared.annotation().target().ref(), "mine");
+  EXPECT_EQ(prepared.annotation().related(0).sequence(), 3u);
+  EXPECT_EQ(prepared.annotation().related(1).sequence(), 12u);  // given by the command
+  Event decision = E(Step("decision", "ADOPT_COMPACT", "new", "2006-06-29", "board",
+                          R"("kind":"DECISION_KIND_RECOMMEND","recommendedTo":"council","respondsTo":{"ref":"p"})"));
+  Event resolved = decision;
+  resolved.mutable_decision()->mutable_responds_to()->set_sequence(10);
+  ForgetUnsettledSequences(decision, 10, &resolved);
+  EXPECT_FALSE(resolved.decision().responds_to().has_sequence());
+  EXPECT_THAT(RenderEventText(prepared), HasSubstr("on ref 'mine'"));
+}
+
 // A fork (what a batch of commands is tried out on) checks the same rules
 // against the events folded before it and those folded into it, and leaves
 // the world it was forked from as it was.

@@ -47,8 +47,15 @@ absl::Status DomainAdmission::Admit(const std::vector<log::AppendRequest>& reque
   }
   if (!committed_.has_value()) {
     // After a failed write: what is on disk is exactly what was committed.
+    // From the stored snapshot when there is one, else from the start.
     compact::World rebuilt(compact::WorldOptions{.keep_facts = false});
-    LEDGER_RETURN_IF_ERROR(FoldRange(log_, 0, log_.Size(), std::nullopt, rebuilt));
+    uint64_t from = 0;
+    LEDGER_ASSIGN_OR_RETURN(auto snapshot, LoadWorldSnapshot(log_));
+    if (snapshot.has_value()) {
+      rebuilt = snapshot->world.WithoutFacts();
+      from = snapshot->covered;
+    }
+    LEDGER_RETURN_IF_ERROR(FoldRange(log_, from, log_.Size(), std::nullopt, rebuilt));
     committed_ = std::move(rebuilt);
   }
   // The requests that append, by their index in the batch.

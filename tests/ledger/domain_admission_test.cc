@@ -112,5 +112,17 @@ TEST_F(DomainAdmissionTest, AfterAbandonItStartsAgainFromTheLog) {
   EXPECT_EQ(Offer({Compact("c2")}).code(), absl::StatusCode::kAlreadyExists);
 }
 
+TEST_F(DomainAdmissionTest, AfterAbandonItStartsAgainFromTheStoredSnapshot) {
+  compact::World full;
+  ASSERT_TRUE(FoldRange(*log_, 0, log_->Size(), std::nullopt, full).ok());
+  ASSERT_TRUE(StoreWorldSnapshot(*log_, full, log_->Size()).ok());
+  ASSERT_TRUE(Offer({Compact("c2", "second")}).ok());
+  admission_->Abandon();
+  next_ = log_->Size();
+  EXPECT_TRUE(Offer({Compact("c2", "second")}).ok());
+  EXPECT_EQ(Offer({Compact("c1")}).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Offer({Compact("c3", "first")}).code(), absl::StatusCode::kAlreadyExists);
+}
+
 }  // namespace
 }  // namespace ledger

@@ -444,9 +444,11 @@ void Log::CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admissi
       if (result.ok()) results.push_back(*result);
       else failed = InBatch(result.status(), i, w->requests->size());
     }
-    const bool appends = std::any_of(results.begin(), results.end(),
-                                     [](const AppendResult& r) { return !r.deduplicated; });
-    if (failed.ok() && admission != nullptr && appends) {
+    auto appends = [&] {
+      return std::any_of(results.begin(), results.end(),
+                         [](const AppendResult& r) { return !r.deduplicated; });
+    };
+    if (failed.ok() && admission != nullptr && appends()) {
       failed = admission->Admit(*w->requests, results);
       admitted = admitted || failed.ok();
     }

@@ -90,6 +90,15 @@ class CompactLedgerTest : public ::testing::Test {
     auto r = ledger.Record({Source(), Body("council"), Body("board"), Compact("c1")}, "clerk");
     ASSERT_TRUE(r.ok()) << r.status();
   }
+  // A seeded ledger, closed, then an entry that does not fold appended to
+  // its bare log (an open ledger would refuse it).
+  void SeedThenAppendForeignPayload() {
+    {
+      auto ledger = Open();
+      Seed(*ledger);
+    }
+    AppendForeignPayload(dir_.Sub("db"));
+  }
   static compact::CivilDay Day(int y, int m, int d) { return {y, m, d}; }
 
   testing::TempDir dir_;
@@ -255,11 +264,7 @@ TEST_F(CompactLedgerTest, HistoryListsEventsConcerningTheCompact) {
 }
 
 TEST_F(CompactLedgerTest, ForeignPayloadInTheLogIsReportedAtOpen) {
-  {
-    auto ledger = Open();
-    Seed(*ledger);
-  }
-  AppendForeignPayload(dir_.Sub("db"));
+  SeedThenAppendForeignPayload();
   log::LogOptions options;
   options.path = dir_.Sub("db");
   auto reopened = CompactLedger::Open(options);
@@ -604,11 +609,7 @@ TEST_F(CompactLedgerTest, SnapshotterStoresTheLastAskBeforeItIsDestroyed) {
 }
 
 TEST_F(CompactLedgerTest, SnapshotterReportsAnEntryThatDoesNotFoldAndStoresNothing) {
-  {
-    auto ledger = Open();
-    Seed(*ledger);
-  }
-  AppendForeignPayload(dir_.Sub("db"));
+  SeedThenAppendForeignPayload();
   log::LogOptions options;
   options.path = dir_.Sub("db");
   auto log = log::Log::Open(options);

@@ -9,10 +9,18 @@
 //                  StateAt, as a fresh process would do; the OS page cache
 //                  is warm, so this is "cold" for the ledger, not the disk.
 //   raw_read/N     a plain RocksDB iteration over the N entries' bytes.
+//   known_at_cold/N/P  as state_cold, with "as known at" the time entry
+//                  N*P/100 was recorded (P = 5, 50, 95: near the start, in
+//                  the middle, near the end): CompactLedger::Open and one
+//                  StateAt(known_at), as `ledgerctl replay --as-known-at`
+//                  does. Compare with state_cold/N in the same run.
+//   known_at_warm/N/P  StateAt(known_at) on an open ledger; compare with
+//                  state_warm/N.
 //
 // Run (Release build): ./build/bench/state_bench
 // The ledgers are built once under $LEDGER_BENCH_DIR (default
 // /tmp/ledger-bench) and reused.
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -79,6 +87,40 @@ void BM_StateCold(benchmark::State& state) {
   state.counters["events"] = n;
 }
 
+// When entry `percent`% of the way into ledger `n` was recorded.
+absl::Time KnownAt(const ledger::CompactLedger& ledger, int percent) {
+  const uint64_t size = ledger.log().Size();
+  auto entry = ledger.log().GetEntry(std::min(size - 1, size * percent / 100));
+  if (!entry.ok()) std::abort();
+  return ledger::log::RecordedAt(entry->entry);
+}
+
+void BM_KnownAtCold(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  EnsureLedger("state", n);
+  const absl::Time known_at = KnownAt(*OpenLedger(n), static_cast<int>(state.range(1)));
+  for (auto _ : state) {
+    auto ledger = OpenLedger(n);
+    auto report = ledger->StateAt(kAt, "c", known_at);
+    if (!report.ok()) state.SkipWithError("StateAt failed");
+    benchmark::DoNotOptimize(report);
+  }
+  state.counters["events"] = n;
+}
+
+void BM_KnownAtWarm(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  EnsureLedger("state", n);
+  auto ledger = OpenLedger(n);
+  const absl::Time known_at = KnownAt(*ledger, static_cast<int>(state.range(1)));
+  for (auto _ : state) {
+    auto report = ledger->StateAt(kAt, "c", known_at);
+    if (!report.ok()) state.SkipWithError("StateAt failed");
+    benchmark::DoNotOptimize(report);
+  }
+  state.counters["events"] = n;
+}
+
 void BM_RawRead(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   EnsureLedger("state", n);
@@ -96,6 +138,12 @@ void BM_RawRead(benchmark::State& state) {
 BENCHMARK(BM_StateWarm)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StateWarmArena)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_StateCold)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KnownAtCold)
+    ->ArgsProduct({{1000, 10000, 100000}, {5, 50, 95}})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_KnownAtWarm)
+    ->ArgsProduct({{1000, 10000, 100000}, {5, 50, 95}})
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawRead)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

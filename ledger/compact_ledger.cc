@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/domain_admission.h"
-#include "ledger/log/storage_format.h"
+#include "ledger/world_follower.h"
 #include "ledger/world_snapshots.h"
 
 namespace ledger {
@@ -67,7 +67,7 @@ absl::StatusOr<HistoryItem> DecodeEntry(const log::StoredEntry& stored) {
 }
 
 CompactLedger::CompactLedger(std::unique_ptr<log::Log> log)
-    : log_(std::move(log)), snapshots_(*log_) {}
+    : log_(std::move(log)), follower_(*log_), snapshots_(*log_) {}
 
 // The log's callbacks of RecordAsync use the folded state, which is
 // destroyed before log_: let them all run first.
@@ -85,50 +85,52 @@ absl::StatusOr<std::unique_ptr<CompactLedger>> CompactLedger::Open(
 
 absl::Status CompactLedger::Load() {
   std::lock_guard<std::mutex> lock(mu_);
-  LEDGER_ASSIGN_OR_RETURN(auto snapshot, LoadWorldSnapshot(*log_));
-  if (snapshot.has_value()) {
-    world_ = std::move(snapshot->world);
-    folded_ = snapshot_size_ = snapshot->covered;
-  }
+  LEDGER_RETURN_IF_ERROR(follower_.Resume());
+  snapshot_size_ = follower_.folded();
   LEDGER_RETURN_IF_ERROR(CatchUp());
   if (!log_->read_only()) {
-    // No append is in flight yet: world_ is the state of every entry.
-    admission_ = std::make_unique<DomainAdmission>(*log_, world_.WithoutFacts());
+    // No append is in flight yet: the follower's state is that of every
+    // entry.
+    admission_ =
+        std::make_unique<DomainAdmission>(*log_, follower_.world().WithoutFacts(), &follower_);
     log_->SetAdmission(admission_.get());
   }
   if (SnapshotDue()) {
     // Nobody is waiting yet, and the state is folded already: storing it
     // here saves the snapshotter folding the whole log again.
-    StoreWorldSnapshot(*log_, world_, folded_).IgnoreError();  // derived data
-    snapshot_size_ = folded_;
+    follower_.StoreSnapshot(*log_).IgnoreError();  // derived data
+    snapshot_size_ = follower_.folded();
   }
   return absl::OkStatus();
 }
 
 bool CompactLedger::SnapshotDue() const {
-  return !log_->read_only() && folded_ > 0 &&
-         folded_ - snapshot_size_ >= std::max(kSnapshotEvery, snapshot_size_);
+  const uint64_t folded = follower_.folded();
+  return !log_->read_only() && folded > 0 &&
+         folded - snapshot_size_ >= std::max(kSnapshotEvery, snapshot_size_);
 }
 
 void CompactLedger::MaybeSnapshot() const {
   if (!SnapshotDue()) return;
-  snapshots_.Request(folded_);
-  snapshot_size_ = folded_;
+  snapshots_.Request(follower_.folded());
+  snapshot_size_ = follower_.folded();
 }
 
 absl::Status CompactLedger::WaitForSnapshot() const { return snapshots_.Wait(); }
 
 absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
     const std::vector<RecordRequest>& requests, const std::string& actor,
-    std::vector<bool>& known, std::vector<compact::v1::Event>& events) const {
+    std::vector<bool>& known) const {
+  const compact::World& world = follower_.world();
+  const uint64_t folded = follower_.folded();
   std::vector<log::AppendRequest> prepared(requests.size());
   // Later commands of a batch are checked against the earlier ones, folded
-  // into a fork of the world that shares its history (world_ does not
+  // into a fork of the world that shares its history (the world does not
   // change while mu_ is held); a single command needs no fork.
   std::optional<compact::World> scratch;
-  if (requests.size() > 1) scratch = world_.ForkForChecking();
+  if (requests.size() > 1) scratch = world.ForkForChecking();
   std::map<std::string, uint64_t> versions;
-  uint64_t next_sequence = folded_;
+  uint64_t next_sequence = folded;
   // A retried command must get its first result, not a refusal, so its
   // request id is looked up before the rules could refuse it. A lone
   // command is looked up only once refused: accepted, it goes to the log,
@@ -158,17 +160,20 @@ absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
     }
     auto check = [&]() -> absl::Status {
       LEDGER_ASSIGN_OR_RETURN(compact::v1::Event event,
-                              (scratch ? *scratch : world_).Prepare(requests[i].command));
+                              (scratch ? *scratch : world).Prepare(requests[i].command));
+      // Folded into the scratch state as prepared there (the rules just ran).
+      std::optional<compact::v1::Event> prepared;
+      if (scratch) prepared = event;
       // An earlier command of the batch named by ref is stored by ref: the
       // sequence it was expected to get may not be the one it gets.
-      if (scratch) compact::ForgetUnsettledSequences(requests[i].command, folded_, &event);
+      if (scratch) compact::ForgetUnsettledSequences(requests[i].command, folded, &event);
       // The stream is the prepared event's: an annotation joins its target's.
       LEDGER_ASSIGN_OR_RETURN(r.stream, compact::World::StreamOf(event));
       r.payload.PackFrom(event);
       if (!versions.count(r.stream)) {
         // The version in the prefix the world was folded from, so a write to
         // the stream since then aborts this one instead of slipping past.
-        LEDGER_ASSIGN_OR_RETURN(versions[r.stream], log_->StreamVersionAt(r.stream, folded_));
+        LEDGER_ASSIGN_OR_RETURN(versions[r.stream], log_->StreamVersionAt(r.stream, folded));
       }
       const uint64_t current = versions[r.stream]++;
       r.expected = requests[i].expected.value_or(Expect(current));
@@ -179,9 +184,8 @@ absl::StatusOr<std::vector<log::AppendRequest>> CompactLedger::Prepare(
       }
       if (scratch) {
         const compact::EventMeta provisional{next_sequence, 0, actor};
-        LEDGER_RETURN_IF_ERROR(scratch->Apply(event, provisional));
+        LEDGER_RETURN_IF_ERROR(scratch->ApplyAccepted(*prepared, provisional));
       }
-      events[i] = std::move(event);
       return absl::OkStatus();
     };
     if (absl::Status checked = check(); !checked.ok()) {
@@ -221,10 +225,9 @@ struct CompactLedger::Recording {
   std::vector<RecordRequest> requests;
   std::string actor;
   // Per request: retried (answered from the log's request ids), and the
-  // prepared append request and event of the others.
+  // prepared append request of the others.
   std::vector<bool> known;
   std::vector<log::AppendRequest> prepared;
-  std::vector<compact::v1::Event> events;
   // The requests that enter the batch (moved out of `prepared`; RecordAsync
   // moves them on into the log), and where each came from.
   std::vector<log::AppendRequest> fresh;
@@ -237,14 +240,13 @@ absl::StatusOr<std::shared_ptr<CompactLedger::Recording>> CompactLedger::Begin(
   r->requests = std::move(requests);
   r->actor = actor;
   r->known.assign(r->requests.size(), false);
-  r->events.resize(r->requests.size());
   {
     std::lock_guard<std::mutex> lock(mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
     // Asynchronous recorders leave their events to be folded here (see
     // RecordAsync), so this is also where their snapshots are taken.
     MaybeSnapshot();
-    LEDGER_ASSIGN_OR_RETURN(r->prepared, Prepare(r->requests, actor, r->known, r->events));
+    LEDGER_ASSIGN_OR_RETURN(r->prepared, Prepare(r->requests, actor, r->known));
   }
   // A retried command has no payload to append; the log answers it from its
   // request-id index, so only new commands enter the batch. The append runs
@@ -255,24 +257,6 @@ absl::StatusOr<std::shared_ptr<CompactLedger::Recording>> CompactLedger::Begin(
     r->fresh_index.push_back(i);
   }
   return r;
-}
-
-log::Log::DurableHook CompactLedger::HandOver(std::shared_ptr<Recording> r) const {
-  // Our events, at the sequences the log gave them, are handed over before
-  // any reader can see their entries: whoever folds next folds them from
-  // memory instead of reading them back. A deduplicated result is an entry
-  // appended earlier, not ours.
-  return [this, r = std::move(r)](const std::vector<log::AppendResult>& results) {
-    std::lock_guard<std::mutex> lock(appended_mu_);
-    for (size_t k = 0; k < results.size(); ++k) {
-      if (results[k].deduplicated) continue;
-      appended_.emplace(results[k].sequence,
-                        Appended{std::move(r->events[r->fresh_index[k]]),
-                                 compact::EventMeta{results[k].sequence,
-                                                    absl::ToUnixMicros(results[k].recorded_at),
-                                                    r->actor}});
-    }
-  };
 }
 
 absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Complete(
@@ -296,7 +280,7 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Complete(
     // Fold what directly follows the folded state (ours, and those of
     // recorders committed with us), leaving any gap to the next CatchUp.
     std::lock_guard<std::mutex> lock(mu_);
-    LEDGER_RETURN_IF_ERROR(FoldAppended());
+    LEDGER_RETURN_IF_ERROR(follower_.FoldHandedOver());
     MaybeSnapshot();
   }
   std::vector<log::AppendResult> results;
@@ -321,7 +305,7 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Record(
   if (requests.empty()) return std::vector<log::AppendResult>();
   LEDGER_ASSIGN_OR_RETURN(std::shared_ptr<Recording> r, Begin(requests, actor));
   if (r->fresh.empty()) return Complete(*r, std::vector<log::AppendResult>(), true);
-  auto batch = log_->AppendBatch(r->fresh, HandOver(r));
+  auto batch = log_->AppendBatch(r->fresh);
   return Complete(*r, std::move(batch), /*fold=*/true);
 }
 
@@ -342,70 +326,23 @@ void CompactLedger::RecordAsync(std::vector<RecordRequest> requests, const std::
     return;
   }
   std::vector<log::AppendRequest> fresh = std::move(recording->fresh);
-  log::Log::DurableHook hand_over = HandOver(recording);
   log_->AppendBatchAsync(
-      std::move(fresh), std::move(hand_over),
+      std::move(fresh), nullptr,
       [this, recording = std::move(recording), done = std::move(done)](
           absl::StatusOr<std::vector<log::AppendResult>> batch) {
         done(Complete(*recording, std::move(batch), /*fold=*/false));
       });
 }
 
-absl::Status CompactLedger::CatchUp() const {
-  const uint64_t size = log_->Size();
-  while (folded_ < size) {
-    LEDGER_RETURN_IF_ERROR(FoldAppended());
-    if (folded_ >= size) break;
-    // Entries of other writers up to the next event handed over, or the
-    // end. (Every Record entry below `size` was handed over before `size`
-    // was published, so this is not racing the hand-over.)
-    uint64_t end = size;
-    {
-      std::lock_guard<std::mutex> lock(appended_mu_);
-      if (auto it = appended_.lower_bound(folded_); it != appended_.end()) {
-        end = std::min(end, it->first);
-      }
-    }
-    if (end > folded_) {
-      LEDGER_RETURN_IF_ERROR(FoldRange(*log_, folded_, end, std::nullopt, world_, &folded_));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CompactLedger::FoldAppended() const {
-  // Taken out under appended_mu_, folded without it: the hand-over runs on
-  // the thread committing a group, which should not wait on a fold.
-  std::vector<std::pair<uint64_t, Appended>> next;
-  {
-    std::lock_guard<std::mutex> lock(appended_mu_);
-    appended_.erase(appended_.begin(), appended_.lower_bound(folded_));  // read from the log
-    for (auto it = appended_.begin();
-         it != appended_.end() && it->first == folded_ + next.size();
-         it = appended_.erase(it)) {
-      next.emplace_back(it->first, std::move(it->second));
-    }
-  }
-  for (const auto& [sequence, appended] : next) {
-    // The same event and meta that reading the entry back would give: the
-    // payload was packed from this event, recorded_at is stored in
-    // microseconds and the actor verbatim. (On error the rest are dropped:
-    // CatchUp reads them from the log.)
-    absl::Status applied = world_.Apply(appended.event, appended.meta);
-    if (!applied.ok()) {
-      return absl::DataLossError(absl::StrCat("entry ", sequence,
-                                              " does not fold: ", applied.message()));
-    }
-    folded_ = sequence + 1;
-  }
-  return absl::OkStatus();
-}
+absl::Status CompactLedger::CatchUp() const { return follower_.CatchUp(); }
 
 std::vector<compact::v1::CompactRegistered> CompactLedger::ListCompacts() const {
   std::lock_guard<std::mutex> lock(mu_);
   CatchUp().IgnoreError();  // a log that does not fold was refused at open
   std::vector<compact::v1::CompactRegistered> out;
-  for (const auto& [id, record] : world_.state().compacts()) out.push_back(record.compact());
+  for (const auto& [id, record] : follower_.world().state().compacts()) {
+    out.push_back(record.compact());
+  }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return a.compact_id() < b.compact_id();
   });
@@ -424,15 +361,21 @@ absl::Status CompactLedger::StateAt(const compact::CivilDay& at,
                                     std::string_view compact_id,
                                     std::optional<absl::Time> known_at,
                                     compact::v1::StateReport* out) const {
-  if (!known_at.has_value()) {
-    // world_ keeps an index of its facts up to date as it folds, so the
-    // answer costs what the compact's facts cost, not the whole history.
+  {
+    // The folded state keeps an index of its facts up to date as it folds,
+    // so the answer costs what the compact's facts cost, not the whole
+    // history. So it does as known at a time after every entry so far.
     std::lock_guard<std::mutex> lock(mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
-    return world_.StateAt(at, compact_id, out);
+    if (!known_at.has_value()) return follower_.world().StateAt(at, compact_id, out);
+    if (log_->Size() == follower_.folded()) {
+      LEDGER_ASSIGN_OR_RETURN(const uint64_t known,
+                              WorldFollower::EntriesKnownAt(*log_, *known_at));
+      if (known == follower_.folded()) return follower_.world().StateAt(at, compact_id, out);
+    }
   }
-  compact::World world;
-  LEDGER_RETURN_IF_ERROR(FoldRange(*log_, 0, log_->Size(), known_at, world));
+  // From the newest snapshot at or before `known_at`.
+  LEDGER_ASSIGN_OR_RETURN(compact::World world, WorldFollower::AsKnownAt(*log_, *known_at));
   return world.StateAt(at, compact_id, out);
 }
 
@@ -442,12 +385,12 @@ absl::StatusOr<std::vector<HistoryItem>> CompactLedger::History(
   {
     std::lock_guard<std::mutex> lock(mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
-    if (!world_.HasCompact(compact_id)) {
+    if (!follower_.world().HasCompact(compact_id)) {
       return absl::NotFoundError(absl::StrCat(
           "no compact \"", std::string(compact_id),
           "\" in the ledger; `ledgerctl replay --db DIR --at DATE` lists the compacts"));
     }
-    sequences = world_.SequencesConcerning(compact_id);
+    sequences = follower_.world().SequencesConcerning(compact_id);
   }
   std::vector<HistoryItem> items;
   for (uint64_t sequence : sequences) {

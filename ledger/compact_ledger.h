@@ -14,9 +14,11 @@
 // matches the log (snapshots are checked against the entry's leaf hash and
 // never trusted over the log).
 //
-// Record hands the events it appended (the very events it packed into the
-// entries, at the sequences the log gave them) over to be folded from
-// memory; entries of other writers are folded by reading them from the log.
+// The state is folded by a WorldFollower (world_follower.h), the one
+// follower of the log into the domain's state: the events the admission
+// accepted at commit are handed over to it and folded from memory without
+// running the rules again; entries of other writers are read from the log.
+// "As known at T" starts from the newest snapshot at or before T.
 //
 // Thread-safety: all methods may be called concurrently. The domain checks
 // of Record calls are serialised; their appends are group-committed by the
@@ -40,6 +42,7 @@
 #include "ledger/compact/world.h"
 #include "ledger/domain_admission.h"
 #include "ledger/log/log.h"
+#include "ledger/world_follower.h"
 #include "ledger/world_snapshots.h"
 
 namespace ledger {
@@ -154,57 +157,41 @@ class CompactLedger {
   // Asks snapshots_ for a snapshot of the folded state when one is due.
   // Requires mu_.
   void MaybeSnapshot() const;
-  // Record in three steps: the domain checks (taking mu_), the hand-over of
-  // the appended events (Log::AppendBatch's on_durable), and the results.
-  // Complete folds when `fold` (Record, whose caller waits anyway); called
-  // back on the log's answer thread (RecordAsync) it leaves the handed-over
-  // events to the next CatchUp, because answers are answered one at a time
-  // there, right behind the one serial stage of every append: folding there
-  // (then on the commit thread itself) cost each append over gRPC about 3 us
-  // of it (AppendStream at 64 clients: 35.7k -> 37-38k appends/s).
+  // Record in two steps: the domain checks (taking mu_), then the results
+  // once the batch is committed. Complete folds when `fold` (Record, whose
+  // caller waits anyway); called back on the log's answer thread
+  // (RecordAsync) it leaves the handed-over events to the next CatchUp,
+  // because answers are answered one at a time there, right behind the one
+  // serial stage of every append: folding there (then on the commit thread
+  // itself) cost each append over gRPC about 3 us of it (AppendStream at 64
+  // clients: 35.7k -> 37-38k appends/s).
   struct Recording;
   absl::StatusOr<std::shared_ptr<Recording>> Begin(std::vector<RecordRequest> requests,
                                                    const std::string& actor) const;
-  log::Log::DurableHook HandOver(std::shared_ptr<Recording> r) const;
   absl::StatusOr<std::vector<log::AppendResult>> Complete(
       Recording& r, absl::StatusOr<std::vector<log::AppendResult>> batch,
       bool fold) const;
-  // Turns commands into append requests checked against world_; known[i] is
-  // set for retried ones, events[i] is the prepared event of the others.
-  // Requires mu_.
+  // Turns commands into append requests checked against the folded state;
+  // known[i] is set for retried ones. Requires mu_.
   absl::StatusOr<std::vector<log::AppendRequest>> Prepare(
       const std::vector<RecordRequest>& requests, const std::string& actor,
-      std::vector<bool>& known, std::vector<compact::v1::Event>& events) const;
-  // Folds every entry committed since the last fold (by any writer): from
-  // appended_ where it holds the entry, else read from the log. Requires mu_.
+      std::vector<bool>& known) const;
+  // Folds every entry committed since the last fold (by any writer).
+  // Requires mu_.
   absl::Status CatchUp() const;
-  // Folds the events of appended_ that directly follow folded_, and drops
-  // those folded already; reads nothing. Requires mu_.
-  absl::Status FoldAppended() const;
-
-  // An event this ledger appended and has not folded yet.
-  struct Appended {
-    compact::v1::Event event;
-    compact::EventMeta meta;
-  };
 
   std::unique_ptr<log::Log> log_;
+  mutable std::mutex mu_;
+  // The state folded from the log's first follower_.folded() entries.
+  // Guarded by mu_ (but for its HandOver, which the admission calls on the
+  // commit thread); mutable because readers catch up with committed
+  // entries. Declared before admission_, which hands events over to it.
+  mutable WorldFollower follower_;
+  mutable uint64_t snapshot_size_ = 0;  // entries the last snapshot asked for covers
   // Checks every batch again at commit, against the entries committed
   // before it (see domain_admission.h); none on a read-only ledger. Used
   // by log_'s commit thread, which ~CompactLedger stops (Close) first.
   std::unique_ptr<DomainAdmission> admission_;
-  mutable std::mutex mu_;
-  // The state folded from the log's first folded_ entries. Both guarded by
-  // mu_; mutable because readers catch up with committed entries.
-  mutable compact::World world_;
-  mutable uint64_t folded_ = 0;
-  mutable uint64_t snapshot_size_ = 0;  // entries the last snapshot asked for covers
-  // Events appended by Record and not yet folded, by sequence. Filled
-  // (through Log::AppendBatch's on_durable) before the log shows their
-  // entries, so every CatchUp empties it: it holds at most the events of
-  // the groups committed since the last fold. Taken out under mu_.
-  mutable std::mutex appended_mu_;
-  mutable std::map<uint64_t, Appended> appended_;  // guarded by appended_mu_
   // Declared after log_, so destroyed (its last snapshot stored) before it.
   mutable WorldSnapshotter snapshots_;
 };

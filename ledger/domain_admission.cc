@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
-#include "ledger/world_snapshots.h"
+#include "ledger/world_follower.h"
 
 namespace ledger {
 namespace {
@@ -35,8 +35,9 @@ std::optional<size_t> RefusedRequest(const absl::Status& status) {
   return index;
 }
 
-DomainAdmission::DomainAdmission(const log::Log& log, compact::World committed)
-    : log_(log), committed_(std::move(committed)) {}
+DomainAdmission::DomainAdmission(const log::Log& log, compact::World committed,
+                                 WorldFollower* follower)
+    : log_(log), follower_(follower), committed_(std::move(committed)) {}
 
 absl::Status DomainAdmission::Admit(const std::vector<log::AppendRequest>& requests,
                                     const std::vector<log::AppendResult>& results) {
@@ -47,16 +48,11 @@ absl::Status DomainAdmission::Admit(const std::vector<log::AppendRequest>& reque
   }
   if (!committed_.has_value()) {
     // After a failed write: what is on disk is exactly what was committed.
-    // From the stored snapshot when there is one, else from the start.
-    compact::World rebuilt(compact::WorldOptions{.keep_facts = false});
-    uint64_t from = 0;
-    LEDGER_ASSIGN_OR_RETURN(auto snapshot, LoadWorldSnapshot(log_));
-    if (snapshot.has_value()) {
-      rebuilt = snapshot->world.WithoutFacts();
-      from = snapshot->covered;
-    }
-    LEDGER_RETURN_IF_ERROR(FoldRange(log_, from, log_.Size(), std::nullopt, rebuilt));
-    committed_ = std::move(rebuilt);
+    // From the newest stored snapshot when there is one, else from the start.
+    WorldFollower rebuilt(log_, compact::WorldOptions{.keep_facts = false});
+    LEDGER_RETURN_IF_ERROR(rebuilt.Resume());
+    LEDGER_RETURN_IF_ERROR(rebuilt.CatchUp());
+    committed_ = rebuilt.TakeWorld();
   }
   // The requests that append, by their index in the batch.
   std::vector<size_t> appended;
@@ -75,28 +71,48 @@ absl::Status DomainAdmission::Admit(const std::vector<log::AppendRequest>& reque
                                        absl::ToUnixMicros(results[i].recorded_at),
                                        requests[i].actor});
   }
+  std::vector<compact::v1::Event> folded(events.size());
   if (events.size() > 1) {
-    // All or nothing: tried on a fork first, so a refusal leaves the state.
+    // All or nothing: tried on a fork first, so a refusal leaves the state;
+    // then folded into the state as the fork folded it, without checking
+    // again (the fork holds the same events).
     compact::World fork = committed_->ForkForChecking();
     for (size_t k = 0; k < events.size(); ++k) {
-      if (absl::Status s = fork.Accept(events[k], metas[k]); !s.ok()) {
+      if (absl::Status s = fork.Accept(events[k], metas[k], &folded[k]); !s.ok()) {
         return Refused(s, appended[k]);
       }
     }
+    for (size_t k = 0; k < events.size(); ++k) {
+      if (absl::Status s = committed_->ApplyAccepted(folded[k], metas[k]); !s.ok()) {
+        inconsistent_ = true;
+        return absl::InternalError(absl::StrCat(
+            "request ", appended[k] + 1, " of ", requests.size(),
+            " passed the check at commit on a fork but does not fold on the state itself: ",
+            s.message(), "; nothing more is recorded until the ledger is reopened"));
+      }
+    }
+  } else if (!events.empty()) {
+    if (absl::Status s = committed_->Accept(events[0], metas[0], &folded[0]); !s.ok()) {
+      return Refused(s, appended[0]);
+    }
   }
-  for (size_t k = 0; k < events.size(); ++k) {
-    if (absl::Status s = committed_->Accept(events[k], metas[k]); !s.ok()) {
-      if (k == 0) return Refused(s, appended[k]);
-      inconsistent_ = true;
-      return absl::InternalError(absl::StrCat(
-          "request ", appended[k] + 1, " of ", requests.size(),
-          " passed the check at commit on a fork but not on the state itself: ", s.message(),
-          "; nothing more is recorded until the ledger is reopened"));
+  if (follower_ != nullptr) {
+    for (size_t k = 0; k < events.size(); ++k) {
+      admitted_.emplace(metas[k].sequence,
+                        AcceptedEvent{std::move(folded[k]), std::move(metas[k])});
     }
   }
   return absl::OkStatus();
 }
 
-void DomainAdmission::Abandon() { committed_.reset(); }
+void DomainAdmission::Abandon() {
+  committed_.reset();
+  admitted_.clear();
+}
+
+void DomainAdmission::Committed() {
+  if (follower_ == nullptr || admitted_.empty()) return;
+  follower_->HandOver(std::exchange(admitted_, {}));
+}
 
 }  // namespace ledger

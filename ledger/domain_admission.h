@@ -14,16 +14,25 @@
 // into the group being committed): a World without facts, whose memory
 // grows by about 13 bytes per event (see compact/fact_directory.h).
 //
+// The rules run once per event here: a batch of several events is checked
+// on a fork first (all or nothing), then folded into the committed state
+// as the fork folded it, without checking again. Once the group is durable
+// (Committed), the events are handed over, as they were folded, to the
+// ledger's WorldFollower, which folds them without running the rules again.
+//
 // Thread-safety: used by the log's commit thread only, after construction.
 #ifndef LEDGER_DOMAIN_ADMISSION_H_
 #define LEDGER_DOMAIN_ADMISSION_H_
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "ledger/compact/world.h"
 #include "ledger/log/log.h"
+#include "ledger/world_follower.h"
 
 namespace ledger {
 
@@ -35,9 +44,11 @@ std::optional<size_t> RefusedRequest(const absl::Status& status);
 class DomainAdmission : public log::BatchAdmission {
  public:
   // `committed`: the domain state of the log's entries so far (a World
-  // without facts will do; see World::WithoutFacts). `log` must outlive
-  // this object.
-  DomainAdmission(const log::Log& log, compact::World committed);
+  // without facts will do; see World::WithoutFacts). `follower`, when not
+  // null, is handed the events of every durable group. `log` and
+  // `follower` must outlive this object.
+  DomainAdmission(const log::Log& log, compact::World committed,
+                  WorldFollower* follower = nullptr);
 
   // Admits the batch when every event, a compact.v1.Event, folds after the
   // ones before it; else refuses it whole (InvalidArgument for a payload of
@@ -46,11 +57,19 @@ class DomainAdmission : public log::BatchAdmission {
   absl::Status Admit(const std::vector<log::AppendRequest>& requests,
                      const std::vector<log::AppendResult>& results) override;
 
-  // Forgets the state; the next Admit rebuilds it from the log.
+  // Forgets the state and the events admitted since the last durable
+  // write; the next Admit rebuilds the state from the log (through a
+  // WorldFollower: the newest snapshot, then the entries after it).
   void Abandon() override;
+
+  // Hands the events admitted since the last durable write to the follower.
+  void Committed() override;
 
  private:
   const log::Log& log_;
+  WorldFollower* follower_;
+  // Admitted since the last durable write, as folded, by sequence.
+  std::map<uint64_t, AcceptedEvent> admitted_;
   // Empty after Abandon, until rebuilt.
   std::optional<compact::World> committed_;
   // Set when a batch that its fork accepted failed to fold halfway (a bug,

@@ -7,64 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
-#include "ledger/compact_ledger.h"
-#include "ledger/log/storage_format.h"
+#include "ledger/world_follower.h"
 
 namespace ledger {
-
-namespace {
-
-constexpr char kSnapshotName[] = "compact/world";
-constexpr size_t kSnapshotHeader = 8 + 32;
-
-}  // namespace
-
-absl::Status FoldRange(const log::Log& log, uint64_t from, uint64_t end,
-                       std::optional<absl::Time> known_at, compact::World& world,
-                       uint64_t* folded) {
-  absl::Status status = log.ForEachEntry(
-      from, end - std::min(from, end), [&](const log::StoredEntry& stored) {
-        LEDGER_ASSIGN_OR_RETURN(HistoryItem item, DecodeEntry(stored));
-        if (known_at.has_value() && item.recorded_at > *known_at) {
-          return absl::CancelledError("");
-        }
-        absl::Status applied = world.Apply(
-            item.event, compact::EventMeta{item.sequence,
-                                           absl::ToUnixMicros(item.recorded_at), item.actor});
-        if (!applied.ok()) {
-          return absl::DataLossError(absl::StrCat("entry ", stored.sequence,
-                                                  " does not fold: ", applied.message()));
-        }
-        if (folded != nullptr) *folded = stored.sequence + 1;
-        return absl::OkStatus();
-      });
-  return status.code() == absl::StatusCode::kCancelled ? absl::OkStatus() : status;
-}
-
-absl::StatusOr<std::optional<WorldSnapshot>> LoadWorldSnapshot(const log::Log& log) {
-  LEDGER_ASSIGN_OR_RETURN(auto bytes, log.GetSnapshot(kSnapshotName));
-  if (!bytes.has_value() || bytes->size() < kSnapshotHeader) return std::nullopt;
-  const auto covered = log::format::DecodeUint64(std::string_view(*bytes).substr(0, 8));
-  if (!covered.has_value() || *covered == 0 || *covered > log.Size()) return std::nullopt;
-  LEDGER_ASSIGN_OR_RETURN(log::StoredEntry last, log.GetEntry(*covered - 1));
-  if (bytes->compare(8, 32, log::HashBytes(last.leaf_hash)) != 0) return std::nullopt;
-  compact::v1::WorldState state;
-  if (!state.ParseFromArray(bytes->data() + kSnapshotHeader,
-                            static_cast<int>(bytes->size() - kSnapshotHeader))) {
-    return std::nullopt;
-  }
-  auto world = compact::World::FromState(std::move(state));
-  if (!world.ok()) return std::nullopt;
-  return std::optional<WorldSnapshot>(WorldSnapshot{*std::move(world), *covered});
-}
-
-absl::Status StoreWorldSnapshot(log::Log& log, const compact::World& world, uint64_t covered) {
-  if (log.read_only()) return absl::OkStatus();
-  LEDGER_ASSIGN_OR_RETURN(log::StoredEntry last, log.GetEntry(covered - 1));
-  std::string bytes = log::format::EncodeUint64(covered) + log::HashBytes(last.leaf_hash);
-  world.state().AppendToString(&bytes);
-  return log.PutSnapshot(kSnapshotName, bytes);
-}
 
 WorldSnapshotter::WorldSnapshotter(log::Log& log) : log_(log) {}
 
@@ -112,20 +57,15 @@ void WorldSnapshotter::Run() {
 }
 
 absl::Status WorldSnapshotter::Take(uint64_t covered) {
-  LEDGER_ASSIGN_OR_RETURN(std::optional<WorldSnapshot> stored, LoadWorldSnapshot(log_));
-  compact::World world;
-  uint64_t folded = 0;
-  if (stored.has_value()) {
-    if (stored->covered >= covered) return absl::OkStatus();  // as new, or newer
-    world = std::move(stored->world);
-    folded = stored->covered;
-  }
-  LEDGER_RETURN_IF_ERROR(FoldRange(log_, folded, covered, std::nullopt, world, &folded));
-  if (folded != covered) {
+  WorldFollower follower(log_);
+  LEDGER_RETURN_IF_ERROR(follower.Resume(covered));
+  if (follower.folded() >= covered) return absl::OkStatus();  // stored already
+  LEDGER_RETURN_IF_ERROR(follower.FoldTo(covered));
+  if (follower.folded() != covered) {
     return absl::InternalError(absl::StrCat("a snapshot of ", covered,
-                                            " entries folded only ", folded));
+                                            " entries folded only ", follower.folded()));
   }
-  return StoreWorldSnapshot(log_, world, covered);
+  return follower.StoreSnapshot(log_);
 }
 
 }  // namespace ledger

@@ -1,5 +1,6 @@
 #include "ledger/compact/world.h"
 
+#include <atomic>
 #include <string>
 #include <utility>
 
@@ -73,7 +74,16 @@ World::World() = default;
 
 World::World(const WorldOptions& options) : keep_facts_(options.keep_facts) {}
 
+namespace {
+
+std::atomic<uint64_t> rule_runs{0};
+
+}  // namespace
+
+uint64_t World::RuleRuns() { return rule_runs.load(std::memory_order_relaxed); }
+
 absl::StatusOr<Event> World::PrepareInternal(const Event& command) const {
+  rule_runs.fetch_add(1, std::memory_order_relaxed);
   Event event = command;
   LEDGER_RETURN_IF_ERROR(internal::CompleteDates(&event));
   LEDGER_RETURN_IF_ERROR(internal::ResolveReferences(state_, facts_, &event));
@@ -114,9 +124,20 @@ absl::Status World::Apply(const Event& event, const EventMeta& meta) {
 }
 
 absl::Status World::Accept(const Event& event, const EventMeta& meta) {
+  Event folded;
+  return Accept(event, meta, &folded);
+}
+
+absl::Status World::Accept(const Event& event, const EventMeta& meta, Event* folded) {
   LEDGER_RETURN_IF_ERROR(CheckFollows(meta));
-  LEDGER_ASSIGN_OR_RETURN(const Event prepared, PrepareInternal(event));
-  Fold(prepared, meta);
+  LEDGER_ASSIGN_OR_RETURN(*folded, PrepareInternal(event));
+  Fold(*folded, meta);
+  return absl::OkStatus();
+}
+
+absl::Status World::ApplyAccepted(const Event& folded, const EventMeta& meta) {
+  LEDGER_RETURN_IF_ERROR(CheckFollows(meta));
+  Fold(folded, meta);
   return absl::OkStatus();
 }
 

@@ -93,6 +93,22 @@ class World {
   // refusal is Prepare's (the rule the event breaks here), not DataLoss.
   // On error the state is unchanged.
   absl::Status Accept(const compact::v1::Event& event, const EventMeta& meta);
+  // Accept, and on success `*folded` is the event as it was folded (dates
+  // completed, refs resolved against this state): what ApplyAccepted takes.
+  absl::Status Accept(const compact::v1::Event& event, const EventMeta& meta,
+                      compact::v1::Event* folded);
+
+  // Folds `folded`, an event that Accept returned on a World holding the
+  // same events as this one (the same committed prefix, facts kept or not),
+  // without checking the rules again: they gave their answer there.
+  // FailedPrecondition when meta.sequence does not follow the last folded
+  // sequence (then the state is unchanged).
+  absl::Status ApplyAccepted(const compact::v1::Event& folded, const EventMeta& meta);
+
+  // How many times the rules have been run (Prepare, Apply, Accept: once
+  // per event each) in this process, by every World. For benchmarks and
+  // tests that count rule runs per recorded command.
+  static uint64_t RuleRuns();
 
   // An independent copy that keeps no facts (WorldOptions::keep_facts =
   // false): it checks and folds as this one does, in memory that does not

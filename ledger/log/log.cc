@@ -498,6 +498,7 @@ void Log::CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admissi
   frontier_ = std::move(pending.frontier);
   last_leaf_hash_ = pending.last_leaf;
   last_recorded_at_ = pending.recorded_at;
+  if (admitted) admission->Committed();
   tell_durable();
   {
     // Durable now; published before head_ (see stream_tips_).
@@ -806,6 +807,19 @@ absl::Status Log::PutSnapshot(std::string_view name, std::string_view bytes) {
 
 absl::StatusOr<std::optional<std::string>> Log::GetSnapshot(std::string_view name) const {
   return db_->Get(db_->snapshots(), name);
+}
+
+absl::StatusOr<std::optional<Log::NamedSnapshot>> Log::FindSnapshotAtOrBefore(
+    std::string_view prefix, std::string_view name) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->snapshots()));
+  it->SeekForPrev(rocksdb::Slice(name.data(), name.size()));
+  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading snapshots"));
+  if (!it->Valid() || !ToView(it->key()).starts_with(prefix)) {
+    return std::optional<NamedSnapshot>();
+  }
+  return std::optional<NamedSnapshot>(
+      NamedSnapshot{std::string(ToView(it->key())), std::string(ToView(it->value()))});
 }
 
 }  // namespace ledger::log

@@ -170,6 +170,12 @@ class BatchAdmission {
   // The write of the group holding the batches admitted since the last
   // durable write failed: they are not in the log.
   virtual void Abandon() = 0;
+
+  // The group holding the batches admitted since the last durable write (or
+  // Abandon) is durable: called after the write and before the log shows
+  // its entries (before Size() counts them) and before the batches'
+  // on_durable hooks. Quick, like Admit. Default: nothing.
+  virtual void Committed() {}
 };
 
 class Log {
@@ -294,6 +300,16 @@ class Log {
   absl::Status PutSnapshot(std::string_view name, std::string_view bytes);
   absl::StatusOr<std::optional<std::string>> GetSnapshot(
       std::string_view name) const;
+  // A stored snapshot and its name.
+  struct NamedSnapshot {
+    std::string name;
+    std::string bytes;
+  };
+  // The snapshot whose name is the greatest that starts with `prefix` and
+  // is at most `name` (bytewise), if any: with names that end in a
+  // big-endian number, the newest snapshot at or before that number.
+  absl::StatusOr<std::optional<NamedSnapshot>> FindSnapshotAtOrBefore(
+      std::string_view prefix, std::string_view name) const;
 
   // Signed checkpoints the log has published (C2SP signed notes over
   // tlog-checkpoint bodies), kept by tree size and synced: they are what

@@ -14,11 +14,19 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "ledger/log/storage_format.h"
 #include "ledger/log/verify.h"
+#include "ledger/world_follower.h"
 #include "tests/ledger/test_events.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger {
 namespace {
+
+// The newest world snapshot stored in `log`, if any.
+std::optional<log::Log::NamedSnapshot> NewestSnapshot(const log::Log& log) {
+  auto found = log.FindSnapshotAtOrBefore("compact/world/", WorldSnapshotName(~uint64_t{0}));
+  EXPECT_TRUE(found.ok()) << found.status();
+  return found.ok() ? *found : std::nullopt;
+}
 
 using ::testing::HasSubstr;
 using namespace ::ledger::testing::events;  // NOLINT: test helpers
@@ -203,6 +211,26 @@ TEST_F(CompactLedgerTest, ReopenRebuildsTheSameState) {
       *ledger->StateAt(Day(2007, 1, 1), ""), before));
 }
 
+TEST_F(CompactLedgerTest, RecordingRunsTheRulesTwicePerCommandAndFoldingRunsThemNoMore) {
+  auto ledger = Open();
+  Seed(*ledger);
+  // Once when the command is checked against the folded state, once when
+  // the admission checks it again at commit; the fold takes the event as
+  // the admission folded it.
+  uint64_t runs = compact::World::RuleRuns();
+  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+  ASSERT_TRUE(ledger->StateAt(Day(2006, 5, 1), "c1").ok());
+  EXPECT_EQ(compact::World::RuleRuns() - runs, 2u);
+  runs = compact::World::RuleRuns();
+  ASSERT_TRUE(ledger
+                  ->Record({Endorse("c1", "council", "2006-04-04"), Body("third"),
+                            Endorse("c1", "third", "2006-04-05")},
+                           "clerk")
+                  .ok());
+  ASSERT_TRUE(ledger->StateAt(Day(2006, 5, 1), "c1").ok());
+  EXPECT_EQ(compact::World::RuleRuns() - runs, 6u);
+}
+
 TEST_F(CompactLedgerTest, SnapshotIsUsedAndNeverTrustedOverTheLog) {
   {
     auto ledger = Open();
@@ -211,16 +239,18 @@ TEST_F(CompactLedgerTest, SnapshotIsUsedAndNeverTrustedOverTheLog) {
     for (int i = 0; i < 1100; ++i) many.push_back(Endorse("c1", "board", "2006-04-04"));
     ASSERT_TRUE(ledger->Record(many, "clerk").ok());
     ASSERT_TRUE(ledger->WaitForSnapshot().ok());
-    ASSERT_TRUE(ledger->log().GetSnapshot("compact/world")->has_value());
+    ASSERT_TRUE(NewestSnapshot(ledger->log()).has_value());
   }
   {
     auto ledger = Open();
     EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(), 1100);
     // A snapshot that no longer matches the log is ignored: overwrite it
     // with one claiming a different last entry.
-    std::string forged = **ledger->log().GetSnapshot("compact/world");
+    auto newest = NewestSnapshot(ledger->log());
+    ASSERT_TRUE(newest.has_value());
+    std::string forged = newest->bytes;
     forged[8] ^= 0x01;
-    ASSERT_TRUE(ledger->log().PutSnapshot("compact/world", forged).ok());
+    ASSERT_TRUE(ledger->log().PutSnapshot(newest->name, forged).ok());
   }
   auto ledger = Open();
   EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(), 1100);
@@ -249,6 +279,27 @@ TEST_F(CompactLedgerTest, AsKnownAtSeesOnlyWhatWasRecordedThen) {
   auto nothing = ledger->StateAt(Day(2006, 5, 1), "", before_correction - absl::Hours(1));
   ASSERT_TRUE(nothing.ok());
   EXPECT_EQ(nothing->compacts_size(), 0);
+}
+
+TEST_F(CompactLedgerTest, AsKnownAtStartsFromTheNewestSnapshotRecordedByThen) {
+  auto ledger = Open();
+  Seed(*ledger);
+  std::vector<Event> many;
+  for (int i = 0; i < 1100; ++i) many.push_back(Endorse("c1", "board", "2006-04-04"));
+  ASSERT_TRUE(ledger->Record(many, "clerk").ok());
+  ASSERT_TRUE(ledger->WaitForSnapshot().ok());  // of the first 1104 entries
+  now_ += absl::Hours(1);
+  ASSERT_TRUE(ledger->Record({Endorse("c1", "council", "2006-04-04")}, "clerk").ok());
+  const absl::Time known_at = now_;
+  now_ += absl::Hours(1);
+  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-05")}, "clerk").ok());
+
+  const uint64_t runs = compact::World::RuleRuns();
+  auto then = ledger->StateAt(Day(2006, 5, 1), "c1", known_at);
+  ASSERT_TRUE(then.ok()) << then.status();
+  EXPECT_EQ(then->compacts(0).endorsements_size(), 1101);
+  // The snapshot, then the one entry after it: not the 1105 from the start.
+  EXPECT_EQ(compact::World::RuleRuns() - runs, 1u);
 }
 
 TEST_F(CompactLedgerTest, HistoryListsEventsConcerningTheCompact) {
@@ -544,12 +595,11 @@ TEST_F(CompactLedgerTest, AsynchronousRecordersAreFoldedAndSnapshottedByTheNextO
                         next.Callback());
     ASSERT_TRUE(next.WaitFor(1).front().ok());
     ASSERT_TRUE(ledger->WaitForSnapshot().ok());
-    auto snapshot = ledger->log().GetSnapshot("compact/world");
-    ASSERT_TRUE(snapshot.ok()) << snapshot.status();
-    ASSERT_TRUE(snapshot->has_value()) << "no snapshot after " << kRecords << " async records";
+    auto snapshot = NewestSnapshot(ledger->log());
+    ASSERT_TRUE(snapshot.has_value()) << "no snapshot after " << kRecords << " async records";
     // It covers the log up to where it was taken: at least the first 1024.
     const uint64_t covered =
-        log::format::DecodeUint64(std::string_view(**snapshot).substr(0, 8)).value_or(0);
+        log::format::DecodeUint64(std::string_view(snapshot->bytes).substr(0, 8)).value_or(0);
     EXPECT_GE(covered, 1024u);
     EXPECT_LE(covered, ledger->log().Size());
     live = *ledger->StateAt(Day(2006, 5, 1), "c1");
@@ -562,18 +612,19 @@ TEST_F(CompactLedgerTest, AsynchronousRecordersAreFoldedAndSnapshottedByTheNextO
 
 // The state folded from the log's first `size` entries, from scratch.
 compact::World FoldedFromScratch(const log::Log& log, uint64_t size) {
-  compact::World world;
-  EXPECT_TRUE(FoldRange(log, 0, size, std::nullopt, world).ok());
-  return world;
+  WorldFollower follower(log);
+  EXPECT_TRUE(follower.FoldTo(size).ok());
+  return follower.TakeWorld();
 }
 
+// The newest stored snapshot covers `covered` entries and holds their state.
 void ExpectStoredSnapshot(const log::Log& log, uint64_t covered) {
-  auto stored = LoadWorldSnapshot(log);
-  ASSERT_TRUE(stored.ok()) << stored.status();
-  ASSERT_TRUE(stored->has_value()) << "no snapshot stored";
-  EXPECT_EQ((*stored)->covered, covered);
+  WorldFollower stored(log);
+  ASSERT_TRUE(stored.Resume().ok());
+  ASSERT_GT(stored.resumed_from(), 0u) << "no snapshot stored";
+  EXPECT_EQ(stored.resumed_from(), covered);
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
-      (*stored)->world.state(), FoldedFromScratch(log, covered).state()));
+      stored.world().state(), FoldedFromScratch(log, covered).state()));
 }
 
 TEST_F(CompactLedgerTest, SnapshotterRebuildsEachPrefixFromTheStoredSnapshotAndTheLog) {
@@ -619,9 +670,7 @@ TEST_F(CompactLedgerTest, SnapshotterReportsAnEntryThatDoesNotFoldAndStoresNothi
   const absl::Status taken = snapshots.Wait();
   EXPECT_FALSE(taken.ok());
   EXPECT_THAT(std::string(taken.message()), HasSubstr("other.Thing"));
-  auto stored = LoadWorldSnapshot(**log);
-  ASSERT_TRUE(stored.ok()) << stored.status();
-  EXPECT_FALSE(stored->has_value());
+  EXPECT_FALSE(NewestSnapshot(**log).has_value());
 }
 
 TEST_F(CompactLedgerTest, ReadOnlyLedgerStoresNoSnapshot) {
@@ -637,9 +686,7 @@ TEST_F(CompactLedgerTest, ReadOnlyLedgerStoresNoSnapshot) {
   WorldSnapshotter snapshots(**log);
   snapshots.Request((*log)->Size());
   ASSERT_TRUE(snapshots.Wait().ok());
-  auto stored = LoadWorldSnapshot(**log);
-  ASSERT_TRUE(stored.ok()) << stored.status();
-  EXPECT_FALSE(stored->has_value());
+  EXPECT_FALSE(NewestSnapshot(**log).has_value());
 }
 
 TEST_F(CompactLedgerTest, ClosingWaitsForEveryRecordAsyncInFlight) {

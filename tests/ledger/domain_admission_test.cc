@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "ledger/compact_ledger.h"
-#include "ledger/world_snapshots.h"
+#include "ledger/world_follower.h"
 #include "tests/ledger/test_events.h"
 #include "tests/testing/temp_dir.h"
 
@@ -33,9 +33,12 @@ class DomainAdmissionTest : public ::testing::Test {
     auto log = log::Log::Open(options);
     ASSERT_TRUE(log.ok()) << log.status();
     log_ = *std::move(log);
-    compact::World committed(compact::WorldOptions{.keep_facts = false});
-    ASSERT_TRUE(FoldRange(*log_, 0, log_->Size(), std::nullopt, committed).ok());
-    admission_ = std::make_unique<DomainAdmission>(*log_, std::move(committed));
+    WorldFollower committed(*log_, compact::WorldOptions{.keep_facts = false});
+    ASSERT_TRUE(committed.CatchUp().ok());
+    follower_ = std::make_unique<WorldFollower>(*log_);
+    ASSERT_TRUE(follower_->CatchUp().ok());
+    admission_ =
+        std::make_unique<DomainAdmission>(*log_, committed.TakeWorld(), follower_.get());
   }
 
   // Offers `events` as a batch whose entries would follow the ones offered
@@ -56,6 +59,8 @@ class DomainAdmissionTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::unique_ptr<log::Log> log_;
+  // Handed the admitted events of each group said to be durable.
+  std::unique_ptr<WorldFollower> follower_;
   std::unique_ptr<DomainAdmission> admission_;
   uint64_t next_ = 2;  // the seeded log's size
 };
@@ -113,15 +118,43 @@ TEST_F(DomainAdmissionTest, AfterAbandonItStartsAgainFromTheLog) {
 }
 
 TEST_F(DomainAdmissionTest, AfterAbandonItStartsAgainFromTheStoredSnapshot) {
-  compact::World full;
-  ASSERT_TRUE(FoldRange(*log_, 0, log_->Size(), std::nullopt, full).ok());
-  ASSERT_TRUE(StoreWorldSnapshot(*log_, full, log_->Size()).ok());
+  WorldFollower full(*log_);
+  ASSERT_TRUE(full.CatchUp().ok());
+  ASSERT_TRUE(full.StoreSnapshot(*log_).ok());
   ASSERT_TRUE(Offer({Compact("c2", "second")}).ok());
   admission_->Abandon();
   next_ = log_->Size();
   EXPECT_TRUE(Offer({Compact("c2", "second")}).ok());
   EXPECT_EQ(Offer({Compact("c1")}).code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(Offer({Compact("c3", "first")}).code(), absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(DomainAdmissionTest, ADurableGroupIsHandedOverAndFoldedWithoutRunningTheRulesAgain) {
+  ASSERT_TRUE(Offer({Compact("c2", "second"), Compact("c3", "third")}).ok());
+  // Not durable yet: nothing to fold.
+  ASSERT_TRUE(follower_->FoldHandedOver().ok());
+  EXPECT_EQ(follower_->folded(), 2u);
+  admission_->Committed();
+  const uint64_t runs = compact::World::RuleRuns();
+  ASSERT_TRUE(follower_->FoldHandedOver().ok());
+  EXPECT_EQ(compact::World::RuleRuns(), runs);
+  EXPECT_EQ(follower_->folded(), 4u);
+  EXPECT_TRUE(follower_->world().HasCompact("c3"));
+}
+
+TEST_F(DomainAdmissionTest, AnAbandonedGroupIsNeverHandedOver) {
+  ASSERT_TRUE(Offer({Compact("c2", "second")}).ok());
+  admission_->Abandon();
+  admission_->Committed();
+  ASSERT_TRUE(follower_->FoldHandedOver().ok());
+  EXPECT_EQ(follower_->folded(), 2u);
+  EXPECT_FALSE(follower_->world().HasCompact("c2"));
+}
+
+TEST_F(DomainAdmissionTest, ABatchRunsTheRulesOncePerEvent) {
+  const uint64_t runs = compact::World::RuleRuns();
+  ASSERT_TRUE(Offer({Compact("c2", "second"), Compact("c3", "third"), Compact("c4")}).ok());
+  EXPECT_EQ(compact::World::RuleRuns() - runs, 3u);
 }
 
 }  // namespace

@@ -23,11 +23,24 @@ constexpr char kDemoActor[] = "ledgerctl demo";
 constexpr const char* kDemoDates[] = {"2005-01", "2005-03", "2006-05",
                                       "2006-07", "2007-06", "2011-10"};
 
+// Opens the ledger to record into it (creating it when `create`).
 absl::StatusOr<std::unique_ptr<CompactLedger>> OpenLedger(const std::string& db,
                                                           bool create) {
   log::LogOptions options;
   options.path = db;
   options.create_if_missing = create;
+  return CompactLedger::Open(options);
+}
+
+// Opens the ledger to read it: RocksDB's read-only open, which takes no
+// lock, so it works while `ledgerctl serve` (or another writer) holds the
+// database, and sees the log as committed when it opened. No commit or
+// snapshot thread is started and nothing is written.
+absl::StatusOr<std::unique_ptr<CompactLedger>> OpenLedgerToRead(const std::string& db) {
+  log::LogOptions options;
+  options.path = db;
+  options.create_if_missing = false;
+  options.read_only = true;
   return CompactLedger::Open(options);
 }
 
@@ -105,7 +118,7 @@ int RunDemo(const std::string& db, const std::string& file) {
   }
   std::cout << "verified: " << report->entries_checked << " entries, root "
             << log::ToHex(head.root) << "\n\n== Timeline (ledger order) ==\n";
-  ledger = OpenLedger(db, /*create=*/false);
+  ledger = OpenLedgerToRead(db);
   if (!ledger.ok()) return FailOpen("demo", ledger.status());
   auto timeline = (*ledger)->Timeline();
   if (!timeline.ok()) return Fail("demo", timeline.status());
@@ -126,13 +139,13 @@ int RunReplay(const std::string& db, const std::string& at, const std::string& c
     if (!parsed.ok()) return Fail("replay", parsed.status());
     known_at = *parsed;
   }
-  auto ledger = OpenLedger(db, /*create=*/false);
+  auto ledger = OpenLedgerToRead(db);
   if (!ledger.ok()) return FailOpen("replay", ledger.status());
   return PrintState(**ledger, at, compact, known_at, format, "replay");
 }
 
 int RunHistory(const std::string& db, const std::string& compact, const std::string& format) {
-  auto ledger = OpenLedger(db, /*create=*/false);
+  auto ledger = OpenLedgerToRead(db);
   if (!ledger.ok()) return FailOpen("history", ledger.status());
   auto history = (*ledger)->History(compact);
   if (!history.ok()) return Fail("history", history.status());

@@ -1,0 +1,171 @@
+// WorldFollower: folding the log from the start or from a snapshot, picking
+// the newest snapshot at or before a bound, never trusting one over the log,
+// and "as known at T".
+#include "ledger/world_follower.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "google/protobuf/util/message_differencer.h"
+#include "ledger/compact_ledger.h"
+#include "tests/ledger/test_events.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger {
+namespace {
+
+using ::testing::HasSubstr;
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
+using google::protobuf::util::MessageDifferencer;
+
+class WorldFollowerTest : public ::testing::Test {
+ protected:
+  // Records a source, two bodies and a compact, then `endorsements`
+  // endorsements one by one, each an hour after the one before; closes the
+  // ledger and opens its bare log.
+  void Build(int endorsements) {
+    log::LogOptions options;
+    options.path = dir_.Sub("db");
+    options.clock = [this] { return now_; };
+    {
+      auto ledger = CompactLedger::Open(options);
+      ASSERT_TRUE(ledger.ok()) << ledger.status();
+      ASSERT_TRUE((*ledger)
+                      ->Record({Source(), Body("council"), Body("board"), Compact("c1")},
+                               "clerk")
+                      .ok());
+      for (int i = 0; i < endorsements; ++i) {
+        now_ += absl::Hours(1);
+        ASSERT_TRUE((*ledger)->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+      }
+    }
+    options.clock = nullptr;
+    auto log = log::Log::Open(options);
+    ASSERT_TRUE(log.ok()) << log.status();
+    log_ = *std::move(log);
+  }
+
+  // The state of the first `size` entries, folded from the first entry.
+  ::compact::v1::WorldState FromScratch(uint64_t size) {
+    WorldFollower follower(*log_);
+    EXPECT_TRUE(follower.FoldTo(size).ok());
+    return follower.world().state();
+  }
+
+  void StoreSnapshotOf(uint64_t size) {
+    WorldFollower follower(*log_);
+    ASSERT_TRUE(follower.FoldTo(size).ok());
+    ASSERT_TRUE(follower.StoreSnapshot(*log_).ok());
+  }
+
+  uint64_t ResumedFrom(uint64_t at_most) {
+    WorldFollower follower(*log_);
+    EXPECT_TRUE(follower.Resume(at_most).ok());
+    EXPECT_EQ(follower.folded(), follower.resumed_from());
+    return follower.resumed_from();
+  }
+
+  testing::TempDir dir_;
+  absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
+  std::unique_ptr<log::Log> log_;
+};
+
+TEST_F(WorldFollowerTest, WithoutASnapshotItFoldsEveryEntryFromTheFirst) {
+  Build(5);
+  WorldFollower follower(*log_);
+  ASSERT_TRUE(follower.Resume().ok());
+  EXPECT_EQ(follower.resumed_from(), 0u);
+  ASSERT_TRUE(follower.CatchUp().ok());
+  EXPECT_EQ(follower.folded(), log_->Size());
+  auto state = follower.world().StateAt({2006, 5, 1}, "c1");
+  ASSERT_TRUE(state.ok()) << state.status();
+  EXPECT_EQ(state->compacts(0).endorsements_size(), 5);
+}
+
+TEST_F(WorldFollowerTest, ResumesFromTheNewestSnapshotAtOrBeforeTheBound) {
+  Build(6);
+  StoreSnapshotOf(3);
+  StoreSnapshotOf(7);
+  EXPECT_EQ(ResumedFrom(2), 0u);
+  EXPECT_EQ(ResumedFrom(3), 3u);
+  EXPECT_EQ(ResumedFrom(6), 3u);
+  EXPECT_EQ(ResumedFrom(7), 7u);
+  EXPECT_EQ(ResumedFrom(log_->Size()), 7u);
+  // Resumed, then caught up: the same state as folding from the first entry.
+  WorldFollower follower(*log_);
+  ASSERT_TRUE(follower.Resume(6).ok());
+  ASSERT_TRUE(follower.FoldTo(9).ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(follower.world().state(), FromScratch(9)));
+}
+
+TEST_F(WorldFollowerTest, ASnapshotThatNoLongerMatchesTheLogGivesWayToTheOneBefore) {
+  Build(6);
+  StoreSnapshotOf(3);
+  StoreSnapshotOf(7);
+  auto newest = log_->FindSnapshotAtOrBefore("compact/world/", WorldSnapshotName(7));
+  ASSERT_TRUE(newest.ok() && newest->has_value());
+  std::string forged = (*newest)->bytes;
+  forged[8] ^= 0x01;  // claims another entry 6
+  ASSERT_TRUE(log_->PutSnapshot((*newest)->name, forged).ok());
+  EXPECT_EQ(ResumedFrom(log_->Size()), 3u);
+}
+
+TEST_F(WorldFollowerTest, EntriesKnownAtCountsTheEntriesRecordedByThen) {
+  Build(4);  // the seed at now_, then one entry an hour for 4 hours
+  const absl::Time start = absl::FromUnixSeconds(1'800'000'000);
+  auto known = [&](absl::Time t) { return *WorldFollower::EntriesKnownAt(*log_, t); };
+  EXPECT_EQ(known(start - absl::Seconds(1)), 0u);
+  EXPECT_EQ(known(start), 4u);
+  EXPECT_EQ(known(start + absl::Minutes(90)), 5u);
+  EXPECT_EQ(known(start + absl::Hours(4)), 8u);
+  EXPECT_EQ(known(absl::InfiniteFuture()), log_->Size());
+}
+
+TEST_F(WorldFollowerTest, AsKnownAtEqualsFoldingTheEntriesRecordedByThenFromScratch) {
+  Build(8);
+  StoreSnapshotOf(6);
+  StoreSnapshotOf(10);
+  const absl::Time start = absl::FromUnixSeconds(1'800'000'000);
+  for (int hours = 0; hours <= 8; ++hours) {
+    uint64_t entries = 0;
+    auto world = WorldFollower::AsKnownAt(*log_, start + absl::Hours(hours), &entries);
+    ASSERT_TRUE(world.ok()) << world.status();
+    EXPECT_EQ(entries, 4u + hours);
+    EXPECT_TRUE(MessageDifferencer::Equals(world->state(), FromScratch(entries))) << hours;
+  }
+}
+
+TEST_F(WorldFollowerTest, AnEntryThatDoesNotFoldIsNamedAndEndsTheFold) {
+  Build(1);
+  log::AppendRequest foreign;
+  foreign.stream = "compact/c1";
+  foreign.payload.set_type_url("type.googleapis.com/other.Thing");
+  ASSERT_TRUE(log_->Append(foreign).ok());
+  WorldFollower follower(*log_);
+  const absl::Status folded = follower.CatchUp();
+  EXPECT_FALSE(folded.ok());
+  EXPECT_THAT(std::string(folded.message()), HasSubstr("entry 5"));
+  EXPECT_THAT(std::string(folded.message()), HasSubstr("other.Thing"));
+  EXPECT_EQ(follower.folded(), 5u);
+}
+
+TEST_F(WorldFollowerTest, ASnapshotOfAReadOnlyLogIsNotStored) {
+  Build(1);
+  log_.reset();
+  log::LogOptions options;
+  options.path = dir_.Sub("db");
+  options.read_only = true;
+  auto log = log::Log::Open(options);
+  ASSERT_TRUE(log.ok()) << log.status();
+  WorldFollower follower(**log);
+  ASSERT_TRUE(follower.CatchUp().ok());
+  ASSERT_TRUE(follower.StoreSnapshot(**log).ok());
+  WorldFollower resumed(**log);
+  ASSERT_TRUE(resumed.Resume().ok());
+  EXPECT_EQ(resumed.resumed_from(), 0u);
+}
+
+}  // namespace
+}  // namespace ledger

@@ -199,7 +199,16 @@ absl::StatusOr<std::optional<std::string>> RocksDb::Get(
 absl::Status RocksDb::Write(rocksdb::WriteBatch* batch, bool sync) {
   rocksdb::WriteOptions options;
   options.sync = sync;
-  return FromRocks(db_->Write(options, batch), "writing to the ledger");
+  const rocksdb::Status s = db_->Write(options, batch);
+  if (!s.IsIOError()) return FromRocks(s, "writing to the ledger");
+  // A failed write or sync leaves RocksDB refusing writes until the
+  // database is reopened (docs/durability.md); tell the operator what to do.
+  return absl::UnavailableError(absl::StrCat(
+      "the ledger cannot write to ", path_, ": ",
+      s.IsNoSpace() ? "the disk is full" : "an I/O error", " (", s.ToString(),
+      "). Nothing of this append was acknowledged, and no append is taken until the "
+      "server restarts: free disk space or repair the device, restart, then retry with "
+      "the same request ids"));
 }
 
 }  // namespace ledger::log

@@ -200,7 +200,7 @@ absl::StatusOr<std::unique_ptr<Log>> Log::Open(const LogOptions& options) {
                              : options.create_if_missing
                                  ? RocksDb::Mode::kCreateIfMissing
                                  : RocksDb::Mode::kMustExist;
-  LEDGER_ASSIGN_OR_RETURN(auto db, RocksDb::Open(options.path, mode));
+  LEDGER_ASSIGN_OR_RETURN(auto db, RocksDb::Open(options.path, mode, options.env.get()));
   std::unique_ptr<Log> log(new Log(options, std::move(db)));
   LEDGER_RETURN_IF_ERROR(log->CheckTail());
   if (!options.read_only) {

@@ -56,6 +56,10 @@
 #include "ledger/log/merkle.h"
 #include "ledger/v1/entry.pb.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace ledger::log {
 
 class RocksDb;
@@ -139,6 +143,10 @@ struct LogOptions {
   // Source of recorded_at; tests inject a fixed clock.
   // Default: absl::Now.
   std::function<absl::Time()> clock;
+  // The RocksDB environment (file system) the database lives in. Tests give
+  // one that simulates power cuts and disk errors (tests/testing/fault_fs.h).
+  // Default: null, RocksDB's default environment.
+  std::shared_ptr<rocksdb::Env> env;
 };
 
 // The entry's recorded_at as an absl::Time.

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string_view>
 
+#include <rocksdb/file_system.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/memtablerep.h>
 #include <rocksdb/slice_transform.h>
@@ -96,6 +97,24 @@ absl::Status CheckFormat(RocksDb& db, bool fresh, RocksDb::Mode mode) {
   return db.Write(&batch, /*sync=*/true);
 }
 
+// RocksDB syncs the files and entries inside the database directory, but
+// not the directory's own entry in its parent: until that is synced, a
+// power cut can lose a new database, however many of its writes were
+// synced.
+absl::Status SyncParentDirectory(rocksdb::Env& env, const std::string& path) {
+  std::filesystem::path dir_path = std::filesystem::absolute(path).lexically_normal();
+  if (!dir_path.has_filename()) dir_path = dir_path.parent_path();  // "a/db/"
+  const std::filesystem::path parent = dir_path.parent_path();
+  std::unique_ptr<rocksdb::FSDirectory> dir;
+  const std::string what = absl::StrCat("syncing ", parent.string(), ", the directory of ", path);
+  LEDGER_RETURN_IF_ERROR(FromRocks(
+      env.GetFileSystem()->NewDirectory(parent.string(), rocksdb::IOOptions(), &dir, nullptr),
+      what));
+  return FromRocks(dir->FsyncWithDirOptions(rocksdb::IOOptions(), nullptr,
+                                            rocksdb::DirFsyncOptions()),
+                   what);
+}
+
 }  // namespace
 
 absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
@@ -108,8 +127,8 @@ absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   return absl::InternalError(message);
 }
 
-absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path,
-                                                       Mode mode) {
+absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path, Mode mode,
+                                                       rocksdb::Env* env) {
   std::error_code ec;
   const bool exists = std::filesystem::exists(
       std::filesystem::path(path) / "CURRENT", ec);
@@ -119,6 +138,7 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path,
         "; check --db, or create one with `ledgerctl demo --db ", path, "`"));
   }
   rocksdb::DBOptions options;
+  if (env != nullptr) options.env = env;
   if (exists) {
     // Refuse a foreign RocksDB before opening it for writing: opening would
     // add our column families to it.
@@ -156,6 +176,7 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path,
     return FromRocks(s, absl::StrCat("opening ledger database ", path));
   }
   LEDGER_RETURN_IF_ERROR(CheckFormat(*db, !exists, mode));
+  if (!exists) LEDGER_RETURN_IF_ERROR(SyncParentDirectory(*options.env, path));
   return db;
 }
 
@@ -178,7 +199,16 @@ absl::StatusOr<std::optional<std::string>> RocksDb::Get(
 absl::Status RocksDb::Write(rocksdb::WriteBatch* batch, bool sync) {
   rocksdb::WriteOptions options;
   options.sync = sync;
-  return FromRocks(db_->Write(options, batch), "writing to the ledger");
+  const rocksdb::Status s = db_->Write(options, batch);
+  if (!s.IsIOError()) return FromRocks(s, "writing to the ledger");
+  // A failed write or sync leaves RocksDB refusing writes until the
+  // database is reopened (docs/durability.md); tell the operator what to do.
+  return absl::UnavailableError(absl::StrCat(
+      "the ledger cannot write to ", path_, ": ",
+      s.IsNoSpace() ? "the disk is full" : "an I/O error", " (", s.ToString(),
+      "). Nothing of this append was acknowledged, and no append is taken until the "
+      "server restarts: free disk space or repair the device, restart, then retry with "
+      "the same request ids"));
 }
 
 }  // namespace ledger::log

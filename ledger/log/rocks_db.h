@@ -25,11 +25,14 @@ class RocksDb {
  public:
   enum class Mode { kCreateIfMissing, kMustExist, kReadOnly };
 
-  // Opens (or, with kCreateIfMissing, creates) the database at `path`.
-  // NotFound when the directory holds no database and creation is not
-  // allowed; FailedPrecondition when it is not a Compact Ledger database.
-  static absl::StatusOr<std::unique_ptr<RocksDb>> Open(const std::string& path,
-                                                       Mode mode);
+  // Opens (or, with kCreateIfMissing, creates) the database at `path`, in
+  // `env` (null: RocksDB's default environment). A database it creates is
+  // durable once Open returns: the directory's entry in its parent is
+  // synced too. NotFound when the directory holds no database and creation
+  // is not allowed; FailedPrecondition when it is not a Compact Ledger
+  // database.
+  static absl::StatusOr<std::unique_ptr<RocksDb>> Open(const std::string& path, Mode mode,
+                                                       rocksdb::Env* env = nullptr);
   ~RocksDb();
   RocksDb(const RocksDb&) = delete;
   RocksDb& operator=(const RocksDb&) = delete;

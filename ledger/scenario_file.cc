@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
@@ -24,6 +25,8 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view f
   options.ignore_unknown_fields = false;
   size_t line_number = 0;
   size_t start = 0;
+  // Request id -> the line that first had it.
+  std::unordered_map<std::string, size_t> first_line;
   while (start < text.size()) {
     size_t end = text.find('\n', start);
     if (end == std::string_view::npos) end = text.size();
@@ -39,10 +42,17 @@ absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view f
           label, ": not a compact.v1.Event in the protobuf JSON mapping: ",
           std::string(status.message()), ". Fix that line; nothing was imported"));
     }
+    std::string request_id = absl::StrCat("scenario:", log::ToHex(log::Sha256(line)));
+    if (auto [first, added] = first_line.try_emplace(request_id, line_number); !added) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          label, " repeats line ", first->second,
+          " exactly: identical lines would be one request (the same request id), so the "
+          "second would never be a second event. Remove one, or make them differ (e.g. a "
+          "note) if two events are meant; nothing was imported"));
+    }
     scenario.commands.push_back(std::move(event));
     scenario.labels.push_back(label);
-    scenario.request_ids.push_back(
-        absl::StrCat("scenario:", log::ToHex(log::Sha256(line))));
+    scenario.request_ids.push_back(std::move(request_id));
   }
   if (scenario.commands.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(

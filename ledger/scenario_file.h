@@ -26,7 +26,11 @@ struct Scenario {
 
 // Parses `text`. InvalidArgument naming the file, the line number and what
 // is wrong for the first line that is not a compact.v1.Event; an empty
-// scenario is refused too.
+// scenario is refused too, and so is a line identical to an earlier one
+// (the error names both line numbers): identical lines would share one
+// request id, so the second could only ever be taken for a retry of the
+// first. Lines that differ in anything (spacing included) are distinct
+// events.
 absl::StatusOr<Scenario> ParseScenario(std::string_view text, std::string_view file_name);
 
 // Reads and parses the file at `path`. NotFound when it cannot be read.

@@ -1,7 +1,12 @@
 #include "services/auth.h"
 
-#include <fstream>
-#include <sstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -43,6 +48,7 @@ const char* RoleName(Role role) {
 
 absl::StatusOr<AccessPolicy> AccessPolicy::Parse(std::string_view text) {
   AccessPolicy policy;
+  policy.open_ = false;
   int number = 0;
   for (absl::string_view line : absl::StrSplit(absl::string_view(text.data(), text.size()), '\n')) {
     ++number;
@@ -67,15 +73,50 @@ absl::StatusOr<AccessPolicy> AccessPolicy::Parse(std::string_view text) {
       return bad(token ? "this token is listed twice" : "this identity is listed twice");
     }
   }
+  if (policy.tokens_.empty() && policy.certs_.empty()) {
+    return absl::InvalidArgumentError(
+        "the access file has no rule (only comments or blank lines), so it would let nobody "
+        "in: add a `token <role> <name> <secret>` or `cert <role> <identity>` line; to "
+        "revoke every caller, stop the server");
+  }
   return policy;
 }
 
 absl::StatusOr<AccessPolicy> AccessPolicy::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read access file ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return Parse(text.str());
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return absl::NotFoundError(
+        absl::StrCat("cannot read access file ", path, ": ", std::strerror(errno)));
+  }
+  struct stat st;
+  const bool stat_ok = ::fstat(fd, &st) == 0;
+  std::string text;
+  if (stat_ok && (st.st_mode & (S_IRWXG | S_IRWXO)) == 0) {
+    char buffer[8192];
+    for (ssize_t n; (n = ::read(fd, buffer, sizeof(buffer))) != 0;) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        ::close(fd);
+        return absl::NotFoundError(absl::StrCat("cannot read access file ", path));
+      }
+      text.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  ::close(fd);
+  if (!stat_ok) return absl::NotFoundError(absl::StrCat("cannot stat access file ", path));
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof(mode), "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "access file ", path, " may be read or written by others (mode ", mode,
+        "): it holds bearer tokens; run `chmod 600 ", path, "`"));
+  }
+  auto policy = Parse(text);
+  if (!policy.ok()) {
+    return absl::Status(policy.status().code(),
+                        absl::StrCat(path, ": ", policy.status().message()));
+  }
+  return policy;
 }
 
 absl::StatusOr<Principal> AccessPolicy::Authenticate(

@@ -13,7 +13,10 @@
 // records; no client-supplied string ever does.
 //
 // An open policy (no access file) treats every caller as "local" with role
-// admin; the server allows that only on a loopback address.
+// admin; the server allows that only on a loopback address. An access file
+// is never an open policy: one without a rule is refused (it would let
+// nobody in, and an empty file is more likely a mistake than a wish), and so
+// is one that group or others may read or write (it holds secrets).
 //
 // Thread-safety: immutable after construction; const methods may be called
 // concurrently.
@@ -50,12 +53,16 @@ class AccessPolicy {
   AccessPolicy() = default;
 
   // Parses an access file's text. InvalidArgument naming the line for a
-  // malformed rule, an unknown role, or a token or identity given twice.
+  // malformed rule, an unknown role, or a token or identity given twice;
+  // InvalidArgument when no line is a rule (only comments and blank lines).
   static absl::StatusOr<AccessPolicy> Parse(std::string_view text);
-  // Reads and parses the file. NotFound when it cannot be read.
+  // Reads and parses the file. NotFound when it cannot be read;
+  // InvalidArgument when group or others have any permission on it, or as
+  // Parse.
   static absl::StatusOr<AccessPolicy> Load(const std::string& path);
 
-  bool open() const { return tokens_.empty() && certs_.empty(); }
+  // True only for the default-constructed policy, never for a parsed one.
+  bool open() const { return open_; }
   bool has_cert_rules() const { return !certs_.empty(); }
 
   // The caller of `context`, allowed `permission`. UNAUTHENTICATED when it
@@ -67,6 +74,7 @@ class AccessPolicy {
  private:
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
 
+  bool open_ = true;
   // Hex SHA-256 of the secret -> principal: secrets are never kept.
   std::map<std::string, Principal> tokens_;
   // Certificate identity -> principal.

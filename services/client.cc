@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
+#include "services/address.h"
 
 namespace ledger::services {
 
@@ -30,6 +31,13 @@ absl::StatusOr<std::shared_ptr<grpc::ChannelCredentials>> Credentials(const Clie
   if (o.ca_file.empty()) {
     if (!o.cert_file.empty()) {
       return absl::InvalidArgumentError("a client certificate needs TLS: give --ca too");
+    }
+    if ((!o.token.empty() || o.records) && !IsLoopbackAddress(o.target)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "refusing to ", o.token.empty() ? "record" : "send a bearer token",
+          " over plaintext to ", o.target,
+          ", which is not a loopback address: give --ca FILE (the CA of the server's "
+          "certificate) to use TLS"));
     }
     return grpc::InsecureChannelCredentials();
   }

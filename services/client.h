@@ -3,6 +3,11 @@
 // client certificate), sends a bearer token when given one, and turns
 // grpc::Status into absl::Status.
 //
+// Plaintext goes only to loopback when it matters: a client refuses to send
+// a bearer token, or to record, without TLS to an address that is not
+// loopback (services/address.h), since anyone on the path could read the
+// token or change what is recorded.
+//
 // Thread-safety: thread-safe; one client (one channel) may be shared by many
 // threads.
 #ifndef LEDGER_SERVICES_CLIENT_H_
@@ -36,6 +41,8 @@ struct ClientOptions {
   std::string server_name;
   // Bearer token sent with every call. Default: none.
   std::string token;
+  // The caller will record through this client. Default: false.
+  bool records = false;
   // Per-call deadline. Default: 30 s.
   absl::Duration timeout = absl::Seconds(30);
   // Use a channel of its own rather than one shared with other clients of the
@@ -46,7 +53,9 @@ struct ClientOptions {
 
 class LedgerClient {
  public:
-  // NotFound when a PEM file cannot be read; does not dial yet.
+  // NotFound when a PEM file cannot be read; InvalidArgument for a token or
+  // `records` over plaintext (no ca_file) to a target that is not loopback,
+  // or a client certificate without TLS. Does not dial yet.
   static absl::StatusOr<std::unique_ptr<LedgerClient>> Connect(const ClientOptions& options);
 
   ledger::v1::LedgerService::Stub& ledger() { return *ledger_; }

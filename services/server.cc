@@ -69,6 +69,17 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
   return grpc::SslServerCredentials(ssl);
 }
 
+absl::Status CheckLimits(const ServerOptions& o) {
+  if (o.max_receive_message_bytes < kMinReceiveMessageBytes ||
+      o.max_receive_message_bytes > kMaxReceiveMessageBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max-message-bytes ", o.max_receive_message_bytes, " is out of range: give ",
+        kMinReceiveMessageBytes, " (64 KiB, one entry of the largest size) to ",
+        kMaxReceiveMessageBytes, " (64 MiB, what one call may make the server hold)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<AccessPolicy> Access(const ServerOptions& o) {
   if (o.access_file.empty()) {
     if (!IsLoopbackAddress(o.listen)) {
@@ -220,18 +231,10 @@ void LedgerServer::StopPublisher() {
   if (publisher_.joinable()) publisher_.join();
 }
 
-bool IsLoopbackAddress(const std::string& listen) {
-  if (absl::StartsWith(listen, "unix:")) return true;
-  std::string host = listen.substr(0, listen.rfind(':'));
-  if (absl::StartsWith(host, "[") && absl::EndsWith(host, "]")) {
-    host = host.substr(1, host.size() - 2);
-  }
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
-}
-
 absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOptions& options) {
   std::unique_ptr<LedgerServer> s(new LedgerServer());
   s->options_ = options;
+  LEDGER_RETURN_IF_ERROR(CheckLimits(options));
   LEDGER_ASSIGN_OR_RETURN(auto credentials, Credentials(options));
   LEDGER_ASSIGN_OR_RETURN(s->access_, Access(options));
   LEDGER_RETURN_IF_ERROR(s->LoadSigners());  // before the database is touched

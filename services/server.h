@@ -39,11 +39,23 @@
 #include "absl/time/time.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/log/signed_note.h"
+#include "services/address.h"
 #include "services/auth.h"
 #include "services/compact_service.h"
 #include "services/ledger_service.h"
 
 namespace ledger::services {
+
+// Bounds of ServerOptions::max_receive_message_bytes. At least 64 KiB, so
+// that one request can carry an entry of the largest size (65,535 bytes).
+// At most 64 MiB: gRPC holds each whole request in memory before the
+// service sees it, so this is what one call can make the server hold; 64
+// MiB carries a RecordEvents batch of about a thousand maximum-size
+// entries, far more than any scenario import needs, and a larger value
+// (gRPC reads -1 as "no limit") would let one caller hold memory meant
+// for everyone.
+inline constexpr int kMinReceiveMessageBytes = 64 << 10;
+inline constexpr int kMaxReceiveMessageBytes = 64 << 20;
 
 struct ServerOptions {
   // Directory of the ledger database; created when missing.
@@ -61,7 +73,7 @@ struct ServerOptions {
   // The access file (services/auth.h). Default: none (open, loopback only).
   std::string access_file;
   // Largest request message accepted; larger ones are RESOURCE_EXHAUSTED.
-  // Default: 4 MiB.
+  // From kMinReceiveMessageBytes to kMaxReceiveMessageBytes. Default: 4 MiB.
   int max_receive_message_bytes = 4 << 20;
   // Most threads polling for new calls at once on the synchronous pool that
   // serves reads (gRPC's sync server option MAX_POLLERS; its default is 2,
@@ -93,9 +105,6 @@ struct ServerOptions {
   // Where start-up and shutdown lines go. Default: std::cerr.
   std::ostream* log = &std::cerr;
 };
-
-// True for 127.0.0.0/8, ::1, localhost and unix: addresses.
-bool IsLoopbackAddress(const std::string& listen);
 
 class LedgerServer {
  public:

@@ -229,11 +229,21 @@ void ReadEntryFields(std::string_view bytes, google::protobuf::Arena& arena,
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) return;
   auto* entry = google::protobuf::Arena::CreateMessage<ledger::v1::Entry>(&arena);
   if (!entry->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) return;
+  // A bundle is untrusted input: seconds * 10^6 overflows int64 for
+  // seconds beyond the range TimeUtil accepts, so that is checked first. An
+  // entry outside it is none this ledger writes: it is left unparsed (the
+  // verifier reports it as unreadable), as the fast scan leaves it.
+  using google::protobuf::util::TimeUtil;
+  const google::protobuf::Timestamp& recorded = entry->recorded_at();
+  if (recorded.seconds() < TimeUtil::kTimestampMinSeconds ||
+      recorded.seconds() > TimeUtil::kTimestampMaxSeconds || recorded.nanos() < 0 ||
+      recorded.nanos() > static_cast<int32_t>(kMaxNanos)) {
+    return;
+  }
   fields.parsed = true;
   fields.sequence = entry->sequence();
   fields.previous_hash = entry->previous_hash();
-  fields.recorded_micros =
-      google::protobuf::util::TimeUtil::TimestampToMicroseconds(entry->recorded_at());
+  fields.recorded_micros = TimeUtil::TimestampToMicroseconds(recorded);
   fields.stream = entry->stream();
   fields.stream_version = entry->stream_version();
   fields.actor = entry->actor();

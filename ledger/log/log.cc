@@ -360,6 +360,12 @@ absl::StatusOr<AppendResult> Log::Stage(const AppendRequest& request, Pending& p
   if (!entry.SerializeToString(&bytes)) {
     return absl::InvalidArgumentError("the entry could not be serialized (payload too large?)");
   }
+  if (bytes.size() > format::kMaxEntryBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the entry would be ", bytes.size(), " bytes; the limit is ", format::kMaxEntryBytes,
+        " (the C2SP tlog-tiles entry limit): shorten the event (its quotes, note or text) "
+        "or split it"));
+  }
   const Hash leaf = LeafHash(bytes);
   pending.batch.Put(db_->entries(), format::EntryKey(entry.sequence()), bytes);
   pending.frontier.Append(leaf, [&](const CompactRange::NewNode& node) {

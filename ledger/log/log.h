@@ -199,7 +199,8 @@ class Log {
   Log& operator=(const Log&) = delete;
 
   // Appends all `requests` in order as one atomic, synced batch, or nothing.
-  // Per request: InvalidArgument for a malformed stream name or request id;
+  // Per request: InvalidArgument for a malformed stream name or request id,
+  // or an entry larger than format::kMaxEntryBytes (65,535) serialized;
   // Aborted when the stream's version differs from `expected` (the message
   // gives the actual version); AlreadyExists when its request id was used
   // for a different request. A request whose id was used for the same

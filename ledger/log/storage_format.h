@@ -46,6 +46,10 @@ inline constexpr char kRootKey[] = "root";
 
 inline constexpr size_t kMaxStreamNameBytes = 256;
 inline constexpr size_t kMaxRequestIdBytes = 256;
+// Largest entry (serialized ledger.v1.Entry, the bytes that are hashed):
+// C2SP tlog-tiles entry bundles prefix each entry with a 16-bit length, so a
+// larger entry could never be published as tiles.
+inline constexpr size_t kMaxEntryBytes = 65'535;
 
 // 8 bytes, most significant first, so that RocksDB's bytewise order is
 // numeric order.

@@ -39,6 +39,19 @@ TEST(ScenarioFileTest, UnknownFieldIsRefused) {
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("t.jsonl:1"));
 }
 
+TEST(ScenarioFileTest, IdenticalLinesAreRefusedNamingBoth) {
+  const std::string line = "{\"sourceRegistered\": {\"sourceId\": \"a\"}}\n";
+  auto s = ParseScenario(line + "# c\n{\"sourceRegistered\": {\"sourceId\": \"b\"}}\n" + line,
+                         "dup.jsonl");
+  ASSERT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("dup.jsonl:4 repeats line 1"));
+  // The same event spelled differently is a second event.
+  auto spaced = ParseScenario(line + "{\"sourceRegistered\": {\"sourceId\":\"a\"}}\n", "x");
+  ASSERT_TRUE(spaced.ok()) << spaced.status();
+  EXPECT_EQ(spaced->commands.size(), 2u);
+  EXPECT_NE(spaced->request_ids[0], spaced->request_ids[1]);
+}
+
 TEST(ScenarioFileTest, EmptyFileIsRefused) {
   EXPECT_EQ(ParseScenario("\n# nothing\n", "e").status().code(),
             absl::StatusCode::kInvalidArgument);

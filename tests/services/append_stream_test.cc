@@ -410,8 +410,8 @@ TEST_F(AppendStreamTest, ShutdownUnderLoadKeepsEveryAcknowledgedAppend) {
 
 TEST(AppendStreamAccessTest, CallersWhoMayNotRecordAreRefusedAtOnce) {
   ledger::testing::TempDir dir;
-  std::ofstream(dir.Sub("access")) << "token recorder alice s3cret-recorder\n"
-                                      "token auditor audrey s3cret-auditor\n";
+  WritePrivateFile(dir.Sub("access"), "token recorder alice s3cret-recorder\n"
+                                      "token auditor audrey s3cret-auditor\n");
   TestServer server;
   server.options().access_file = dir.Sub("access");
   ASSERT_TRUE(server.Start().ok());

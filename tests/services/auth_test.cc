@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <fstream>
+#include <limits>
 
 #include "services/health_client.h"
 #include "tests/services/service_test_util.h"
@@ -30,7 +33,7 @@ class AuthTest : public ::testing::Test {
 
   void SetUp() override {
     const PemFiles server = ca_.Issue("localhost", /*server=*/true);
-    std::ofstream(certs_dir_.Sub("access")) << kAccessFile;
+    WritePrivateFile(certs_dir_.Sub("access"), kAccessFile);
     ServerOptions& o = server_.options();
     o.tls_cert_file = server.cert;
     o.tls_key_file = server.key;
@@ -148,7 +151,7 @@ TEST(ServerConfigTest, RefusesInsecureConfigurations) {
   ledger::testing::TempDir dir;
   TestCa ca(dir.path());
   const PemFiles pem = ca.Issue("localhost", true);
-  std::ofstream(dir.Sub("access")) << kAccessFile;
+  WritePrivateFile(dir.Sub("access"), kAccessFile);
   std::ostringstream log;
   auto start = [&](auto edit) {
     ServerOptions o;
@@ -180,6 +183,119 @@ TEST(ServerConfigTest, RefusesInsecureConfigurations) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(start([&](ServerOptions& o) { o.access_file = dir.Sub("missing"); }).code(),
             absl::StatusCode::kNotFound);
+}
+
+// The reproduction of the open door: TLS off loopback with an access file
+// whose every token was commented out used to let anonymous callers record
+// as "local". Now the server refuses to start and says what to do.
+TEST(ServerConfigTest, AccessFileWithoutRulesIsRefusedAtStart) {
+  ledger::testing::TempDir dir;
+  TestCa ca(dir.path());
+  const PemFiles pem = ca.Issue("localhost", true);
+  for (const char* text : {"# all tokens revoked\n", "", "\n   \n# none\n\t\n"}) {
+    WritePrivateFile(dir.Sub("access"), text);
+    for (const char* listen : {"0.0.0.0:0", "127.0.0.1:0"}) {
+      std::ostringstream log;
+      ServerOptions o;
+      o.db = dir.Sub("db");
+      o.log = &log;
+      o.listen = listen;
+      o.tls_cert_file = pem.cert;
+      o.tls_key_file = pem.key;
+      o.access_file = dir.Sub("access");
+      auto started = LedgerServer::Start(o);
+      EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument) << listen;
+      EXPECT_THAT(std::string(started.status().message()), HasSubstr("no rule")) << listen;
+      EXPECT_THAT(std::string(started.status().message()), HasSubstr("token <role>"));
+    }
+  }
+  // Nothing was created or appended: the database was never opened.
+  EXPECT_FALSE(std::ifstream(dir.Sub("db") + "/CURRENT").good());
+}
+
+TEST(ServerConfigTest, AccessFileOthersMayReadIsRefusedAtStart) {
+  ledger::testing::TempDir dir;
+  WritePrivateFile(dir.Sub("access"), kAccessFile);
+  for (mode_t mode : {0644, 0640, 0604, 0620, 0602, 0610}) {
+    chmod(dir.Sub("access").c_str(), mode);
+    auto policy = AccessPolicy::Load(dir.Sub("access"));
+    EXPECT_EQ(policy.status().code(), absl::StatusCode::kInvalidArgument) << mode;
+    EXPECT_THAT(std::string(policy.status().message()), HasSubstr("chmod 600")) << mode;
+  }
+  chmod(dir.Sub("access").c_str(), 0644);
+  TestServer server;
+  server.options().access_file = dir.Sub("access");
+  EXPECT_EQ(server.Start().code(), absl::StatusCode::kInvalidArgument);
+  chmod(dir.Sub("access").c_str(), 0400);
+  EXPECT_TRUE(AccessPolicy::Load(dir.Sub("access")).ok());
+}
+
+TEST(ServerConfigTest, ParsedAccessFileIsNeverOpen) {
+  auto policy = AccessPolicy::Parse("cert admin ops\n");
+  ASSERT_TRUE(policy.ok());
+  EXPECT_FALSE(policy->open());
+  EXPECT_TRUE(AccessPolicy().open());
+}
+
+TEST(ServerConfigTest, PlaintextListenOnALookalikeNameIsRefused) {
+  std::ostringstream log;
+  ledger::testing::TempDir dir;
+  ServerOptions o;
+  o.db = dir.Sub("db");
+  o.log = &log;
+  o.listen = "127.evil.example:0";
+  auto started = LedgerServer::Start(o);
+  EXPECT_EQ(started.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(started.status().message()), HasSubstr("plaintext"));
+}
+
+TEST(ClientConfigTest, NoTokenOrRecordingOverPlaintextOffLoopback) {
+  for (const char* target : {"192.0.2.1:443", "127.evil.example:443", "ledger.example:443",
+                             "[::]:443", "0.0.0.0:443"}) {
+    ClientOptions o;
+    o.target = target;
+    o.token = "s3cret";
+    auto client = LedgerClient::Connect(o);
+    EXPECT_EQ(client.status().code(), absl::StatusCode::kInvalidArgument) << target;
+    EXPECT_THAT(std::string(client.status().message()), HasSubstr("--ca")) << target;
+    EXPECT_THAT(std::string(client.status().message()), HasSubstr("bearer token")) << target;
+    o.token.clear();
+    o.records = true;
+    client = LedgerClient::Connect(o);
+    EXPECT_EQ(client.status().code(), absl::StatusCode::kInvalidArgument) << target;
+    EXPECT_THAT(std::string(client.status().message()), HasSubstr("record")) << target;
+    // Reading anonymously over plaintext is the caller's business.
+    o.records = false;
+    EXPECT_TRUE(LedgerClient::Connect(o).ok()) << target;
+  }
+  ledger::testing::TempDir dir;
+  TestCa ca(dir.path());
+  for (const char* target : {"192.0.2.1:443", "127.0.0.1:1", "[::1]:1", "localhost:1"}) {
+    ClientOptions o;
+    o.target = target;
+    o.token = "s3cret";
+    o.records = true;
+    // Over TLS anywhere; over plaintext on loopback.
+    EXPECT_EQ(LedgerClient::Connect(o).ok(), IsLoopbackAddress(target)) << target;
+    o.ca_file = ca.ca_file();
+    EXPECT_TRUE(LedgerClient::Connect(o).ok()) << target;
+  }
+}
+
+TEST(ServerConfigTest, MessageSizeLimitOutsideItsBoundsIsRefused) {
+  for (int bytes : {-1, 0, kMinReceiveMessageBytes - 1, kMaxReceiveMessageBytes + 1,
+                    std::numeric_limits<int>::max()}) {
+    TestServer server;
+    server.options().max_receive_message_bytes = bytes;
+    const absl::Status started = server.Start();
+    EXPECT_EQ(started.code(), absl::StatusCode::kInvalidArgument) << bytes;
+    EXPECT_THAT(std::string(started.message()), HasSubstr("--max-message-bytes")) << bytes;
+  }
+  for (int bytes : {kMinReceiveMessageBytes, kMaxReceiveMessageBytes}) {
+    TestServer server;
+    server.options().max_receive_message_bytes = bytes;
+    EXPECT_TRUE(server.Start().ok()) << bytes;
+  }
 }
 
 TEST(ServerConfigTest, PlaintextLoopbackSaysSoAndRecordsAsLocal) {

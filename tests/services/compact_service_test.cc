@@ -225,6 +225,35 @@ TEST_F(CompactServiceTest, RefusalsHaveTheDocumentedCodeAndAppendNothing) {
                 absl::StatusCode::kInvalidArgument, size);
 }
 
+TEST_F(CompactServiceTest, EventsAboveTheEntryLimitAreInvalidArgumentAndAppendNothing) {
+  const uint64_t size = server_.Size(*client_);
+  compact::v1::RecordEventRequest big;
+  *big.mutable_event() = Endorsement(0, std::string(70'000, 'n'));
+  auto refused = Record(&CompactService::Stub::RecordEvent, big);
+  ExpectRefused(refused.status(), absl::StatusCode::kInvalidArgument, size);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("the limit is 65535"));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("entry would be"));
+  // In a batch, the small command before it is not appended either.
+  compact::v1::RecordEventsRequest batch;
+  *batch.add_events()->mutable_event() = Endorsement(1);
+  *batch.add_events()->mutable_event() = big.event();
+  auto batch_refused =
+      client_->Call(&CompactService::Stub::RecordEvents, client_->compact(), batch);
+  ExpectRefused(batch_refused.status(), absl::StatusCode::kInvalidArgument, size);
+  // The raw Append path says the same.
+  ledger::v1::AppendRequest append;
+  append.set_stream(absl::StrCat("compact/", kCompact));
+  append.mutable_payload()->PackFrom(big.event());
+  auto raw = client_->Call(&ledger::v1::LedgerService::Stub::Append, client_->ledger(), append);
+  ExpectRefused(raw.status(), absl::StatusCode::kInvalidArgument, size);
+  EXPECT_THAT(std::string(raw.status().message()), HasSubstr("the limit is 65535"));
+  // 60 KiB of note fits.
+  compact::v1::RecordEventRequest fits;
+  *fits.mutable_event() = Endorsement(0, std::string(60 << 10, 'n'));
+  EXPECT_TRUE(Record(&CompactService::Stub::RecordEvent, fits).ok());
+  EXPECT_EQ(server_.Size(*client_), size + 1);
+}
+
 TEST_F(CompactServiceTest, ReadRefusals) {
   for (const char* bad : {"", "2006-13", "June 2006", "2006-02-30", "[..2006]"}) {
     EXPECT_EQ(State(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;

@@ -27,7 +27,7 @@ class PythonTlsTest : public ::testing::Test {
 
   void SetUp() override {
     const PemFiles pem = ca_.Issue("localhost", /*server=*/true);
-    std::ofstream(certs_.Sub("access")) << "token recorder python-clerk py-s3cret\n";
+    WritePrivateFile(certs_.Sub("access"), "token recorder python-clerk py-s3cret\n");
     server_.options().tls_cert_file = pem.cert;
     server_.options().tls_key_file = pem.key;
     server_.options().access_file = certs_.Sub("access");
@@ -101,7 +101,7 @@ TEST_F(PythonTlsTest, AppendsEndorsementsOverOneStreamingCall) {
 TEST(PythonClientTest, WrongTokenIsRefused) {
   TestServer server;
   ledger::testing::TempDir dir;
-  std::ofstream(dir.Sub("access")) << "token recorder python-clerk py-s3cret\n";
+  WritePrivateFile(dir.Sub("access"), "token recorder python-clerk py-s3cret\n");
   server.options().access_file = dir.Sub("access");
   ASSERT_TRUE(server.Start().ok());
   auto run = ledger::testing::RunCommand(absl::StrCat(

@@ -6,6 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -20,6 +23,14 @@ namespace ledger::services::testing {
 inline constexpr char kSource[] = "test-source";
 inline constexpr char kCompact[] = "test-compact";
 inline constexpr char kOtherCompact[] = "old-compact";
+
+// Writes an access file (or any secret) readable by its owner only, as the
+// server requires; returns `path`.
+inline std::string WritePrivateFile(const std::string& path, const std::string& text) {
+  std::ofstream(path) << text;
+  chmod(path.c_str(), 0600);
+  return path;
+}
 
 // "body-<i>".
 inline std::string Body(int i) { return absl::StrCat("body-", i); }

@@ -121,6 +121,20 @@ TEST_F(LedgerctlCompactTest, MalformedImportNamesTheLineAndAppendsNothing) {
   EXPECT_EQ(LogSize(), size);
 }
 
+TEST_F(LedgerctlCompactTest, ImportOfAnEventAboveTheEntryLimitAppendsNothing) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  const uint64_t size = LogSize();
+  const std::string big = Write("big.jsonl",
+      "{\"sourceRegistered\": {\"sourceId\": \"x\", \"title\": \"X\", \"date\": "
+      "{\"edtf\": \"2011\"}}}\n"
+      "{\"sourceRegistered\": {\"sourceId\": \"y\", \"title\": \"" +
+      std::string(70'000, 't') + "\", \"date\": {\"edtf\": \"2011\"}}}\n");
+  auto r = Ctl("import " + big + " --db " + db());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("the limit is 65535"));
+  EXPECT_EQ(LogSize(), size);
+}
+
 TEST_F(LedgerctlCompactTest, RefusedImportNamesTheLineAndAppendsNothing) {
   ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
   const uint64_t size = LogSize();

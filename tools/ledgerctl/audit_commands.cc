@@ -281,7 +281,7 @@ int RunExportBundle(const std::string& db, const ExportFlags& f, const std::stri
   }
   if (!f.client.target.empty()) {
     auto client = ConnectClient(f.client, f.token_file);
-    if (!client.ok()) return FailOpen("export-bundle", client.status());
+    if (!client.ok()) return FailConnect("export-bundle", client.status());
     ServerSource source(**client);
     absl::Status loaded = source.Load();
     if (!loaded.ok()) {

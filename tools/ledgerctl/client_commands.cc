@@ -103,7 +103,7 @@ int Send(const char* name, const RecordFlags& f,
   auto context = Context(f);
   if (!context.ok()) return Fail(command, context.status());
   auto client = ConnectClient(f.client, f.token_file);
-  if (!client.ok()) return FailOpen(command, client.status());
+  if (!client.ok()) return FailConnect(command, client.status());
   Request request;
   *request.mutable_context() = *context;
   fill(request);
@@ -117,7 +117,7 @@ int RunImport(const RecordFlags& f) {
   auto scenario = ReadScenarioFile(f.file);
   if (!scenario.ok()) return FailOpen("record import", scenario.status());
   auto client = ConnectClient(f.client, f.token_file);
-  if (!client.ok()) return FailOpen("record import", client.status());
+  if (!client.ok()) return FailConnect("record import", client.status());
   compact::v1::RecordEventsRequest request;
   for (size_t i = 0; i < scenario->commands.size(); ++i) {
     auto* one = request.add_events();
@@ -135,6 +135,7 @@ int RunImport(const RecordFlags& f) {
 
 void AddContextOptions(CLI::App* app, RecordFlags* f) {
   AddClientOptions(app, &f->client, &f->token_file, /*server_required=*/true);
+  f->client.records = true;
   app->add_option("--date", f->date, "When (EDTF, e.g. 2006-04-04, 2005-02, [..2011-09])")
       ->required();
   app->add_option("--as-written", f->as_written, "The date in the source's words");
@@ -255,6 +256,7 @@ void AddRecordCommands(CLI::App& app, Commands& commands) {
       "import", "Record a JSON Lines scenario file as one all-or-nothing batch; the lines' "
                 "request ids make a second import append nothing");
   AddClientOptions(import, &f->client, &f->token_file, /*server_required=*/true);
+  f->client.records = true;
   import->add_option("file", f->file, "Scenario file")->required();
   commands.push_back({import, [f] { return RunImport(*f); }});
 }
@@ -283,6 +285,11 @@ absl::StatusOr<std::unique_ptr<LedgerClient>> ConnectClient(services::ClientOpti
     options.token = env;
   }
   return LedgerClient::Connect(options);
+}
+
+int FailConnect(const std::string& command, const absl::Status& status) {
+  return status.code() == absl::StatusCode::kInvalidArgument ? Fail(command, status)
+                                                            : FailOpen(command, status);
 }
 
 }  // namespace ledger::cli

@@ -44,7 +44,7 @@ int RemoteReplay(CLI::App* app, const RemoteFlags& f) {
     *request.mutable_as_known_at() = services::ToTimestamp(*t);
   }
   auto client = ConnectClient(f.client, f.token_file);
-  if (!client.ok()) return FailOpen("replay", client.status());
+  if (!client.ok()) return FailConnect("replay", client.status());
   auto report = (*client)->Call(&Stub::GetCompact, (*client)->compact(), request);
   if (!report.ok()) return Fail("replay", report.status());
   if (FormatOf(app) == "json") {
@@ -59,7 +59,7 @@ int RemoteHistory(CLI::App* app, const RemoteFlags& f) {
   compact::v1::GetHistoryRequest request;
   request.set_compact_id(Value(app, "--compact"));
   auto client = ConnectClient(f.client, f.token_file);
-  if (!client.ok()) return FailOpen("history", client.status());
+  if (!client.ok()) return FailConnect("history", client.status());
   auto history = (*client)->Call(&Stub::GetHistory, (*client)->compact(), request);
   if (!history.ok()) return Fail("history", history.status());
   const bool as_json = FormatOf(app) == "json";

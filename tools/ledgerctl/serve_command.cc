@@ -69,7 +69,8 @@ void AddServeCommand(CLI::App& app, Commands& commands) {
                     "Access file: lines `token <role> <name> <secret>` and `cert <role> "
                     "<identity>`; roles auditor, recorder, admin");
   serve->add_option("--max-message-bytes", o->max_receive_message_bytes,
-                    "Largest request accepted; larger ones are RESOURCE_EXHAUSTED")
+                    "Largest request accepted (65536 to 67108864); larger ones are "
+                    "RESOURCE_EXHAUSTED")
       ->capture_default_str();
   serve->add_option("--sign-key", o->sign_key_files,
                     "Private key file (`ledgerctl keygen`) to sign checkpoints with; repeat "

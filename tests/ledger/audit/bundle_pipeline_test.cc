@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <sstream>
 
@@ -139,13 +140,21 @@ TEST(BundleBase64Test, FastDecodingMatchesAbsl) {
   }
 }
 
+bool InTimeUtilRange(const google::protobuf::Timestamp& t) {
+  using google::protobuf::util::TimeUtil;
+  return t.seconds() >= TimeUtil::kTimestampMinSeconds &&
+         t.seconds() <= TimeUtil::kTimestampMaxSeconds && t.nanos() >= 0 &&
+         t.nanos() <= 999'999'999;
+}
+
 // ReadEntryFields against a full parse.
 void ExpectReadsLikeProtobuf(const std::string& bytes) {
   google::protobuf::Arena arena;
   internal::EntryFields fields;
   internal::ReadEntryFields(bytes, arena, fields);
   ledger::v1::Entry entry;
-  const bool parsed = entry.ParseFromString(bytes);
+  // An entry whose recorded_at TimeUtil would not accept is left unparsed.
+  const bool parsed = entry.ParseFromString(bytes) && InTimeUtilRange(entry.recorded_at());
   ASSERT_EQ(fields.parsed, parsed);
   if (!parsed) return;
   EXPECT_EQ(fields.sequence, entry.sequence());
@@ -201,6 +210,38 @@ TEST(BundleEntryFieldsTest, MatchAFullParse) {
     ExpectReadsLikeProtobuf(kExtras[rng() % kExtras.size()] + bytes);
   }
   ExpectReadsLikeProtobuf(std::string("\xff\xff\xff", 3));
+}
+
+// seconds * 10^6 would overflow for these: the reader refuses them before
+// converting (an unchecked conversion is undefined behaviour on hostile
+// bundles) and leaves the entry unparsed, whichever way it is scanned.
+TEST(BundleEntryFieldsTest, TimestampsOutsideTheValidRangeLeaveTheEntryUnparsed) {
+  using google::protobuf::util::TimeUtil;
+  const int64_t kMin = TimeUtil::kTimestampMinSeconds, kMax = TimeUtil::kTimestampMaxSeconds;
+  struct Case {
+    int64_t seconds;
+    int32_t nanos;
+    bool valid;
+  };
+  for (const Case& c : std::vector<Case>{
+           {std::numeric_limits<int64_t>::max(), 0, false},
+           {std::numeric_limits<int64_t>::min(), 0, false},
+           {std::numeric_limits<int64_t>::max() / 1'000'000 + 1, 0, false},
+           {kMax + 1, 0, false}, {kMin - 1, 0, false}, {0, -1, false},
+           {0, 1'000'000'000, false}, {1'700'000'000, std::numeric_limits<int32_t>::min(), false},
+           {kMax, 999'999'999, true}, {kMin, 0, true}, {-1, 5'000, true}, {0, 0, true}}) {
+    ledger::v1::Entry entry;
+    entry.set_stream("compact/c");
+    entry.mutable_recorded_at()->set_seconds(c.seconds);
+    entry.mutable_recorded_at()->set_nanos(c.nanos);
+    google::protobuf::Arena arena;
+    internal::EntryFields fields;
+    internal::ReadEntryFields(entry.SerializeAsString(), arena, fields);
+    EXPECT_EQ(fields.parsed, c.valid) << c.seconds << " " << c.nanos;
+    if (c.valid) {
+      EXPECT_EQ(fields.recorded_micros, TimeUtil::TimestampToMicroseconds(entry.recorded_at()));
+    }
+  }
 }
 
 // Everything a report says, for comparison.

@@ -1,4 +1,5 @@
 #include "ledger/log/log.h"
+#include "ledger/log/storage_format.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -173,6 +174,25 @@ TEST_F(LogTest, FailedBatchAppendsNothing) {
                                   Request("s/a", "4", ExpectedVersion::NoStream())});
   EXPECT_EQ(result.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(std::string(result.status().message()), HasSubstr("request 3 of 3"));
+  EXPECT_EQ(log->Head().tree_size, before.tree_size);
+  EXPECT_EQ(log->Head().root, before.root);
+  EXPECT_EQ(*log->StreamVersion("s/b"), 0u);
+}
+
+TEST_F(LogTest, EntriesAboveTheTilesLimitAreRefusedAndNothingIsAppended) {
+  auto log = OpenLog();
+  // 60 KiB of payload makes an entry under 65,535 bytes.
+  auto fits = log->Append(Request("s/a", std::string(60 << 10, 'x')));
+  ASSERT_TRUE(fits.ok()) << fits.status();
+  EXPECT_LE(log->GetEntry(fits->sequence)->bytes.size(), format::kMaxEntryBytes);
+  const TreeHead before = log->Head();
+  for (size_t payload : {size_t{65'535}, size_t{65'536}, size_t{1} << 20}) {
+    auto refused = log->AppendBatch({Request("s/b", "small"),
+                                     Request("s/b", std::string(payload, 'y'))});
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << payload;
+    EXPECT_THAT(std::string(refused.status().message()), HasSubstr("the limit is 65535"));
+    EXPECT_THAT(std::string(refused.status().message()), HasSubstr("request 2 of 2"));
+  }
   EXPECT_EQ(log->Head().tree_size, before.tree_size);
   EXPECT_EQ(log->Head().root, before.root);
   EXPECT_EQ(*log->StreamVersion("s/b"), 0u);

@@ -296,6 +296,11 @@ class Log {
   // Root of the tree over the first `tree_size` entries. InvalidArgument when
   // tree_size > Size().
   absl::StatusOr<Hash> RootAt(uint64_t tree_size) const;
+  // Reads the stored hash of the complete subtree (level, index) (see
+  // merkle.h). Every node complete in the tree of Size() is stored; asking
+  // for another is DataLoss ("missing"). The reader borrows the log, which
+  // must outlive it. For publishing the tree as tiles.
+  NodeReader Nodes() const;
   // RFC 9162 inclusion proof of entry `sequence` in the tree of `tree_size`.
   absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t sequence,
                                                    uint64_t tree_size) const;
@@ -386,8 +391,6 @@ class Log {
   // The stream's newest entry among the first `limit` entries, from the
   // RocksDB stream index.
   absl::StatusOr<StreamTip> ReadStreamTip(std::string_view stream, uint64_t limit) const;
-  // Reads stored Merkle nodes.
-  NodeReader Nodes() const;
 
   LogOptions options_;
   std::unique_ptr<RocksDb> db_;

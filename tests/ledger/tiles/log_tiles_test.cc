@@ -1,0 +1,114 @@
+#include "ledger/tiles/log_tiles.h"
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ledger/log/compact_range.h"
+#include "ledger/log/merkle.h"
+#include "ledger/tiles/tile_format.h"
+#include "tests/ledger/tiles/tiles_test_util.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger::tiles {
+namespace {
+
+using ::testing::HasSubstr;
+
+class LogTilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_ = testing::OpenLog(dir_.Sub("db"));
+    ASSERT_NE(log_, nullptr);
+    testing::GrowLog(*log_, 600);
+    auto entries = log_->ReadLog(0, 600);
+    ASSERT_TRUE(entries.ok());
+    for (const auto& stored : *entries) {
+      bytes_.push_back(stored.bytes);
+      leaves_.push_back(log::LeafHash(stored.bytes));  // computed here, not read back
+    }
+  }
+  ledger::testing::TempDir dir_;
+  std::unique_ptr<log::Log> log_;
+  std::vector<std::string> bytes_;
+  std::vector<log::Hash> leaves_;
+};
+
+TEST_F(LogTilesTest, LevelZeroTilesHoldTheLeafHashesOfTheStoredBytes) {
+  LogTiles tiles(*log_);
+  auto full = tiles.Read({.level = 0, .index = 1}, 600);
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_EQ(*full, EncodeHashTile(std::span(leaves_).subspan(256, 256)));
+  auto partial = tiles.Read({.level = 0, .index = 2, .width = 88}, 600);
+  ASSERT_TRUE(partial.ok()) << partial.status();
+  EXPECT_EQ(*partial, EncodeHashTile(std::span(leaves_).subspan(512, 88)));
+  // The tree of an older checkpoint has its own partial tile.
+  auto older = tiles.Read({.level = 0, .index = 0, .width = 17}, 17);
+  ASSERT_TRUE(older.ok()) << older.status();
+  EXPECT_EQ(*older, EncodeHashTile(std::span(leaves_).first(17)));
+}
+
+TEST_F(LogTilesTest, LevelOneTilesHoldTheRootsOfWholeLevelZeroTiles) {
+  auto tile = LogTiles(*log_).Read({.level = 1, .index = 0, .width = 2}, 600);
+  ASSERT_TRUE(tile.ok()) << tile.status();
+  const std::vector<log::Hash> expected = {log::ReferenceRoot(std::span(leaves_).first(256)),
+                                           log::ReferenceRoot(std::span(leaves_).subspan(256, 256))};
+  EXPECT_EQ(*tile, EncodeHashTile(expected));
+}
+
+TEST_F(LogTilesTest, BundlesHoldTheStoredBytesBehindTheirLength) {
+  auto bundle = LogTiles(*log_).Read({.entries = true, .index = 2, .width = 88}, 600);
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  auto entries = DecodeEntryBundle(*bundle, {.entries = true, .index = 2, .width = 88});
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  EXPECT_EQ(*entries, std::vector<std::string>(bytes_.begin() + 512, bytes_.end()));
+}
+
+TEST_F(LogTilesTest, TilesNotInTheTreeAreNotFound) {
+  LogTiles tiles(*log_);
+  for (const TileId tile : {TileId{.level = 0, .index = 2}, TileId{.level = 0, .index = 2, .width = 87},
+                            TileId{.level = 0, .index = 3, .width = 1}, TileId{.level = 2, .index = 0, .width = 1},
+                            TileId{.entries = true, .index = 9}}) {
+    auto read = tiles.Read(tile, 600);
+    ASSERT_FALSE(read.ok()) << TilePath(tile);
+    EXPECT_EQ(read.status().code(), absl::StatusCode::kNotFound) << read.status();
+  }
+  EXPECT_EQ(tiles.Read({.level = 0, .index = 0}, 601).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+// Tessera's test log (tests/testdata/tessera-log) holds the entries "one",
+// "two", ...: our tile builder over the same leaves writes its tile byte for
+// byte.
+TEST(BuildHashTileTest, MatchesTesserasTileForTheSameLeaves) {
+  const std::vector<std::string> words = {"one", "two", "three", "four", "five", "six", "seven", "eit",
+                                          "nain", "ten", "ileven", "twelf", "threeten", "fourten",
+                                          "fivten"};
+  std::map<std::pair<uint8_t, uint64_t>, log::Hash> nodes;
+  log::CompactRange range;
+  for (const std::string& word : words) {
+    range.Append(log::LeafHash(word), [&](const log::CompactRange::NewNode& node) {
+      nodes[{node.level, node.index}] = node.hash;
+    });
+  }
+  const log::NodeReader reader = [&](uint8_t level, uint64_t index) -> absl::StatusOr<log::Hash> {
+    auto it = nodes.find({level, index});
+    if (it == nodes.end()) return absl::NotFoundError("no node");
+    return it->second;
+  };
+  auto tile = BuildHashTile(reader, {.level = 0, .index = 0, .width = 15});
+  ASSERT_TRUE(tile.ok()) << tile.status();
+  auto tessera = DirectoryFetcher(LEDGER_TESSERA_LOG_DIR)("tile/0/000.p/15");
+  ASSERT_TRUE(tessera.ok()) << tessera.status();
+  EXPECT_EQ(*tile, *tessera);
+  EXPECT_EQ(BuildHashTile(reader, {.level = 0, .index = 0, .width = 16}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(BuildHashTile(reader, {.entries = true}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace ledger::tiles

@@ -1,9 +1,9 @@
 // Internal to ledger_compact: what the rules need to know of every folded
 // event, however long the history: that it exists, its stream, and whether
-// it is a proposal (a correction or annotation may name any earlier event;
+// it is a proposal, a plan or a happening (a correction or annotation may name any earlier event;
 // a decision may respond only to a proposal).
 //
-// About 13 bytes per event plus each distinct stream name once, so a World
+// About 21 bytes per event plus each distinct stream name once, so a World
 // that keeps no facts (WorldOptions::keep_facts = false, as an auditor's
 // verifier folds) still checks every rule in bounded memory per event.
 //
@@ -20,6 +20,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "compact/v1/compact.pb.h"
+#include "ledger/compact/dates.h"
 #include "ledger/compact/proto_alias.h"
 
 namespace ledger::compact::internal {
@@ -39,6 +40,13 @@ class FactDirectory {
     // names none (never for an event Prepare returned).
     std::string_view stream;
     bool proposal = false;
+    // A decision or an occurrence: something that happened on its date.
+    bool happening = false;
+    bool plan = false;
+    // The days of the event's own date (Event.date as stored; corrections
+    // are not applied), for an effect that waits for this event. Both
+    // unbounded when undated.
+    DayRange range;
   };
 
   // Records folded event `event` at `sequence`, which must be greater than
@@ -54,8 +62,13 @@ class FactDirectory {
  private:
   const FactDirectory* base_ = nullptr;
   std::vector<uint64_t> sequences_;
-  // Per event: index into streams_ (high bit: the event is a proposal).
+  // Per event: index into streams_ (the two high bits: proposal,
+  // happening, plan or other).
   std::vector<uint32_t> stream_and_kind_;
+  // Per event: its date's earliest and latest day, as days since
+  // 1970-01-01; kUnbounded when unbounded or undated.
+  std::vector<int32_t> earliest_;
+  std::vector<int32_t> latest_;
   std::vector<std::string> streams_;
   absl::flat_hash_map<std::string, uint32_t> stream_ids_;
 };

@@ -97,8 +97,24 @@ void FoldMediation(WorldState* state, const Event& event, const Action& action,
   *r.mutable_last_step_date() = event.date();
 }
 
+// When a supersession takes effect, if not from its own date.
+void EffectStarts(const Event& event, const FactDirectory& facts,
+                  compact::v1::SupersessionRecord* s) {
+  if (event.effect().has_from()) {
+    *s->mutable_effect_starts() = event.effect().from();
+    return;
+  }
+  if (!event.effect().has_on_event()) return;
+  compact::v1::Date* starts = s->mutable_effect_starts();
+  const std::optional<FactDirectory::Summary> target =
+      facts.Find(event.effect().on_event().sequence());
+  if (!target.has_value()) return;  // unbounded: never certainly in effect
+  if (target->range.earliest) starts->set_earliest(target->range.earliest->ToString());
+  if (target->range.latest) starts->set_latest(target->range.latest->ToString());
+}
+
 void FoldCarried(WorldState* state, const Event& event, const Action& action,
-                 uint64_t seq) {
+                 uint64_t seq, const FactDirectory& facts) {
   auto& compacts = *state->mutable_compacts();
   if (action.kind() == compact::v1::ACTION_KIND_SIGN_COMPACT) {
     compact::v1::SignatureRecord* s =
@@ -114,12 +130,14 @@ void FoldCarried(WorldState* state, const Event& event, const Action& action,
     *s->mutable_for_body_ids() = action.body_ids();
     s->set_sequence(seq);
     *s->mutable_date() = event.date();
+    EffectStarts(event, facts, s);
   }
 }
 
 }  // namespace
 
-void Fold(WorldState* state, const Event& event, const EventMeta& meta, bool keep_fact) {
+void Fold(WorldState* state, const Event& event, const EventMeta& meta,
+          const FactDirectory& facts, bool keep_fact) {
   if (keep_fact) {
     compact::v1::Fact* fact = state->add_facts();
     fact->set_sequence(meta.sequence);
@@ -138,7 +156,7 @@ void Fold(WorldState* state, const Event& event, const EventMeta& meta, bool kee
   if (IsMediationStep(action->kind())) {
     FoldMediation(state, event, *action, meta.sequence);
   }
-  if (Carried(event)) FoldCarried(state, event, *action, meta.sequence);
+  if (Carried(event)) FoldCarried(state, event, *action, meta.sequence, facts);
 }
 
 bool Concerns(const Event& event, std::string_view compact_id) {

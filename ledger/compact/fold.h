@@ -5,6 +5,7 @@
 #define LEDGER_COMPACT_FOLD_H_
 
 #include "compact/v1/compact.pb.h"
+#include "ledger/compact/fact_directory.h"
 #include "ledger/compact/proto_alias.h"
 #include "ledger/compact/world.h"
 
@@ -12,11 +13,12 @@ namespace ledger::compact::internal {
 
 // Appends `event` to state->facts (when `keep_fact`) and updates the
 // records the rules read (registrations, signatures, supersessions,
-// consultations, mediation cases, refs, last sequence). Requires: `event`
-// passed CheckEvent on *state and meta.sequence is greater than every
-// folded sequence.
+// consultations, mediation cases, refs, last sequence). `facts` lists the
+// events folded before it (for the date of an event an effect waits for).
+// Requires: `event` passed CheckEvent on *state and meta.sequence is
+// greater than every folded sequence.
 void Fold(compact::v1::WorldState* state, const compact::v1::Event& event,
-          const EventMeta& meta, bool keep_fact = true);
+          const EventMeta& meta, const FactDirectory& facts, bool keep_fact = true);
 
 // True when `event` concerns compact `compact_id`: it is in the compact's
 // stream, or names the compact (e.g. as the compact superseded), or

@@ -19,6 +19,24 @@ std::string RangeOnly(const compact::v1::Date& d) {
   return when.rfind("in ", 0) == 0 ? "some day " + when : when;
 }
 
+// ", takes effect <when> ("words") — IN EFFECT" (or NOT YET IN EFFECT, or
+// effect UNCERTAIN).
+std::string EffectText(const compact::v1::EffectView& e) {
+  std::string text = ", takes effect ";
+  if (e.effect().has_on_event() && e.has_on_event_sequence()) {
+    absl::StrAppend(&text, "with #", e.on_event_sequence(), " ");
+  }
+  absl::StrAppend(&text, e.has_starts() ? internal::WhenText(e.starts()) : "(unknown)");
+  if (!e.effect().as_written().empty()) {
+    absl::StrAppend(&text, " (\"", e.effect().as_written(), "\")");
+  }
+  switch (e.status()) {
+    case compact::v1::EFFECT_STATUS_IN_EFFECT: return text + " — IN EFFECT";
+    case compact::v1::EFFECT_STATUS_NOT_YET: return text + " — DECIDED, NOT YET IN EFFECT";
+    default: return text + " — effect UNCERTAIN";
+  }
+}
+
 // "<what> on D [#n]" or "UNCERTAIN: <what> some day in [a .. b] — the
 // sources do not give the day [#n]", then why, and annotations.
 std::string FactLine(const FactView& f, const std::string& what,
@@ -32,9 +50,13 @@ std::string FactLine(const FactView& f, const std::string& what,
     absl::StrAppend(&line, what, " ", internal::WhenText(d));
   }
   if (!d.as_written().empty()) absl::StrAppend(&line, " (\"", d.as_written(), "\")");
+  if (f.has_effect()) absl::StrAppend(&line, EffectText(f.effect()));
   absl::StrAppend(&line, " [#", f.sequence(), "]\n");
   if (!f.uncertain_because().empty()) {
     absl::StrAppend(&line, indent, "    why: ", f.uncertain_because(), "\n");
+  }
+  if (f.has_effect() && !f.effect().because().empty()) {
+    absl::StrAppend(&line, indent, "    effect: ", f.effect().because(), "\n");
   }
   for (const auto& a : f.annotations()) {
     absl::StrAppend(&line, indent, "    ",
@@ -77,6 +99,23 @@ void Supersessions(const compact::v1::CompactState& c, std::string* out) {
       if (!s.condition().empty()) absl::StrAppend(&what, ", ", s.condition());
       absl::StrAppend(out, FactLine(s.fact(), what, "  "));
     }
+  }
+}
+
+// Printed when parties differ from the compact's status, or may change.
+void PartyStatuses(const compact::v1::CompactState& c, std::string* out) {
+  bool telling = false;
+  for (const auto& p : c.party_statuses()) {
+    telling = telling || p.status() != c.status() || !p.possibly().empty();
+  }
+  if (!telling) return;
+  absl::StrAppend(out, "Status per party:\n");
+  for (const auto& p : c.party_statuses()) {
+    absl::StrAppend(out, "  - ", p.body_name().empty() ? p.body_id() : p.body_name(), ": ",
+                    p.status() == compact::v1::COMPACT_STATUS_UNSPECIFIED
+                        ? std::string("no step of its own known to be in effect")
+                        : compact::v1::CompactStatus_Name(p.status()).substr(15),
+                    p.possibly().empty() ? "" : "; possibly " + p.possibly(), "\n");
   }
 }
 
@@ -171,8 +210,9 @@ std::string RenderStateText(const compact::v1::StateReport& report) {
   for (const auto& c : report.compacts()) {
     absl::StrAppend(&out, "\n== ", c.compact_id(), ": ", c.compact().title(),
                     c.compact().version_label().empty() ? "" : " (" + c.compact().version_label() + ")",
-                    " ==\nStatus (from certain facts only): ",
+                    " ==\nStatus (from certain facts in effect only): ",
                     compact::v1::CompactStatus_Name(c.status()).substr(15), "\n");
+    PartyStatuses(c, &out);
     Section("Endorsements", c.endorsements(), "endorsed", &out);
     Section("Adoptions", c.adoptions(), "adopted", &out);
     Section("Signatures", c.signatures(), "signed", &out);

@@ -91,6 +91,44 @@ absl::Status ResolveMediationCase(const WorldState& state,
   return absl::OkStatus();
 }
 
+// Effect.on_event names a decision or occurrence; Plan.proposed_in a
+// proposal; Plan.after a decision, occurrence or plan.
+absl::Status ResolveTiming(const WorldState& state, const FactDirectory& facts,
+                           Event* event) {
+  if (event->has_effect() && event->effect().has_on_event()) {
+    auto* ref = event->mutable_effect()->mutable_on_event();
+    LEDGER_RETURN_IF_ERROR(ResolveRef(state, facts, ref, "effect.on_event"));
+    if (!facts.Find(ref->sequence())->happening) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "effect.on_event names #", ref->sequence(),
+          ", which is not a decision or occurrence: an effect waits for something "
+          "that happens on a date"));
+    }
+  }
+  if (!event->has_plan()) return absl::OkStatus();
+  compact::v1::Plan* plan = event->mutable_plan();
+  if (plan->has_proposed_in()) {
+    LEDGER_RETURN_IF_ERROR(
+        ResolveRef(state, facts, plan->mutable_proposed_in(), "plan.proposed_in"));
+    if (!facts.Find(plan->proposed_in().sequence())->proposal) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "plan.proposed_in names #", plan->proposed_in().sequence(),
+          ", which is not a proposal"));
+    }
+  }
+  if (plan->has_after()) {
+    LEDGER_RETURN_IF_ERROR(ResolveRef(state, facts, plan->mutable_after(), "plan.after"));
+    const FactDirectory::Summary after = *facts.Find(plan->after().sequence());
+    if (!after.happening && !after.plan) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "plan.after names #", plan->after().sequence(),
+          ", which is not a decision, occurrence or plan: a plan waits for "
+          "something that happens"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 compact::v1::Action* MutableActionOf(Event* event) {
   switch (event->kind_case()) {
     case Event::kProposal: return event->mutable_proposal()->mutable_action();
@@ -120,11 +158,42 @@ absl::Status CheckCitations(const WorldState& state, const Event& event) {
   return absl::OkStatus();
 }
 
+// An effect is said of a decision or an occurrence, in the source's words,
+// one way.
+absl::Status CheckEffectShape(const Event& event) {
+  if (!event.has_effect()) return absl::OkStatus();
+  if (!event.has_decision() && !event.has_occurrence()) {
+    return absl::InvalidArgumentError(
+        "effect is given on an event that is not a decision or an occurrence: "
+        "only what was decided or done takes effect; remove it");
+  }
+  const compact::v1::Effect& effect = event.effect();
+  switch (effect.when_case()) {
+    case compact::v1::Effect::kImmediate:
+      if (!effect.immediate()) {
+        return absl::InvalidArgumentError(
+            "effect.immediate is false: set it true (\"with immediate effect\"), or "
+            "give effect.from or effect.onEvent instead");
+      }
+      break;
+    case compact::v1::Effect::WHEN_NOT_SET:
+      return absl::InvalidArgumentError(
+          "effect says nothing about when: give one of effect.immediate, "
+          "effect.from (an EDTF date) or effect.onEvent (the event it waits for)");
+    default:
+      break;
+  }
+  return RequireText(effect.as_written(),
+                     "effect.as_written (the source's words, e.g. \"with effect from "
+                     "1 January 2011\")");
+}
+
 absl::Status CheckCommon(const WorldState& state, const Event& event) {
   if (event.kind_case() == Event::KIND_NOT_SET) {
     return absl::InvalidArgumentError(
         "the event has no kind: set one of its oneof fields");
   }
+  LEDGER_RETURN_IF_ERROR(CheckEffectShape(event));
   if (!event.ref().empty() && state.refs().contains(event.ref())) {
     return absl::AlreadyExistsError(absl::StrCat(
         "ref '", event.ref(), "' is already used by #",
@@ -223,6 +292,14 @@ absl::Status CompleteDates(Event* event) {
     LEDGER_RETURN_IF_ERROR(
         CompleteDate(event->mutable_plan()->mutable_due(), "plan.due"));
   }
+  if (event->has_proposal() && event->proposal().has_due()) {
+    LEDGER_RETURN_IF_ERROR(
+        CompleteDate(event->mutable_proposal()->mutable_due(), "proposal.due"));
+  }
+  if (event->has_effect() && event->effect().has_from()) {
+    LEDGER_RETURN_IF_ERROR(
+        CompleteDate(event->mutable_effect()->mutable_from(), "effect.from"));
+  }
   if (event->has_annotation() && event->annotation().has_date()) {
     LEDGER_RETURN_IF_ERROR(CompleteDate(
         event->mutable_annotation()->mutable_date(), "annotation.date"));
@@ -250,6 +327,7 @@ absl::Status ResolveReferences(const WorldState& state, const FactDirectory& fac
           ", which is not a proposal"));
     }
   }
+  LEDGER_RETURN_IF_ERROR(ResolveTiming(state, facts, event));
   compact::v1::Action* action = MutableActionOf(event);
   if (action != nullptr) {
     LEDGER_RETURN_IF_ERROR(ResolveMediationCase(state, action));

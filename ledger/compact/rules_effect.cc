@@ -1,6 +1,7 @@
 // Lifecycle rules for carried actions (occurrences and decisions that carry
 // their action). These refuse contradictions of the record only; gaps (a
 // step with no recorded earlier step) are always allowed.
+#include <algorithm>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -38,10 +39,19 @@ absl::Status CheckNotSuperseded(const WorldState& state, const Event& event,
     if (!AppliesTo(s, event.actor())) continue;
     absl::StatusOr<DayRange> when = RangeOf(s.date());
     if (!when.ok()) return when.status();
+    // In effect certainly only once both the decision and the start of its
+    // effect are past.
+    if (s.has_effect_starts()) {
+      absl::StatusOr<DayRange> starts = RangeOf(s.effect_starts());
+      if (!starts.ok()) return starts.status();
+      if (!starts->latest.has_value()) continue;
+      if (when->latest.has_value()) when->latest = std::max(*when->latest, *starts->latest);
+    }
     if (when->latest.has_value() && *when->latest < *step->earliest) {
       return absl::FailedPreconditionError(absl::StrCat(
           "compact '", action.compact_id(), "' was superseded by '",
           s.by_compact_id(), "' (#", s.sequence(), ", ", s.date().edtf(),
+          s.has_effect_starts() ? ", in effect by " + when->latest->ToString() : "",
           ") before this step (", event.date().edtf(),
           "): endorse, adopt or sign the superseding compact, or correct "
           "the supersession's date"));

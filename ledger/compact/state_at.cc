@@ -27,7 +27,79 @@ std::string UncertainBecause(const FactInfo& info) {
   return why;
 }
 
+// The later of two earliest days (an unbounded one is no bound).
+std::optional<CivilDay> LaterStart(const std::optional<CivilDay>& a,
+                                   const std::optional<CivilDay>& b) {
+  if (!a) return b;
+  if (!b) return a;
+  return std::max(*a, *b);
+}
+
+// The later of two latest days (an unbounded one is unbounded).
+std::optional<CivilDay> LaterEnd(const std::optional<CivilDay>& a,
+                                 const std::optional<CivilDay>& b) {
+  if (!a || !b) return std::nullopt;
+  return std::max(*a, *b);
+}
+
+std::string DoneVerb(const compact::v1::Event& e) {
+  return e.has_occurrence() ? "happened" : "decided";
+}
+
+std::string EffectBecause(const FactInfo& info, const CivilDay& at) {
+  const compact::v1::Event& e = info.fact->event();
+  if (info.effect_event_retracted) {
+    return absl::StrCat("it was to take effect on #", *info.effect_event,
+                        ", which a correction retracted");
+  }
+  std::string starts = info.effect_starts == nullptr
+                           ? std::string("on an event not in the record")
+                           : RangeText(RangeOf(*info.effect_starts).value_or(DayRange()));
+  if (info.effect_event.has_value()) {
+    absl::StrAppend(&starts, " (the date of #", *info.effect_event, ")");
+  }
+  std::string why = absl::StrCat(DoneVerb(e), " ", RangeText(info.range),
+                                 ", takes effect ", starts);
+  if (!e.effect().as_written().empty()) {
+    absl::StrAppend(&why, " (\"", e.effect().as_written(), "\")");
+  }
+  if (info.in_effect == Seen::kUncertain) {
+    absl::StrAppend(&why, ": in effect some day ", RangeText(info.effect_range),
+                    "; it may or may not be in effect on ", at.ToString());
+  } else if (info.in_effect == Seen::kNotYet) {
+    absl::StrAppend(&why, ": not yet in effect on ", at.ToString());
+  }
+  return why;
+}
+
 }  // namespace
+
+// When the fact takes effect (Event.effect), as seen on D.
+void StateIndex::SetEffect(FactInfo* info) const {
+  info->in_effect = info->seen;
+  info->effect_range = info->range;
+  const compact::v1::Event& e = info->fact->event();
+  if (!e.has_effect()) return;
+  info->has_effect = true;
+  DayRange starts = info->range;
+  info->effect_starts = info->effective_date;
+  if (e.effect().has_from()) {
+    info->effect_starts = &e.effect().from();
+    absl::StatusOr<DayRange> from = RangeOf(e.effect().from());
+    starts = from.ok() ? *from : DayRange();
+  } else if (e.effect().has_on_event()) {
+    info->effect_event = e.effect().on_event().sequence();
+    const int target = facts_->Find(e.effect().on_event().sequence());
+    info->effect_starts = target < 0 ? nullptr : &facts_->DateOf(*world_, target);
+    starts = target < 0 ? DayRange() : facts_->facts()[target].range;
+    info->effect_event_retracted = target >= 0 && facts_->facts()[target].retracted;
+  }
+  info->effect_range = DayRange{LaterStart(info->range.earliest, starts.earliest),
+                                LaterEnd(info->range.latest, starts.latest)};
+  info->in_effect = info->effect_event_retracted ? Seen::kNotYet
+                                                 : SeenAt(info->effect_range, at_);
+  if (info->seen == Seen::kNotYet) info->in_effect = Seen::kNotYet;
+}
 
 FactInfo StateIndex::Info(int position) const {
   const IndexedFact& indexed = facts_->facts()[position];
@@ -38,6 +110,7 @@ FactInfo StateIndex::Info(int position) const {
   info.dated = indexed.dated;
   info.retracted = indexed.retracted;
   if (info.dated) info.seen = SeenAt(info.range, at_);
+  SetEffect(&info);
   return info;
 }
 
@@ -74,6 +147,24 @@ void StateIndex::View(const FactInfo& info, compact::v1::FactView* view) const {
   }
   for (int note : facts_->AnnotationsOf(info.fact->sequence())) {
     AnnotationOf(world_->facts(note), view->add_annotations());
+  }
+  if (!info.has_effect) return;
+  compact::v1::EffectView* effect = view->mutable_effect();
+  *effect->mutable_effect() = info.fact->event().effect();
+  if (info.effect_starts != nullptr) *effect->mutable_starts() = *info.effect_starts;
+  if (info.effect_event.has_value()) effect->set_on_event_sequence(*info.effect_event);
+  switch (info.in_effect) {
+    case Seen::kCertain:
+      effect->set_status(compact::v1::EFFECT_STATUS_IN_EFFECT);
+      break;
+    case Seen::kUncertain:
+      effect->set_status(compact::v1::EFFECT_STATUS_UNCERTAIN);
+      effect->set_because(EffectBecause(info, at_));
+      break;
+    case Seen::kNotYet:
+      effect->set_status(compact::v1::EFFECT_STATUS_NOT_YET);
+      effect->set_because(EffectBecause(info, at_));
+      break;
   }
 }
 

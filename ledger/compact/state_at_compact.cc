@@ -121,7 +121,10 @@ void Classify(const StateIndex& index, const FactInfo& f, const Facts& mine,
   } else {
     index.View(f, out->add_other_facts());
   }
-  if (f.seen == Seen::kUncertain) index.View(f, out->add_uncertain());
+  // Uncertain that it happened, or that it is in effect.
+  if (f.seen == Seen::kUncertain || f.in_effect == Seen::kUncertain) {
+    index.View(f, out->add_uncertain());
+  }
 }
 
 }  // namespace
@@ -162,6 +165,7 @@ void CompactStateAt(const StateIndex& index,
   AddConsultations(index, id, mine, out);
   AddMediationCases(index, id, mine, out);
   AddDisagreements(index, id, out);
+  AddPartyStatuses(index, out);
   out->set_status(StatusOf(*out));
 }
 

@@ -169,20 +169,38 @@ void AddDisagreements(const StateIndex& index, const std::string& id,
   }
 }
 
+bool InEffect(const compact::v1::FactView& f) {
+  return f.certainty() == compact::v1::CERTAINTY_CERTAIN &&
+         (!f.has_effect() || f.effect().status() == compact::v1::EFFECT_STATUS_IN_EFFECT);
+}
+
+bool DecidedNotInEffect(const compact::v1::FactView& f) {
+  return f.certainty() == compact::v1::CERTAINTY_CERTAIN && f.has_effect() &&
+         f.effect().status() == compact::v1::EFFECT_STATUS_NOT_YET;
+}
+
 compact::v1::CompactStatus StatusOf(const CompactState& s) {
-  auto certain = [](const compact::v1::FactView& f) {
-    return f.certainty() == compact::v1::CERTAINTY_CERTAIN;
-  };
+  auto certain = [](const compact::v1::FactView& f) { return InEffect(f); };
   for (const auto& v : s.superseded_by()) {
     if (certain(v.fact()) && v.for_body_ids().empty()) {
       return compact::v1::COMPACT_STATUS_SUPERSEDED;
     }
   }
+  // Superseded for every party it is known to have.
+  bool all_superseded = !s.party_statuses().empty();
+  for (const auto& party : s.party_statuses()) {
+    all_superseded = all_superseded &&
+                     party.status() == compact::v1::COMPACT_STATUS_SUPERSEDED;
+  }
+  if (all_superseded) return compact::v1::COMPACT_STATUS_SUPERSEDED;
+  bool decided = false;
   for (const auto* steps : {&s.adoptions(), &s.signatures()}) {
     for (const auto& step : *steps) {
       if (certain(step.fact())) return compact::v1::COMPACT_STATUS_IN_FORCE;
+      decided = decided || DecidedNotInEffect(step.fact());
     }
   }
+  if (decided) return compact::v1::COMPACT_STATUS_DECIDED_NOT_IN_EFFECT;
   for (const auto& step : s.endorsements()) {
     if (certain(step.fact()) &&
         ActionOf(step.fact().event())->kind() ==

@@ -31,6 +31,22 @@ struct FactInfo {
   bool dated = false;
   Seen seen = Seen::kUncertain;
   bool retracted = false;
+  // Event.effect is given: the fields below say when it takes effect.
+  bool has_effect = false;
+  // When the effect starts: Effect.from, the (corrected) date of the event
+  // it waits for, or the fact's own date (immediate). Null when that event
+  // is not in the state.
+  const compact::v1::Date* effect_starts = nullptr;
+  // The event it waits for (Effect.on_event), and whether a correction
+  // retracted it (then the effect never starts).
+  std::optional<uint64_t> effect_event;
+  bool effect_event_retracted = false;
+  // In effect on D: both the decision and the start of its effect are past
+  // (kCertain), either is not yet (kNotYet), otherwise kUncertain. Equals
+  // `seen` when there is no effect.
+  Seen in_effect = Seen::kUncertain;
+  // The days on which it is in effect at the earliest and at the latest.
+  DayRange effect_range;
 };
 
 class StateIndex {
@@ -64,10 +80,23 @@ class StateIndex {
                            compact::v1::AnnotationView* view);
 
  private:
+  // Fills the effect fields of `info` (whose other fields are set).
+  void SetEffect(FactInfo* info) const;
+
   const compact::v1::WorldState* world_;
   const FactIndex* facts_;
   CivilDay at_;
 };
+
+// True when fact view `f` counts toward a compact's status on D: CERTAIN,
+// and in effect if it says when it takes effect (state_at_sections.cc).
+bool InEffect(const compact::v1::FactView& f);
+// True when `f` is CERTAINly decided but its effect has not started on D.
+bool DecidedNotInEffect(const compact::v1::FactView& f);
+
+// Writes the statuses per party of a compact whose other sections are
+// filled (state_at_parties.cc).
+void AddPartyStatuses(const StateIndex& index, compact::v1::CompactState* out);
 
 // Writes the state of one compact on D to `out` (state_at_compact.cc).
 void CompactStateAt(const StateIndex& index,

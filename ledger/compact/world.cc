@@ -68,6 +68,20 @@ void ForgetUnsettledSequences(const Event& command, uint64_t first_unsettled, Ev
     ForgetUnsettled(command.decision().responds_to(), first_unsettled,
                     prepared->mutable_decision()->mutable_responds_to());
   }
+  if (command.effect().has_on_event() && prepared->effect().has_on_event()) {
+    ForgetUnsettled(command.effect().on_event(), first_unsettled,
+                    prepared->mutable_effect()->mutable_on_event());
+  }
+  if (command.has_plan() && prepared->has_plan()) {
+    const compact::v1::Plan& given = command.plan();
+    compact::v1::Plan* resolved = prepared->mutable_plan();
+    if (given.has_proposed_in()) {
+      ForgetUnsettled(given.proposed_in(), first_unsettled, resolved->mutable_proposed_in());
+    }
+    if (given.has_after()) {
+      ForgetUnsettled(given.after(), first_unsettled, resolved->mutable_after());
+    }
+  }
 }
 
 World::World() = default;
@@ -105,7 +119,7 @@ absl::Status World::CheckFollows(const EventMeta& meta) const {
 }
 
 void World::Fold(const Event& prepared, const EventMeta& meta) {
-  internal::Fold(&state_, prepared, meta, keep_facts_);
+  internal::Fold(&state_, prepared, meta, facts_, keep_facts_);
   facts_.Add(meta.sequence, prepared);
   if (keep_facts_) index_.Add(state_, state_.facts_size() - 1);
 }

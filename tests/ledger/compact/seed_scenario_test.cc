@@ -128,6 +128,43 @@ TEST(SeedScenarioTest, AdoptionUncertainAndSignaturesCertainOnFirstJuly2006) {
   EXPECT_THAT(text, testing::HasSubstr("PROPOSED (not decided)"));
 }
 
+TEST(SeedScenarioTest, InterimSupersededForTheCouncilOnlyAndUncertainlyOnFirstJuly2006) {
+  const StateReport report = At(LoadSeed(), "2006-07-01");
+  const CompactState* interim = Find(report, kInterim);
+  ASSERT_NE(interim, nullptr);
+  EXPECT_EQ(interim->status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
+  ASSERT_EQ(interim->superseded_by_size(), 1);
+  const auto& supersession = interim->superseded_by(0);
+  EXPECT_THAT(supersession.for_body_ids(), testing::ElementsAre("wyre-forest-dc"));
+  // It takes effect with Council's adoption: both uncertain together.
+  EXPECT_EQ(supersession.fact().effect().status(), ::compact::v1::EFFECT_STATUS_UNCERTAIN);
+  EXPECT_EQ(supersession.fact().effect().on_event_sequence(),
+            LoadSeed().state().refs().at("council-adoption"));
+  std::map<std::string, const ::compact::v1::PartyStatus*> parties;
+  for (const auto& p : interim->party_statuses()) parties[p.body_id()] = &p;
+  ASSERT_TRUE(parties.contains("wyre-forest-dc"));
+  ASSERT_TRUE(parties.contains("community-action-wyre-forest"));
+  EXPECT_EQ(parties["wyre-forest-dc"]->status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
+  EXPECT_THAT(parties["wyre-forest-dc"]->possibly(),
+              testing::HasSubstr("SUPERSEDED by worcestershire-2006"));
+  EXPECT_EQ(parties["community-action-wyre-forest"]->status(),
+            ::compact::v1::COMPACT_STATUS_IN_FORCE);
+  EXPECT_TRUE(parties["community-action-wyre-forest"]->possibly().empty());
+}
+
+TEST(SeedScenarioTest, InterimNeverSupersededForEveryoneEvenIn2011) {
+  const StateReport report = At(LoadSeed(), "2011-10-15");
+  const CompactState* interim = Find(report, kInterim);
+  ASSERT_NE(interim, nullptr);
+  EXPECT_EQ(interim->status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
+  for (const auto& p : interim->party_statuses()) {
+    EXPECT_EQ(p.status(), p.body_id() == "wyre-forest-dc"
+                              ? ::compact::v1::COMPACT_STATUS_SUPERSEDED
+                              : ::compact::v1::COMPACT_STATUS_IN_FORCE)
+        << p.body_id();
+  }
+}
+
 TEST(SeedScenarioTest, AdoptionIsNeverCertainBeforeSeptember2011) {
   World world = LoadSeed();
   for (const char* day : {"2006-06-29", "2006-07-01", "2008", "2011-09-29"}) {
@@ -202,6 +239,11 @@ TEST(SeedScenarioTest, EveryQuoteIsInItsSourceAndEverySourceHashMatches) {
     }
     return out;
   };
+  // The Markdown emphasis of the converted paper ("**RECOMMEND**") is not
+  // the paper's words.
+  auto words = [&squash](const std::string& text) {
+    return absl::StrReplaceAll(squash(text), {{"**", ""}});
+  };
   std::map<std::string, std::string> texts;
   for (const auto& [id, file] : files) {
     // The source papers are kept in the repository, unchanged.
@@ -219,13 +261,30 @@ TEST(SeedScenarioTest, EveryQuoteIsInItsSourceAndEverySourceHashMatches) {
       }
     }
     EXPECT_TRUE(registered) << id;
-    texts[id] = squash(raw);
+    texts[id] = words(raw);
   }
+  const std::string all = texts.begin()->second + " " + texts.rbegin()->second;
   for (const auto& fact : world.state().facts()) {
-    for (const auto& c : fact.event().citations()) {
+    const auto& e = fact.event();
+    for (const auto& c : e.citations()) {
       ASSERT_TRUE(texts.contains(c.source_id()));
       EXPECT_NE(texts[c.source_id()].find(squash(c.quote())), std::string::npos)
           << "#" << fact.sequence() << ": " << c.quote();
+    }
+    // Every asWritten, effect wording and version label is the papers' own words.
+    std::vector<std::string> said = {e.date().as_written(), e.meeting().date().as_written(),
+                                     e.plan().due().as_written(), e.proposal().due().as_written(),
+                                     e.annotation().date().as_written(),
+                                     e.effect().as_written()};
+    for (const auto* a : {&e.plan().action(), &e.proposal().action(), &e.decision().action(),
+                          &e.occurrence().action()}) {
+      said.push_back(a->version_label());
+      said.push_back(a->consultation().planned_period().as_written());
+    }
+    for (const std::string& text : said) {
+      if (text.empty()) continue;
+      EXPECT_NE(all.find(squash(text)), std::string::npos)
+          << "#" << fact.sequence() << " asWritten: " << text;
     }
   }
 }

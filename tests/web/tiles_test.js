@@ -12,6 +12,7 @@ import {
   formatTileIndex, tilePath, entriesPath, tileWidth, parseHashTile, parseEntryBundle,
   TileFetcher, TiledTree, verifyTreeRoot, verifyAllEntries, verifyCheckpointConsistency,
 } from '../../web/js/tiles.js';
+import { checkPublishedLog } from '../../web/js/check_log.js';
 
 const TESSERA_VKEY = 'example.com/log/testdata+33d7b496+AeHTu4Q3hEIMHNqc6fASMsq3rKNx280NI+oO5xCFkkSx';
 const ORIGIN = 'example.com/log/testdata';
@@ -168,6 +169,19 @@ export async function run(suite) {
       },
     });
     await assertFails(verifyTesseraLog('/testdata/tessera-log/', logKeys, fetcher), 'malformed-bundle', ['entry 14', 'tile/entries/000.p/15']);
+  });
+
+  test('the check page says Verified in words only for a log that verifies, and names what failed otherwise', async () => {
+    const good = await checkPublishedLog('/testdata/tessera-log/', TESSERA_VKEY);
+    assert(good.ok && good.words.startsWith('Verified: the log "example.com/log/testdata" has 15 entries'), good.words);
+    const tile = await checkPublishedLog('/testdata/tessera-altered-tile/', TESSERA_VKEY);
+    assert(!tile.ok && tile.words.startsWith('Not verified. tile-mismatch') && tile.words.includes('tile/0/000.p/15'), tile.words);
+    const key = await checkPublishedLog('/testdata/tessera-log/', 'example.com/log/testdata+39f7909a+AWgKKfONK2kecxobO9wJseWoXLTjTgHhYdcckPKWCgcg');
+    assert(!key.ok && key.words.includes('unknown-key') && key.words.includes('example.com/log/testdata+33d7b496'), key.words);
+    const nothing = await checkPublishedLog('/testdata/no-such-log/', TESSERA_VKEY);
+    assert(!nothing.ok && nothing.words.includes('fetch-failed') && nothing.words.includes('404'), nothing.words);
+    const badKey = await checkPublishedLog('/testdata/tessera-log/', 'not a key');
+    assert(!badKey.ok && badKey.words.includes('bad-key'), badKey.words);
   });
 
   await runAll(suite, currentMeasures);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes vectors/demo-entries.json: the demo's ledger entries as stored bytes.
 
-Run by hand with the entries of `ledgerctl demo` printed by
+Run by hand, with a Python that has python3-protobuf (Debian's /usr/bin/python3),
+with the entries of `ledgerctl demo` printed by
 `ledgerctl log --db DIR --format json` (proto JSON mapping) and Python
 modules generated from proto/ by protoc --python_out:
 

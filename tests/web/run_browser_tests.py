@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+"""Runs one browser test suite (tests/web/<suite>_test.js) in headless Chromium.
+
+Copies web/, tests/web/ and tests/testdata/ into a temporary directory, adds
+the files the pages need that are derived from the test data (the merkle
+vectors in one JSON file, copies of Tessera's log with one altered byte),
+serves it on a loopback port chosen by the system, opens
+test.html?suite=<suite> in headless Chromium with a throw-away profile, and
+waits (with a deadline, not a sleep) for the page to POST its results.
+Exits 0 when every test passed, 1 when any failed or no results came, and
+77 (ctest's skip code) when no Chromium is installed.
+"""
+import argparse
+import http.server
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SKIP = 77
+
+
+def find_chromium(given):
+    for c in [given, os.environ.get("CHROMIUM"), "chromium", "chromium-browser",
+              "google-chrome"]:
+        if c and shutil.which(c):
+            return shutil.which(c)
+    return None
+
+
+def bundle_merkle_vectors(merkle_dir, out_path):
+    """All RFC 9162 proof vectors in one file; sizes as strings, since
+    some are 2^64-1 and a JavaScript number cannot hold them exactly."""
+    cases = []
+    for root, _, files in sorted(os.walk(merkle_dir)):
+        for name in sorted(files):
+            if not name.endswith(".json"):
+                continue
+            path = os.path.join(root, name)
+            with open(path) as f:
+                case = json.load(f)
+            for k, v in list(case.items()):
+                if isinstance(v, int) and not isinstance(v, bool):
+                    case[k] = str(v)
+            case["file"] = os.path.relpath(path, merkle_dir)
+            case["kind"] = case["file"].split(os.sep)[0]
+            cases.append(case)
+    with open(out_path, "w") as f:
+        json.dump(cases, f)
+
+
+def altered_copy(log_dir, out_dir, rel_path, offset):
+    """A copy of the log with one byte of one file changed."""
+    shutil.copytree(log_dir, out_dir)
+    path = os.path.join(out_dir, rel_path)
+    data = bytearray(open(path, "rb").read())
+    data[offset] ^= 0x01
+    open(path, "wb").write(bytes(data))
+
+
+def make_handler(root, results, done, log):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {
+            **http.server.SimpleHTTPRequestHandler.extensions_map,
+            ".js": "text/javascript",
+            ".json": "application/json",
+            "": "application/octet-stream",
+        }
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=root, **kwargs)
+
+        def end_headers(self):
+            # As a tlog-tiles server would: full tiles never change.
+            path = self.path.split("?")[0]
+            if "/tile/" in path and ".p/" not in path:
+                self.send_header("Cache-Control", "public, max-age=31536000, immutable")
+            else:
+                self.send_header("Cache-Control", "no-cache")
+            super().end_headers()
+
+        def do_POST(self):
+            if self.path != "/__results":
+                self.send_error(404)
+                return
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(204)
+            self.end_headers()
+            results.append(json.loads(body))
+            done.set()
+
+        def log_message(self, fmt, *args):
+            log.append(fmt % args)
+
+    return Handler
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--source-dir", required=True, help="repository root")
+    parser.add_argument("--suite", required=True)
+    parser.add_argument("--chromium", default=None)
+    parser.add_argument("--deadline", type=float, default=120.0,
+                        help="seconds to wait for the page's results")
+    parser.add_argument("--json", default=None, help="also write the results here")
+    args = parser.parse_args()
+
+    chromium = find_chromium(args.chromium)
+    if not chromium:
+        print("SKIPPED: no chromium on PATH (Debian package `chromium`)")
+        return SKIP
+
+    with tempfile.TemporaryDirectory(prefix="ledger-web-test-") as tmp:
+        root = os.path.join(tmp, "site")
+        src = args.source_dir
+        shutil.copytree(os.path.join(src, "web"), os.path.join(root, "web"))
+        shutil.copytree(os.path.join(src, "tests", "web"), os.path.join(root, "tests", "web"))
+        data = os.path.join(root, "testdata")
+        shutil.copytree(os.path.join(src, "tests", "testdata"), data)
+        bundle_merkle_vectors(os.path.join(data, "merkle"),
+                              os.path.join(data, "merkle-vectors.json"))
+        log_dir = os.path.join(data, "tessera-log")
+        # Entry 4 ("five") of the size-15 bundle: 2 bytes of length each
+        # for one..four (3+3+5+4 = 15 bytes of data), then five's length.
+        altered_copy(log_dir, os.path.join(data, "tessera-altered-bundle"),
+                     "tile/entries/000.p/15", 4 * 2 + 15 + 2)
+        # The seventh hash (entry 6) of the size-15 level-0 tile.
+        altered_copy(log_dir, os.path.join(data, "tessera-altered-tile"),
+                     "tile/0/000.p/15", 6 * 32 + 5)
+
+        results, log = [], []
+        done = threading.Event()
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), make_handler(root, results, done, log))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_address[1]
+        url = "http://127.0.0.1:%d/tests/web/test.html?suite=%s" % (port, args.suite)
+
+        profile = os.path.join(tmp, "profile")
+        chrome_log = open(os.path.join(tmp, "chromium.log"), "w")
+        browser = subprocess.Popen(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+             "--user-data-dir=" + profile, url],
+            stdout=chrome_log, stderr=subprocess.STDOUT, start_new_session=True)
+        started = time.monotonic()
+        try:
+            finished = done.wait(args.deadline)
+            waited = time.monotonic() - started
+        finally:
+            try:
+                os.killpg(browser.pid, signal.SIGTERM)
+                browser.wait(timeout=20)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                try:
+                    os.killpg(browser.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                browser.wait()
+            server.shutdown()
+            chrome_log.close()
+        print("chromium: %.1f s from start to results, %.1f s to stop" % (
+            waited, time.monotonic() - started - waited))
+
+        if not finished:
+            print("FAIL: no results from %s within %.0f s" % (url, args.deadline))
+            print("requests served:\n  " + "\n  ".join(log))
+            print("chromium said:\n" + open(os.path.join(tmp, "chromium.log")).read()[-4000:])
+            return 1
+
+        report = results[0]
+        failed = [r for r in report["results"] if not r["ok"]]
+        for r in report["results"]:
+            line = "%s %s (%.1f ms)" % ("PASS" if r["ok"] else "FAIL", r["name"], r.get("ms", 0))
+            if not r["ok"]:
+                line += "\n      " + r["message"]
+            print(line)
+            for k, v in r.get("measures", {}).items():
+                print("      %s: %s" % (k, v))
+        print("%s: %d of %d passed in %s" % (
+            report["suite"], len(report["results"]) - len(failed), len(report["results"]),
+            report.get("userAgent", "?")))
+        for k, v in report.get("measures", {}).items():
+            print("MEASURE %s: %s" % (k, v))
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(report, f, indent=2)
+        if failed or not report["results"]:
+            errors = [l for l in log if '" 404 ' in l or '" 5' in l]
+            if errors:
+                print("failed requests:\n  " + "\n  ".join(errors))
+            return 1
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+// Reading a real tlog-tiles log written by another implementation
+// (Tessera's testdata/log, tests/testdata/tessera-log): every checkpoint's
+// signature, every entry's inclusion from its tiles, consistency between
+// every pair of checkpoints; then the same log served with one altered
+// byte in an entry bundle, one altered hash, or re-signed by another key.
+
+import { test, assert, assertEqual, assertFails, fetchText, fetchJson, runAll } from './harness.js';
+import { parseVerifierKey, verifyCheckpoint } from '../../web/js/note.js';
+import { toBase64, fromUtf8 } from '../../web/js/bytes.js';
+import { rootFromLeafHashes, leafHash } from '../../web/js/merkle.js';
+import {
+  formatTileIndex, tilePath, entriesPath, tileWidth, parseHashTile, parseEntryBundle,
+  TileFetcher, TiledTree, verifyTreeRoot, verifyAllEntries, verifyCheckpointConsistency,
+} from '../../web/js/tiles.js';
+import { checkPublishedLog } from '../../web/js/check_log.js';
+
+const TESSERA_VKEY = 'example.com/log/testdata+33d7b496+AeHTu4Q3hEIMHNqc6fASMsq3rKNx280NI+oO5xCFkkSx';
+const ORIGIN = 'example.com/log/testdata';
+const WORDS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eit', 'nain', 'ten',
+  'ileven', 'twelf', 'threeten', 'fourten', 'fivten'];
+
+// Everything a reader does with a published log: checkpoint signature,
+// root from tiles, every entry's inclusion, consistency with every
+// earlier checkpoint. Returns what it verified.
+export async function verifyTesseraLog(base, logKeys, fetcher = new TileFetcher(base)) {
+  const latest = await verifyCheckpoint(await fetcher.checkpoint(), { logKeys, origin: ORIGIN });
+  const tree = await verifyTreeRoot(fetcher, latest.checkpoint);
+  const entries = await verifyAllEntries(tree, latest.checkpoint.rootHash);
+  const older = [];
+  for (let size = 0; size < Number(latest.checkpoint.size); size++) {
+    const old = await verifyCheckpoint(await fetcher.get(`checkpoint.${size}`), { logKeys, origin: ORIGIN });
+    await verifyTreeRoot(fetcher, old.checkpoint);
+    await verifyCheckpointConsistency(tree, old.checkpoint, latest.checkpoint);
+    older.push(old.checkpoint);
+  }
+  return { latest, entries, older, fetcher };
+}
+
+export async function run(suite) {
+  const logKeys = [await parseVerifierKey(TESSERA_VKEY)];
+
+  // First, so that its first pass meets an empty HTTP cache.
+  test('time to verify the whole Tessera log: first in a fresh profile, again through the HTTP cache, again from memory', async () => {
+    const times = {};
+    const t0 = performance.now();
+    const cold = await verifyTesseraLog('/testdata/tessera-log/', logKeys);
+    times.cold_ms = performance.now() - t0;
+    const t1 = performance.now();
+    const warm = await verifyTesseraLog('/testdata/tessera-log/', logKeys);
+    times.warm_http_cache_ms = performance.now() - t1;
+    const t2 = performance.now();
+    await verifyTesseraLog('/testdata/tessera-log/', logKeys, warm.fetcher);
+    times.in_memory_ms = performance.now() - t2;
+    assertEqual(cold.entries.length, 15);
+    const line = `cold ${times.cold_ms.toFixed(1)} ms (${cold.fetcher.requests} requests, ${cold.fetcher.bytesFetched} bytes); ` +
+      `warm HTTP cache ${times.warm_http_cache_ms.toFixed(1)} ms; fetched files in memory ${times.in_memory_ms.toFixed(1)} ms`;
+    document.getElementById('summary').dataset.timing = line;
+    currentMeasures.tessera = line;
+  });
+
+  test('tile paths follow tlog-tiles: three-digit groups, x prefixes, .p/W for partial tiles', async () => {
+    assertEqual(formatTileIndex(0), '000');
+    assertEqual(formatTileIndex(1234067), 'x001/x234/067');
+    assertEqual(formatTileIndex(1000), 'x001/000');
+    assertEqual(tilePath(0, 0, 15), 'tile/0/000.p/15');
+    assertEqual(tilePath(2, 1234067), 'tile/2/x001/x234/067');
+    assertEqual(entriesPath(5, 256), 'tile/entries/005');
+    assertEqual(entriesPath(5, 1), 'tile/entries/005.p/1');
+    for (const bad of [() => tilePath(0, 0, 0), () => tilePath(0, 0, 257), () => tilePath(0, -1), () => tilePath(64, 0)]) {
+      let code = null;
+      try { bad(); } catch (e) { code = e.code; }
+      assertEqual(code, 'bad-size');
+    }
+  });
+
+  test("tile widths match the spec's example tree of 70,000 entries", async () => {
+    assertEqual(tileWidth(0, 272, 70000), 256);
+    assertEqual(tileWidth(0, 273, 70000), 112);
+    assertEqual(tileWidth(0, 274, 70000), 0);
+    assertEqual(tileWidth(1, 0, 70000), 256);
+    assertEqual(tileWidth(1, 1, 70000), 17);
+    assertEqual(tileWidth(2, 0, 70000), 1);
+    assertEqual(tileWidth(1, 0, 256), 1);
+  });
+
+  test('hash tiles and entry bundles of the wrong length are refused naming the file', async () => {
+    const path = 'tile/0/000.p/2';
+    let e = null;
+    try { parseHashTile(new Uint8Array(63), 2, path); } catch (x) { e = x; }
+    assert(e && e.code === 'malformed-tile' && e.message.includes(path), e && e.message);
+    const cases = [[[0, 3, 97, 98], 1, 'claims 3 bytes'], [[0, 1, 97, 0], 2, 'truncated length'],
+      [[0, 1, 97], 2, 'holds 1 entries, not 2'], [[0, 1, 97, 0, 0], 1, 'holds 2 entries, not 1']];
+    for (const [bytes, count, why] of cases) {
+      e = null;
+      try { parseEntryBundle(Uint8Array.from(bytes), count, 'tile/entries/000.p/1'); } catch (x) { e = x; }
+      assert(e && e.code === 'malformed-bundle' && e.message.includes(why) && e.message.includes('tile/entries/000.p/1'),
+        `${bytes}: ${e && e.message}`);
+    }
+    assertEqual(parseEntryBundle(Uint8Array.from([0, 0, 0, 1, 7]), 2, 'x').map((x) => [...x]), [[], [7]]);
+  });
+
+  test("Tessera's log verifies: 16 checkpoints, 15 entries included, every checkpoint consistent with the latest", async () => {
+    const r = await verifyTesseraLog('/testdata/tessera-log/', logKeys);
+    assertEqual(r.latest.checkpoint.size, 15n);
+    assertEqual(r.entries.map((e) => fromUtf8(e)), WORDS);
+    assertEqual(r.older.length, 15);
+  });
+
+  test("each checkpoint's own partial tiles give its root, and consecutive checkpoints are consistent", async () => {
+    const fetcher = new TileFetcher('/testdata/tessera-log');
+    let previous = null;
+    for (let size = 0; size <= 15; size++) {
+      const v = await verifyCheckpoint(await fetcher.get(`checkpoint.${size}`), { logKeys, origin: ORIGIN });
+      const tree = await verifyTreeRoot(fetcher, v.checkpoint);
+      if (size > 0) {
+        assert(tree.tilesRead.has(`tile/0/000.p/${size}`), [...tree.tilesRead].join());
+        const entries = await verifyAllEntries(tree, v.checkpoint.rootHash);
+        assertEqual(entries.length, size);
+      }
+      if (previous) await verifyCheckpointConsistency(tree, previous, v.checkpoint);
+      previous = v.checkpoint;
+    }
+  });
+
+  test('the root from the tiles equals the root of the entries hashed directly', async () => {
+    const leaves = await Promise.all(WORDS.map((w) => leafHash(new TextEncoder().encode(w))));
+    const fetcher = new TileFetcher('/testdata/tessera-log/');
+    const tree = new TiledTree(fetcher, 15);
+    assertEqual(toBase64(await tree.root()), toBase64(await rootFromLeafHashes(leaves)));
+    assertEqual(toBase64(await tree.root()), 'rKbDipCvhuX1GZ7g5BBe8sA6BbJ7ja/1nk427v383cs=');
+  });
+
+  test('a proof between two checkpoints that are not consistent is refused', async () => {
+    const fetcher = new TileFetcher('/testdata/tessera-log/');
+    const tree = await verifyTreeRoot(fetcher, (await verifyCheckpoint(await fetcher.checkpoint(), { logKeys })).checkpoint);
+    const seven = (await verifyCheckpoint(await fetcher.get('checkpoint.7'), { logKeys })).checkpoint;
+    const latest = (await verifyCheckpoint(await fetcher.checkpoint(), { logKeys })).checkpoint;
+    const forked = { ...seven, rootHash: (await verifyCheckpoint(await fetcher.get('checkpoint.6'), { logKeys })).checkpoint.rootHash };
+    await assertFails(verifyCheckpointConsistency(tree, forked, latest), 'consistency-failed', ['sizes 7 and 15']);
+  });
+
+  test('an altered byte in an entry bundle is found and named: entry, bundle and tile', async () => {
+    await assertFails(verifyTesseraLog('/testdata/tessera-altered-bundle/', logKeys), 'entry-mismatch',
+      ['entry 4', 'tile/entries/000.p/15', 'tile/0/000.p/15']);
+  });
+
+  test('an altered hash in a hash tile is found and the tile named', async () => {
+    await assertFails(verifyTesseraLog('/testdata/tessera-altered-tile/', logKeys), 'tile-mismatch',
+      ['tile/0/000.p/15', 'checkpoint of size 15']);
+  });
+
+  test('a checkpoint signed by an unknown key is refused naming that key', async () => {
+    const impostor = await fetchText('vectors/tessera-checkpoint.impostor');
+    const fetcher = new TileFetcher('/testdata/tessera-log/', {
+      fetch: (url, init) => (url.endsWith('/checkpoint') ? Promise.resolve(new Response(impostor)) : fetch(url, init)),
+    });
+    await assertFails(verifyTesseraLog('/testdata/tessera-log/', logKeys, fetcher), 'unknown-key',
+      ['example.com/log/testdata+39f7909a', 'example.com/log/testdata+33d7b496']);
+  });
+
+  test('a missing tile and a truncated bundle are named', async () => {
+    await assertFails(new TileFetcher('/testdata/tessera-log/').hashTile(0, 1, 3), 'fetch-failed', ['tile/0/001.p/3', '404']);
+    const fetcher = new TileFetcher('/testdata/tessera-log/', {
+      fetch: async (url, init) => {
+        const r = await fetch(url, init);
+        if (!url.includes('/tile/entries/')) return r;
+        const bytes = new Uint8Array(await r.arrayBuffer());
+        return new Response(bytes.slice(0, bytes.length - 1));
+      },
+    });
+    await assertFails(verifyTesseraLog('/testdata/tessera-log/', logKeys, fetcher), 'malformed-bundle', ['entry 14', 'tile/entries/000.p/15']);
+  });
+
+  test('the check page says Verified in words only for a log that verifies, and names what failed otherwise', async () => {
+    const good = await checkPublishedLog('/testdata/tessera-log/', TESSERA_VKEY);
+    assert(good.ok && good.words.startsWith('Verified: the log "example.com/log/testdata" has 15 entries'), good.words);
+    const tile = await checkPublishedLog('/testdata/tessera-altered-tile/', TESSERA_VKEY);
+    assert(!tile.ok && tile.words.startsWith('Not verified. tile-mismatch') && tile.words.includes('tile/0/000.p/15'), tile.words);
+    const key = await checkPublishedLog('/testdata/tessera-log/', 'example.com/log/testdata+39f7909a+AWgKKfONK2kecxobO9wJseWoXLTjTgHhYdcckPKWCgcg');
+    assert(!key.ok && key.words.includes('unknown-key') && key.words.includes('example.com/log/testdata+33d7b496'), key.words);
+    const nothing = await checkPublishedLog('/testdata/no-such-log/', TESSERA_VKEY);
+    assert(!nothing.ok && nothing.words.includes('fetch-failed') && nothing.words.includes('404'), nothing.words);
+    const badKey = await checkPublishedLog('/testdata/tessera-log/', 'not a key');
+    assert(!badKey.ok && badKey.words.includes('bad-key'), badKey.words);
+  });
+
+  await runAll(suite, currentMeasures);
+}
+
+const currentMeasures = {};

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "fuzz/fuzz_key.h"
+#include "fuzz/quiet_protobuf.h"
 #include "ledger/audit/bundle_format.h"
 #include "ledger/audit/bundle_verifier.h"
 

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "fuzz/fuzz_key.h"
+#include "fuzz/quiet_protobuf.h"
 #include "ledger/audit/entry_proof.h"
 
 namespace {

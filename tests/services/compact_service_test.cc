@@ -119,10 +119,14 @@ TEST_F(CompactServiceTest, TypedCommandsRecordEachStep) {
 }
 
 TEST_F(CompactServiceTest, StateAtADateAndAsKnownAt) {
-  ASSERT_TRUE(Record(&CompactService::Stub::RecordEndorsement, Endorse(0)).ok());
-  const absl::Time between = absl::Now();
-  absl::SleepFor(absl::Milliseconds(5));
-  ASSERT_TRUE(Record(&CompactService::Stub::RecordEndorsement, Endorse(1, "2006-08")).ok());
+  auto first = Record(&CompactService::Stub::RecordEndorsement, Endorse(0));
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = Record(&CompactService::Stub::RecordEndorsement, Endorse(1, "2006-08"));
+  ASSERT_TRUE(second.ok()) << second.status();
+  // Known at the first one's recording time: a call and a durable write
+  // separate the two, so the second one's time is later (recorded_at has
+  // microseconds and never goes back).
+  ASSERT_LT(FromTimestamp(first->recorded_at()), FromTimestamp(second->recorded_at()));
   auto before = State("2006-05");
   ASSERT_TRUE(before.ok()) << before.status();
   // No fact of the compact starts by then: it is not known to exist yet.
@@ -135,7 +139,7 @@ TEST_F(CompactServiceTest, StateAtADateAndAsKnownAt) {
   compact::v1::GetCompactRequest known;
   known.set_compact_id(kCompact);
   known.set_as_of("2006-09-01");
-  *known.mutable_as_known_at() = ToTimestamp(between);
+  *known.mutable_as_known_at() = first->recorded_at();
   auto then = client_->Call(&CompactService::Stub::GetCompact, client_->compact(), known);
   ASSERT_TRUE(then.ok()) << then.status();
   ASSERT_EQ(then->compacts_size(), 1);

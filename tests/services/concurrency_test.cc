@@ -237,11 +237,13 @@ TEST(ConcurrencyTest, ShutdownUnderRecordingLoadKeepsEveryAcknowledgedAppend) {
   ASSERT_TRUE(server.Start().ok());
   auto seed_client = server.Client();
   ASSERT_TRUE(server.SeedWorld(*seed_client, kRecorders).ok());
+  constexpr int kLoaders = 8;
   std::mutex mu;
+  std::condition_variable progress;
   std::vector<std::pair<uint64_t, std::string>> acknowledged;  // sequence, leaf hash
-  std::atomic<int> answered{0};
+  int stopped = 0;  // loaders whose call failed; guarded by mu
   std::vector<std::thread> threads;
-  for (int i = 0; i < 8; ++i) {
+  for (int i = 0; i < kLoaders; ++i) {
     threads.emplace_back([&, i] {
       auto client = server.Client();
       for (int k = 0;; ++k) {
@@ -250,14 +252,24 @@ TEST(ConcurrencyTest, ShutdownUnderRecordingLoadKeepsEveryAcknowledgedAppend) {
         r.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_ANY);
         r.mutable_payload()->PackFrom(Endorsement(i, absl::StrCat("load ", k)));
         auto result = client->Call(&ledger::v1::LedgerService::Stub::Append, client->ledger(), r);
-        if (!result.ok()) return;  // the server is going away
-        ++answered;
         std::lock_guard<std::mutex> lock(mu);
+        if (!result.ok()) {  // the server is going away
+          ++stopped;
+          progress.notify_all();
+          return;
+        }
         acknowledged.emplace_back(result->sequence(), result->leaf_hash());
+        progress.notify_all();
       }
     });
   }
-  while (answered.load() < 200) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  {
+    // Shut down under load: once 200 appends were answered. If every loader
+    // failed first, or the load stalls, shut down anyway and fail below.
+    std::unique_lock<std::mutex> lock(mu);
+    progress.wait_for(lock, std::chrono::seconds(120),
+                      [&] { return acknowledged.size() >= 200 || stopped == kLoaders; });
+  }
   server.server().Shutdown(absl::Seconds(2));
   for (auto& t : threads) t.join();
   server.Stop();

@@ -101,7 +101,9 @@ struct Acked {
 
 // Runs kRecorders threads that each register new bodies until a call fails;
 // returns what the server acknowledged. Calls `mid_load` once at least
-// `before_signal` appends were acknowledged.
+// `before_signal` appends were acknowledged, or, when every recorder stopped
+// before that, once they all did (the caller then sees too few acknowledged
+// appends and fails instead of waiting for a server that was never stopped).
 // Round `round` registers bodies and uses request ids no other round does.
 std::vector<Acked> LoadUntilTheServerStops(const std::string& address, int round,
                                            uint64_t before_signal,
@@ -136,6 +138,7 @@ std::vector<Acked> LoadUntilTheServerStops(const std::string& address, int round
     });
   }
   for (std::thread& thread : threads) thread.join();
+  if (!signalled.exchange(true)) mid_load();
   return acked;
 }
 
@@ -198,7 +201,8 @@ TEST(ServeProcessTest, SigkillMidLoadLosesNothingAcknowledged) {
     const std::vector<Acked> acked = LoadUntilTheServerStops(
         address, round, 150, [&] { serve.Signal(SIGKILL); });
     const int status = serve.Wait();
-    ASSERT_TRUE(WIFSIGNALED(status));
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "wait status " << status;
+    ASSERT_GE(acked.size(), 150u) << "the server answered too few appends before the crash";
     all.insert(all.end(), acked.begin(), acked.end());
     ExpectEveryAckedAppendDurable(db, all);
     if (::testing::Test::HasFailure()) return;

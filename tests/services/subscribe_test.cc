@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -17,6 +19,12 @@ using compact::v1::CompactService;
 using ledger::v1::LedgerService;
 using namespace ledger::services::testing;  // NOLINT: test helpers
 
+// Notified whenever a follower adds to its `seen` (under its mutex).
+std::condition_variable& SeenChanged() {
+  static std::condition_variable changed;
+  return changed;
+}
+
 // Reads a subscription from `from` into `seen` until `stop` or the stream
 // ends; returns the final status.
 grpc::Status Follow(LedgerClient& client, uint64_t from, std::vector<uint64_t>& seen,
@@ -29,6 +37,7 @@ grpc::Status Follow(LedgerClient& client, uint64_t from, std::vector<uint64_t>& 
     EXPECT_EQ(entry.entry().sequence(), entry.sequence());
     std::lock_guard<std::mutex> lock(mu);
     seen.push_back(entry.sequence());
+    SeenChanged().notify_all();
   }
   return reader->Finish();
 }
@@ -43,14 +52,13 @@ void AppendEndorsements(LedgerClient& client, int count, int writer) {
   }
 }
 
-// Waits until `seen` holds `count` sequences (or 10 s pass).
+// Waits until `seen` holds `count` sequences; a test failure when that has
+// not happened within a minute.
 void WaitForCount(const std::vector<uint64_t>& seen, std::mutex& mu, size_t count) {
-  for (int i = 0; i < 1000; ++i) {
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      if (seen.size() >= count) return;
-    }
-    absl::SleepFor(absl::Milliseconds(10));
+  std::unique_lock<std::mutex> lock(mu);
+  if (!SeenChanged().wait_for(lock, std::chrono::minutes(1),
+                              [&] { return seen.size() >= count; })) {
+    ADD_FAILURE() << "the subscription delivered " << seen.size() << " of " << count << " entries";
   }
 }
 
@@ -74,9 +82,11 @@ TEST(SubscribeTest, CatchesUpThenFollowsConcurrentAppendsWithoutGapOrDuplicate) 
     writers.emplace_back([&, w] { AppendEndorsements(*server.Client(), kEach, w); });
   }
   for (auto& t : writers) t.join();
+  // A last entry after all the others: the stream is in order, so a gap or
+  // a duplicate among the earlier ones shows before it arrives.
+  AppendEndorsements(*server.Client(), 1, 0);
   const uint64_t total = server.Size(*client);
   WaitForCount(seen, mu, total);
-  absl::SleepFor(absl::Milliseconds(150));  // nothing more may arrive
   context.TryCancel();
   follower.join();
   ExpectExactly(seen, total);

@@ -47,15 +47,15 @@ TEST(BundleFormatTest, ParseDecimalIsCanonical) {
   EXPECT_EQ(*ParseDecimal("0"), 0u);
   EXPECT_EQ(*ParseDecimal("18446744073709551615"), UINT64_MAX);
   for (const char* bad : {"", "00", "01", "+1", " 1", "1 ", "1a", "18446744073709551616"}) {
-    EXPECT_FALSE(ParseDecimal(bad).ok()) << bad;
+    EXPECT_EQ(ParseDecimal(bad).status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }
 }
 
 TEST(BundleFormatTest, HeaderValueNeedsItsWord) {
   EXPECT_EQ(*HeaderValue("origin a b", "origin"), "a b");
-  EXPECT_FALSE(HeaderValue("origin", "origin").ok());
-  EXPECT_FALSE(HeaderValue("origin ", "origin").ok());
-  EXPECT_FALSE(HeaderValue("key x", "origin").ok());
+  EXPECT_EQ(HeaderValue("origin", "origin").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(HeaderValue("origin ", "origin").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(HeaderValue("key x", "origin").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(LineReaderTest, ReadsLinesAndTellsTruncation) {

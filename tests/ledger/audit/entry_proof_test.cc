@@ -121,7 +121,8 @@ TEST_F(EntryProofTest, ProofClaimingAnotherSequenceIsRefused) {
 TEST_F(EntryProofTest, CheckpointOfAnotherKeyOrOriginIsRefused) {
   const EntryProof proof = FirstEventProof();
   const log::NoteVerifier stranger = TestKey(9).verifier();
-  EXPECT_FALSE(VerifyEntryProof(proof, {&stranger, 1}, kOrigin).ok());
+  EXPECT_EQ(VerifyEntryProof(proof, {&stranger, 1}, kOrigin).status().code(),
+            absl::StatusCode::kDataLoss);
   const log::NoteVerifier key = key_.verifier();
   auto other_origin = VerifyEntryProof(proof, {&key, 1}, "other.example/ledger");
   EXPECT_FALSE(other_origin.ok());
@@ -152,7 +153,8 @@ TEST_F(EntryProofTest, MalformedTlogProofTextIsRefusedNamingTheLine) {
   const size_t checkpoint_at = text.find("\n\n");
   ASSERT_NE(checkpoint_at, std::string::npos);
   for (size_t cut = 0; cut <= checkpoint_at; ++cut) {
-    EXPECT_FALSE(ParseTlogProof(text.substr(0, cut)).ok()) << cut;
+    EXPECT_EQ(ParseTlogProof(text.substr(0, cut)).status().code(),
+              absl::StatusCode::kInvalidArgument) << cut;
   }
   std::string bad_hash = text;
   const size_t index_line = bad_hash.find("\nindex ");

@@ -257,7 +257,8 @@ TEST(CheckpointTest, FormatRejectsBadLines) {
               absl::StatusCode::kInvalidArgument)
         << absl::CEscape(c.origin);
     if (c.extensions.empty()) {
-      EXPECT_FALSE(SignCheckpoint(c.origin, {1, root}, Signer("k", 1)).ok());
+      EXPECT_EQ(SignCheckpoint(c.origin, {1, root}, Signer("k", 1)).status().code(),
+                absl::StatusCode::kInvalidArgument);
     }
   }
 }

@@ -492,7 +492,8 @@ TEST(SignedNoteTest, KeyNamesAreValidated) {
         "\xE1\x9A\x80", "\xC0\xAF"}) {
     EXPECT_EQ(ValidateKeyName(bad).code(), absl::StatusCode::kInvalidArgument)
         << bad;
-    EXPECT_FALSE(NoteSigner::FromSeed(bad, Ed25519Seed{}).ok());
+    EXPECT_EQ(NoteSigner::FromSeed(bad, Ed25519Seed{}).status().code(),
+              absl::StatusCode::kInvalidArgument);
   }
 }
 

@@ -23,6 +23,7 @@
 #include "ledger/log/verify.h"
 #include "services/client.h"
 #include "tests/services/service_test_util.h"
+#include "tests/testing/serve_process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger::services {
@@ -31,68 +32,6 @@ namespace {
 using namespace ::ledger::services::testing;  // NOLINT: test helpers
 
 constexpr int kRecorders = 8;
-
-// A `ledgerctl serve` child process, its log read from a pipe.
-class ServeProcess {
- public:
-  explicit ServeProcess(const std::string& db) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDERR_FILENO);
-      dup2(fds[1], STDOUT_FILENO);
-      close(fds[0]);
-      close(fds[1]);
-      execl(LEDGERCTL_PATH, LEDGERCTL_PATH, "serve", "--db", db.c_str(), "--listen",
-            "127.0.0.1:0", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    out_ = fdopen(fds[0], "r");
-  }
-  ~ServeProcess() {
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      Wait();
-    }
-    if (out_ != nullptr) fclose(out_);
-  }
-
-  // Reads the log until the "serving ... on ADDR" line; the address, or ""
-  // when the process ended first.
-  std::string Address() {
-    char line[4096];
-    while (out_ != nullptr && fgets(line, sizeof line, out_) != nullptr) {
-      const std::string text(line);
-      log_ += text;
-      const size_t on = text.find(" on 127.0.0.1:");
-      if (text.rfind("serving ", 0) == 0 && on != std::string::npos) {
-        const size_t start = on + 4;
-        return text.substr(start, text.find(' ', start) - start);
-      }
-    }
-    return "";
-  }
-
-  void Signal(int signal_number) { kill(pid_, signal_number); }
-
-  // Waits for the process to end; its wait status.
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped_ = true;
-    return status;
-  }
-
-  const std::string& log() const { return log_; }
-
- private:
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  FILE* out_ = nullptr;
-  std::string log_;
-};
 
 struct Acked {
   uint64_t sequence;
@@ -175,9 +114,9 @@ void SeedOverTheWire(const std::string& address) {
 TEST(ServeProcessTest, SigtermMidLoadEndsCleanlyAndLosesNothingAcknowledged) {
   ledger::testing::TempDir dir;
   const std::string db = dir.Sub("db");
-  ServeProcess serve(db);
+  ::ledger::testing::ServeProcess serve(LEDGERCTL_PATH, db);
   const std::string address = serve.Address();
-  ASSERT_FALSE(address.empty()) << serve.log();
+  ASSERT_FALSE(address.empty()) << serve.output();
   SeedOverTheWire(address);
   const std::vector<Acked> acked =
       LoadUntilTheServerStops(address, 0, 200, [&] { serve.Signal(SIGTERM); });
@@ -194,9 +133,9 @@ TEST(ServeProcessTest, SigkillMidLoadLosesNothingAcknowledged) {
   std::vector<Acked> all;
   // Three crashes in a row, each resuming on the same database.
   for (int round = 0; round < 3; ++round) {
-    ServeProcess serve(db);
+    ::ledger::testing::ServeProcess serve(LEDGERCTL_PATH, db);
     const std::string address = serve.Address();
-    ASSERT_FALSE(address.empty()) << serve.log();
+    ASSERT_FALSE(address.empty()) << serve.output();
     if (round == 0) SeedOverTheWire(address);
     const std::vector<Acked> acked = LoadUntilTheServerStops(
         address, round, 150, [&] { serve.Signal(SIGKILL); });

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/testing/run_command.h"
+#include "tests/testing/serve_process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger {
@@ -23,71 +24,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::RunCommand;
-
-// `ledgerctl serve --db DB --listen 127.0.0.1:0` as a child process.
-class ServeProcess {
- public:
-  explicit ServeProcess(const std::string& db) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(fds[1], STDOUT_FILENO);
-      dup2(fds[1], STDERR_FILENO);
-      close(fds[0]);
-      close(fds[1]);
-      execl(LEDGERCTL_PATH, LEDGERCTL_PATH, "serve", "--db", db.c_str(), "--listen",
-            "127.0.0.1:0", static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    out_ = fdopen(fds[0], "r");
-  }
-  ~ServeProcess() {
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      Wait();
-    }
-    if (out_ != nullptr) fclose(out_);
-  }
-
-  // Reads the server's output up to its "listening on ADDR" line; the
-  // address, or "" when the process ended first.
-  std::string Address() {
-    char line[4096];
-    while (out_ != nullptr && fgets(line, sizeof line, out_) != nullptr) {
-      std::string text(line);
-      output_ += text;
-      constexpr char kListening[] = "listening on ";
-      if (text.rfind(kListening, 0) == 0) {
-        text = text.substr(sizeof kListening - 1);
-        return text.substr(0, text.find_first_of(" \n"));
-      }
-    }
-    return "";
-  }
-
-  // Stops the server with SIGTERM; its wait status.
-  int Stop() {
-    kill(pid_, SIGTERM);
-    return Wait();
-  }
-
-  const std::string& output() const { return output_; }
-
- private:
-  int Wait() {
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped_ = true;
-    return status;
-  }
-
-  pid_t pid_ = -1;
-  bool reaped_ = false;
-  FILE* out_ = nullptr;
-  std::string output_;
-};
 
 class LedgerctlLiveDbTest : public ::testing::Test {
  protected:
@@ -100,7 +36,7 @@ class LedgerctlLiveDbTest : public ::testing::Test {
 };
 
 TEST_F(LedgerctlLiveDbTest, ReadCommandsAnswerWhileServeHoldsTheDatabase) {
-  ServeProcess serve(db());
+  testing::ServeProcess serve(LEDGERCTL_PATH, db());
   const std::string address = serve.Address();
   ASSERT_FALSE(address.empty()) << serve.output();
   auto recorded =
@@ -156,7 +92,7 @@ TEST_F(LedgerctlLiveDbTest, ReadCommandsAnswerWhileServeHoldsTheDatabase) {
 }
 
 TEST_F(LedgerctlLiveDbTest, WritingCommandsStillRefuseAHeldDatabase) {
-  ServeProcess serve(db());
+  testing::ServeProcess serve(LEDGERCTL_PATH, db());
   ASSERT_FALSE(serve.Address().empty()) << serve.output();
   // import writes: it needs the lock the server holds, and says so.
   auto import = Ctl("import --db " + db() + " " + std::string(LEDGER_SEED_SCENARIO));

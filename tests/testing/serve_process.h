@@ -1,0 +1,92 @@
+// `ledgerctl serve --db DB --listen 127.0.0.1:0` as a child process, for
+// end-to-end tests: its stdout and stderr are read from one pipe. The
+// destructor kills (SIGKILL) and reaps a server still running.
+//
+// Thread-safety: one thread at a time; Signal may be called from any.
+#ifndef LEDGER_TESTS_TESTING_SERVE_PROCESS_H_
+#define LEDGER_TESTS_TESTING_SERVE_PROCESS_H_
+
+#include <signal.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <string>
+
+namespace ledger::testing {
+
+class ServeProcess {
+ public:
+  // Starts `ledgerctl serve` (the binary at `ledgerctl`) on `db`.
+  ServeProcess(const std::string& ledgerctl, const std::string& db) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      dup2(fds[1], STDERR_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      execl(ledgerctl.c_str(), ledgerctl.c_str(), "serve", "--db", db.c_str(), "--listen",
+            "127.0.0.1:0", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    out_ = fdopen(fds[0], "r");
+  }
+  ~ServeProcess() {
+    if (pid_ > 0 && !reaped_) {
+      kill(pid_, SIGKILL);
+      Wait();
+    }
+    if (out_ != nullptr) fclose(out_);
+  }
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+
+  // Reads the server's output up to its "listening on ADDR" line; the
+  // address, or "" when the process ended first.
+  std::string Address() {
+    char line[4096];
+    while (out_ != nullptr && fgets(line, sizeof line, out_) != nullptr) {
+      std::string text(line);
+      output_ += text;
+      constexpr char kListening[] = "listening on ";
+      if (text.rfind(kListening, 0) == 0) {
+        text = text.substr(sizeof kListening - 1);
+        return text.substr(0, text.find_first_of(" \n"));
+      }
+    }
+    return "";
+  }
+
+  void Signal(int signal_number) { kill(pid_, signal_number); }
+
+  // Stops the server with SIGTERM; its wait status.
+  int Stop() {
+    Signal(SIGTERM);
+    return Wait();
+  }
+
+  // Waits for the process to end; its wait status.
+  int Wait() {
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    reaped_ = true;
+    return status;
+  }
+
+  // What the server printed up to the address line.
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  bool reaped_ = false;
+  FILE* out_ = nullptr;
+  std::string output_;
+};
+
+}  // namespace ledger::testing
+
+#endif  // LEDGER_TESTS_TESTING_SERVE_PROCESS_H_

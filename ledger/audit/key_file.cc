@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/base/posix_io.h"
 
 namespace ledger::audit {
 
@@ -18,21 +19,6 @@ namespace {
 
 // Private key strings are short; anything larger is not a key file.
 constexpr size_t kMaxKeyFileBytes = 4096;
-
-absl::Status Errno(std::string_view what, const std::string& path) {
-  return absl::UnavailableError(
-      absl::StrCat("cannot ", std::string(what), " ", path, ": ", std::strerror(errno)));
-}
-
-absl::Status WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return absl::UnavailableError(std::strerror(errno));
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
-}
 
 }  // namespace
 
@@ -43,13 +29,13 @@ absl::Status WritePrivateKeyFile(const std::string& path, const log::NoteSigner&
       return absl::AlreadyExistsError(
           absl::StrCat(path, " already exists; refusing to overwrite a key file"));
     }
-    return Errno("create", path);
+    return base::ErrnoStatus("create", path);
   }
   std::string contents = signer.PrivateKeyString() + "\n";
-  absl::Status written = WriteAll(fd, contents);
+  absl::Status written = base::WriteAll(fd, contents);
   std::fill(contents.begin(), contents.end(), '\0');
-  if (written.ok() && ::fsync(fd) != 0) written = Errno("sync", path);
-  if (::close(fd) != 0 && written.ok()) written = Errno("close", path);
+  if (written.ok() && ::fsync(fd) != 0) written = base::ErrnoStatus("sync", path);
+  if (::close(fd) != 0 && written.ok()) written = base::ErrnoStatus("close", path);
   if (!written.ok()) {
     ::unlink(path.c_str());
     return absl::UnavailableError(
@@ -62,11 +48,11 @@ absl::StatusOr<log::NoteSigner> ReadPrivateKeyFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return absl::NotFoundError(absl::StrCat("no key file ", path));
-    return Errno("open", path);
+    return base::ErrnoStatus("open", path);
   }
   struct stat st;
   if (::fstat(fd, &st) != 0) {
-    absl::Status status = Errno("stat", path);
+    absl::Status status = base::ErrnoStatus("stat", path);
     ::close(fd);
     return status;
   }
@@ -84,7 +70,7 @@ absl::StatusOr<log::NoteSigner> ReadPrivateKeyFile(const std::string& path) {
     n = ::read(fd, contents.data(), contents.size());
   } while (n < 0 && errno == EINTR);
   ::close(fd);
-  if (n < 0) return Errno("read", path);
+  if (n < 0) return base::ErrnoStatus("read", path);
   contents.resize(static_cast<size_t>(n));
   absl::StatusOr<log::NoteSigner> signer =
       static_cast<size_t>(n) > kMaxKeyFileBytes

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/base/posix_io.h"
 #include "ledger/log/checkpoint.h"
 #include "ledger/log/hash.h"
 #include "ledger/log/signed_note.h"
@@ -25,23 +26,8 @@ constexpr char kSuffix[] = ".checkpoint";
 constexpr char kTmpSuffix[] = ".tmp";
 constexpr size_t kMaxNoteBytes = 1 << 20;
 
-absl::Status Errno(std::string_view what, const std::string& path) {
-  return absl::UnavailableError(
-      absl::StrCat("cannot ", std::string(what), " ", path, ": ", std::strerror(errno)));
-}
-
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
-absl::Status WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return absl::UnavailableError(std::strerror(errno));
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -57,13 +43,13 @@ WitnessStore::~WitnessStore() {
 }
 
 absl::StatusOr<std::unique_ptr<WitnessStore>> WitnessStore::Open(const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return Errno("create", dir);
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return base::ErrnoStatus("create", dir);
   const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd < 0) return Errno("open", dir);
+  if (dir_fd < 0) return base::ErrnoStatus("open", dir);
   const std::string lock = dir + "/LOCK";
   const int lock_fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (lock_fd < 0) {
-    absl::Status s = Errno("open", lock);
+    absl::Status s = base::ErrnoStatus("open", lock);
     ::close(dir_fd);
     return s;
   }
@@ -71,7 +57,7 @@ absl::StatusOr<std::unique_ptr<WitnessStore>> WitnessStore::Open(const std::stri
     const bool held = errno == EWOULDBLOCK;
     absl::Status s = held ? absl::FailedPreconditionError(absl::StrCat(
                                 "another witness process uses ", dir, "; stop it first"))
-                          : Errno("lock", lock);
+                          : base::ErrnoStatus("lock", lock);
     ::close(lock_fd);
     ::close(dir_fd);
     return s;
@@ -91,7 +77,7 @@ absl::StatusOr<std::unique_ptr<WitnessStore>> WitnessStore::Open(const std::stri
 
 absl::StatusOr<std::map<std::string, std::string>> WitnessStore::Load() const {
   DIR* d = ::opendir(dir_.c_str());
-  if (d == nullptr) return Errno("list", dir_);
+  if (d == nullptr) return base::ErrnoStatus("list", dir_);
   std::vector<std::string> names;
   while (const dirent* e = ::readdir(d)) {
     if (EndsWith(e->d_name, kSuffix)) names.emplace_back(e->d_name);
@@ -103,7 +89,7 @@ absl::StatusOr<std::map<std::string, std::string>> WitnessStore::Load() const {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
     text << in.rdbuf();
-    if (!in.good() && !in.eof()) return Errno("read", path);
+    if (!in.good() && !in.eof()) return base::ErrnoStatus("read", path);
     const std::string note = text.str();
     const auto damaged = [&](absl::string_view why) {
       return absl::DataLossError(absl::StrCat("witness state file ", path, " is damaged: ",
@@ -127,20 +113,20 @@ absl::Status WitnessStore::Store(std::string_view origin, std::string_view note)
   const std::string tmp = stem + kTmpSuffix, final_name = stem + kSuffix;
   const std::string tmp_path = dir_ + "/" + tmp;
   const int fd = ::openat(dir_fd_, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Errno("create", tmp_path);
-  absl::Status status = WriteAll(fd, note);
+  if (fd < 0) return base::ErrnoStatus("create", tmp_path);
+  absl::Status status = base::WriteAll(fd, note);
   if (!status.ok()) status = absl::UnavailableError(absl::StrCat("cannot write ", tmp_path, ": ", status.message()));
-  if (status.ok() && ::fsync(fd) != 0) status = Errno("sync", tmp_path);
-  if (::close(fd) != 0 && status.ok()) status = Errno("close", tmp_path);
+  if (status.ok() && ::fsync(fd) != 0) status = base::ErrnoStatus("sync", tmp_path);
+  if (::close(fd) != 0 && status.ok()) status = base::ErrnoStatus("close", tmp_path);
   if (status.ok() && ::renameat(dir_fd_, tmp.c_str(), dir_fd_, final_name.c_str()) != 0) {
-    status = Errno("rename", tmp_path);
+    status = base::ErrnoStatus("rename", tmp_path);
   }
   if (!status.ok()) {
     ::unlinkat(dir_fd_, tmp.c_str(), 0);
     return status;
   }
   // The rename is durable only once the directory is synced.
-  if (::fsync(dir_fd_) != 0) return Errno("sync", dir_);
+  if (::fsync(dir_fd_) != 0) return base::ErrnoStatus("sync", dir_);
   return absl::OkStatus();
 }
 

@@ -17,6 +17,9 @@
 #include "ledger/world_follower.h"
 #include "tests/ledger/test_events.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger {
 namespace {
@@ -24,7 +27,7 @@ namespace {
 // The newest world snapshot stored in `log`, if any.
 std::optional<log::Log::NamedSnapshot> NewestSnapshot(const log::Log& log) {
   auto found = log.FindSnapshotAtOrBefore("compact/world/", WorldSnapshotName(~uint64_t{0}));
-  EXPECT_TRUE(found.ok()) << found.status();
+  EXPECT_THAT(found, IsOk());
   return found.ok() ? *found : std::nullopt;
 }
 
@@ -44,8 +47,8 @@ void AppendForeignPayload(const std::string& path) {
   log::LogOptions options;
   options.path = path;
   auto log = log::Log::Open(options);
-  ASSERT_TRUE(log.ok()) << log.status();
-  ASSERT_TRUE((*log)->Append(ForeignPayload()).ok());
+  ASSERT_THAT(log, IsOk());
+  ASSERT_THAT((*log)->Append(ForeignPayload()), IsOk());
 }
 
 // A clock for the log that, once armed, holds the commit thread at the start
@@ -91,12 +94,12 @@ class CompactLedgerTest : public ::testing::Test {
     options.path = dir_.Sub("db");
     options.clock = [this] { return now_; };
     auto ledger = CompactLedger::Open(options);
-    EXPECT_TRUE(ledger.ok()) << ledger.status();
+    EXPECT_THAT(ledger, IsOk());
     return ledger.ok() ? *std::move(ledger) : nullptr;
   }
   void Seed(CompactLedger& ledger) {
     auto r = ledger.Record({Source(), Body("council"), Body("board"), Compact("c1")}, "clerk");
-    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_THAT(r, IsOk());
   }
   // A seeded ledger, closed, then an entry that does not fold appended to
   // its bare log (an open ledger would refuse it).
@@ -116,9 +119,9 @@ class CompactLedgerTest : public ::testing::Test {
 TEST_F(CompactLedgerTest, RecordedEventsShowInState) {
   auto ledger = Open();
   Seed(*ledger);
-  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+  ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk"), IsOk());
   auto state = ledger->StateAt(Day(2006, 5, 1), "c1");
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_THAT(state, IsOk());
   ASSERT_EQ(state->compacts_size(), 1);
   ASSERT_EQ(state->compacts(0).endorsements_size(), 1);
   EXPECT_EQ(state->compacts(0).status(), ::compact::v1::COMPACT_STATUS_ENDORSED);
@@ -127,12 +130,12 @@ TEST_F(CompactLedgerTest, RecordedEventsShowInState) {
 TEST_F(CompactLedgerTest, EventsGoToTheirStreamsWithDenseVersions) {
   auto ledger = Open();
   Seed(*ledger);
-  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04"),
-                              Endorse("c1", "council", "2006-06-07")}, "clerk").ok());
+  ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-04"),
+                              Endorse("c1", "council", "2006-06-07")}, "clerk"), IsOk());
   EXPECT_EQ(*ledger->log().StreamVersion("compact/c1"), 3u);
   EXPECT_EQ(*ledger->log().StreamVersion("body/board"), 1u);
   auto entries = ledger->log().ReadStream("compact/c1", 1, 10);
-  ASSERT_TRUE(entries.ok());
+  ASSERT_THAT(entries, IsOk());
   EXPECT_EQ(entries->back().entry.actor(), "clerk");
 }
 
@@ -158,7 +161,7 @@ TEST_F(CompactLedgerTest, BatchIsAllOrNothingAndNamesTheBadCommand) {
   EXPECT_EQ(ledger->log().Size(), before);
   // The first command of the failed batch was not folded either.
   auto state = ledger->StateAt(Day(2006, 5, 1), "c1");
-  ASSERT_TRUE(state.ok());
+  ASSERT_THAT(state, IsOk());
   EXPECT_EQ(state->compacts(0).endorsements_size(), 0);
 }
 
@@ -168,10 +171,10 @@ TEST_F(CompactLedgerTest, BatchChecksEachCommandAgainstTheEarlierOnes) {
   const uint64_t before = ledger->log().Size();
   // The second command names the compact the first registers.
   auto recorded = ledger->Record({Compact("c9"), Endorse("c9", "board", "2006-04-04")}, "clerk");
-  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_THAT(recorded, IsOk());
   EXPECT_EQ(ledger->log().Size(), before + 2);
   auto state = ledger->StateAt(Day(2006, 5, 1), "c9");
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_THAT(state, IsOk());
   EXPECT_EQ(state->compacts(0).endorsements_size(), 1);
   // A command that contradicts an earlier one of its batch is refused.
   auto twice = ledger->Record({Compact("c10"), Compact("c10")}, "clerk", {}, {"line 1", "line 2"});
@@ -185,9 +188,9 @@ TEST_F(CompactLedgerTest, RetryReturnsFirstResultEvenWhenRulesWouldNowRefuse) {
   auto ledger = Open();
   Seed(*ledger);
   auto first = ledger->Record({Compact("c2")}, "clerk", {"req-42"});
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   auto retry = ledger->Record({Compact("c2")}, "clerk", {"req-42"});
-  ASSERT_TRUE(retry.ok()) << retry.status();
+  ASSERT_THAT(retry, IsOk());
   EXPECT_TRUE((*retry)[0].deduplicated);
   EXPECT_EQ((*retry)[0].sequence, (*first)[0].sequence);
   // Without the request id, registering c2 again is a contradiction.
@@ -203,7 +206,7 @@ TEST_F(CompactLedgerTest, ReopenRebuildsTheSameState) {
   {
     auto ledger = Open();
     Seed(*ledger);
-    ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+    ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk"), IsOk());
     before = *ledger->StateAt(Day(2007, 1, 1), "");
   }
   auto ledger = Open();
@@ -218,16 +221,16 @@ TEST_F(CompactLedgerTest, RecordingRunsTheRulesTwicePerCommandAndFoldingRunsThem
   // the admission checks it again at commit; the fold takes the event as
   // the admission folded it.
   uint64_t runs = compact::World::RuleRuns();
-  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
-  ASSERT_TRUE(ledger->StateAt(Day(2006, 5, 1), "c1").ok());
+  ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk"), IsOk());
+  ASSERT_THAT(ledger->StateAt(Day(2006, 5, 1), "c1"), IsOk());
   EXPECT_EQ(compact::World::RuleRuns() - runs, 2u);
   runs = compact::World::RuleRuns();
-  ASSERT_TRUE(ledger
+  ASSERT_THAT(ledger
                   ->Record({Endorse("c1", "council", "2006-04-04"), Body("third"),
                             Endorse("c1", "third", "2006-04-05")},
                            "clerk")
-                  .ok());
-  ASSERT_TRUE(ledger->StateAt(Day(2006, 5, 1), "c1").ok());
+                  , IsOk());
+  ASSERT_THAT(ledger->StateAt(Day(2006, 5, 1), "c1"), IsOk());
   EXPECT_EQ(compact::World::RuleRuns() - runs, 6u);
 }
 
@@ -237,8 +240,8 @@ TEST_F(CompactLedgerTest, SnapshotIsUsedAndNeverTrustedOverTheLog) {
     Seed(*ledger);
     std::vector<Event> many;
     for (int i = 0; i < 1100; ++i) many.push_back(Endorse("c1", "board", "2006-04-04"));
-    ASSERT_TRUE(ledger->Record(many, "clerk").ok());
-    ASSERT_TRUE(ledger->WaitForSnapshot().ok());
+    ASSERT_THAT(ledger->Record(many, "clerk"), IsOk());
+    ASSERT_THAT(ledger->WaitForSnapshot(), IsOk());
     ASSERT_TRUE(NewestSnapshot(ledger->log()).has_value());
   }
   {
@@ -250,7 +253,7 @@ TEST_F(CompactLedgerTest, SnapshotIsUsedAndNeverTrustedOverTheLog) {
     ASSERT_TRUE(newest.has_value());
     std::string forged = newest->bytes;
     forged[8] ^= 0x01;
-    ASSERT_TRUE(ledger->log().PutSnapshot(newest->name, forged).ok());
+    ASSERT_THAT(ledger->log().PutSnapshot(newest->name, forged), IsOk());
   }
   auto ledger = Open();
   EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(), 1100);
@@ -259,25 +262,25 @@ TEST_F(CompactLedgerTest, SnapshotIsUsedAndNeverTrustedOverTheLog) {
 TEST_F(CompactLedgerTest, AsKnownAtSeesOnlyWhatWasRecordedThen) {
   auto ledger = Open();
   Seed(*ledger);
-  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04", "e1")}, "clerk").ok());
+  ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-04", "e1")}, "clerk"), IsOk());
   const absl::Time before_correction = now_;
   now_ += absl::Hours(24);
   auto correction = Parse(
       R"({"annotation": {"kind": "ANNOTATION_KIND_CORRECTION", "target": {"ref": "e1"},)"
       R"( "text": "the minutes say June", "date": {"edtf": "2006-06-07"}}, )" +
       std::string(kCite) + "}");
-  ASSERT_TRUE(ledger->Record({correction}, "clerk").ok());
+  ASSERT_THAT(ledger->Record({correction}, "clerk"), IsOk());
 
   auto then = ledger->StateAt(Day(2006, 5, 1), "c1", before_correction);
-  ASSERT_TRUE(then.ok()) << then.status();
+  ASSERT_THAT(then, IsOk());
   EXPECT_EQ(then->compacts(0).endorsements_size(), 1) << "as known before the correction";
   auto now = ledger->StateAt(Day(2006, 5, 1), "c1");
-  ASSERT_TRUE(now.ok());
+  ASSERT_THAT(now, IsOk());
   ASSERT_EQ(now->compacts_size(), 1);
   EXPECT_EQ(now->compacts(0).endorsements_size(), 0) << "corrected to June";
   // Known before anything was recorded: nothing exists.
   auto nothing = ledger->StateAt(Day(2006, 5, 1), "", before_correction - absl::Hours(1));
-  ASSERT_TRUE(nothing.ok());
+  ASSERT_THAT(nothing, IsOk());
   EXPECT_EQ(nothing->compacts_size(), 0);
 }
 
@@ -286,17 +289,17 @@ TEST_F(CompactLedgerTest, AsKnownAtStartsFromTheNewestSnapshotRecordedByThen) {
   Seed(*ledger);
   std::vector<Event> many;
   for (int i = 0; i < 1100; ++i) many.push_back(Endorse("c1", "board", "2006-04-04"));
-  ASSERT_TRUE(ledger->Record(many, "clerk").ok());
-  ASSERT_TRUE(ledger->WaitForSnapshot().ok());  // of the first 1104 entries
+  ASSERT_THAT(ledger->Record(many, "clerk"), IsOk());
+  ASSERT_THAT(ledger->WaitForSnapshot(), IsOk());  // of the first 1104 entries
   now_ += absl::Hours(1);
-  ASSERT_TRUE(ledger->Record({Endorse("c1", "council", "2006-04-04")}, "clerk").ok());
+  ASSERT_THAT(ledger->Record({Endorse("c1", "council", "2006-04-04")}, "clerk"), IsOk());
   const absl::Time known_at = now_;
   now_ += absl::Hours(1);
-  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-05")}, "clerk").ok());
+  ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-05")}, "clerk"), IsOk());
 
   const uint64_t runs = compact::World::RuleRuns();
   auto then = ledger->StateAt(Day(2006, 5, 1), "c1", known_at);
-  ASSERT_TRUE(then.ok()) << then.status();
+  ASSERT_THAT(then, IsOk());
   EXPECT_EQ(then->compacts(0).endorsements_size(), 1101);
   // The snapshot, then the one entry after it: not the 1105 from the start.
   EXPECT_EQ(compact::World::RuleRuns() - runs, 1u);
@@ -305,9 +308,9 @@ TEST_F(CompactLedgerTest, AsKnownAtStartsFromTheNewestSnapshotRecordedByThen) {
 TEST_F(CompactLedgerTest, HistoryListsEventsConcerningTheCompact) {
   auto ledger = Open();
   Seed(*ledger);
-  ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+  ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk"), IsOk());
   auto history = ledger->History("c1");
-  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_THAT(history, IsOk());
   ASSERT_EQ(history->size(), 2u);
   EXPECT_TRUE((*history)[0].event.has_compact_registered());
   EXPECT_TRUE((*history)[1].event.has_decision());
@@ -352,20 +355,20 @@ TEST_F(CompactLedgerTest, ConcurrentRecordersOnDifferentCompactsAllLand) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&, t] {
       const std::string id = "k" + std::to_string(t);
-      EXPECT_TRUE(ledger->Record({Compact(id)}, "clerk").ok());
+      EXPECT_THAT(ledger->Record({Compact(id)}, "clerk"), IsOk());
       for (int i = 0; i < 5; ++i) {
         auto r = ledger->Record({Endorse(id, "board", "2006-04-04")}, "clerk");
-        EXPECT_TRUE(r.ok()) << r.status();
+        EXPECT_THAT(r, IsOk());
       }
     });
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(ledger->ListCompacts().size(), 9u);
   auto state = ledger->StateAt(Day(2007, 1, 1), "k3");
-  ASSERT_TRUE(state.ok());
+  ASSERT_THAT(state, IsOk());
   EXPECT_EQ(state->compacts(0).endorsements_size(), 5);
   auto report = log::VerifyLogAt(dir_.Sub("db"));
-  ASSERT_TRUE(report.ok());
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
 }
 
@@ -384,12 +387,12 @@ TEST_F(CompactLedgerTest, RetryOfACommandTheRulesStillAcceptIsDeduplicated) {
   auto ledger = Open();
   Seed(*ledger);
   auto first = ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk", {"req-7"});
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   const uint64_t size = ledger->log().Size();
   // Endorsing again would be accepted by the rules: the id alone makes it a
   // retry.
   auto retry = ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk", {"req-7"});
-  ASSERT_TRUE(retry.ok()) << retry.status();
+  ASSERT_THAT(retry, IsOk());
   EXPECT_TRUE((*retry)[0].deduplicated);
   EXPECT_EQ((*retry)[0].sequence, (*first)[0].sequence);
   EXPECT_EQ((*retry)[0].stream_version, (*first)[0].stream_version);
@@ -415,9 +418,9 @@ TEST_F(CompactLedgerTest, RetryWithAStaleExpectedVersionReturnsFirstResult) {
   r.expected = log::ExpectedVersion::Exact(*ledger->log().StreamVersion("compact/c1"));
   r.request_id = "req-8";
   auto first = ledger->Record(std::vector<RecordRequest>{r}, "clerk");
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   auto retry = ledger->Record(std::vector<RecordRequest>{r}, "clerk");
-  ASSERT_TRUE(retry.ok()) << retry.status();
+  ASSERT_THAT(retry, IsOk());
   EXPECT_TRUE((*retry)[0].deduplicated);
   EXPECT_EQ((*retry)[0].sequence, (*first)[0].sequence);
   // Without the id the stale version is refused with the actual one.
@@ -439,7 +442,7 @@ TEST_F(CompactLedgerTest, StateFoldedWhileRecordingEqualsStateFoldedFromTheLog) 
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&, t] {
         const std::string id = absl::StrCat("k", t);
-        EXPECT_TRUE(ledger->Record({Compact(id)}, "clerk").ok());
+        EXPECT_THAT(ledger->Record({Compact(id)}, "clerk"), IsOk());
         for (int i = 0; i < 12; ++i) {
           auto r = i % 3 == 0
                        ? ledger->Record({Endorse(id, "board", "2006-04-04"),
@@ -448,7 +451,7 @@ TEST_F(CompactLedgerTest, StateFoldedWhileRecordingEqualsStateFoldedFromTheLog) 
                        : ledger->Record({Endorse(id, "board", "2006-04-04")},
                                         absl::StrCat("clerk-", t),
                                         {absl::StrCat(id, "-", i)});
-          EXPECT_TRUE(r.ok()) << r.status();
+          EXPECT_THAT(r, IsOk());
         }
       });
     }
@@ -460,7 +463,7 @@ TEST_F(CompactLedgerTest, StateFoldedWhileRecordingEqualsStateFoldedFromTheLog) 
         raw.actor = "importer";
         raw.payload.PackFrom(Body(absl::StrCat("raw", i)));
         auto appended = ledger->log().Append(raw);
-        EXPECT_TRUE(appended.ok()) << appended.status();
+        EXPECT_THAT(appended, IsOk());
       }
     });
     for (auto& th : threads) th.join();
@@ -468,7 +471,7 @@ TEST_F(CompactLedgerTest, StateFoldedWhileRecordingEqualsStateFoldedFromTheLog) 
     live = *ledger->StateAt(Day(2007, 1, 1), "");
     for (const auto& compact : ledger->ListCompacts()) {
       auto items = ledger->History(compact.compact_id());
-      ASSERT_TRUE(items.ok()) << items.status();
+      ASSERT_THAT(items, IsOk());
       for (const auto& item : *items) live_history[compact.compact_id()].push_back(item.sequence);
     }
   }
@@ -479,7 +482,7 @@ TEST_F(CompactLedgerTest, StateFoldedWhileRecordingEqualsStateFoldedFromTheLog) 
   std::map<std::string, std::vector<uint64_t>> history;
   for (const auto& compact : ledger->ListCompacts()) {
     auto items = ledger->History(compact.compact_id());
-    ASSERT_TRUE(items.ok()) << items.status();
+    ASSERT_THAT(items, IsOk());
     for (const auto& item : *items) history[compact.compact_id()].push_back(item.sequence);
   }
   EXPECT_EQ(history, live_history);
@@ -538,7 +541,7 @@ TEST_F(CompactLedgerTest, RecordAsyncRecordsFoldsAndDeduplicatesLikeRecord) {
     for (auto& th : threads) th.join();
     const auto done = outcomes.WaitFor(kThreads * kEach);
     for (const auto& r : done) {
-      ASSERT_TRUE(r.ok()) << r.status();
+      ASSERT_THAT(r, IsOk());
       ASSERT_EQ(r->size(), 1u);
       EXPECT_FALSE(r->front().deduplicated);
       EXPECT_EQ(r->front().stream, "compact/c1");
@@ -553,7 +556,7 @@ TEST_F(CompactLedgerTest, RecordAsyncRecordsFoldsAndDeduplicatesLikeRecord) {
     ledger->RecordAsync({WithId(Endorse("c1", "council", "2006-04-04"), "async-0-7")}, "clerk",
                         retried.Callback());
     const auto retry = retried.WaitFor(1).front();
-    ASSERT_TRUE(retry.ok()) << retry.status();
+    ASSERT_THAT(retry, IsOk());
     EXPECT_TRUE(retry->front().deduplicated);
     EXPECT_EQ(ledger->log().Size(), size);
 
@@ -571,7 +574,7 @@ TEST_F(CompactLedgerTest, RecordAsyncRecordsFoldsAndDeduplicatesLikeRecord) {
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
       *ledger->StateAt(Day(2007, 1, 1), ""), live));
   auto report = log::VerifyLogAt(dir_.Sub("db"));
-  ASSERT_TRUE(report.ok());
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
 }
 
@@ -589,12 +592,12 @@ TEST_F(CompactLedgerTest, AsynchronousRecordersAreFoldedAndSnapshottedByTheNextO
       ledger->RecordAsync({WithId(Endorse("c1", "board", "2006-04-04"), absl::StrCat("s-", i))},
                           "clerk", outcomes.Callback());
     }
-    for (const auto& r : outcomes.WaitFor(kRecords)) ASSERT_TRUE(r.ok()) << r.status();
+    for (const auto& r : outcomes.WaitFor(kRecords)) ASSERT_THAT(r, IsOk());
     Outcomes next;
     ledger->RecordAsync({WithId(Endorse("c1", "council", "2006-04-04"), "s-next")}, "clerk",
                         next.Callback());
-    ASSERT_TRUE(next.WaitFor(1).front().ok());
-    ASSERT_TRUE(ledger->WaitForSnapshot().ok());
+    ASSERT_THAT(next.WaitFor(1).front(), IsOk());
+    ASSERT_THAT(ledger->WaitForSnapshot(), IsOk());
     auto snapshot = NewestSnapshot(ledger->log());
     ASSERT_TRUE(snapshot.has_value()) << "no snapshot after " << kRecords << " async records";
     // It covers the log up to where it was taken: at least the first 1024.
@@ -613,14 +616,14 @@ TEST_F(CompactLedgerTest, AsynchronousRecordersAreFoldedAndSnapshottedByTheNextO
 // The state folded from the log's first `size` entries, from scratch.
 compact::World FoldedFromScratch(const log::Log& log, uint64_t size) {
   WorldFollower follower(log);
-  EXPECT_TRUE(follower.FoldTo(size).ok());
+  EXPECT_THAT(follower.FoldTo(size), IsOk());
   return follower.TakeWorld();
 }
 
 // The newest stored snapshot covers `covered` entries and holds their state.
 void ExpectStoredSnapshot(const log::Log& log, uint64_t covered) {
   WorldFollower stored(log);
-  ASSERT_TRUE(stored.Resume().ok());
+  ASSERT_THAT(stored.Resume(), IsOk());
   ASSERT_GT(stored.resumed_from(), 0u) << "no snapshot stored";
   EXPECT_EQ(stored.resumed_from(), covered);
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
@@ -631,20 +634,20 @@ TEST_F(CompactLedgerTest, SnapshotterRebuildsEachPrefixFromTheStoredSnapshotAndT
   auto ledger = Open();  // below 1024 entries: the ledger asks for no snapshot itself
   Seed(*ledger);
   for (int i = 0; i < 6; ++i) {
-    ASSERT_TRUE(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+    ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-04")}, "clerk"), IsOk());
   }
   log::Log& log = ledger->log();
   WorldSnapshotter snapshots(log);
   snapshots.Request(6);
-  ASSERT_TRUE(snapshots.Wait().ok());
+  ASSERT_THAT(snapshots.Wait(), IsOk());
   ExpectStoredSnapshot(log, 6);
   // The next one starts from the stored one and folds only the entries since.
   snapshots.Request(log.Size());
-  ASSERT_TRUE(snapshots.Wait().ok());
+  ASSERT_THAT(snapshots.Wait(), IsOk());
   ExpectStoredSnapshot(log, log.Size());
   // An ask older than the stored snapshot leaves it as it is.
   snapshots.Request(3);
-  ASSERT_TRUE(snapshots.Wait().ok());
+  ASSERT_THAT(snapshots.Wait(), IsOk());
   ExpectStoredSnapshot(log, log.Size());
 }
 
@@ -664,7 +667,7 @@ TEST_F(CompactLedgerTest, SnapshotterReportsAnEntryThatDoesNotFoldAndStoresNothi
   log::LogOptions options;
   options.path = dir_.Sub("db");
   auto log = log::Log::Open(options);
-  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_THAT(log, IsOk());
   WorldSnapshotter snapshots(**log);
   snapshots.Request((*log)->Size());
   const absl::Status taken = snapshots.Wait();
@@ -682,10 +685,10 @@ TEST_F(CompactLedgerTest, ReadOnlyLedgerStoresNoSnapshot) {
   options.path = dir_.Sub("db");
   options.read_only = true;
   auto log = log::Log::Open(options);
-  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_THAT(log, IsOk());
   WorldSnapshotter snapshots(**log);
   snapshots.Request((*log)->Size());
-  ASSERT_TRUE(snapshots.Wait().ok());
+  ASSERT_THAT(snapshots.Wait(), IsOk());
   EXPECT_FALSE(NewestSnapshot(**log).has_value());
 }
 
@@ -702,7 +705,7 @@ TEST_F(CompactLedgerTest, ClosingWaitsForEveryRecordAsyncInFlight) {
   }  // destroyed with records queued: each is committed and called back first
   const auto done = outcomes.WaitFor(kRecords);
   ASSERT_EQ(done.size(), static_cast<size_t>(kRecords));
-  for (const auto& r : done) EXPECT_TRUE(r.ok()) << r.status();
+  for (const auto& r : done) EXPECT_THAT(r, IsOk());
   auto ledger = Open();
   EXPECT_EQ(ledger->StateAt(Day(2006, 5, 1), "c1")->compacts(0).endorsements_size(), kRecords);
 }
@@ -723,10 +726,10 @@ class CommitRaceTest : public CompactLedgerTest {
     options.path = dir_.Sub("db");
     options.clock = [this] { return gate_.Now(); };
     auto opened = CompactLedger::Open(options);
-    ASSERT_TRUE(opened.ok()) << opened.status();
+    ASSERT_THAT(opened, IsOk());
     ledger_ = *std::move(opened);
     Seed(*ledger_);
-    ASSERT_TRUE(ledger_->Record({Compact("c2")}, "clerk").ok());
+    ASSERT_THAT(ledger_->Record({Compact("c2")}, "clerk"), IsOk());
   }
 
   // Records `first`, and `second` while `first` is held before its commit;
@@ -767,13 +770,13 @@ class CommitRaceTest : public CompactLedgerTest {
 
   // The ledger still records, and reopens to the same state.
   void ExpectLedgerStillWhole() {
-    ASSERT_TRUE(ledger_->Record({Endorse("c1", "council", "2006-06")}, "clerk").ok());
+    ASSERT_THAT(ledger_->Record({Endorse("c1", "council", "2006-06")}, "clerk"), IsOk());
     const uint64_t size = ledger_->log().Size();
     ledger_.reset();
     log::LogOptions options;
     options.path = dir_.Sub("db");
     auto reopened = CompactLedger::Open(options);
-    ASSERT_TRUE(reopened.ok()) << reopened.status();
+    ASSERT_THAT(reopened, IsOk());
     EXPECT_EQ((*reopened)->log().Size(), size);
   }
 
@@ -785,7 +788,7 @@ TEST_F(CommitRaceTest, TheSameRefOnTwoStreamsHasOneWinner) {
   const uint64_t before = ledger_->log().Size();
   auto [first, second] = Race({Endorse("c1", "board", "2006-05", "same-ref")},
                               {Endorse("c2", "board", "2006-05", "same-ref")});
-  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_THAT(first, IsOk()) << first;
   EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
   EXPECT_THAT(std::string(second.message()), HasSubstr("same-ref"));
   EXPECT_THAT(std::string(second.message()), HasSubstr("checked again at commit"));
@@ -797,7 +800,7 @@ TEST_F(CommitRaceTest, AnEndorsementAfterASupersessionRecordedMeanwhileIsRefused
   const uint64_t before = ledger_->log().Size();
   auto [first, second] = Race({Supersede("c2", "c1", "2011-09")},
                               {Endorse("c1", "board", "2012-01-10")});
-  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_THAT(first, IsOk()) << first;
   EXPECT_EQ(second.code(), absl::StatusCode::kFailedPrecondition) << second;
   EXPECT_EQ(ledger_->log().Size(), before + 1);
   // Checked alone now, against the folded supersession, it is refused too.
@@ -810,14 +813,14 @@ TEST_F(CommitRaceTest, ARefusedBatchLeavesNoTrace) {
   const uint64_t before = ledger_->log().Size();
   auto [first, second] = Race({Endorse("c1", "board", "2006-05", "taken")},
                               {Compact("c3"), Endorse("c3", "board", "2006-05", "taken")});
-  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_THAT(first, IsOk()) << first;
   EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
   EXPECT_THAT(std::string(second.message()), HasSubstr("command 2 of 2:"));
   EXPECT_EQ(ledger_->log().Size(), before + 1);
   // Nothing of the refused batch was kept, at commit or in the folded state.
   auto again = ledger_->Record({Compact("c3"), Endorse("c3", "board", "2006-05", "free")},
                                "clerk");
-  EXPECT_TRUE(again.ok()) << again.status();
+  EXPECT_THAT(again, IsOk());
   ExpectLedgerStillWhole();
 }
 
@@ -826,17 +829,17 @@ TEST_F(CommitRaceTest, ABatchNamingItsOwnEventByRefLandsWhereverItIsCommitted) {
   auto [first, second] =
       Race({Endorse("c2", "board", "2006-05")},
            {Endorse("c1", "board", "2006-05", "e9"), Correction("e9", "endorsed in June")});
-  EXPECT_TRUE(first.ok()) << first;
-  ASSERT_TRUE(second.ok()) << second;
+  EXPECT_THAT(first, IsOk()) << first;
+  ASSERT_THAT(second, IsOk()) << second;
   // The correction is stored by ref alone, and folds onto the endorsement.
   auto stored = ledger_->log().GetEntry(ledger_->log().Size() - 1);
-  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_THAT(stored, IsOk());
   Event correction;
   ASSERT_TRUE(stored->entry.payload().UnpackTo(&correction));
   EXPECT_FALSE(correction.annotation().target().has_sequence());
   EXPECT_EQ(correction.annotation().target().ref(), "e9");
   auto history = ledger_->History("c1");
-  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_THAT(history, IsOk());
   EXPECT_TRUE(history->back().event.has_annotation());
   ExpectLedgerStillWhole();
 }
@@ -844,7 +847,7 @@ TEST_F(CommitRaceTest, ABatchNamingItsOwnEventByRefLandsWhereverItIsCommitted) {
 TEST_F(CommitRaceTest, TheRefusalNamesTheCommandAsTheCallerLabelledIt) {
   std::vector<RecordRequest> earlier = Requests({Compact("c3")});
   earlier[0].request_id = "import-line-1";
-  ASSERT_TRUE(ledger_->Record(earlier, "clerk").ok());
+  ASSERT_THAT(ledger_->Record(earlier, "clerk"), IsOk());
   // The import again, with two new lines; its first line is a retry and does
   // not enter the batch, so the refused command is the batch's second.
   std::vector<RecordRequest> import =
@@ -852,7 +855,7 @@ TEST_F(CommitRaceTest, TheRefusalNamesTheCommandAsTheCallerLabelledIt) {
   import[0].request_id = "import-line-1";
   for (size_t i = 0; i < import.size(); ++i) import[i].label = absl::StrCat("line ", i + 1);
   auto [first, second] = Race(Requests({Endorse("c1", "board", "2006-05", "taken")}), import);
-  EXPECT_TRUE(first.ok()) << first;
+  EXPECT_THAT(first, IsOk()) << first;
   EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
   EXPECT_THAT(std::string(second.message()), ::testing::StartsWith("line 3: "));
   EXPECT_THAT(std::string(second.message()), HasSubstr("nothing was recorded"));
@@ -872,7 +875,7 @@ TEST_F(CompactLedgerTest, AnEntryThatWouldNotFoldIsRefusedEvenBelowTheDomain) {
   twice.payload.PackFrom(Compact("c1"));
   EXPECT_EQ(ledger->log().Append(twice).status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(ledger->log().Size(), before);
-  EXPECT_TRUE(ledger->Record({Endorse("c1", "board", "2006-05")}, "clerk").ok());
+  EXPECT_THAT(ledger->Record({Endorse("c1", "board", "2006-05")}, "clerk"), IsOk());
 }
 
 }  // namespace

@@ -9,6 +9,9 @@
 #include "ledger/world_follower.h"
 #include "tests/ledger/test_events.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger {
 namespace {
@@ -23,20 +26,20 @@ class DomainAdmissionTest : public ::testing::Test {
     options.path = dir_.Sub("db");
     {
       auto ledger = CompactLedger::Open(options);
-      ASSERT_TRUE(ledger.ok()) << ledger.status();
+      ASSERT_THAT(ledger, IsOk());
       auto seeded = (*ledger)->Record(
           {Source(), Compact("c1", "first")},
           "clerk");
-      ASSERT_TRUE(seeded.ok()) << seeded.status();
+      ASSERT_THAT(seeded, IsOk());
     }
     // The bare log: the admission is driven by hand, nothing is appended.
     auto log = log::Log::Open(options);
-    ASSERT_TRUE(log.ok()) << log.status();
+    ASSERT_THAT(log, IsOk());
     log_ = *std::move(log);
     WorldFollower committed(*log_, compact::WorldOptions{.keep_facts = false});
-    ASSERT_TRUE(committed.CatchUp().ok());
+    ASSERT_THAT(committed.CatchUp(), IsOk());
     follower_ = std::make_unique<WorldFollower>(*log_);
-    ASSERT_TRUE(follower_->CatchUp().ok());
+    ASSERT_THAT(follower_->CatchUp(), IsOk());
     admission_ =
         std::make_unique<DomainAdmission>(*log_, committed.TakeWorld(), follower_.get());
   }
@@ -66,7 +69,7 @@ class DomainAdmissionTest : public ::testing::Test {
 };
 
 TEST_F(DomainAdmissionTest, AdmitsWhatFoldsAndRefusesWhatContradictsTheCommittedEvents) {
-  EXPECT_TRUE(Offer({Compact("c2", "second")}).ok());
+  EXPECT_THAT(Offer({Compact("c2", "second")}), IsOk());
   const absl::Status twice = Offer({Compact("c3", "second")});
   EXPECT_EQ(twice.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(std::string(twice.message()), HasSubstr("checked again at commit"));
@@ -78,7 +81,7 @@ TEST_F(DomainAdmissionTest, ARefusedBatchChangesNothing) {
   EXPECT_EQ(refused.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(RefusedRequest(refused), 1u);
   // Neither c2 nor its ref was kept.
-  EXPECT_TRUE(Offer({Compact("c2", "free")}).ok());
+  EXPECT_THAT(Offer({Compact("c2", "free")}), IsOk());
 }
 
 TEST_F(DomainAdmissionTest, ARetryInTheBatchIsSkippedAndTheRefusalKeepsTheBatchIndex) {
@@ -105,55 +108,55 @@ TEST_F(DomainAdmissionTest, APayloadOfAnotherTypeIsRefusedWithItsType) {
   const absl::Status refused = admission_->Admit({foreign}, {result});
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused.message()), HasSubstr("other.Thing"));
-  EXPECT_TRUE(Offer({Compact("c2")}).ok());
+  EXPECT_THAT(Offer({Compact("c2")}), IsOk());
 }
 
 TEST_F(DomainAdmissionTest, AfterAbandonItStartsAgainFromTheLog) {
-  ASSERT_TRUE(Offer({Compact("c2", "second")}).ok());
+  ASSERT_THAT(Offer({Compact("c2", "second")}), IsOk());
   // The group holding c2 was never written: the log still ends at c1.
   admission_->Abandon();
   next_ = log_->Size();
-  EXPECT_TRUE(Offer({Compact("c2", "second")}).ok());
+  EXPECT_THAT(Offer({Compact("c2", "second")}), IsOk());
   EXPECT_EQ(Offer({Compact("c2")}).code(), absl::StatusCode::kAlreadyExists);
 }
 
 TEST_F(DomainAdmissionTest, AfterAbandonItStartsAgainFromTheStoredSnapshot) {
   WorldFollower full(*log_);
-  ASSERT_TRUE(full.CatchUp().ok());
-  ASSERT_TRUE(full.StoreSnapshot(*log_).ok());
-  ASSERT_TRUE(Offer({Compact("c2", "second")}).ok());
+  ASSERT_THAT(full.CatchUp(), IsOk());
+  ASSERT_THAT(full.StoreSnapshot(*log_), IsOk());
+  ASSERT_THAT(Offer({Compact("c2", "second")}), IsOk());
   admission_->Abandon();
   next_ = log_->Size();
-  EXPECT_TRUE(Offer({Compact("c2", "second")}).ok());
+  EXPECT_THAT(Offer({Compact("c2", "second")}), IsOk());
   EXPECT_EQ(Offer({Compact("c1")}).code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(Offer({Compact("c3", "first")}).code(), absl::StatusCode::kAlreadyExists);
 }
 
 TEST_F(DomainAdmissionTest, ADurableGroupIsHandedOverAndFoldedWithoutRunningTheRulesAgain) {
-  ASSERT_TRUE(Offer({Compact("c2", "second"), Compact("c3", "third")}).ok());
+  ASSERT_THAT(Offer({Compact("c2", "second"), Compact("c3", "third")}), IsOk());
   // Not durable yet: nothing to fold.
-  ASSERT_TRUE(follower_->FoldHandedOver().ok());
+  ASSERT_THAT(follower_->FoldHandedOver(), IsOk());
   EXPECT_EQ(follower_->folded(), 2u);
   admission_->Committed();
   const uint64_t runs = compact::World::RuleRuns();
-  ASSERT_TRUE(follower_->FoldHandedOver().ok());
+  ASSERT_THAT(follower_->FoldHandedOver(), IsOk());
   EXPECT_EQ(compact::World::RuleRuns(), runs);
   EXPECT_EQ(follower_->folded(), 4u);
   EXPECT_TRUE(follower_->world().HasCompact("c3"));
 }
 
 TEST_F(DomainAdmissionTest, AnAbandonedGroupIsNeverHandedOver) {
-  ASSERT_TRUE(Offer({Compact("c2", "second")}).ok());
+  ASSERT_THAT(Offer({Compact("c2", "second")}), IsOk());
   admission_->Abandon();
   admission_->Committed();
-  ASSERT_TRUE(follower_->FoldHandedOver().ok());
+  ASSERT_THAT(follower_->FoldHandedOver(), IsOk());
   EXPECT_EQ(follower_->folded(), 2u);
   EXPECT_FALSE(follower_->world().HasCompact("c2"));
 }
 
 TEST_F(DomainAdmissionTest, ABatchRunsTheRulesOncePerEvent) {
   const uint64_t runs = compact::World::RuleRuns();
-  ASSERT_TRUE(Offer({Compact("c2", "second"), Compact("c3", "third"), Compact("c4")}).ok());
+  ASSERT_THAT(Offer({Compact("c2", "second"), Compact("c3", "third"), Compact("c4")}), IsOk());
   EXPECT_EQ(compact::World::RuleRuns() - runs, 3u);
 }
 

@@ -12,6 +12,9 @@
 #include "ledger/compact_ledger.h"
 #include "tests/ledger/test_events.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger {
 namespace {
@@ -31,38 +34,38 @@ class WorldFollowerTest : public ::testing::Test {
     options.clock = [this] { return now_; };
     {
       auto ledger = CompactLedger::Open(options);
-      ASSERT_TRUE(ledger.ok()) << ledger.status();
-      ASSERT_TRUE((*ledger)
+      ASSERT_THAT(ledger, IsOk());
+      ASSERT_THAT((*ledger)
                       ->Record({Source(), Body("council"), Body("board"), Compact("c1")},
                                "clerk")
-                      .ok());
+                      , IsOk());
       for (int i = 0; i < endorsements; ++i) {
         now_ += absl::Hours(1);
-        ASSERT_TRUE((*ledger)->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+        ASSERT_THAT((*ledger)->Record({Endorse("c1", "board", "2006-04-04")}, "clerk"), IsOk());
       }
     }
     options.clock = nullptr;
     auto log = log::Log::Open(options);
-    ASSERT_TRUE(log.ok()) << log.status();
+    ASSERT_THAT(log, IsOk());
     log_ = *std::move(log);
   }
 
   // The state of the first `size` entries, folded from the first entry.
   ::compact::v1::WorldState FromScratch(uint64_t size) {
     WorldFollower follower(*log_);
-    EXPECT_TRUE(follower.FoldTo(size).ok());
+    EXPECT_THAT(follower.FoldTo(size), IsOk());
     return follower.world().state();
   }
 
   void StoreSnapshotOf(uint64_t size) {
     WorldFollower follower(*log_);
-    ASSERT_TRUE(follower.FoldTo(size).ok());
-    ASSERT_TRUE(follower.StoreSnapshot(*log_).ok());
+    ASSERT_THAT(follower.FoldTo(size), IsOk());
+    ASSERT_THAT(follower.StoreSnapshot(*log_), IsOk());
   }
 
   uint64_t ResumedFrom(uint64_t at_most) {
     WorldFollower follower(*log_);
-    EXPECT_TRUE(follower.Resume(at_most).ok());
+    EXPECT_THAT(follower.Resume(at_most), IsOk());
     EXPECT_EQ(follower.folded(), follower.resumed_from());
     return follower.resumed_from();
   }
@@ -75,12 +78,12 @@ class WorldFollowerTest : public ::testing::Test {
 TEST_F(WorldFollowerTest, WithoutASnapshotItFoldsEveryEntryFromTheFirst) {
   Build(5);
   WorldFollower follower(*log_);
-  ASSERT_TRUE(follower.Resume().ok());
+  ASSERT_THAT(follower.Resume(), IsOk());
   EXPECT_EQ(follower.resumed_from(), 0u);
-  ASSERT_TRUE(follower.CatchUp().ok());
+  ASSERT_THAT(follower.CatchUp(), IsOk());
   EXPECT_EQ(follower.folded(), log_->Size());
   auto state = follower.world().StateAt({2006, 5, 1}, "c1");
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_THAT(state, IsOk());
   EXPECT_EQ(state->compacts(0).endorsements_size(), 5);
 }
 
@@ -95,8 +98,8 @@ TEST_F(WorldFollowerTest, ResumesFromTheNewestSnapshotAtOrBeforeTheBound) {
   EXPECT_EQ(ResumedFrom(log_->Size()), 7u);
   // Resumed, then caught up: the same state as folding from the first entry.
   WorldFollower follower(*log_);
-  ASSERT_TRUE(follower.Resume(6).ok());
-  ASSERT_TRUE(follower.FoldTo(9).ok());
+  ASSERT_THAT(follower.Resume(6), IsOk());
+  ASSERT_THAT(follower.FoldTo(9), IsOk());
   EXPECT_TRUE(MessageDifferencer::Equals(follower.world().state(), FromScratch(9)));
 }
 
@@ -108,7 +111,7 @@ TEST_F(WorldFollowerTest, ASnapshotThatNoLongerMatchesTheLogGivesWayToTheOneBefo
   ASSERT_TRUE(newest.ok() && newest->has_value());
   std::string forged = (*newest)->bytes;
   forged[8] ^= 0x01;  // claims another entry 6
-  ASSERT_TRUE(log_->PutSnapshot((*newest)->name, forged).ok());
+  ASSERT_THAT(log_->PutSnapshot((*newest)->name, forged), IsOk());
   EXPECT_EQ(ResumedFrom(log_->Size()), 3u);
 }
 
@@ -131,7 +134,7 @@ TEST_F(WorldFollowerTest, AsKnownAtEqualsFoldingTheEntriesRecordedByThenFromScra
   for (int hours = 0; hours <= 8; ++hours) {
     uint64_t entries = 0;
     auto world = WorldFollower::AsKnownAt(*log_, start + absl::Hours(hours), &entries);
-    ASSERT_TRUE(world.ok()) << world.status();
+    ASSERT_THAT(world, IsOk());
     EXPECT_EQ(entries, 4u + hours);
     EXPECT_TRUE(MessageDifferencer::Equals(world->state(), FromScratch(entries))) << hours;
   }
@@ -142,7 +145,7 @@ TEST_F(WorldFollowerTest, AnEntryThatDoesNotFoldIsNamedAndEndsTheFold) {
   log::AppendRequest foreign;
   foreign.stream = "compact/c1";
   foreign.payload.set_type_url("type.googleapis.com/other.Thing");
-  ASSERT_TRUE(log_->Append(foreign).ok());
+  ASSERT_THAT(log_->Append(foreign), IsOk());
   WorldFollower follower(*log_);
   const absl::Status folded = follower.CatchUp();
   EXPECT_FALSE(folded.ok());
@@ -158,12 +161,12 @@ TEST_F(WorldFollowerTest, ASnapshotOfAReadOnlyLogIsNotStored) {
   options.path = dir_.Sub("db");
   options.read_only = true;
   auto log = log::Log::Open(options);
-  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_THAT(log, IsOk());
   WorldFollower follower(**log);
-  ASSERT_TRUE(follower.CatchUp().ok());
-  ASSERT_TRUE(follower.StoreSnapshot(**log).ok());
+  ASSERT_THAT(follower.CatchUp(), IsOk());
+  ASSERT_THAT(follower.StoreSnapshot(**log), IsOk());
   WorldFollower resumed(**log);
-  ASSERT_TRUE(resumed.Resume().ok());
+  ASSERT_THAT(resumed.Resume(), IsOk());
   EXPECT_EQ(resumed.resumed_from(), 0u);
 }
 

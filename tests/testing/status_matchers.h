@@ -15,6 +15,7 @@
 
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -32,11 +33,18 @@ const absl::Status& GetStatus(const absl::StatusOr<T>& status_or) {
 
 }  // namespace internal
 
-// Matches an OK absl::Status or an absl::StatusOr<T> that holds a value.
+// Matches an OK absl::Status, an absl::StatusOr<T> that holds a value, or
+// another library's OK status with ok() and ToString() (rocksdb::Status).
 MATCHER(IsOk, "is OK") {
-  const absl::Status& status = internal::GetStatus(arg);
-  if (!status.ok()) *result_listener << "which is " << status;
-  return status.ok();
+  using Arg = std::decay_t<decltype(arg)>;
+  if constexpr (std::is_same_v<Arg, absl::Status> || requires { arg.status(); }) {
+    const absl::Status& status = internal::GetStatus(arg);
+    if (!status.ok()) *result_listener << "which is " << status;
+    return status.ok();
+  } else {
+    if (!arg.ok()) *result_listener << "which is " << arg.ToString();
+    return arg.ok();
+  }
 }
 
 // Matches a status (or StatusOr's status) whose code is `code` and whose

@@ -9,6 +9,9 @@
 #include "absl/strings/escaping.h"
 #include "ledger/log/hash.h"
 #include "ledger/log/merkle.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -105,7 +108,7 @@ Hash TesseraRoot(size_t n) {
 
 NoteVerifier Verifier(const char* vkey) {
   absl::StatusOr<NoteVerifier> v = NoteVerifier::FromKeyString(vkey);
-  EXPECT_TRUE(v.ok()) << v.status();
+  EXPECT_THAT(v, IsOk());
   return *v;
 }
 
@@ -113,7 +116,7 @@ NoteSigner Signer(std::string_view name, uint8_t seed_byte) {
   Ed25519Seed seed;
   seed.fill(seed_byte);
   absl::StatusOr<NoteSigner> s = NoteSigner::FromSeed(name, seed);
-  EXPECT_TRUE(s.ok()) << s.status();
+  EXPECT_THAT(s, IsOk());
   return *s;
 }
 
@@ -126,7 +129,7 @@ TEST(CheckpointTest, TesseraCheckpointsVerifyAndMatchRfc6962Roots) {
   for (size_t n = 0; n <= 15; ++n) {
     absl::StatusOr<VerifiedCheckpoint> v =
         VerifyCheckpoint(TesseraCheckpoint(n), keys, kOrigin);
-    ASSERT_TRUE(v.ok()) << n << ": " << v.status();
+    ASSERT_THAT(v, IsOk()) << n;
     EXPECT_EQ(v->checkpoint.origin, kOrigin);
     EXPECT_EQ(v->checkpoint.tree_size, n);
     EXPECT_EQ(v->checkpoint.root, TesseraRoot(n)) << "size " << n;
@@ -143,28 +146,28 @@ TEST(CheckpointTest, TesseraCheckpointsVerifyAndMatchRfc6962Roots) {
 TEST(CheckpointTest, SignCheckpointReproducesTesseraBytes) {
   absl::StatusOr<NoteSigner> key =
       NoteSigner::FromPrivateKeyString(kTesseraSkey);
-  ASSERT_TRUE(key.ok()) << key.status();
+  ASSERT_THAT(key, IsOk());
   EXPECT_EQ(key->verifier().KeyString(), kTesseraVkey);
   for (size_t n = 0; n <= 15; ++n) {
     absl::StatusOr<std::string> note =
         SignCheckpoint(kOrigin, {n, TesseraRoot(n)}, *key);
-    ASSERT_TRUE(note.ok()) << note.status();
+    ASSERT_THAT(note, IsOk());
     EXPECT_EQ(*note, TesseraCheckpoint(n));
   }
 }
 
 TEST(CheckpointTest, C2spExampleParses) {
   absl::StatusOr<Note> note = ParseNote(kSofaCheckpoint);
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   EXPECT_EQ(note->signatures[0].key_id, 0x033de0aeu);
   absl::StatusOr<Checkpoint> c = ParseCheckpoint(note->text);
-  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_THAT(c, IsOk());
   EXPECT_EQ(c->origin, "example.com/behind-the-sofa");
   EXPECT_EQ(c->tree_size, 20852163u);
   EXPECT_EQ(ToHex(c->root),
             "0ac5186a91863e8e1d90c808014aa89bf5da8e3ee1d9f07630f0378f68f1ab62");
   absl::StatusOr<std::string> text = FormatCheckpoint(*c);
-  ASSERT_TRUE(text.ok());
+  ASSERT_THAT(text, IsOk());
   EXPECT_EQ(*text, note->text);
   absl::Status s = VerifyCheckpoint(kSofaCheckpoint, {{Verifier(kTesseraVkey)}},
                                     "example.com/behind-the-sofa")
@@ -180,7 +183,7 @@ TEST(CheckpointTest, FormatIsByteExact) {
             "1nk427v383cs=\n");
   c.extensions = {"ext one", "2"};
   absl::StatusOr<std::string> text = FormatCheckpoint(c);
-  ASSERT_TRUE(text.ok());
+  ASSERT_THAT(text, IsOk());
   EXPECT_EQ(*text,
             "example.com/log/testdata\n15\nrKbDipCvhuX1GZ7g5BBe8sA6BbJ7ja/"
             "1nk427v383cs=\next one\n2\n");
@@ -190,15 +193,15 @@ TEST(CheckpointTest, FormatIsByteExact) {
 TEST(CheckpointTest, ParseAcceptsEdgeValues) {
   const std::string root = "\nrKbDipCvhuX1GZ7g5BBe8sA6BbJ7ja/1nk427v383cs=\n";
   absl::StatusOr<Checkpoint> zero = ParseCheckpoint("o\n0" + root);
-  ASSERT_TRUE(zero.ok()) << zero.status();
+  ASSERT_THAT(zero, IsOk());
   EXPECT_EQ(zero->tree_size, 0u);
   absl::StatusOr<Checkpoint> max =
       ParseCheckpoint("o\n18446744073709551615" + root);
-  ASSERT_TRUE(max.ok()) << max.status();
+  ASSERT_THAT(max, IsOk());
   EXPECT_EQ(max->tree_size, UINT64_MAX);
   // The origin is opaque: spaces and '+' are only discouraged.
   absl::StatusOr<Checkpoint> odd = ParseCheckpoint("my log+1\n1" + root);
-  ASSERT_TRUE(odd.ok()) << odd.status();
+  ASSERT_THAT(odd, IsOk());
   EXPECT_EQ(odd->origin, "my log+1");
 }
 
@@ -266,15 +269,15 @@ TEST(CheckpointTest, FormatRejectsBadLines) {
 TEST(CheckpointTest, GeneratedKeyRoundTrip) {
   absl::StatusOr<NoteSigner> key =
       NoteSigner::Generate("example.com/compact-ledger");
-  ASSERT_TRUE(key.ok());
+  ASSERT_THAT(key, IsOk());
   const TreeHead head{42, Sha256("root")};
   absl::StatusOr<std::string> note =
       SignCheckpoint("example.com/compact-ledger", head, *key);
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   absl::StatusOr<VerifiedCheckpoint> v =
       VerifyCheckpoint(*note, {{Verifier(key->verifier().KeyString().c_str())}},
                        "example.com/compact-ledger");
-  ASSERT_TRUE(v.ok()) << v.status();
+  ASSERT_THAT(v, IsOk());
   EXPECT_EQ(v->checkpoint.tree_size, 42u);
   EXPECT_EQ(v->checkpoint.root, head.root);
 }
@@ -312,7 +315,7 @@ TEST(CheckpointTest, VerifierKeyForAnotherNameIsRefused) {
   const NoteVerifier tessera = Verifier(kTesseraVkey);
   absl::StatusOr<NoteVerifier> renamed =
       NoteVerifier::FromPublicKey("example.com/other", tessera.public_key());
-  ASSERT_TRUE(renamed.ok());
+  ASSERT_THAT(renamed, IsOk());
   for (const NoteVerifier& key : {Verifier(kPeterVkey), *renamed}) {
     absl::Status s =
         VerifyCheckpoint(kTesseraLatest, {{key}}, kOrigin).status();
@@ -326,7 +329,7 @@ TEST(CheckpointTest, VerifierKeyForAnotherNameIsRefused) {
 TEST(CheckpointTest, NoteThatIsNotACheckpointIsInvalidArgument) {
   const NoteSigner key = Signer("example.com/log", 3);
   absl::StatusOr<std::string> note = SignNote("example.com/log\nhello\n", key);
-  ASSERT_TRUE(note.ok());
+  ASSERT_THAT(note, IsOk());
   absl::Status s =
       VerifyCheckpoint(*note, {{key.verifier()}}, "example.com/log").status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
@@ -343,11 +346,11 @@ TEST(CheckpointTest, RotationKeepsOldCheckpointsVerifiable) {
   ASSERT_TRUE(old_cp.ok() && new_cp.ok());
   const std::vector<NoteVerifier> both = {old_key.verifier(),
                                           new_key.verifier()};
-  EXPECT_TRUE(
+  EXPECT_THAT(
       VerifyCheckpoint(*old_cp, {{old_key.verifier()}}, "example.com/log")
-          .ok());
-  EXPECT_TRUE(VerifyCheckpoint(*old_cp, both, "example.com/log").ok());
-  EXPECT_TRUE(VerifyCheckpoint(*new_cp, both, "example.com/log").ok());
+          , IsOk());
+  EXPECT_THAT(VerifyCheckpoint(*old_cp, both, "example.com/log"), IsOk());
+  EXPECT_THAT(VerifyCheckpoint(*new_cp, both, "example.com/log"), IsOk());
   EXPECT_EQ(VerifyCheckpoint(*new_cp, {{old_key.verifier()}}, "example.com/log")
                 .status()
                 .code(),
@@ -360,7 +363,7 @@ TEST(CheckpointTest, SixteenWitnessCosignaturesVerify) {
   for (int i = 0; i < 16; ++i) {
     const NoteSigner w = Signer("witness.example/" + std::to_string(i), i + 10);
     absl::StatusOr<std::string> cosigned = CosignNote(note, w);
-    ASSERT_TRUE(cosigned.ok()) << cosigned.status();
+    ASSERT_THAT(cosigned, IsOk());
     note = *cosigned;
     witnesses.push_back(w.verifier());
   }
@@ -371,7 +374,7 @@ TEST(CheckpointTest, SixteenWitnessCosignaturesVerify) {
   EXPECT_EQ(VerifyCheckpoint(note, witnesses, kOrigin)->verified.size(), 16u);
   absl::StatusOr<VerifiedCheckpoint> log_only =
       VerifyCheckpoint(note, {{Verifier(kTesseraVkey)}}, kOrigin);
-  ASSERT_TRUE(log_only.ok()) << log_only.status();
+  ASSERT_THAT(log_only, IsOk());
   EXPECT_EQ(log_only->verified.size(), 1u);
   EXPECT_EQ(log_only->checkpoint.tree_size, 15u);
 }
@@ -383,7 +386,7 @@ TEST(CheckpointTest, TruncationAtEveryOffsetIsRefused) {
         note.substr(0, n), {{Verifier(kTesseraVkey)}}, kOrigin);
     ASSERT_FALSE(v.ok()) << "offset " << n;
     EXPECT_THAT(v.status().code(),
-                testing::AnyOf(absl::StatusCode::kInvalidArgument,
+                ::testing::AnyOf(absl::StatusCode::kInvalidArgument,
                                absl::StatusCode::kDataLoss));
   }
 }

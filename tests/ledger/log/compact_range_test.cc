@@ -14,6 +14,9 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/log/hash.h"
 #include "ledger/log/merkle.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -23,7 +26,7 @@ using NodeId = std::pair<uint8_t, uint64_t>;  // (level, index).
 
 Hash FromHex(const std::string& hex) {
   absl::StatusOr<Hash> hash = HashFromHex(hex);
-  EXPECT_TRUE(hash.ok()) << hash.status();
+  EXPECT_THAT(hash, IsOk());
   return hash.ok() ? *hash : Hash{};
 }
 
@@ -231,7 +234,7 @@ TEST(CompactRangeTest, FromStoreReproducesTheAppendedFrontier) {
     int reads = 0;
     absl::StatusOr<CompactRange> loaded =
         CompactRange::FromStore(StoreReader(store, &reads), size);
-    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    ASSERT_THAT(loaded, IsOk());
     EXPECT_EQ(*loaded, appended);
     EXPECT_EQ(loaded->Root(), appended.Root());
     EXPECT_EQ(reads, std::popcount(size));
@@ -258,7 +261,7 @@ TEST(CompactRangeTest, AppendAfterFromStoreContinuesTheSameTree) {
     int reads = 0;
     absl::StatusOr<CompactRange> resumed =
         CompactRange::FromStore(StoreReader(store, &reads), split);
-    ASSERT_TRUE(resumed.ok()) << resumed.status();
+    ASSERT_THAT(resumed, IsOk());
     const std::vector<NewNode> resumed_nodes = AppendAll(
         *resumed, std::vector<Hash>(leaves.begin() + split, leaves.end()));
     EXPECT_EQ(resumed_nodes, full_nodes);
@@ -275,7 +278,7 @@ TEST(CompactRangeTest, FromStoreReadsOnlyTheFrontierOfAHugeTree) {
     return Sha256(absl::StrCat(level, "/", index));
   };
   absl::StatusOr<CompactRange> range = CompactRange::FromStore(read, size);
-  ASSERT_TRUE(range.ok()) << range.status();
+  ASSERT_THAT(range, IsOk());
   EXPECT_EQ(range->size(), size);
   ASSERT_EQ(read_ids.size(), 39u);  // popcount(2^40 - 3).
   // Left to right: perfect subtrees of 2^39, 2^38, ..., 2^2, then 2^0.
@@ -295,7 +298,7 @@ TEST(CompactRangeTest, FromStorePassesReaderErrorsBack) {
             absl::StatusCode::kUnavailable);
   // Size 0 needs no reads, so cannot fail.
   absl::StatusOr<CompactRange> empty = CompactRange::FromStore(failing, 0);
-  ASSERT_TRUE(empty.ok()) << empty.status();
+  ASSERT_THAT(empty, IsOk());
   EXPECT_EQ(*empty, CompactRange());
 }
 

@@ -9,6 +9,9 @@
 #include "ledger/log/rocks_db.h"
 #include "ledger/log/storage_format.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -19,7 +22,7 @@ class LogCheckpointTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto signer = NoteSigner::Generate("ledger.example/compacts");
-    ASSERT_TRUE(signer.ok()) << signer.status();
+    ASSERT_THAT(signer, IsOk());
     signer_ = std::make_unique<NoteSigner>(*signer);
     log_ = OpenLog();
     for (int i = 0; i < 10; ++i) {
@@ -28,19 +31,19 @@ class LogCheckpointTest : public ::testing::Test {
       AppendRequest r;
       r.stream = "s";
       r.payload.PackFrom(v);
-      ASSERT_TRUE(log_->Append(r).ok());
+      ASSERT_THAT(log_->Append(r), IsOk());
     }
   }
   std::unique_ptr<Log> OpenLog() {
     LogOptions options;
     options.path = dir_.Sub("db");
     auto log = Log::Open(options);
-    EXPECT_TRUE(log.ok()) << log.status();
+    EXPECT_THAT(log, IsOk());
     return log.ok() ? *std::move(log) : nullptr;
   }
   std::string Sign(uint64_t size, const Hash& root) {
     auto note = SignCheckpoint("ledger.example/compacts", TreeHead{size, root}, *signer_);
-    EXPECT_TRUE(note.ok()) << note.status();
+    EXPECT_THAT(note, IsOk());
     return note.value_or("");
   }
 
@@ -52,18 +55,18 @@ class LogCheckpointTest : public ::testing::Test {
 TEST_F(LogCheckpointTest, StoresAndReturnsCheckpointsBySize) {
   const std::string at5 = Sign(5, *log_->RootAt(5));
   const std::string at10 = Sign(10, log_->Head().root);
-  ASSERT_TRUE(log_->PutCheckpoint(at10).ok());
-  ASSERT_TRUE(log_->PutCheckpoint(at5).ok());
+  ASSERT_THAT(log_->PutCheckpoint(at10), IsOk());
+  ASSERT_THAT(log_->PutCheckpoint(at5), IsOk());
   EXPECT_EQ(**log_->GetCheckpoint(5), at5);
   EXPECT_EQ(**log_->LatestCheckpoint(), at10);
   std::vector<uint64_t> sizes;
-  ASSERT_TRUE(log_->ForEachCheckpoint([&](uint64_t size, const std::string&) {
+  ASSERT_THAT(log_->ForEachCheckpoint([&](uint64_t size, const std::string&) {
                      sizes.push_back(size);
                      return absl::OkStatus();
-                   }).ok());
+                   }), IsOk());
   EXPECT_EQ(sizes, (std::vector<uint64_t>{5, 10}));
   // Storing the same note again is a no-op.
-  EXPECT_TRUE(log_->PutCheckpoint(at10).ok());
+  EXPECT_THAT(log_->PutCheckpoint(at10), IsOk());
 }
 
 TEST_F(LogCheckpointTest, RefusesCheckpointsThatDoNotMatchTheLog) {
@@ -76,28 +79,28 @@ TEST_F(LogCheckpointTest, RefusesCheckpointsThatDoNotMatchTheLog) {
 }
 
 TEST_F(LogCheckpointTest, AnotherNoteForAStoredSizeIsAlreadyExists) {
-  ASSERT_TRUE(log_->PutCheckpoint(Sign(10, log_->Head().root)).ok());
+  ASSERT_THAT(log_->PutCheckpoint(Sign(10, log_->Head().root)), IsOk());
   auto other = NoteSigner::Generate("someone.else");
-  ASSERT_TRUE(other.ok());
+  ASSERT_THAT(other, IsOk());
   auto note = SignCheckpoint("ledger.example/compacts", log_->Head(), *other);
-  ASSERT_TRUE(note.ok());
+  ASSERT_THAT(note, IsOk());
   EXPECT_EQ(log_->PutCheckpoint(*note).code(), absl::StatusCode::kAlreadyExists);
 }
 
 TEST_F(LogCheckpointTest, OpenRefusesALogRolledBackBehindItsCheckpoint) {
-  ASSERT_TRUE(log_->PutCheckpoint(Sign(10, log_->Head().root)).ok());
+  ASSERT_THAT(log_->PutCheckpoint(Sign(10, log_->Head().root)), IsOk());
   const Hash root5 = *log_->RootAt(5);
   log_.reset();
   {
     // Roll the log back to 5 entries consistently: entries, leaves, size and
     // root all agree, so only the published checkpoint gives it away.
     auto db = RocksDb::Open(dir_.Sub("db"), RocksDb::Mode::kMustExist);
-    ASSERT_TRUE(db.ok());
+    ASSERT_THAT(db, IsOk());
     rocksdb::WriteBatch batch;
     for (uint64_t s = 5; s < 10; ++s) batch.Delete((*db)->entries(), format::EntryKey(s));
     batch.Put((*db)->meta(), format::kTreeSizeKey, format::EncodeUint64(5));
     batch.Put((*db)->meta(), format::kRootKey, HashBytes(root5));
-    ASSERT_TRUE((*db)->Write(&batch, true).ok());
+    ASSERT_THAT((*db)->Write(&batch, true), IsOk());
   }
   LogOptions options;
   options.path = dir_.Sub("db");

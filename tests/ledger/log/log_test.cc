@@ -20,6 +20,9 @@
 #include "ledger/log/rocks_db.h"
 #include "ledger/log/verify.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -52,7 +55,7 @@ class LogTest : public ::testing::Test {
     LogOptions options;
     options.path = dir_.Sub("db");
     auto log = Log::Open(options);
-    EXPECT_TRUE(log.ok()) << log.status();
+    EXPECT_THAT(log, IsOk());
     return log.ok() ? *std::move(log) : nullptr;
   }
   testing::TempDir dir_;
@@ -82,17 +85,17 @@ TEST_F(LogTest, AppendLinksPreviousHash) {
 
 TEST_F(LogTest, StreamVersionsAreDenseAndPerStream) {
   auto log = OpenLog();
-  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
-  ASSERT_TRUE(log->Append(Request("s/b", "2")).ok());
+  ASSERT_THAT(log->Append(Request("s/a", "1")), IsOk());
+  ASSERT_THAT(log->Append(Request("s/b", "2")), IsOk());
   auto third = log->Append(Request("s/a", "3"));
-  ASSERT_TRUE(third.ok());
+  ASSERT_THAT(third, IsOk());
   EXPECT_EQ(third->stream_version, 2u);
   EXPECT_EQ(*log->StreamVersion("s/a"), 2u);
   EXPECT_EQ(*log->StreamVersion("s/b"), 1u);
   EXPECT_EQ(*log->StreamVersion("s"), 0u);
   EXPECT_EQ(*log->StreamVersion("s/a/x"), 0u);
   auto entries = log->ReadStream("s/a", 1, 10);
-  ASSERT_TRUE(entries.ok());
+  ASSERT_THAT(entries, IsOk());
   ASSERT_EQ(entries->size(), 2u);
   EXPECT_EQ((*entries)[0].sequence, 0u);
   EXPECT_EQ((*entries)[1].sequence, 2u);
@@ -102,22 +105,22 @@ TEST_F(LogTest, StreamVersionsAreDenseAndPerStream) {
 
 TEST_F(LogTest, ExpectedVersionConflictIsAbortedWithActualVersion) {
   auto log = OpenLog();
-  ASSERT_TRUE(log->Append(Request("s/a", "1", ExpectedVersion::NoStream())).ok());
+  ASSERT_THAT(log->Append(Request("s/a", "1", ExpectedVersion::NoStream())), IsOk());
   auto again = log->Append(Request("s/a", "2", ExpectedVersion::NoStream()));
   EXPECT_EQ(again.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(std::string(again.status().message()), HasSubstr("version 1"));
   auto stale = log->Append(Request("s/a", "2", ExpectedVersion::Exact(3)));
   EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
-  EXPECT_TRUE(log->Append(Request("s/a", "2", ExpectedVersion::Exact(1))).ok());
+  EXPECT_THAT(log->Append(Request("s/a", "2", ExpectedVersion::Exact(1))), IsOk());
   EXPECT_EQ(log->Size(), 2u);
 }
 
 TEST_F(LogTest, RetryWithSameRequestIdReturnsFirstResult) {
   auto log = OpenLog();
   auto first = log->Append(Request("s/a", "x", ExpectedVersion::NoStream(), "req-1"));
-  ASSERT_TRUE(first.ok());
+  ASSERT_THAT(first, IsOk());
   auto retry = log->Append(Request("s/a", "x", ExpectedVersion::NoStream(), "req-1"));
-  ASSERT_TRUE(retry.ok()) << retry.status();
+  ASSERT_THAT(retry, IsOk());
   EXPECT_TRUE(retry->deduplicated);
   EXPECT_EQ(retry->sequence, first->sequence);
   EXPECT_EQ(retry->leaf_hash, first->leaf_hash);
@@ -135,32 +138,32 @@ TEST_F(LogTest, RequestIdsAreFoundInTableFilesAsInTheMemtable) {
     for (int i = 0; i < 50; ++i) {
       auto r = log->Append(Request("s/a", absl::StrCat("x", i), ExpectedVersion::Any(),
                                    absl::StrCat("req-", i, std::string(i, 'z'))));
-      ASSERT_TRUE(r.ok()) << r.status();
+      ASSERT_THAT(r, IsOk());
       first.push_back(*r);
     }
   }
   {
     auto db = RocksDb::Open(dir_.Sub("db"), RocksDb::Mode::kMustExist);
-    ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->db()->Flush(rocksdb::FlushOptions(), (*db)->requests()).ok());
+    ASSERT_THAT(db, IsOk());
+    ASSERT_THAT((*db)->db()->Flush(rocksdb::FlushOptions(), (*db)->requests()), IsOk());
   }
   auto log = OpenLog();
   for (int i = 0; i < 50; ++i) {
     const std::string id = absl::StrCat("req-", i, std::string(i, 'z'));
     auto retry = log->Append(Request("s/a", absl::StrCat("x", i), ExpectedVersion::Any(), id));
-    ASSERT_TRUE(retry.ok()) << retry.status();
+    ASSERT_THAT(retry, IsOk());
     EXPECT_TRUE(retry->deduplicated);
     EXPECT_EQ(retry->sequence, first[i].sequence);
     EXPECT_EQ(log->Append(Request("s/a", "other", ExpectedVersion::Any(), id)).status().code(),
               absl::StatusCode::kAlreadyExists);
   }
-  EXPECT_TRUE(log->Append(Request("s/a", "new", ExpectedVersion::Any(), "req-new")).ok());
+  EXPECT_THAT(log->Append(Request("s/a", "new", ExpectedVersion::Any(), "req-new")), IsOk());
   EXPECT_EQ(log->Size(), 51u);
 }
 
 TEST_F(LogTest, SameRequestIdWithDifferentPayloadIsAlreadyExists) {
   auto log = OpenLog();
-  ASSERT_TRUE(log->Append(Request("s/a", "x", ExpectedVersion::Any(), "req-1")).ok());
+  ASSERT_THAT(log->Append(Request("s/a", "x", ExpectedVersion::Any(), "req-1")), IsOk());
   auto other = log->Append(Request("s/a", "y", ExpectedVersion::Any(), "req-1"));
   EXPECT_EQ(other.status().code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(log->Size(), 1u);
@@ -168,7 +171,7 @@ TEST_F(LogTest, SameRequestIdWithDifferentPayloadIsAlreadyExists) {
 
 TEST_F(LogTest, FailedBatchAppendsNothing) {
   auto log = OpenLog();
-  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
+  ASSERT_THAT(log->Append(Request("s/a", "1")), IsOk());
   const TreeHead before = log->Head();
   auto result = log->AppendBatch({Request("s/b", "2"), Request("s/c", "3"),
                                   Request("s/a", "4", ExpectedVersion::NoStream())});
@@ -183,7 +186,7 @@ TEST_F(LogTest, EntriesAboveTheTilesLimitAreRefusedAndNothingIsAppended) {
   auto log = OpenLog();
   // 60 KiB of payload makes an entry under 65,535 bytes.
   auto fits = log->Append(Request("s/a", std::string(60 << 10, 'x')));
-  ASSERT_TRUE(fits.ok()) << fits.status();
+  ASSERT_THAT(fits, IsOk());
   EXPECT_LE(log->GetEntry(fits->sequence)->bytes.size(), format::kMaxEntryBytes);
   const TreeHead before = log->Head();
   for (size_t payload : {size_t{65'535}, size_t{65'536}, size_t{1} << 20}) {
@@ -204,7 +207,7 @@ TEST_F(LogTest, BatchSeesItsOwnStreamVersionsAndRequestIds) {
       {Request("s/a", "1", ExpectedVersion::NoStream(), "r1"),
        Request("s/a", "2", ExpectedVersion::Exact(1)),
        Request("s/a", "1", ExpectedVersion::NoStream(), "r1")});
-  ASSERT_TRUE(results.ok()) << results.status();
+  ASSERT_THAT(results, IsOk());
   EXPECT_EQ((*results)[1].stream_version, 2u);
   EXPECT_TRUE((*results)[2].deduplicated);
   EXPECT_EQ(log->Size(), 2u);
@@ -229,10 +232,10 @@ TEST_F(LogTest, RecordedAtNeverDecreases) {
   absl::Time now = absl::FromUnixSeconds(2000000000);
   options.clock = [&] { return now; };
   auto log = Log::Open(options);
-  ASSERT_TRUE(log.ok());
-  ASSERT_TRUE((*log)->Append(Request("s", "1")).ok());
+  ASSERT_THAT(log, IsOk());
+  ASSERT_THAT((*log)->Append(Request("s", "1")), IsOk());
   now -= absl::Hours(1);
-  ASSERT_TRUE((*log)->Append(Request("s", "2")).ok());
+  ASSERT_THAT((*log)->Append(Request("s", "2")), IsOk());
   EXPECT_EQ((*log)->GetEntry(1)->entry.recorded_at().seconds(), 2000000000);
 }
 
@@ -241,7 +244,7 @@ TEST_F(LogTest, ReopenPreservesHeadAndProofs) {
   {
     auto log = OpenLog();
     for (int i = 0; i < 300; ++i) {
-      ASSERT_TRUE(log->Append(Request("s/" + std::to_string(i % 7), std::to_string(i))).ok());
+      ASSERT_THAT(log->Append(Request("s/" + std::to_string(i % 7), std::to_string(i))), IsOk());
     }
     head = log->Head();
   }
@@ -250,28 +253,28 @@ TEST_F(LogTest, ReopenPreservesHeadAndProofs) {
   EXPECT_EQ(log->Head().root, head.root);
   for (uint64_t size : {1u, 2u, 77u, 128u, 299u, 300u}) {
     auto root = log->RootAt(size);
-    ASSERT_TRUE(root.ok());
+    ASSERT_THAT(root, IsOk());
     for (uint64_t i = 0; i < size; i += 13) {
       auto proof = log->InclusionProof(i, size);
-      ASSERT_TRUE(proof.ok());
-      EXPECT_TRUE(VerifyInclusion(i, size, log->GetEntry(i)->leaf_hash, *proof, *root).ok());
+      ASSERT_THAT(proof, IsOk());
+      EXPECT_THAT(VerifyInclusion(i, size, log->GetEntry(i)->leaf_hash, *proof, *root), IsOk());
     }
     auto consistency = log->ConsistencyProof(size, 300);
-    ASSERT_TRUE(consistency.ok());
-    EXPECT_TRUE(VerifyConsistency(size, 300, *consistency, *root, head.root).ok());
+    ASSERT_THAT(consistency, IsOk());
+    EXPECT_THAT(VerifyConsistency(size, 300, *consistency, *root, head.root), IsOk());
   }
   // Appending after reopen continues the chain and the tree.
-  ASSERT_TRUE(log->Append(Request("s/x", "after")).ok());
+  ASSERT_THAT(log->Append(Request("s/x", "after")), IsOk());
   log.reset();
   auto report = VerifyLogAt(dir_.Sub("db"));
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
   EXPECT_EQ(report->entries_checked, 301u);
 }
 
 TEST_F(LogTest, ProofsOutOfRangeAreInvalidArgument) {
   auto log = OpenLog();
-  ASSERT_TRUE(log->Append(Request("s", "1")).ok());
+  ASSERT_THAT(log->Append(Request("s", "1")), IsOk());
   EXPECT_EQ(log->InclusionProof(1, 1).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(log->InclusionProof(0, 2).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(log->ConsistencyProof(2, 1).status().code(), absl::StatusCode::kInvalidArgument);
@@ -289,7 +292,7 @@ TEST_F(LogTest, OpenWithoutCreateOnMissingDirectoryIsNotFound) {
 TEST_F(LogTest, SnapshotsRoundTrip) {
   auto log = OpenLog();
   EXPECT_FALSE(log->GetSnapshot("k")->has_value());
-  ASSERT_TRUE(log->PutSnapshot("k", "v").ok());
+  ASSERT_THAT(log->PutSnapshot("k", "v"), IsOk());
   EXPECT_EQ(**log->GetSnapshot("k"), "v");
 }
 
@@ -335,13 +338,13 @@ TEST_F(LogTest, ConcurrentAppendsAreDenseAndEachBatchAllOrNothing) {
   EXPECT_EQ(sequences.size(), expected);
   log.reset();
   auto report = VerifyLogAt(dir_.Sub("db"));
-  ASSERT_TRUE(report.ok());
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
 }
 
 TEST_F(LogTest, RacingWritersOnOneVersionHaveExactlyOneWinner) {
   auto log = OpenLog();
-  ASSERT_TRUE(log->Append(Request("c", "first", ExpectedVersion::NoStream())).ok());
+  ASSERT_THAT(log->Append(Request("c", "first", ExpectedVersion::NoStream())), IsOk());
   std::atomic<int> winners{0}, aborted{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 32; ++t) {
@@ -363,7 +366,7 @@ TEST_F(LogTest, WaitForSizeWakesOnAppendAndTimesOut) {
   EXPECT_EQ(log->WaitForSize(0, start + absl::Milliseconds(20)), 0u);
   std::thread writer([&] {
     absl::SleepFor(absl::Milliseconds(10));
-    ASSERT_TRUE(log->Append(Request("s", "x")).ok());
+    ASSERT_THAT(log->Append(Request("s", "x")), IsOk());
   });
   EXPECT_EQ(log->WaitForSize(0, absl::Now() + absl::Seconds(30)), 1u);
   writer.join();
@@ -375,9 +378,9 @@ TEST_F(LogTest, WaitForSizeWakesOnAppendAndTimesOut) {
 TEST_F(LogTest, StreamVersionsAreRightAfterReopen) {
   {
     auto log = OpenLog();
-    ASSERT_TRUE(log->Append(Request("s/a", "1", ExpectedVersion::NoStream())).ok());
-    ASSERT_TRUE(log->Append(Request("s/b", "2")).ok());
-    ASSERT_TRUE(log->Append(Request("s/a", "3", ExpectedVersion::Exact(1))).ok());
+    ASSERT_THAT(log->Append(Request("s/a", "1", ExpectedVersion::NoStream())), IsOk());
+    ASSERT_THAT(log->Append(Request("s/b", "2")), IsOk());
+    ASSERT_THAT(log->Append(Request("s/a", "3", ExpectedVersion::Exact(1))), IsOk());
   }
   auto log = OpenLog();
   // Asked before any append: read from the index.
@@ -389,21 +392,21 @@ TEST_F(LogTest, StreamVersionsAreRightAfterReopen) {
   EXPECT_EQ(fresh.status().code(), absl::StatusCode::kAborted);
   EXPECT_THAT(std::string(fresh.status().message()), HasSubstr("at version 1"));
   auto next = log->Append(Request("s/a", "6", ExpectedVersion::Exact(2)));
-  ASSERT_TRUE(next.ok()) << next.status();
+  ASSERT_THAT(next, IsOk());
   EXPECT_EQ(next->stream_version, 3u);
   EXPECT_EQ(*log->StreamVersion("s/a"), 3u);
   EXPECT_EQ(*log->StreamVersion("s/b"), 1u);
   EXPECT_EQ(*log->StreamVersion("s/new"), 0u);
-  ASSERT_TRUE(log->Append(Request("s/new", "7", ExpectedVersion::NoStream())).ok());
+  ASSERT_THAT(log->Append(Request("s/new", "7", ExpectedVersion::NoStream())), IsOk());
   EXPECT_EQ(*log->StreamVersion("s/new"), 1u);
 }
 
 TEST_F(LogTest, StreamVersionAtAnswersForEveryPrefix) {
   auto log = OpenLog();
   // s/a at sequences 0 and 2, s/b at 1.
-  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
-  ASSERT_TRUE(log->Append(Request("s/b", "2")).ok());
-  ASSERT_TRUE(log->Append(Request("s/a", "3")).ok());
+  ASSERT_THAT(log->Append(Request("s/a", "1")), IsOk());
+  ASSERT_THAT(log->Append(Request("s/b", "2")), IsOk());
+  ASSERT_THAT(log->Append(Request("s/a", "3")), IsOk());
   auto check = [](const Log& log) {
     const uint64_t want_a[] = {0, 1, 1, 2};
     const uint64_t want_b[] = {0, 0, 1, 1};
@@ -417,7 +420,7 @@ TEST_F(LogTest, StreamVersionAtAnswersForEveryPrefix) {
   log.reset();
   log = OpenLog();
   check(*log);  // from the index
-  ASSERT_TRUE(log->Append(Request("s/c", "4")).ok());
+  ASSERT_THAT(log->Append(Request("s/c", "4")), IsOk());
   check(*log);  // s/a and s/b now from the index, s/c from memory
   EXPECT_EQ(*log->StreamVersionAt("s/a", 4), 2u);
   EXPECT_EQ(*log->StreamVersionAt("s/b", 4), 1u);
@@ -427,7 +430,7 @@ TEST_F(LogTest, StreamVersionAtAnswersForEveryPrefix) {
 
 TEST_F(LogTest, RefusedBatchLeavesStreamVersionsAndRequestIds) {
   auto log = OpenLog();
-  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
+  ASSERT_THAT(log->Append(Request("s/a", "1")), IsOk());
   // Touches s/a and s/new and takes an id, then fails: none of it counts.
   auto refused = log->AppendBatch({Request("s/a", "2", ExpectedVersion::Exact(1), "id-1"),
                                    Request("s/new", "3", ExpectedVersion::NoStream()),
@@ -438,7 +441,7 @@ TEST_F(LogTest, RefusedBatchLeavesStreamVersionsAndRequestIds) {
   EXPECT_EQ(*log->StreamVersion("s/new"), 0u);
   auto again = log->AppendBatch({Request("s/a", "5", ExpectedVersion::Exact(1), "id-1"),
                                  Request("s/new", "6", ExpectedVersion::NoStream())});
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_THAT(again, IsOk());
   EXPECT_FALSE((*again)[0].deduplicated);
   EXPECT_EQ((*again)[0].stream_version, 2u);
   EXPECT_EQ((*again)[1].stream_version, 1u);
@@ -482,7 +485,7 @@ TEST_F(LogTest, RefusedBatchesInAGroupLeaveTheOthersIntact) {
   EXPECT_EQ(*log->StreamVersion("shared"), batches * 2);
   // Versions are dense in the stored entries too.
   auto shared = log->ReadStream("shared", 1, ~uint64_t{0});
-  ASSERT_TRUE(shared.ok());
+  ASSERT_THAT(shared, IsOk());
   ASSERT_EQ(shared->size(), batches * 2);
   for (size_t i = 0; i < shared->size(); ++i) {
     EXPECT_EQ((*shared)[i].entry.stream_version(), i + 1);
@@ -495,7 +498,7 @@ TEST_F(LogTest, RefusedBatchesInAGroupLeaveTheOthersIntact) {
     for (int r = 0; r < kRounds; ++r) {
       const std::string id = absl::StrCat("t", t, "-r", r);
       auto found = log->FindRequest(Request("shared", "a", ExpectedVersion::Any(), id));
-      ASSERT_TRUE(found.ok()) << found.status();
+      ASSERT_THAT(found, IsOk());
       EXPECT_EQ(found->has_value(), (r + t) % 3 != 0) << id;
     }
   }
@@ -514,7 +517,7 @@ TEST_F(LogTest, ConcurrentWritersOnOneStreamSeeEachOthersVersions) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kAttempts; ++i) {
         auto current = log->StreamVersion("one");
-        ASSERT_TRUE(current.ok());
+        ASSERT_THAT(current, IsOk());
         const ExpectedVersion expected =
             *current == 0 ? ExpectedVersion::NoStream() : ExpectedVersion::Exact(*current);
         auto r = log->Append(Request("one", std::to_string(t), expected));
@@ -532,7 +535,7 @@ TEST_F(LogTest, ConcurrentWritersOnOneStreamSeeEachOthersVersions) {
   EXPECT_EQ(log->Size(), uint64_t(won.load()));
   EXPECT_EQ(*log->StreamVersion("one"), uint64_t(won.load()));
   auto entries = log->ReadStream("one", 1, ~uint64_t{0});
-  ASSERT_TRUE(entries.ok());
+  ASSERT_THAT(entries, IsOk());
   for (size_t i = 0; i < entries->size(); ++i) {
     EXPECT_EQ((*entries)[i].entry.stream_version(), i + 1);
   }
@@ -544,7 +547,7 @@ TEST_F(LogTest, StreamVersionsStayRightBeyondTheInMemoryTable) {
   options.path = dir_.Sub("db");
   options.sync = false;  // 2 x 70k entries
   auto opened = Log::Open(options);
-  ASSERT_TRUE(opened.ok()) << opened.status();
+  ASSERT_THAT(opened, IsOk());
   auto& log = *opened;
   const size_t streams = Log::kMaxCachedStreams + 4000;
   auto name = [](size_t i) { return absl::StrCat("s/", i); };
@@ -556,7 +559,7 @@ TEST_F(LogTest, StreamVersionsStayRightBeyondTheInMemoryTable) {
                                          : ExpectedVersion::Exact(1)));
       if (batch.size() == 5000 || i + 1 == streams) {
         auto appended = log->AppendBatch(batch);
-        ASSERT_TRUE(appended.ok()) << appended.status();
+        ASSERT_THAT(appended, IsOk());
         batch.clear();
       }
     }
@@ -567,7 +570,7 @@ TEST_F(LogTest, StreamVersionsStayRightBeyondTheInMemoryTable) {
     auto stale = log->Append(Request(name(i), "y", ExpectedVersion::Exact(1)));
     EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
     EXPECT_THAT(std::string(stale.status().message()), HasSubstr("at version 2"));
-    EXPECT_TRUE(log->Append(Request(name(i), "z", ExpectedVersion::Exact(2))).ok());
+    EXPECT_THAT(log->Append(Request(name(i), "z", ExpectedVersion::Exact(2))), IsOk());
     EXPECT_EQ(*log->StreamVersion(name(i)), 3u);
   }
 }
@@ -617,24 +620,24 @@ TEST_F(LogTest, AsyncAppendsAreDurableVisibleAndDenseWhenCalledBack) {
   EXPECT_FALSE(visible_before_durable.load());
   std::set<uint64_t> sequences;
   for (const auto& r : outcomes.done) {
-    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_THAT(r, IsOk());
     sequences.insert(r->front().sequence);
   }
   EXPECT_EQ(sequences.size(), static_cast<size_t>(kBatches));
   EXPECT_EQ(*sequences.rbegin(), kBatches - 1u);  // dense from 0
   auto report = VerifyLogAt(dir_.Sub("db"));
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
   // A retry of an asynchronous append is answered like a synchronous one.
   auto retry = log->Append(Request("s/3", "async 3", ExpectedVersion::Any(), "id-3"));
-  ASSERT_TRUE(retry.ok()) << retry.status();
+  ASSERT_THAT(retry, IsOk());
   EXPECT_TRUE(retry->deduplicated);
   EXPECT_EQ(log->Size(), static_cast<uint64_t>(kBatches));
 }
 
 TEST_F(LogTest, AsyncRefusalIsCalledBackAndAppendsNothing) {
   auto log = OpenLog();
-  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
+  ASSERT_THAT(log->Append(Request("s/a", "1")), IsOk());
   AsyncOutcomes outcomes;
   bool durable_called = false;
   log->AppendBatchAsync({Request("s/b", "2"), Request("s/a", "3", ExpectedVersion::NoStream())},
@@ -658,9 +661,9 @@ TEST_F(LogTest, ClosingCommitsEveryQueuedAsyncAppend) {
     }
   }  // the destructor waits for every queued batch
   ASSERT_EQ(outcomes.done.size(), static_cast<size_t>(kBatches));
-  for (const auto& r : outcomes.done) EXPECT_TRUE(r.ok()) << r.status();
+  for (const auto& r : outcomes.done) EXPECT_THAT(r, IsOk());
   auto report = VerifyLogAt(dir_.Sub("db"));
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
   EXPECT_EQ(report->tree_size, static_cast<uint64_t>(kBatches));
 }
@@ -727,14 +730,14 @@ TEST_F(LogTest, ASlowAnswerDoesNotHoldUpLaterCommits) {
   log->AppendBatchAsync({Request("s", "second")}, nullptr, outcomes.Callback());
   outcomes.WaitFor(2);
   EXPECT_EQ(size_seen_by_first.load(), 2u);
-  ASSERT_TRUE(outcomes.done[0].ok()) << outcomes.done[0].status();
-  ASSERT_TRUE(outcomes.done[1].ok()) << outcomes.done[1].status();
+  ASSERT_THAT(outcomes.done[0], IsOk());
+  ASSERT_THAT(outcomes.done[1], IsOk());
   EXPECT_EQ(outcomes.done[1]->front().sequence, 1u);
 }
 
 TEST_F(LogTest, AppendsAfterCloseAreRefused) {
   auto log = OpenLog();
-  ASSERT_TRUE(log->Append(Request("s", "before")).ok());
+  ASSERT_THAT(log->Append(Request("s", "before")), IsOk());
   log->Close();
   log->Close();  // idempotent
   EXPECT_EQ(log->Append(Request("s", "after")).status().code(),
@@ -744,7 +747,7 @@ TEST_F(LogTest, AppendsAfterCloseAreRefused) {
   ASSERT_EQ(outcomes.done.size(), 1u);  // called before returning
   EXPECT_EQ(outcomes.done.front().status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(log->Size(), 1u);
-  EXPECT_TRUE(log->GetEntry(0).ok());  // reads still work
+  EXPECT_THAT(log->GetEntry(0), IsOk());  // reads still work
 }
 
 TEST_F(LogTest, AsyncAppendToReadOnlyLogIsRefusedAtOnce) {
@@ -753,7 +756,7 @@ TEST_F(LogTest, AsyncAppendToReadOnlyLogIsRefusedAtOnce) {
   options.path = dir_.Sub("db");
   options.read_only = true;
   auto log = Log::Open(options);
-  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_THAT(log, IsOk());
   AsyncOutcomes outcomes;
   (*log)->AppendBatchAsync({Request("s", "x")}, nullptr, outcomes.Callback());
   ASSERT_EQ(outcomes.done.size(), 1u);  // called before returning
@@ -787,13 +790,13 @@ TEST_F(LogTest, AdmissionRefusesAWholeBatchAndOnlyIt) {
   auto log = OpenLog();
   RecordingAdmission admission;
   log->SetAdmission(&admission);
-  ASSERT_TRUE(log->Append(Request("s/a", "1")).ok());
+  ASSERT_THAT(log->Append(Request("s/a", "1")), IsOk());
   auto refused = log->AppendBatch({Request("s/b", "2"), Request("refused/c", "3")});
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("refused by the admission"));
   EXPECT_EQ(log->Size(), 1u);
   auto next = log->AppendBatch({Request("s/b", "4"), Request("s/c", "5")});
-  ASSERT_TRUE(next.ok()) << next.status();
+  ASSERT_THAT(next, IsOk());
   EXPECT_EQ((*next)[0].sequence, 1u);
   EXPECT_EQ(*log->StreamVersion("s/b"), 1u);
   std::lock_guard<std::mutex> lock(admission.mu);
@@ -826,7 +829,7 @@ TEST_F(LogTest, AdmissionSeesEveryCommitInOrderButNoRetry) {
   for (size_t i = 0; i < admission.shown.size(); ++i) {
     EXPECT_EQ(admission.shown[i].first, i);
     auto entry = log->GetEntry(i);
-    ASSERT_TRUE(entry.ok());
+    ASSERT_THAT(entry, IsOk());
     EXPECT_EQ(entry->entry.payload().value(), admission.shown[i].second);
   }
 }

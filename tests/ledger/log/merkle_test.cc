@@ -15,6 +15,9 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/log/compact_range.h"
 #include "ledger/log/hash.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -24,7 +27,7 @@ namespace {
 
 Hash FromHex(const std::string& hex) {
   absl::StatusOr<Hash> hash = HashFromHex(hex);
-  EXPECT_TRUE(hash.ok()) << hash.status();
+  EXPECT_THAT(hash, IsOk());
   return hash.ok() ? *hash : Hash{};
 }
 
@@ -259,7 +262,7 @@ TEST(MerkleTest, RootsMatchRfc6962Vectors) {
     SCOPED_TRACE(absl::StrCat("size ", size));
     const Hash want = FromHex(Rfc6962Roots()[size]);
     absl::StatusOr<Hash> root = RootAt(tree.Reader(size), size);
-    ASSERT_TRUE(root.ok()) << root.status();
+    ASSERT_THAT(root, IsOk());
     EXPECT_EQ(ToHex(*root), ToHex(want));
     EXPECT_EQ(ToHex(ReferenceRoot(tree.leaves().first(size))), ToHex(want));
   }
@@ -277,7 +280,7 @@ TEST(MerkleTest, CompleteSubtreesMatchRfc6962NodeVectors) {
       EXPECT_EQ(ToHex(ReferenceRoot(tree.leaves().subspan(begin, end - begin))),
                 ToHex(want));
       absl::StatusOr<Hash> got = SubtreeRoot(tree.Reader(8), begin, end);
-      ASSERT_TRUE(got.ok()) << got.status();
+      ASSERT_THAT(got, IsOk());
       EXPECT_EQ(ToHex(*got), ToHex(want));
     }
   }
@@ -289,7 +292,7 @@ TEST(MerkleTest, InclusionProofsMatchRfc6962Vectors) {
     SCOPED_TRACE(absl::StrCat("leaf ", v.leaf_index, " size ", v.tree_size));
     absl::StatusOr<std::vector<Hash>> proof = BuildInclusionProof(
         tree.Reader(v.tree_size), v.leaf_index, v.tree_size);
-    ASSERT_TRUE(proof.ok()) << proof.status();
+    ASSERT_THAT(proof, IsOk());
     EXPECT_EQ(*proof, FromHex(v.path));
   }
 }
@@ -300,7 +303,7 @@ TEST(MerkleTest, ConsistencyProofsMatchRfc6962Vectors) {
     SCOPED_TRACE(absl::StrCat(v.first_size, " -> ", v.second_size));
     absl::StatusOr<std::vector<Hash>> proof = BuildConsistencyProof(
         tree.Reader(v.second_size), v.first_size, v.second_size);
-    ASSERT_TRUE(proof.ok()) << proof.status();
+    ASSERT_THAT(proof, IsOk());
     EXPECT_EQ(*proof, FromHex(v.proof));
   }
 }
@@ -332,7 +335,7 @@ TEST(MerkleTest, SubtreeRootsMatchDraftSubtreeHashVector) {
     for (uint64_t start = 0; start <= end; ++start) {
       absl::StatusOr<Hash> hash = SubtreeRoot(read, start, end);
       if (hash.status().code() == absl::StatusCode::kInvalidArgument) continue;
-      ASSERT_TRUE(hash.ok()) << hash.status();
+      ASSERT_THAT(hash, IsOk());
       absl::StrAppend(&transcript, "[", start, ", ", end, ") ", ToHex(*hash),
                       "\n");
     }
@@ -357,7 +360,7 @@ TEST(MerkleTest, ShiftedInclusionProofsMatchDraftSubtreeInclusionVector) {
       for (uint64_t index = start; index < end; ++index) {
         absl::StatusOr<std::vector<Hash>> proof =
             BuildInclusionProof(shifted, index - start, end - start);
-        ASSERT_TRUE(proof.ok()) << proof.status();
+        ASSERT_THAT(proof, IsOk());
         absl::StrAppend(&transcript, index, " [", start, ", ", end, ")");
         for (const Hash& h : *proof) {
           absl::StrAppend(&transcript, " ", ToHex(h));
@@ -382,7 +385,7 @@ TEST(MerkleTest, RootAtMatchesReferenceRootAndCompactRange) {
     SCOPED_TRACE(absl::StrCat("size ", n));
     if (n > 0) range.Append(tree.leaves()[n - 1], nullptr);
     absl::StatusOr<Hash> root = RootAt(tree.Reader(n), n);
-    ASSERT_TRUE(root.ok()) << root.status();
+    ASSERT_THAT(root, IsOk());
     EXPECT_EQ(*root, ReferenceRoot(tree.leaves().first(n)));
     EXPECT_EQ(*root, range.Root());
   }
@@ -419,7 +422,7 @@ TEST(MerkleTest, InclusionProofsMatchRfcRecursion) {
   auto check = [&](uint64_t i, uint64_t n) {
     absl::StatusOr<std::vector<Hash>> proof =
         BuildInclusionProof(tree.Reader(n), i, n);
-    ASSERT_TRUE(proof.ok()) << proof.status();
+    ASSERT_THAT(proof, IsOk());
     EXPECT_EQ(*proof, RfcPath(i, tree.leaves().first(n)))
         << "leaf " << i << " size " << n;
   };
@@ -438,7 +441,7 @@ TEST(MerkleTest, ConsistencyProofsMatchRfcRecursion) {
   auto check = [&](uint64_t m, uint64_t n) {
     absl::StatusOr<std::vector<Hash>> proof =
         BuildConsistencyProof(tree.Reader(n), m, n);
-    ASSERT_TRUE(proof.ok()) << proof.status();
+    ASSERT_THAT(proof, IsOk());
     EXPECT_EQ(*proof, RfcSubproof(m, tree.leaves().first(n), true))
         << m << " -> " << n;
   };
@@ -466,7 +469,7 @@ TEST(MerkleTest, ProofBuildingReadsLogarithmicallyManyNodes) {
     int reads = 0, bad_reads = 0;
     absl::StatusOr<std::vector<Hash>> proof =
         BuildInclusionProof(SyntheticReader(n, &reads, &bad_reads), i, n);
-    ASSERT_TRUE(proof.ok()) << proof.status();
+    ASSERT_THAT(proof, IsOk());
     EXPECT_LE(reads, budget) << "inclusion of leaf " << i;
     EXPECT_EQ(bad_reads, 0) << "inclusion of leaf " << i;
     EXPECT_LE(proof->size(), static_cast<size_t>(log2n));
@@ -476,12 +479,12 @@ TEST(MerkleTest, ProofBuildingReadsLogarithmicallyManyNodes) {
     int reads = 0, bad_reads = 0;
     absl::StatusOr<std::vector<Hash>> proof =
         BuildConsistencyProof(SyntheticReader(n, &reads, &bad_reads), m, n);
-    ASSERT_TRUE(proof.ok()) << proof.status();
+    ASSERT_THAT(proof, IsOk());
     EXPECT_LE(reads, budget) << "consistency from " << m;
     EXPECT_EQ(bad_reads, 0) << "consistency from " << m;
   }
   int reads = 0, bad_reads = 0;
-  ASSERT_TRUE(RootAt(SyntheticReader(n, &reads, &bad_reads), n).ok());
+  ASSERT_THAT(RootAt(SyntheticReader(n, &reads, &bad_reads), n), IsOk());
   EXPECT_EQ(reads, std::popcount(n));
   EXPECT_EQ(bad_reads, 0);
 }
@@ -492,7 +495,7 @@ TEST(MerkleTest, ProofsWorkAtTheLargestTreeSize) {
     int reads = 0, bad_reads = 0;
     absl::StatusOr<std::vector<Hash>> proof =
         BuildInclusionProof(SyntheticReader(n, &reads, &bad_reads), i, n);
-    ASSERT_TRUE(proof.ok()) << proof.status();
+    ASSERT_THAT(proof, IsOk());
     EXPECT_LE(reads, 128);
     EXPECT_EQ(bad_reads, 0);
   }
@@ -500,7 +503,7 @@ TEST(MerkleTest, ProofsWorkAtTheLargestTreeSize) {
     int reads = 0, bad_reads = 0;
     absl::StatusOr<std::vector<Hash>> proof =
         BuildConsistencyProof(SyntheticReader(n, &reads, &bad_reads), m, n);
-    ASSERT_TRUE(proof.ok()) << proof.status();
+    ASSERT_THAT(proof, IsOk());
     EXPECT_LE(reads, 128);
     EXPECT_EQ(bad_reads, 0);
   }
@@ -513,7 +516,7 @@ TEST(MerkleTest, EmptyTreeRootNeedsNoReads) {
   int reads = 0;
   const MemoryTree tree(TestLeaves(4));
   absl::StatusOr<Hash> root = RootAt(tree.Reader(0, &reads), 0);
-  ASSERT_TRUE(root.ok()) << root.status();
+  ASSERT_THAT(root, IsOk());
   EXPECT_EQ(*root, EmptyTreeRoot());
   EXPECT_EQ(reads, 0);
   EXPECT_EQ(ReferenceRoot({}), EmptyTreeRoot());
@@ -545,7 +548,7 @@ TEST(MerkleTest, ConsistencyProofIsEmptyForEqualSizesOrEmptyFirstTree) {
     int reads = 0;
     absl::StatusOr<std::vector<Hash>> proof =
         BuildConsistencyProof(tree.Reader(n, &reads), m, n);
-    ASSERT_TRUE(proof.ok()) << proof.status();
+    ASSERT_THAT(proof, IsOk());
     EXPECT_TRUE(proof->empty()) << m << " -> " << n;
     EXPECT_EQ(reads, 0);
   }
@@ -569,7 +572,7 @@ TEST(MerkleTest, EmptySubtreeIsTheEmptyTreeRoot) {
   int reads = 0;
   const MemoryTree tree(TestLeaves(8));
   absl::StatusOr<Hash> root = SubtreeRoot(tree.Reader(8, &reads), 5, 5);
-  ASSERT_TRUE(root.ok()) << root.status();
+  ASSERT_THAT(root, IsOk());
   EXPECT_EQ(*root, EmptyTreeRoot());
   EXPECT_EQ(reads, 0);
 }
@@ -578,7 +581,7 @@ TEST(MerkleTest, CompleteSubtreeIsOneRead) {
   int reads = 0;
   const MemoryTree tree(TestLeaves(64));
   absl::StatusOr<Hash> root = SubtreeRoot(tree.Reader(64, &reads), 32, 64);
-  ASSERT_TRUE(root.ok()) << root.status();
+  ASSERT_THAT(root, IsOk());
   EXPECT_EQ(reads, 1);
   EXPECT_EQ(*root, ReferenceRoot(tree.leaves().subspan(32, 32)));
 }

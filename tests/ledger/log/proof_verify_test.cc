@@ -255,7 +255,7 @@ class TestTree {
     }
     for (uint64_t n = 0; n <= kMaxSize; ++n) {
       absl::StatusOr<Hash> root = RootAt(Reader(n), n);
-      EXPECT_TRUE(root.ok()) << root.status();
+      EXPECT_THAT(root, IsOk());
       roots_.push_back(root.ok() ? *root : Hash{});
     }
   }
@@ -266,14 +266,14 @@ class TestTree {
   std::vector<Hash> Inclusion(uint64_t i, uint64_t n) const {
     absl::StatusOr<std::vector<Hash>> proof =
         BuildInclusionProof(Reader(n), i, n);
-    EXPECT_TRUE(proof.ok()) << proof.status();
+    EXPECT_THAT(proof, IsOk());
     return proof.ok() ? *proof : std::vector<Hash>();
   }
 
   std::vector<Hash> Consistency(uint64_t m, uint64_t n) const {
     absl::StatusOr<std::vector<Hash>> proof =
         BuildConsistencyProof(Reader(n), m, n);
-    EXPECT_TRUE(proof.ok()) << proof.status();
+    EXPECT_THAT(proof, IsOk());
     return proof.ok() ? *proof : std::vector<Hash>();
   }
 
@@ -327,10 +327,10 @@ TEST(ProofVerifyTest, EveryInclusionProofVerifies) {
       ASSERT_EQ(proof.size(), static_cast<size_t>(InclusionProofSize(i, n)));
       absl::StatusOr<Hash> root =
           RootFromInclusionProof(i, n, tree.leaf(i), proof);
-      ASSERT_TRUE(root.ok()) << root.status();
+      ASSERT_THAT(root, IsOk());
       ASSERT_EQ(*root, tree.root(n)) << "leaf " << i << " size " << n;
-      ASSERT_TRUE(
-          VerifyInclusion(i, n, tree.leaf(i), proof, tree.root(n)).ok());
+      ASSERT_THAT(
+          VerifyInclusion(i, n, tree.leaf(i), proof, tree.root(n)), IsOk());
     }
   }
 }
@@ -343,7 +343,7 @@ TEST(ProofVerifyTest, EveryConsistencyProofVerifies) {
       ASSERT_EQ(proof.size(), static_cast<size_t>(ConsistencyProofSize(m, n)));
       const absl::Status status =
           VerifyConsistency(m, n, proof, tree.root(m), tree.root(n));
-      ASSERT_TRUE(status.ok()) << m << " -> " << n << ": " << status;
+      ASSERT_THAT(status, IsOk()) << m << " -> " << n << ": " << status;
     }
   }
 }
@@ -500,7 +500,7 @@ TEST(ProofVerifyTest, MismatchNamesBothRootsInHex) {
   const std::vector<Hash> proof = tree.Inclusion(3, 10);
   absl::StatusOr<Hash> computed =
       RootFromInclusionProof(3, 10, tree.leaf(3), proof);
-  ASSERT_TRUE(computed.ok()) << computed.status();
+  ASSERT_THAT(computed, IsOk());
   const Hash expected = tree.root(9);
   const absl::Status status =
       VerifyInclusion(3, 10, tree.leaf(3), proof, expected);
@@ -560,7 +560,7 @@ TEST(ProofVerifyTest, MalformedConsistencyQuestionsAreInvalidArguments) {
 TEST(ProofVerifyTest, EqualSizesNeedEqualRoots) {
   const Hash a = LeafHash("a");
   const Hash b = LeafHash("b");
-  EXPECT_TRUE(VerifyConsistency(7, 7, {}, a, a).ok());
+  EXPECT_THAT(VerifyConsistency(7, 7, {}, a, a), IsOk());
   EXPECT_EQ(VerifyConsistency(7, 7, {}, a, b).code(),
             absl::StatusCode::kDataLoss);
 }
@@ -568,9 +568,9 @@ TEST(ProofVerifyTest, EqualSizesNeedEqualRoots) {
 TEST(ProofVerifyTest, EveryTreeExtendsTheEmptyTree) {
   const Hash empty = EmptyTreeRoot();
   const Hash other = LeafHash("other");
-  EXPECT_TRUE(VerifyConsistency(0, 0, {}, empty, empty).ok());
-  EXPECT_TRUE(VerifyConsistency(0, 5, {}, empty, other).ok());
-  EXPECT_TRUE(VerifyConsistency(0, ~uint64_t{0}, {}, empty, other).ok());
+  EXPECT_THAT(VerifyConsistency(0, 0, {}, empty, empty), IsOk());
+  EXPECT_THAT(VerifyConsistency(0, 5, {}, empty, other), IsOk());
+  EXPECT_THAT(VerifyConsistency(0, ~uint64_t{0}, {}, empty, other), IsOk());
   // A first root that is not the empty tree's root is not a tree of size 0.
   EXPECT_EQ(VerifyConsistency(0, 5, {}, other, other).code(),
             absl::StatusCode::kDataLoss);
@@ -597,7 +597,7 @@ TEST(ProofVerifyTest, ProofSizesMatchBuiltProofsAtTheLargestTreeSizes) {
       if (a < b) {
         absl::StatusOr<std::vector<Hash>> proof =
             BuildInclusionProof(synthetic, a, b);
-        ASSERT_TRUE(proof.ok()) << proof.status();
+        ASSERT_THAT(proof, IsOk());
         EXPECT_EQ(InclusionProofSize(a, b), static_cast<int>(proof->size()))
             << a << " in " << b;
         // Verification runs to completion and fails cleanly.
@@ -609,7 +609,7 @@ TEST(ProofVerifyTest, ProofSizesMatchBuiltProofsAtTheLargestTreeSizes) {
       if (a <= b) {
         absl::StatusOr<std::vector<Hash>> proof =
             BuildConsistencyProof(synthetic, a, b);
-        ASSERT_TRUE(proof.ok()) << proof.status();
+        ASSERT_THAT(proof, IsOk());
         EXPECT_EQ(ConsistencyProofSize(a, b), static_cast<int>(proof->size()))
             << a << " -> " << b;
         // Only "size 0 to a larger size" holds with these roots.

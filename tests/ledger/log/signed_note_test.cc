@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "ledger/log/hash.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -55,7 +58,7 @@ std::string PeterNote() { return std::string(kPeterText) + "\n" + kPeterSig; }
 
 NoteVerifier Verifier(const char* vkey) {
   absl::StatusOr<NoteVerifier> v = NoteVerifier::FromKeyString(vkey);
-  EXPECT_TRUE(v.ok()) << v.status();
+  EXPECT_THAT(v, IsOk());
   return *v;
 }
 
@@ -63,7 +66,7 @@ NoteSigner Signer(std::string_view name, uint8_t seed_byte) {
   Ed25519Seed seed;
   seed.fill(seed_byte);
   absl::StatusOr<NoteSigner> s = NoteSigner::FromSeed(name, seed);
-  EXPECT_TRUE(s.ok()) << s.status();
+  EXPECT_THAT(s, IsOk());
   return *s;
 }
 
@@ -92,12 +95,12 @@ TEST(SignedNoteTest, KeyIdIsSha256OfNameNewlineTypeAndKey) {
 TEST(SignedNoteTest, GoPrivateKeyMatchesVerifierKey) {
   absl::StatusOr<NoteSigner> peter =
       NoteSigner::FromPrivateKeyString(kPeterSkey);
-  ASSERT_TRUE(peter.ok()) << peter.status();
+  ASSERT_THAT(peter, IsOk());
   EXPECT_EQ(peter->verifier().KeyString(), kPeterVkey);
   EXPECT_EQ(peter->PrivateKeyString(), kPeterSkey);
   // A key file may end in one newline.
-  EXPECT_TRUE(
-      NoteSigner::FromPrivateKeyString(std::string(kPeterSkey) + "\n").ok());
+  EXPECT_THAT(
+      NoteSigner::FromPrivateKeyString(std::string(kPeterSkey) + "\n"), IsOk());
   EXPECT_FALSE(
       NoteSigner::FromPrivateKeyString(std::string(kPeterSkey) + "\n\n").ok());
 }
@@ -105,16 +108,16 @@ TEST(SignedNoteTest, GoPrivateKeyMatchesVerifierKey) {
 TEST(SignedNoteTest, GoSignIsByteExact) {
   absl::StatusOr<NoteSigner> peter =
       NoteSigner::FromPrivateKeyString(kPeterSkey);
-  ASSERT_TRUE(peter.ok());
+  ASSERT_THAT(peter, IsOk());
   absl::StatusOr<std::string> note = SignNote(kPeterText, *peter);
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   EXPECT_EQ(*note, PeterNote());
 }
 
 TEST(SignedNoteTest, GoOpenVerifiesPeterNeumann) {
   absl::StatusOr<OpenedNote> n =
       OpenNote(PeterNote(), {{Verifier(kPeterVkey)}});
-  ASSERT_TRUE(n.ok()) << n.status();
+  ASSERT_THAT(n, IsOk());
   EXPECT_EQ(n->text, kPeterText);
   ASSERT_EQ(n->verified.size(), 1u);
   EXPECT_EQ(n->verified[0].name, "PeterNeumann");
@@ -126,7 +129,7 @@ TEST(SignedNoteTest, GoCosignByEnochRootIsByteExact) {
   const NoteSigner enoch = Signer("EnochRoot", 0);
   EXPECT_EQ(enoch.verifier().KeyString(), kEnochVkey);
   absl::StatusOr<std::string> both = CosignNote(PeterNote(), enoch);
-  ASSERT_TRUE(both.ok()) << both.status();
+  ASSERT_THAT(both, IsOk());
   EXPECT_EQ(*both, PeterNote() + kEnochSig);
 }
 
@@ -134,13 +137,13 @@ TEST(SignedNoteTest, CosignReplacesTheSignersOwnOldSignature) {
   // Go's TestSign: an existing signature by the signing key is replaced.
   absl::StatusOr<NoteSigner> peter =
       NoteSigner::FromPrivateKeyString(kPeterSkey);
-  ASSERT_TRUE(peter.ok());
+  ASSERT_THAT(peter, IsOk());
   const Note stale{kPeterText,
                    {{"PeterNeumann", 0xc74f20a3, std::string(64, 'x')}}};
   absl::StatusOr<std::string> stale_note = FormatNote(stale);
-  ASSERT_TRUE(stale_note.ok());
+  ASSERT_THAT(stale_note, IsOk());
   absl::StatusOr<std::string> fresh = CosignNote(*stale_note, *peter);
-  ASSERT_TRUE(fresh.ok());
+  ASSERT_THAT(fresh, IsOk());
   EXPECT_EQ(*fresh, PeterNote());
 }
 
@@ -148,14 +151,14 @@ TEST(SignedNoteTest, GoOpenUnknownSignersAreIgnored) {
   const std::string note =
       std::string(kPeterText) + "\n" + kPeterSig + kEnochSig;
   absl::StatusOr<OpenedNote> one = OpenNote(note, {{Verifier(kPeterVkey)}});
-  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_THAT(one, IsOk());
   ASSERT_EQ(one->verified.size(), 1u);
   ASSERT_EQ(one->unknown.size(), 1u);
   EXPECT_EQ(one->unknown[0].name, "EnochRoot");
   EXPECT_EQ(one->unknown[0].key_id, 0xaf0cfe78u);
   absl::StatusOr<OpenedNote> two =
       OpenNote(note, {{Verifier(kPeterVkey), Verifier(kEnochVkey)}});
-  ASSERT_TRUE(two.ok());
+  ASSERT_THAT(two, IsOk());
   EXPECT_EQ(two->verified.size(), 2u);
   EXPECT_TRUE(two->unknown.empty());
 }
@@ -187,13 +190,13 @@ TEST(SignedNoteTest, GoOpenDuplicatesAreReportedOnce) {
   const std::string note = std::string(kPeterText) + "\n" + kPeterSig +
                            kPeterSig + kEnochSig + kEnochSig + enoch_abcd;
   absl::StatusOr<OpenedNote> n = OpenNote(note, {{Verifier(kPeterVkey)}});
-  ASSERT_TRUE(n.ok()) << n.status();
+  ASSERT_THAT(n, IsOk());
   EXPECT_EQ(n->verified.size(), 1u);
   ASSERT_EQ(n->unknown.size(), 2u);
   EXPECT_NE(n->unknown[0], n->unknown[1]);
   // One key listed twice is not ambiguous (Go's VerifierList would refuse it).
-  EXPECT_TRUE(
-      OpenNote(note, {{Verifier(kPeterVkey), Verifier(kPeterVkey)}}).ok());
+  EXPECT_THAT(
+      OpenNote(note, {{Verifier(kPeterVkey), Verifier(kPeterVkey)}}), IsOk());
 }
 
 TEST(SignedNoteTest, GoMalformedNotesAreInvalidArgument) {
@@ -250,7 +253,7 @@ TEST(SignedNoteTest, AmbiguousVerifierKeysAreRefused) {
   ASSERT_TRUE(va.ok() && vb.ok());
   absl::StatusOr<std::string> note =
       FormatNote({"text\n", {{"twin", va->key_id(), std::string(64, 's')}}});
-  ASSERT_TRUE(note.ok());
+  ASSERT_THAT(note, IsOk());
   absl::Status s = OpenNote(*note, {{*va, *vb}}).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("ambiguous"));
@@ -261,7 +264,7 @@ TEST(SignedNoteTest, C2spExampleVerifies) {
   EXPECT_EQ(foo.key_id(), 0x530d903au);
   EXPECT_EQ(Ed25519KeyId("example.com/foo", foo.public_key()), 0x530d903au);
   absl::StatusOr<OpenedNote> n = OpenNote(kFooNote, {{foo}});
-  ASSERT_TRUE(n.ok()) << n.status();
+  ASSERT_THAT(n, IsOk());
   EXPECT_EQ(n->text, "This is an example message.\n");
   EXPECT_EQ(OpenCode(kFooNote, {Verifier(kPeterVkey)}),
             absl::StatusCode::kDataLoss);
@@ -270,14 +273,14 @@ TEST(SignedNoteTest, C2spExampleVerifies) {
 TEST(SignedNoteTest, C2spIntroductionNoteParsesAtItsLastBlankLine) {
   const std::string bytes = std::string(kQuasimodoText) + "\n" + kQuasimodoSig;
   absl::StatusOr<Note> n = ParseNote(bytes);
-  ASSERT_TRUE(n.ok()) << n.status();
+  ASSERT_THAT(n, IsOk());
   EXPECT_EQ(n->text, kQuasimodoText);
   ASSERT_EQ(n->signatures.size(), 1u);
   EXPECT_EQ(n->signatures[0].name, "quasimodo.example/salvatore");
   EXPECT_EQ(n->signatures[0].key_id, 0x367ba04bu);
   EXPECT_EQ(n->signatures[0].signature.size(), 64u);
   absl::StatusOr<std::string> again = FormatNote(*n);
-  ASSERT_TRUE(again.ok());
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(*again, bytes);
 }
 
@@ -285,9 +288,9 @@ TEST(SignedNoteTest, TextMayHoldBlankAndDashLines) {
   const NoteSigner key = Signer("example.com/log", 7);
   const std::string text = "a\n\n\xE2\x80\x94 PeterNeumann fake\n\n";
   absl::StatusOr<std::string> note = SignNote(text, key);
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   absl::StatusOr<OpenedNote> n = OpenNote(*note, {{key.verifier()}});
-  ASSERT_TRUE(n.ok()) << n.status();
+  ASSERT_THAT(n, IsOk());
   EXPECT_EQ(n->text, text);
 }
 
@@ -298,12 +301,12 @@ TEST(SignedNoteTest, GenerateSignVerifyRoundTrip) {
   EXPECT_NE(key->verifier().public_key(), other->verifier().public_key());
   absl::StatusOr<NoteSigner> reread =
       NoteSigner::FromPrivateKeyString(key->PrivateKeyString());
-  ASSERT_TRUE(reread.ok()) << reread.status();
+  ASSERT_THAT(reread, IsOk());
   EXPECT_EQ(reread->verifier().KeyString(), key->verifier().KeyString());
   const NoteVerifier v = Verifier(key->verifier().KeyString().c_str());
   absl::StatusOr<std::string> note = SignNote("tree head\n", *reread);
-  ASSERT_TRUE(note.ok());
-  EXPECT_TRUE(OpenNote(*note, {{v}}).ok());
+  ASSERT_THAT(note, IsOk());
+  EXPECT_THAT(OpenNote(*note, {{v}}), IsOk());
   EXPECT_EQ(OpenCode(*note, {other->verifier()}), absl::StatusCode::kDataLoss);
 }
 
@@ -317,14 +320,14 @@ TEST(SignedNoteTest, TamperedTextIsDataLossNamingTheKey) {
 
 TEST(SignedNoteTest, TamperedSignatureOrKeyIdIsDataLoss) {
   absl::StatusOr<Note> n = ParseNote(PeterNote());
-  ASSERT_TRUE(n.ok());
+  ASSERT_THAT(n, IsOk());
   Note bad_sig = *n;
   bad_sig.signatures[0].signature[10] ^= 0x01;
   Note bad_id = *n;
   bad_id.signatures[0].key_id ^= 0x01;
   for (const Note& bad : {bad_sig, bad_id}) {
     absl::StatusOr<std::string> bytes = FormatNote(bad);
-    ASSERT_TRUE(bytes.ok());
+    ASSERT_THAT(bytes, IsOk());
     EXPECT_EQ(OpenCode(*bytes, {Verifier(kPeterVkey)}),
               absl::StatusCode::kDataLoss);
   }
@@ -350,7 +353,7 @@ TEST(SignedNoteTest, TruncationAtEveryOffsetIsRefused) {
     EXPECT_EQ(opened.ok(), n == one.size()) << "offset " << n;
     if (!opened.ok()) {
       EXPECT_THAT(opened.status().code(),
-                  testing::AnyOf(absl::StatusCode::kInvalidArgument,
+                  ::testing::AnyOf(absl::StatusCode::kInvalidArgument,
                                  absl::StatusCode::kDataLoss));
     }
   }
@@ -364,13 +367,13 @@ TEST(SignedNoteTest, TwentySignaturesVerify) {
     verifiers.push_back(signers.back().verifier());
   }
   absl::StatusOr<std::string> note = SignNote("checkpoint\n", signers);
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   absl::StatusOr<OpenedNote> all = OpenNote(*note, verifiers);
-  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_THAT(all, IsOk());
   EXPECT_EQ(all->verified.size(), 20u);
   absl::StatusOr<OpenedNote> some =
       OpenNote(*note, {{verifiers[3], verifiers[17]}});
-  ASSERT_TRUE(some.ok());
+  ASSERT_THAT(some, IsOk());
   EXPECT_EQ(some->verified.size(), 2u);
   EXPECT_EQ(some->unknown.size(), 18u);
 }
@@ -382,11 +385,11 @@ TEST(SignedNoteTest, HundredSignaturesAcceptedHundredAndOneRefused) {
         {"u" + std::to_string(i), 1, std::string(64, 'u')});
   }
   absl::StatusOr<std::string> hundred = FormatNote(note);
-  ASSERT_TRUE(hundred.ok());
+  ASSERT_THAT(hundred, IsOk());
   absl::StatusOr<std::string> with_peter =
       CosignNote(*hundred, *NoteSigner::FromPrivateKeyString(kPeterSkey));
-  ASSERT_TRUE(with_peter.ok()) << with_peter.status();
-  EXPECT_TRUE(OpenNote(*with_peter, {{Verifier(kPeterVkey)}}).ok());
+  ASSERT_THAT(with_peter, IsOk());
+  EXPECT_THAT(OpenNote(*with_peter, {{Verifier(kPeterVkey)}}), IsOk());
   EXPECT_EQ(CosignNote(*with_peter, Signer("late", 1)).status().code(),
             absl::StatusCode::kInvalidArgument);
   absl::Status s =
@@ -403,16 +406,16 @@ TEST(SignedNoteTest, RotatedKeysKeepOldNotesVerifiable) {
   absl::StatusOr<std::string> after = SignNote("size 7\n", new_key);
   ASSERT_TRUE(before.ok() && after.ok());
   absl::StatusOr<std::string> handover = CosignNote(*before, new_key);
-  ASSERT_TRUE(handover.ok());
+  ASSERT_THAT(handover, IsOk());
   const std::vector<NoteVerifier> both = {old_key.verifier(),
                                           new_key.verifier()};
-  EXPECT_TRUE(OpenNote(*before, both).ok());
-  EXPECT_TRUE(OpenNote(*after, both).ok());
-  EXPECT_TRUE(OpenNote(*before, {{old_key.verifier()}}).ok());
+  EXPECT_THAT(OpenNote(*before, both), IsOk());
+  EXPECT_THAT(OpenNote(*after, both), IsOk());
+  EXPECT_THAT(OpenNote(*before, {{old_key.verifier()}}), IsOk());
   EXPECT_EQ(OpenCode(*after, {old_key.verifier()}),
             absl::StatusCode::kDataLoss);
-  EXPECT_TRUE(OpenNote(*handover, {{old_key.verifier()}}).ok());
-  EXPECT_TRUE(OpenNote(*handover, {{new_key.verifier()}}).ok());
+  EXPECT_THAT(OpenNote(*handover, {{old_key.verifier()}}), IsOk());
+  EXPECT_THAT(OpenNote(*handover, {{new_key.verifier()}}), IsOk());
   EXPECT_EQ(OpenNote(*handover, both)->verified.size(), 2u);
 }
 
@@ -465,7 +468,7 @@ TEST(SignedNoteTest, EveryManglingOfGoKeysIsRefused) {
       absl::Status s = parse(changed);
       EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << changed;
       if (is_private) {
-        EXPECT_THAT(s.message(), testing::Not(HasSubstr("AYEKFALV")));
+        EXPECT_THAT(s.message(), ::testing::Not(HasSubstr("AYEKFALV")));
       }
     }
   }
@@ -475,7 +478,7 @@ TEST(SignedNoteTest, VerifierForAnotherNameIsRefused) {
   const NoteVerifier peter = Verifier(kPeterVkey);
   absl::StatusOr<NoteVerifier> paul =
       NoteVerifier::FromPublicKey("PaulNeumann", peter.public_key());
-  ASSERT_TRUE(paul.ok());
+  ASSERT_THAT(paul, IsOk());
   absl::Status s = OpenNote(PeterNote(), {{*paul}}).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
   EXPECT_THAT(s.message(), HasSubstr("signed by [PeterNeumann+c74f20a3]"));
@@ -485,7 +488,7 @@ TEST(SignedNoteTest, VerifierForAnotherNameIsRefused) {
 TEST(SignedNoteTest, KeyNamesAreValidated) {
   for (const std::string good :
        {"a", "example.com/log", "PeterNeumann", "caf\xC3\xA9"}) {
-    EXPECT_TRUE(ValidateKeyName(good).ok()) << good;
+    EXPECT_THAT(ValidateKeyName(good), IsOk()) << good;
   }
   for (const std::string bad :
        {"", "a+b", "a b", "a\tb", "a\nb", "a\x01", "\xff", "a\xE2\x80\xA8",

@@ -14,6 +14,9 @@
 #include "ledger/log/rocks_db.h"
 #include "ledger/log/storage_format.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -28,7 +31,7 @@ class VerifyTest : public ::testing::Test {
     LogOptions options;
     options.path = path();
     auto log = Log::Open(options);
-    ASSERT_TRUE(log.ok()) << log.status();
+    ASSERT_THAT(log, IsOk());
     std::vector<AppendRequest> batch;
     for (uint64_t i = 0; i < kEntries; ++i) {
       google::protobuf::StringValue value;
@@ -40,7 +43,7 @@ class VerifyTest : public ::testing::Test {
       // Several batches, so the log is built the way it is in use.
       batch.push_back(r);
       if (batch.size() == 7 || i + 1 == kEntries) {
-        ASSERT_TRUE((*log)->AppendBatch(batch).ok());
+        ASSERT_THAT((*log)->AppendBatch(batch), IsOk());
         batch.clear();
       }
     }
@@ -51,19 +54,19 @@ class VerifyTest : public ::testing::Test {
   // Runs `edit` on the raw database, with the log closed.
   void Tamper(const std::function<void(RocksDb&)>& edit) {
     auto db = RocksDb::Open(path(), RocksDb::Mode::kMustExist);
-    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_THAT(db, IsOk());
     edit(**db);
   }
 
   std::string RawEntry(RocksDb& db, uint64_t sequence) {
     std::string value;
-    EXPECT_TRUE(db.db()->Get({}, db.entries(), format::EntryKey(sequence), &value).ok());
+    EXPECT_THAT(db.db()->Get({}, db.entries(), format::EntryKey(sequence), &value), IsOk());
     return value;
   }
 
   void ExpectProblem(Problem problem, uint64_t sequence) {
     auto report = VerifyLogAt(path());
-    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_THAT(report, IsOk());
     EXPECT_EQ(report->problem, problem) << ProblemName(report->problem) << ": "
                                         << report->message;
     EXPECT_EQ(report->sequence, sequence) << report->message;
@@ -83,7 +86,7 @@ class VerifyTest : public ::testing::Test {
 
 TEST_F(VerifyTest, GoodLogVerifies) {
   auto report = VerifyLogAt(path());
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
   EXPECT_EQ(report->entries_checked, kEntries);
   EXPECT_EQ(report->tree_size, kEntries);
@@ -94,7 +97,7 @@ TEST_F(VerifyTest, FlippedByteIsLeafMismatchAtThatEntry) {
     std::string bytes = RawEntry(db, 42);
     // The last byte lies in the payload's text: still parses, hashes anew.
     bytes.back() ^= 0x01;
-    ASSERT_TRUE(db.db()->Put({}, db.entries(), format::EntryKey(42), bytes).ok());
+    ASSERT_THAT(db.db()->Put({}, db.entries(), format::EntryKey(42), bytes), IsOk());
   });
   ExpectProblem(Problem::kLeafMismatch, 42);
 }
@@ -106,10 +109,10 @@ TEST_F(VerifyTest, EveryFlippedByteOfOneEntryIsCaughtAtThatEntry) {
     Tamper([&](RocksDb& db) {
       std::string bytes = original;
       bytes[i] ^= 0x20;
-      ASSERT_TRUE(db.db()->Put({}, db.entries(), format::EntryKey(17), bytes).ok());
+      ASSERT_THAT(db.db()->Put({}, db.entries(), format::EntryKey(17), bytes), IsOk());
     });
     auto report = VerifyLogAt(path());
-    ASSERT_TRUE(report.ok());
+    ASSERT_THAT(report, IsOk());
     EXPECT_FALSE(report->ok()) << "byte " << i;
     EXPECT_EQ(report->sequence, 17u) << "byte " << i << ": " << report->message;
   }
@@ -117,7 +120,7 @@ TEST_F(VerifyTest, EveryFlippedByteOfOneEntryIsCaughtAtThatEntry) {
 
 TEST_F(VerifyTest, DeletedEntryIsAGap) {
   Tamper([&](RocksDb& db) {
-    ASSERT_TRUE(db.db()->Delete({}, db.entries(), format::EntryKey(60)).ok());
+    ASSERT_THAT(db.db()->Delete({}, db.entries(), format::EntryKey(60)), IsOk());
   });
   ExpectProblem(Problem::kMissingEntry, 60);
 }
@@ -126,8 +129,8 @@ TEST_F(VerifyTest, SwappedEntriesAreReordered) {
   Tamper([&](RocksDb& db) {
     const std::string a = RawEntry(db, 30);
     const std::string b = RawEntry(db, 31);
-    ASSERT_TRUE(db.db()->Put({}, db.entries(), format::EntryKey(30), b).ok());
-    ASSERT_TRUE(db.db()->Put({}, db.entries(), format::EntryKey(31), a).ok());
+    ASSERT_THAT(db.db()->Put({}, db.entries(), format::EntryKey(30), b), IsOk());
+    ASSERT_THAT(db.db()->Put({}, db.entries(), format::EntryKey(31), a), IsOk());
   });
   ExpectProblem(Problem::kReorderedEntry, 30);
 }
@@ -135,7 +138,7 @@ TEST_F(VerifyTest, SwappedEntriesAreReordered) {
 TEST_F(VerifyTest, TruncatedTailNamesFirstMissingEntry) {
   Tamper([&](RocksDb& db) {
     for (uint64_t s = 95; s < kEntries; ++s) {
-      ASSERT_TRUE(db.db()->Delete({}, db.entries(), format::EntryKey(s)).ok());
+      ASSERT_THAT(db.db()->Delete({}, db.entries(), format::EntryKey(s)), IsOk());
     }
   });
   ExpectProblem(Problem::kTruncatedTail, 95);
@@ -144,7 +147,7 @@ TEST_F(VerifyTest, TruncatedTailNamesFirstMissingEntry) {
 TEST_F(VerifyTest, TruncatedTailBeforeTheOpenWindowIsStillRefused) {
   Tamper([&](RocksDb& db) {
     for (uint64_t s = 10; s < kEntries; ++s) {
-      ASSERT_TRUE(db.db()->Delete({}, db.entries(), format::EntryKey(s)).ok());
+      ASSERT_THAT(db.db()->Delete({}, db.entries(), format::EntryKey(s)), IsOk());
     }
   });
   LogOptions options;
@@ -164,12 +167,12 @@ TEST_F(VerifyTest, RewrittenEntryWithRecomputedLeafIsCaughtByTheTree) {
     ASSERT_TRUE(entry.ParseFromString(RawEntry(db, 50)));
     entry.set_actor("someone else");
     const std::string bytes = entry.SerializeAsString();
-    ASSERT_TRUE(db.db()->Put({}, db.entries(), format::EntryKey(50), bytes).ok());
-    ASSERT_TRUE(db.db()->Put({}, db.merkle(), format::NodeKey(0, 50),
-                             HashBytes(LeafHash(bytes))).ok());
+    ASSERT_THAT(db.db()->Put({}, db.entries(), format::EntryKey(50), bytes), IsOk());
+    ASSERT_THAT(db.db()->Put({}, db.merkle(), format::NodeKey(0, 50),
+                             HashBytes(LeafHash(bytes))), IsOk());
   });
   auto report = VerifyLogAt(path());
-  ASSERT_TRUE(report.ok());
+  ASSERT_THAT(report, IsOk());
   // Entry 50 now disagrees with the interior node above it.
   EXPECT_EQ(report->problem, Problem::kNodeMismatch) << report->message;
   EXPECT_EQ(report->sequence, 50u);
@@ -183,40 +186,40 @@ TEST_F(VerifyTest, RewrittenEntryWithRebuiltTreeIsCaughtByTheChain) {
     ledger::v1::Entry entry;
     ASSERT_TRUE(entry.ParseFromString(RawEntry(db, 50)));
     entry.set_previous_hash(std::string(32, '\x07'));
-    ASSERT_TRUE(db.db()->Put({}, db.entries(), format::EntryKey(50),
-                             entry.SerializeAsString()).ok());
+    ASSERT_THAT(db.db()->Put({}, db.entries(), format::EntryKey(50),
+                             entry.SerializeAsString()), IsOk());
     CompactRange range;
     for (uint64_t s = 0; s < kEntries; ++s) {
       range.Append(LeafHash(RawEntry(db, s)), [&](const CompactRange::NewNode& n) {
-        ASSERT_TRUE(db.db()->Put({}, db.merkle(), format::NodeKey(n.level, n.index),
-                                 HashBytes(n.hash)).ok());
+        ASSERT_THAT(db.db()->Put({}, db.merkle(), format::NodeKey(n.level, n.index),
+                                 HashBytes(n.hash)), IsOk());
       });
     }
-    ASSERT_TRUE(db.db()->Put({}, db.meta(), format::kRootKey, HashBytes(range.Root())).ok());
+    ASSERT_THAT(db.db()->Put({}, db.meta(), format::kRootKey, HashBytes(range.Root())), IsOk());
   });
   ExpectProblem(Problem::kWrongPreviousHash, 50);
 }
 
 TEST_F(VerifyTest, ExtraEntryBeyondTreeSizeIsReported) {
   Tamper([&](RocksDb& db) {
-    ASSERT_TRUE(db.db()->Put({}, db.entries(), format::EntryKey(kEntries), "junk").ok());
+    ASSERT_THAT(db.db()->Put({}, db.entries(), format::EntryKey(kEntries), "junk"), IsOk());
   });
   ExpectProblem(Problem::kExtraEntry, kEntries);
 }
 
 TEST_F(VerifyTest, ChangedRootIsRootMismatch) {
   Tamper([&](RocksDb& db) {
-    ASSERT_TRUE(db.db()->Put({}, db.meta(), format::kRootKey, std::string(32, 'x')).ok());
+    ASSERT_THAT(db.db()->Put({}, db.meta(), format::kRootKey, std::string(32, 'x')), IsOk());
   });
   ExpectProblem(Problem::kRootMismatch, kEntries);
 }
 
 TEST_F(VerifyTest, UnparseableEntryIsReported) {
   Tamper([&](RocksDb& db) {
-    ASSERT_TRUE(db.db()->Put({}, db.entries(), format::EntryKey(3), "\xff\xff\xff").ok());
+    ASSERT_THAT(db.db()->Put({}, db.entries(), format::EntryKey(3), "\xff\xff\xff"), IsOk());
   });
   auto report = VerifyLogAt(path());
-  ASSERT_TRUE(report.ok());
+  ASSERT_THAT(report, IsOk());
   EXPECT_EQ(report->problem, Problem::kUnreadableEntry);
   EXPECT_EQ(report->sequence, 3u);
 }
@@ -232,14 +235,14 @@ TEST(VerifyOpenTest, ForeignRocksDbIsRefusedAndLeftUnchanged) {
     rocksdb::DB* raw = nullptr;
     rocksdb::Options options;
     options.create_if_missing = true;
-    ASSERT_TRUE(rocksdb::DB::Open(options, dir.Sub("other"), &raw).ok());
+    ASSERT_THAT(rocksdb::DB::Open(options, dir.Sub("other"), &raw), IsOk());
     delete raw;
   }
   LogOptions options;
   options.path = dir.Sub("other");
   EXPECT_EQ(Log::Open(options).status().code(), absl::StatusCode::kFailedPrecondition);
   std::vector<std::string> families;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies({}, dir.Sub("other"), &families).ok());
+  ASSERT_THAT(rocksdb::DB::ListColumnFamilies({}, dir.Sub("other"), &families), IsOk());
   EXPECT_EQ(families.size(), 1u);
 }
 

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -158,11 +159,20 @@ class AppendStreamCall final
       Answered(slot, request.status());
       return;
     }
+    auto admitted = owner_.budget_.TryAdmit(slot.bytes);
+    if (!admitted.ok()) {
+      Answered(slot, admitted.status());
+      return;
+    }
+    std::shared_ptr<RecordingBudget::Ticket> ticket = *std::move(admitted);
     std::vector<RecordRequest> requests;
     requests.push_back(*std::move(request));
     owner_.ledger_.RecordAsync(
         std::move(requests), actor_,
-        [this, &slot](absl::StatusOr<std::vector<log::AppendResult>> results) {
+        [this, &slot, ticket = std::move(ticket)](
+            absl::StatusOr<std::vector<log::AppendResult>> results) mutable {
+          ticket.reset();
+          owner_.health_.Observe(results.status());
           if (!results.ok()) {
             Answered(slot, results.status());
             return;

@@ -40,6 +40,8 @@
 #include "ledger/compact_ledger.h"
 #include "ledger/v1/ledger_service.pb.h"
 #include "services/auth.h"
+#include "services/limits.h"
+#include "services/write_health.h"
 
 namespace ledger::services {
 
@@ -53,8 +55,14 @@ class AppendStreams {
   // alone; the server's message size limit bounds it).
   static constexpr size_t kMaxUnansweredBytes = size_t{8} << 20;
 
-  AppendStreams(CompactLedger& ledger, const AccessPolicy& access)
-      : ledger_(ledger), access_(access) {}
+  // `budget` is shared with the unary recording calls: each request read
+  // takes its share until it is answered, and one that does not fit is
+  // answered RESOURCE_EXHAUSTED (refused, nothing appended; the client
+  // resends it later with the same request id).
+  // Each request's outcome goes to `health`.
+  AppendStreams(CompactLedger& ledger, const AccessPolicy& access, RecordingBudget& budget,
+                WriteHealth& health)
+      : ledger_(ledger), access_(access), budget_(budget), health_(health) {}
   AppendStreams(const AppendStreams&) = delete;
   AppendStreams& operator=(const AppendStreams&) = delete;
 
@@ -74,6 +82,8 @@ class AppendStreams {
 
   CompactLedger& ledger_;
   const AccessPolicy& access_;
+  RecordingBudget& budget_;
+  WriteHealth& health_;
   std::mutex mu_;
   bool stopping_ = false;                     // guarded by mu_
   std::unordered_set<AppendStreamCall*> open_;  // guarded by mu_

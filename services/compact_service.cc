@@ -13,7 +13,7 @@ namespace ledger::services {
 grpc::ServerUnaryReactor* CompactServiceImpl::RecordOne(grpc::CallbackServerContext* context,
                                                         absl::StatusOr<RecordRequest> request,
                                                         compact::v1::RecordResponse* response) {
-  return RecordAndFinish(context, access_, ledger_, std::move(request),
+  return RecordAndFinish(context, access_, ledger_, budget_, health_, std::move(request),
                          [this, response](const log::AppendResult& result) {
                            return FillRecordResponse(ledger_.log(), result, response);
                          });
@@ -69,7 +69,7 @@ grpc::ServerUnaryReactor* CompactServiceImpl::RecordEvents(
     }
     requests->push_back(*std::move(one));
   }
-  return RecordAndFinish(context, access_, ledger_, std::move(requests),
+  return RecordAndFinish(context, access_, ledger_, budget_, health_, std::move(requests),
                          [this, response](const std::vector<log::AppendResult>& results) {
                            for (const auto& result : results) {
                              LEDGER_RETURN_IF_ERROR(

@@ -10,6 +10,8 @@
 #include "compact/v1/compact_service.grpc.pb.h"
 #include "ledger/compact_ledger.h"
 #include "services/auth.h"
+#include "services/limits.h"
+#include "services/write_health.h"
 
 namespace ledger::services {
 
@@ -26,8 +28,11 @@ using CompactServiceBase = compact::v1::CompactService::WithCallbackMethod_Recor
 
 class CompactServiceImpl final : public CompactServiceBase {
  public:
-  CompactServiceImpl(CompactLedger& ledger, const AccessPolicy& access)
-      : ledger_(ledger), access_(access) {}
+  // `budget` bounds the recording requests in flight (services/limits.h).
+  // `health` learns whether recordings could be written.
+  CompactServiceImpl(CompactLedger& ledger, const AccessPolicy& access, RecordingBudget& budget,
+                     WriteHealth& health)
+      : ledger_(ledger), access_(access), budget_(budget), health_(health) {}
 
   grpc::ServerUnaryReactor* RecordEndorsement(grpc::CallbackServerContext* context,
                                  const compact::v1::RecordEndorsementRequest* request,
@@ -71,6 +76,8 @@ class CompactServiceImpl final : public CompactServiceBase {
 
   CompactLedger& ledger_;
   const AccessPolicy& access_;
+  RecordingBudget& budget_;
+  WriteHealth& health_;
 };
 
 }  // namespace ledger::services

@@ -1,7 +1,6 @@
 #include "services/ledger_service.h"
 
 #include <algorithm>
-#include <deque>
 #include <optional>
 #include <span>
 
@@ -73,28 +72,24 @@ absl::Status FillCheckpoint(const std::string& note, std::span<const log::NoteVe
   return absl::OkStatus();
 }
 
-// NOT_FOUND for a checkpoint that is not stored, saying which are and what
-// to do. `wanted` 0 means the newest.
+// NOT_FOUND for a checkpoint that is not stored, saying which are near it
+// and what to do. `wanted` 0 means the newest. A few seeks, not a scan: a
+// caller asking for sizes that are not stored costs no more than one that
+// asks for a stored one.
 absl::Status NoCheckpoint(const log::Log& log, uint64_t wanted, bool signs) {
-  constexpr size_t kShown = 10;
-  std::deque<uint64_t> newest;
-  uint64_t count = 0;
-  LEDGER_RETURN_IF_ERROR(log.ForEachCheckpoint([&](uint64_t size, const std::string&) {
-    ++count;
-    newest.push_back(size);
-    if (newest.size() > kShown) newest.pop_front();
-    return absl::OkStatus();
-  }));
+  LEDGER_ASSIGN_OR_RETURN(const log::Log::CheckpointNeighbours around,
+                          log.CheckpointsAround(wanted));
   const uint64_t log_size = log.Size();
   std::string message =
       wanted == 0 ? std::string("no signed checkpoint is stored yet")
                   : absl::StrCat("no signed checkpoint is stored for tree size ", wanted);
   if (wanted > log_size) absl::StrAppend(&message, " (the log has ", log_size, " entries)");
-  if (count > 0) {
-    absl::StrAppend(&message, "; checkpoints are stored for ", count,
-                    count == 1 ? " tree size: " : " tree sizes",
-                    count == 1 ? "" : (count > kShown ? ", the newest: " : ": "),
-                    absl::StrJoin(newest, ", "),
+  if (around.newest.has_value()) {
+    std::vector<std::string> near;
+    if (around.below.has_value()) near.push_back(absl::StrCat(*around.below, " below it"));
+    if (around.above.has_value()) near.push_back(absl::StrCat(*around.above, " above it"));
+    absl::StrAppend(&message, "; the nearest stored tree sizes are ", absl::StrJoin(near, " and "),
+                    ", the newest ", *around.newest,
                     " (ListCheckpoints lists them all; tree_size 0 gives the newest)");
   } else if (signs) {
     absl::StrAppend(&message, log_size == 0
@@ -115,7 +110,7 @@ absl::Status NoCheckpoint(const log::Log& log, uint64_t wanted, bool signs) {
 grpc::ServerUnaryReactor* LedgerServiceImpl::Append(grpc::CallbackServerContext* context,
                                                     const ledger::v1::AppendRequest* request,
                                                     ledger::v1::AppendResponse* response) {
-  return RecordAndFinish(context, access_, ledger_, FromAppend(*request),
+  return RecordAndFinish(context, access_, ledger_, budget_, health_, FromAppend(*request),
                          [this, response](const log::AppendResult& result) {
                            return FillAppendResponse(ledger_.log(), result, response);
                          });
@@ -137,6 +132,8 @@ grpc::Status LedgerServiceImpl::ReadLog(grpc::ServerContext* context,
                                         grpc::ServerWriter<LogEntry>* writer) {
   auto principal = access_.Check(*context, Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  auto slot = read_streams_.TryEnter(principal->name);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   const uint64_t size = ledger_.log().Size(), from = request->from_sequence();
   if (from > size) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
@@ -151,21 +148,28 @@ grpc::Status LedgerServiceImpl::ReadStream(grpc::ServerContext* context,
                                            grpc::ServerWriter<LogEntry>* writer) {
   auto principal = access_.Check(*context, Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  auto slot = read_streams_.TryEnter(principal->name);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   if (request->stream().empty()) {
     return ToGrpcStatus(absl::InvalidArgumentError("stream is empty: name one, e.g. compact/<id>"));
   }
   const uint64_t limit = request->limit() == 0 ? UINT64_MAX : request->limit();
-  auto entries = ledger_.log().ReadStream(request->stream(),
-                                          std::max<uint64_t>(request->from_version(), 1), limit);
-  if (!entries.ok()) return ToGrpcStatus(entries.status());
-  if (entries->empty() && ledger_.log().StreamVersion(request->stream()).value_or(0) == 0) {
+  // Entry by entry, as read: a long stream is never held whole.
+  uint64_t sent = 0;
+  absl::Status streamed = ledger_.log().ForEachStreamEntry(
+      request->stream(), std::max<uint64_t>(request->from_version(), 1), limit,
+      [&](const log::StoredEntry& stored) {
+        LogEntry out;
+        FillLogEntry(stored, &out);
+        if (!writer->Write(out)) return absl::CancelledError("client went away");
+        ++sent;
+        return absl::OkStatus();
+      });
+  if (absl::IsCancelled(streamed)) return grpc::Status::CANCELLED;
+  if (!streamed.ok()) return ToGrpcStatus(streamed);
+  if (sent == 0 && ledger_.log().StreamVersion(request->stream()).value_or(0) == 0) {
     return ToGrpcStatus(absl::NotFoundError(absl::StrCat(
         "stream \"", request->stream(), "\" has no entries; ListCompacts names the compacts")));
-  }
-  for (const auto& stored : *entries) {
-    LogEntry out;
-    FillLogEntry(stored, &out);
-    if (!writer->Write(out)) break;
   }
   return grpc::Status::OK;
 }
@@ -175,6 +179,8 @@ grpc::Status LedgerServiceImpl::Subscribe(grpc::ServerContext* context,
                                           grpc::ServerWriter<LogEntry>* writer) {
   auto principal = access_.Check(*context, Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  auto slot = read_streams_.TryEnter(principal->name);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   uint64_t next = request->from_sequence();
   while (!context->IsCancelled() && !stopping_) {
     const uint64_t size = ledger_.log().WaitForSize(next, absl::Now() + kSubscribePoll);
@@ -216,6 +222,8 @@ grpc::Status LedgerServiceImpl::ListCheckpoints(
     grpc::ServerWriter<ledger::v1::Checkpoint>* writer) {
   auto principal = access_.Check(*context, Permission::kRead);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
+  auto slot = read_streams_.TryEnter(principal->name);
+  if (!slot.ok()) return ToGrpcStatus(slot.status());
   const uint64_t limit = request->limit() == 0 ? UINT64_MAX : request->limit();
   auto known = audit::KnownVerifierKeys(ledger_.log());
   if (!known.ok()) return ToGrpcStatus(known.status());

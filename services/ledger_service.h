@@ -18,6 +18,8 @@
 #include "ledger/v1/ledger_service.grpc.pb.h"
 #include "services/append_stream.h"
 #include "services/auth.h"
+#include "services/limits.h"
+#include "services/write_health.h"
 
 namespace ledger::services {
 
@@ -30,13 +32,23 @@ class LedgerServiceImpl final
               ledger::v1::LedgerService::Service>> {
  public:
   // `signs_checkpoints`: the server publishes signed checkpoints, so that
-  // GetCheckpoint's "latest" means the newest signed one.
-  LedgerServiceImpl(CompactLedger& ledger, const AccessPolicy& access,
+  // GetCheckpoint's "latest" means the newest signed one. `budget` bounds
+  // the recording requests in flight (Append and each AppendStream
+  // request); `read_streams` the streaming reads (Subscribe, ReadLog,
+  // ReadStream, ListCheckpoints), each of which holds a thread of the
+  // synchronous pool while it lasts (services/limits.h). Both must outlive
+  // the service.
+  // `health` learns whether recordings could be written.
+  LedgerServiceImpl(CompactLedger& ledger, const AccessPolicy& access, RecordingBudget& budget,
+                    ReadStreamSlots& read_streams, WriteHealth& health,
                     bool signs_checkpoints = false)
       : ledger_(ledger),
         access_(access),
+        budget_(budget),
+        read_streams_(read_streams),
+        health_(health),
         signs_checkpoints_(signs_checkpoints),
-        append_streams_(ledger, access) {}
+        append_streams_(ledger, access, budget, health) {}
 
   // Ends every Subscribe with UNAVAILABLE (the message says where to resume)
   // within its poll interval, and every AppendStream once it has answered
@@ -80,6 +92,9 @@ class LedgerServiceImpl final
  private:
   CompactLedger& ledger_;
   const AccessPolicy& access_;
+  RecordingBudget& budget_;
+  ReadStreamSlots& read_streams_;
+  WriteHealth& health_;
   const bool signs_checkpoints_;
   std::atomic<bool> stopping_{false};
   AppendStreams append_streams_;

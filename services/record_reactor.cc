@@ -1,5 +1,6 @@
 #include "services/record_reactor.h"
 
+#include <memory>
 #include <utility>
 
 #include "services/status.h"
@@ -8,6 +9,7 @@ namespace ledger::services {
 
 grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
                                           const AccessPolicy& access, CompactLedger& ledger,
+                                          RecordingBudget& budget, WriteHealth& health,
                                           absl::StatusOr<std::vector<RecordRequest>> requests,
                                           FillResponse fill) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -20,17 +22,34 @@ grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(requests.status()));
     return reactor;
   }
+  size_t bytes = 0;
+  for (const RecordRequest& request : *requests) {
+    bytes += request.command.ByteSizeLong() + request.request_id.size();
+  }
+  auto admitted = budget.TryAdmit(bytes);
+  if (!admitted.ok()) {
+    reactor->Finish(ToGrpcStatus(admitted.status()));
+    return reactor;
+  }
+  // Shared, because the callback is copyable; released before the call
+  // finishes, so a client that sends its next request on the answer finds
+  // the budget already given back.
+  std::shared_ptr<RecordingBudget::Ticket> ticket = *std::move(admitted);
   ledger.RecordAsync(*std::move(requests), principal->name,
-                     [reactor, fill = std::move(fill)](
-                         absl::StatusOr<std::vector<log::AppendResult>> results) {
-                       reactor->Finish(ToGrpcStatus(results.ok() ? fill(*results)
-                                                                 : results.status()));
+                     [reactor, &health, fill = std::move(fill), ticket = std::move(ticket)](
+                         absl::StatusOr<std::vector<log::AppendResult>> results) mutable {
+                       const absl::Status status = results.ok() ? fill(*results)
+                                                                : results.status();
+                       ticket.reset();
+                       health.Observe(results.status());
+                       reactor->Finish(ToGrpcStatus(status));
                      });
   return reactor;
 }
 
 grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
                                           const AccessPolicy& access, CompactLedger& ledger,
+                                          RecordingBudget& budget, WriteHealth& health,
                                           absl::StatusOr<RecordRequest> request, FillOne fill) {
   absl::StatusOr<std::vector<RecordRequest>> requests;
   if (request.ok()) {
@@ -38,7 +57,7 @@ grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
   } else {
     requests = request.status();
   }
-  return RecordAndFinish(context, access, ledger, std::move(requests),
+  return RecordAndFinish(context, access, ledger, budget, health, std::move(requests),
                          [fill = std::move(fill)](const std::vector<log::AppendResult>& results) {
                            return fill(results.front());
                          });

@@ -21,18 +21,25 @@
 #include "absl/status/statusor.h"
 #include "ledger/compact_ledger.h"
 #include "services/auth.h"
+#include "services/limits.h"
+#include "services/write_health.h"
 
 namespace ledger::services {
 
 // Fills the call's response from the durable results (one per request).
 using FillResponse = std::function<absl::Status(const std::vector<log::AppendResult>&)>;
 
-// Checks that the caller may write, then records `requests` (a refusal
-// from shaping them, when not OK) as the authenticated caller and finishes
-// the call with the mapped status: `fill`'s once the records are durable,
-// or the refusal, with nothing appended. Returns the call's reactor.
+// Checks that the caller may write and that `budget` admits the requests,
+// then records `requests` (a refusal from shaping them, when not OK) as the
+// authenticated caller and finishes the call with the mapped status:
+// `fill`'s once the records are durable, or the refusal, with nothing
+// appended (RESOURCE_EXHAUSTED when the budget is spent: the caller retries
+// later with the same request ids). The requests hold their share of the
+// budget until they are answered. Their outcome goes to `health`.
+// Returns the call's reactor.
 grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
                                           const AccessPolicy& access, CompactLedger& ledger,
+                                          RecordingBudget& budget, WriteHealth& health,
                                           absl::StatusOr<std::vector<RecordRequest>> requests,
                                           FillResponse fill);
 
@@ -40,6 +47,7 @@ grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
 using FillOne = std::function<absl::Status(const log::AppendResult&)>;
 grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
                                           const AccessPolicy& access, CompactLedger& ledger,
+                                          RecordingBudget& budget, WriteHealth& health,
                                           absl::StatusOr<RecordRequest> request, FillOne fill);
 
 }  // namespace ledger::services

@@ -7,6 +7,7 @@
 
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
@@ -76,6 +77,38 @@ absl::Status CheckLimits(const ServerOptions& o) {
         "--max-message-bytes ", o.max_receive_message_bytes, " is out of range: give ",
         kMinReceiveMessageBytes, " (64 KiB, one entry of the largest size) to ",
         kMaxReceiveMessageBytes, " (64 MiB, what one call may make the server hold)"));
+  }
+  if (o.max_threads < kMinThreads || o.max_threads > kMaxThreads) {
+    return absl::InvalidArgumentError(absl::StrCat("--max-threads ", o.max_threads,
+                                                   " is out of range: give ", kMinThreads,
+                                                   " to ", kMaxThreads));
+  }
+  if (o.max_pollers < 1 || o.max_pollers > o.max_threads / 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max pollers ", o.max_pollers, " is out of range: give 1 to half of --max-threads (",
+        o.max_threads / 2, ")"));
+  }
+  if (o.max_read_streams < 1 || o.max_read_streams > o.max_threads / 2) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max-read-streams ", o.max_read_streams, " is out of range: give 1 to half of "
+        "--max-threads (", o.max_threads / 2, "), so that unary calls always find a thread"));
+  }
+  if (o.max_read_streams_per_caller < 1 ||
+      o.max_read_streams_per_caller > o.max_read_streams) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max-read-streams-per-caller ", o.max_read_streams_per_caller,
+        " is out of range: give 1 to --max-read-streams (", o.max_read_streams, ")"));
+  }
+  if (o.max_recording_requests < 1 || o.max_recording_requests > kMaxRecordingRequests) {
+    return absl::InvalidArgumentError(absl::StrCat("--max-recording-requests ",
+                                                   o.max_recording_requests,
+                                                   " is out of range: give 1 to ",
+                                                   kMaxRecordingRequests));
+  }
+  if (o.max_recording_bytes < kMinRecordingBytes || o.max_recording_bytes > kMaxRecordingBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max-recording-bytes ", o.max_recording_bytes, " is out of range: give ",
+        kMinRecordingBytes, " (1 MiB) to ", kMaxRecordingBytes, " (4 GiB)"));
   }
   return absl::OkStatus();
 }
@@ -241,11 +274,23 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
   log::LogOptions log_options;
   log_options.path = options.db;
   log_options.group_commit = options.group_commit;
+  log_options.env = options.env;
   LEDGER_ASSIGN_OR_RETURN(s->ledger_, CompactLedger::Open(log_options));
   LEDGER_RETURN_IF_ERROR(s->SettleOrigin());
-  s->ledger_service_ =
-      std::make_unique<LedgerServiceImpl>(*s->ledger_, s->access_, s->signs_checkpoints());
-  s->compact_service_ = std::make_unique<CompactServiceImpl>(*s->ledger_, s->access_);
+  s->recording_budget_ = std::make_unique<RecordingBudget>(
+      static_cast<size_t>(options.max_recording_requests),
+      static_cast<size_t>(options.max_recording_bytes));
+  s->read_streams_ = std::make_unique<ReadStreamSlots>(
+      static_cast<size_t>(options.max_read_streams),
+      static_cast<size_t>(options.max_read_streams_per_caller));
+  s->write_health_.SetOnFailure([server = s.get()](const absl::Status& error) {
+    server->WriteFailed(error);
+  });
+  s->ledger_service_ = std::make_unique<LedgerServiceImpl>(
+      *s->ledger_, s->access_, *s->recording_budget_, *s->read_streams_, s->write_health_,
+      s->signs_checkpoints());
+  s->compact_service_ = std::make_unique<CompactServiceImpl>(
+      *s->ledger_, s->access_, *s->recording_budget_, s->write_health_);
 
   // Debian's abseil is built with absl::Mutex deadlock detection on, a
   // debugging aid that records a lock graph on every gRPC mutex operation
@@ -262,16 +307,36 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
   // makes the pool start a new thread.
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
                               options.max_pollers);
+  // Without a quota the pool starts a thread for every call that finds
+  // none idle: a flood of slow reads would cost a thread each.
+  grpc::ResourceQuota quota("ledger-server");
+  quota.SetMaxThreads(options.max_threads);
+  builder.SetResourceQuota(quota);
   builder.RegisterService(s->ledger_service_.get());
   builder.RegisterService(s->compact_service_.get());
-  s->server_ = builder.BuildAndStart();
-  if (s->server_ == nullptr || s->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
+  {
+    // A recording may fail (and WriteFailed run) as soon as the server
+    // starts: it waits for server_ and sees the health set below.
+    std::lock_guard<std::mutex> lock(s->health_mu_);
+    s->server_ = builder.BuildAndStart();
+    if (s->server_ == nullptr || s->port_ == 0) {
+      return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
+    }
+    // The services by name too: a health service answers only the names it
+    // was given (NOT_FOUND for the others).
+    const bool serving = !s->write_health_.failed();
+    for (const char* name : {"", "ledger.v1.LedgerService", "compact.v1.CompactService"}) {
+      s->server_->GetHealthCheckService()->SetServingStatus(name, serving);
+    }
   }
-  s->server_->GetHealthCheckService()->SetServingStatus(true);
   *options.log << "serving ledger.v1.LedgerService, compact.v1.CompactService, health and "
                << "reflection on " << s->address() << " (database " << options.db << ", "
                << s->ledger_->log().Size() << " entries)" << std::endl;
+  *options.log << "limits: " << options.max_threads << " threads for reads, "
+               << options.max_read_streams << " streaming reads ("
+               << options.max_read_streams_per_caller << " per caller), "
+               << options.max_recording_requests << " recording requests and "
+               << options.max_recording_bytes << " bytes in flight" << std::endl;
   if (s->signs_checkpoints()) {
     std::vector<std::string> labels;
     for (const auto& signer : s->signers_) labels.push_back(signer.verifier().Label());
@@ -287,6 +352,15 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
                  << "unsigned tree head" << std::endl;
   }
   return s;
+}
+
+void LedgerServer::WriteFailed(const absl::Status& error) {
+  std::lock_guard<std::mutex> lock(health_mu_);
+  *options_.log << "ERROR: the ledger cannot write: " << error.message()
+                << "\nhealth now answers NOT_SERVING; recordings are refused until the server "
+                   "is restarted (reads go on)"
+                << std::endl;
+  if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(false);
 }
 
 LedgerServer::~LedgerServer() { Shutdown(absl::ZeroDuration()); }

@@ -19,6 +19,11 @@
 // a server that stops cleanly leaves every entry covered. Without keys
 // nothing is signed (GetCheckpoint gives the unsigned tree head).
 //
+// Health: grpc.health.v1 answers SERVING once the server is up, and
+// NOT_SERVING (for the server and each service) from the first recording
+// that fails because the ledger cannot write (services/write_health.h)
+// until the server is restarted; the log says why. Reads go on meanwhile.
+//
 // Thread-safety: Start, port, Shutdown and Wait may be called from any
 // thread; Shutdown is idempotent.
 #ifndef LEDGER_SERVICES_SERVER_H_
@@ -43,6 +48,8 @@
 #include "services/auth.h"
 #include "services/compact_service.h"
 #include "services/ledger_service.h"
+#include "services/limits.h"
+#include "services/write_health.h"
 
 namespace ledger::services {
 
@@ -56,6 +63,16 @@ namespace ledger::services {
 // for everyone.
 inline constexpr int kMinReceiveMessageBytes = 64 << 10;
 inline constexpr int kMaxReceiveMessageBytes = 64 << 20;
+
+// Bounds of the other limits in ServerOptions (docs/limits.md). Below the
+// minimums a server could not serve its own health checks and a few
+// auditors at once; above the maximums the limit no longer protects
+// anything on one machine.
+inline constexpr int kMinThreads = 16;
+inline constexpr int kMaxThreads = 4096;
+inline constexpr int kMaxRecordingRequests = 1'000'000;
+inline constexpr int64_t kMinRecordingBytes = int64_t{1} << 20;
+inline constexpr int64_t kMaxRecordingBytes = int64_t{4} << 30;
 
 struct ServerOptions {
   // Directory of the ledger database; created when missing.
@@ -82,6 +99,29 @@ struct ServerOptions {
   // log's answer thread); long reads and Subscribe hold a pool thread each.
   // Default: 64.
   int max_pollers = 64;
+  // Most threads the synchronous pool may run, pollers and calls together
+  // (grpc::ResourceQuota::SetMaxThreads): a call arriving when every one is
+  // busy is answered RESOURCE_EXHAUSTED by gRPC instead of starting one
+  // more. Recording calls and health checks are not served by this pool.
+  // From kMinThreads to kMaxThreads, and at least twice max_pollers and
+  // max_read_streams. Default: 256.
+  int max_threads = 256;
+  // Streaming reads (Subscribe, ReadLog, ReadStream, ListCheckpoints) served
+  // at once, in all and per caller (authenticated name): each holds a pool
+  // thread while it lasts, a Subscribe until the client cancels it. Beyond
+  // either, RESOURCE_EXHAUSTED at once. At most half of max_threads, so
+  // that unary reads always find threads. Defaults: 64 and 16.
+  int max_read_streams = 64;
+  int max_read_streams_per_caller = 16;
+  // Recording requests (unary recording calls, and each AppendStream
+  // request) handed to the ledger and not yet answered, in number and in
+  // serialized bytes; beyond either, RESOURCE_EXHAUSTED at once with
+  // nothing appended ("retry later with the same request id"). A single
+  // request larger than the byte limit is still admitted when nothing else
+  // is in flight. From 1 to kMaxRecordingRequests, and from
+  // kMinRecordingBytes to kMaxRecordingBytes. Defaults: 4096 and 64 MiB.
+  int max_recording_requests = 4096;
+  int64_t max_recording_bytes = int64_t{64} << 20;
   // Commit concurrent appends together (log::LogOptions::group_commit).
   // Default: true; benchmarks turn it off for their baseline.
   bool group_commit = true;
@@ -102,6 +142,10 @@ struct ServerOptions {
   // grows. Zero signs after every growth. Whatever the interval, the final
   // size is signed at shutdown. Default: 1 s.
   absl::Duration checkpoint_interval = absl::Seconds(1);
+  // The RocksDB environment (file system) of the database: tests give one
+  // that injects disk faults (log::LogOptions::env). Default: null, the
+  // real file system.
+  std::shared_ptr<rocksdb::Env> env;
   // Where start-up and shutdown lines go. Default: std::cerr.
   std::ostream* log = &std::cerr;
 };
@@ -109,7 +153,8 @@ struct ServerOptions {
 class LedgerServer {
  public:
   // Opens the ledger and starts serving. InvalidArgument for a refused
-  // configuration (plaintext or open access off loopback, half a TLS key
+  // configuration (a limit out of its range, plaintext or open access off
+  // loopback, half a TLS key
   // pair, mTLS without cert rules, a key file that is not a private key or
   // that others may read, --origin without a key, no origin for a ledger
   // without checkpoints, an origin other than the stored one, the same key
@@ -152,13 +197,22 @@ class LedgerServer {
   // False when that failed: the failure is logged (once per distinct
   // message) and the server keeps serving.
   bool PublishIfGrown();
+  // A recording failed because the ledger cannot write: health answers
+  // NOT_SERVING from now on, and the log says why. On the thread that saw
+  // the failure.
+  void WriteFailed(const absl::Status& error);
 
   ServerOptions options_;
   std::unique_ptr<CompactLedger> ledger_;
   AccessPolicy access_;
+  // Shared by the services, so declared (and destroyed) around them.
+  std::unique_ptr<RecordingBudget> recording_budget_;
+  std::unique_ptr<ReadStreamSlots> read_streams_;
+  WriteHealth write_health_;
   std::unique_ptr<LedgerServiceImpl> ledger_service_;
   std::unique_ptr<CompactServiceImpl> compact_service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> server_;  // set under health_mu_ (see Start)
+  std::mutex health_mu_;
   int port_ = 0;
   std::mutex shutdown_mu_;
   bool shut_down_ = false;  // guarded by shutdown_mu_

@@ -7,6 +7,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
+#include "ledger/log/checkpoint.h"
+#include "ledger/log/signed_note.h"
 
 namespace ledger::audit {
 
@@ -111,6 +113,17 @@ absl::StatusOr<ParsedEntryProof> EntryProofFromJson(std::string_view text) {
   LEDGER_ASSIGN_OR_RETURN(proof.tree_size, NumberField(doc, "treeSize"));
   LEDGER_ASSIGN_OR_RETURN(proof.inclusion, HashList(doc, "inclusion"));
   LEDGER_ASSIGN_OR_RETURN(proof.checkpoint, StringField(doc, "checkpoint"));
+  // The tlog-proof parser's check of the checkpoint, so that both forms
+  // accept the same proofs: without it a JSON proof whose note the
+  // tlog-proof form refuses (a signature line that is not base64) parsed,
+  // and its own tlogProof text, printed back, did not.
+  auto note = log::ParseNote(proof.checkpoint);
+  auto checkpoint = note.ok() ? log::ParseCheckpoint(note->text)
+                              : absl::StatusOr<log::Checkpoint>(note.status());
+  if (!checkpoint.ok()) {
+    return BadField("checkpoint", absl::StrCat("is not a signed checkpoint: ",
+                                               checkpoint.status().message()));
+  }
   LEDGER_RETURN_IF_ERROR(CheckTlogProof(doc, proof));
   return parsed;
 }

@@ -183,6 +183,30 @@ absl::StatusOr<std::optional<std::string>> Log::LatestCheckpoint() const {
   return std::optional<std::string>(std::string(ToView(it->value())));
 }
 
+absl::StatusOr<Log::CheckpointNeighbours> Log::CheckpointsAround(uint64_t tree_size) const {
+  CheckpointNeighbours around;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->checkpoints()));
+  auto size_here = [&]() -> absl::StatusOr<std::optional<uint64_t>> {
+    LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading checkpoints"));
+    if (!it->Valid()) return std::optional<uint64_t>();
+    const auto size = format::DecodeUint64(ToView(it->key()));
+    if (!size.has_value()) return absl::DataLossError("a checkpoint key is malformed");
+    return std::optional<uint64_t>(*size);
+  };
+  it->SeekToLast();
+  LEDGER_ASSIGN_OR_RETURN(around.newest, size_here());
+  if (tree_size > 0) {
+    it->SeekForPrev(format::EncodeUint64(tree_size - 1));
+    LEDGER_ASSIGN_OR_RETURN(around.below, size_here());
+  }
+  if (tree_size < ~uint64_t{0}) {
+    it->Seek(format::EncodeUint64(tree_size + 1));
+    LEDGER_ASSIGN_OR_RETURN(around.above, size_here());
+  }
+  return around;
+}
+
 absl::Status Log::ForEachCheckpoint(
     const std::function<absl::Status(uint64_t, const std::string&)>& visit) const {
   std::unique_ptr<rocksdb::Iterator> it(
@@ -741,11 +765,23 @@ absl::StatusOr<std::vector<StoredEntry>> Log::ReadStream(std::string_view stream
                                                          uint64_t from_version,
                                                          uint64_t limit) const {
   std::vector<StoredEntry> out;
+  LEDGER_RETURN_IF_ERROR(
+      ForEachStreamEntry(stream, from_version, limit, [&](const StoredEntry& stored) {
+        out.push_back(stored);
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+absl::Status Log::ForEachStreamEntry(
+    std::string_view stream, uint64_t from_version, uint64_t limit,
+    const std::function<absl::Status(const StoredEntry&)>& visit) const {
   const std::string end_key = format::StreamEndKey(stream);
   std::unique_ptr<rocksdb::Iterator> it(
       db_->db()->NewIterator(rocksdb::ReadOptions(), db_->streams()));
+  uint64_t visited = 0;
   for (it->Seek(format::StreamKey(stream, std::max<uint64_t>(from_version, 1)));
-       it->Valid() && ToView(it->key()) < end_key && out.size() < limit; it->Next()) {
+       it->Valid() && ToView(it->key()) < end_key && visited < limit; it->Next()) {
     const auto sequence = format::DecodeUint64(ToView(it->value()));
     if (!sequence.has_value()) {
       return absl::DataLossError(absl::StrCat("stream index of \"", std::string(stream),
@@ -753,10 +789,10 @@ absl::StatusOr<std::vector<StoredEntry>> Log::ReadStream(std::string_view stream
     }
     if (*sequence >= Size()) break;  // written by a batch not yet visible
     LEDGER_ASSIGN_OR_RETURN(StoredEntry stored, GetEntry(*sequence));
-    out.push_back(std::move(stored));
+    LEDGER_RETURN_IF_ERROR(visit(stored));
+    ++visited;
   }
-  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading the stream index"));
-  return out;
+  return FromRocks(it->status(), "reading the stream index");
 }
 
 absl::StatusOr<Hash> Log::RootAt(uint64_t tree_size) const {

@@ -281,6 +281,12 @@ class Log {
   absl::StatusOr<std::vector<StoredEntry>> ReadStream(std::string_view stream,
                                                       uint64_t from_version,
                                                       uint64_t limit) const;
+  // The same, one entry at a time, without holding them all: calls `visit`
+  // for each in version order and stops early, returning its status, when
+  // `visit` returns an error. For servers streaming a long stream out.
+  absl::Status ForEachStreamEntry(
+      std::string_view stream, uint64_t from_version, uint64_t limit,
+      const std::function<absl::Status(const StoredEntry&)>& visit) const;
   // Current version of `stream`; 0 when it has no entries.
   absl::StatusOr<uint64_t> StreamVersion(std::string_view stream) const;
   // Version of `stream` in the log's first `tree_size` entries: what a
@@ -336,6 +342,16 @@ class Log {
   absl::StatusOr<std::optional<std::string>> GetCheckpoint(uint64_t tree_size) const;
   // The checkpoint with the largest tree size, if any.
   absl::StatusOr<std::optional<std::string>> LatestCheckpoint() const;
+  // Tree sizes of stored checkpoints near `tree_size`: the largest one
+  // below it, the smallest one above it and the newest, each absent when
+  // there is none. Three seeks, whatever the number stored: for error
+  // messages that say what is there without listing everything.
+  struct CheckpointNeighbours {
+    std::optional<uint64_t> below;
+    std::optional<uint64_t> above;
+    std::optional<uint64_t> newest;
+  };
+  absl::StatusOr<CheckpointNeighbours> CheckpointsAround(uint64_t tree_size) const;
   // Every stored checkpoint, by increasing tree size.
   absl::Status ForEachCheckpoint(
       const std::function<absl::Status(uint64_t tree_size, const std::string& note)>& visit)

@@ -171,7 +171,8 @@ TEST_F(CheckpointTest, UnknownSizeIsNotFoundNamingTheStoredOnes) {
   auto missing = GetCheckpoint(*client, size - 1);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(missing.status().message()),
-              HasSubstr(absl::StrCat("stored for 1 tree size: ", size)));
+              HasSubstr(absl::StrCat("the nearest stored tree sizes are ", size,
+                                     " above it, the newest ", size)));
   auto beyond = GetCheckpoint(*client, size + 100);
   EXPECT_EQ(beyond.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(beyond.status().message()),

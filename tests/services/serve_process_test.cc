@@ -13,6 +13,8 @@
 #include <functional>
 #include <cstdio>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -146,6 +148,95 @@ TEST(ServeProcessTest, SigkillMidLoadLosesNothingAcknowledged) {
     ExpectEveryAckedAppendDurable(db, all);
     if (::testing::Test::HasFailure()) return;
   }
+}
+
+// A client records with request ids while the server is killed (SIGKILL)
+// mid-load; it restarts on the same database and the client resends every
+// request it sent, answered or not, with the same ids. Each ends appended
+// exactly once: the answered ones are found at their first sequence, the
+// others are appended (or found, when they were committed unanswered), and
+// the log holds one entry per request, no more.
+TEST(ServeProcessTest, ResendAfterSigkillAppendsEveryRequestExactlyOnce) {
+  ledger::testing::TempDir dir;
+  const std::string db = dir.Sub("db");
+  struct Sent {
+    compact::v1::RecordEventRequest request;
+    std::optional<uint64_t> acked_sequence;
+  };
+  std::vector<Sent> sent;
+  uint64_t size_before = 0;
+  {
+    ::ledger::testing::ServeProcess serve(LEDGERCTL_PATH, db);
+    const std::string address = serve.Address();
+    ASSERT_FALSE(address.empty()) << serve.output();
+    SeedOverTheWire(address);
+    size_before = 1;  // the seed
+    std::mutex mu;
+    std::atomic<uint64_t> acked{0};
+    std::atomic<bool> killed{false};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kRecorders; ++t) {
+      threads.emplace_back([&, t] {
+        ClientOptions options;
+        options.target = address;
+        options.timeout = absl::Seconds(10);
+        options.own_connection = true;
+        auto client = LedgerClient::Connect(options);
+        if (!client.ok()) return;
+        for (int n = 0;; ++n) {
+          Sent one;
+          one.request.set_request_id(absl::StrCat("resend-", t, "-", n));
+          *one.request.mutable_event() = BodyEvent(1'000'000 * (t + 1) + n);
+          auto result = (*client)->Call(&compact::v1::CompactService::Stub::RecordEvent,
+                                        (*client)->compact(), one.request);
+          if (result.ok()) one.acked_sequence = result->sequence();
+          {
+            std::lock_guard<std::mutex> lock(mu);
+            sent.push_back(one);
+          }
+          if (!result.ok()) return;  // the server went away
+          if (++acked >= 150 && !killed.exchange(true)) serve.Signal(SIGKILL);
+        }
+      });
+    }
+    for (std::thread& thread : threads) thread.join();
+    if (!killed.exchange(true)) serve.Signal(SIGKILL);
+    const int status = serve.Wait();
+    ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "wait status " << status;
+    ASSERT_GE(acked.load(), 150u) << "the server answered too few appends before the crash";
+  }
+
+  ::ledger::testing::ServeProcess serve(LEDGERCTL_PATH, db);
+  const std::string address = serve.Address();
+  ASSERT_FALSE(address.empty()) << serve.output();
+  ClientOptions options;
+  options.target = address;
+  auto client = LedgerClient::Connect(options);
+  ASSERT_TRUE(client.ok());
+  std::set<uint64_t> sequences;
+  int unanswered = 0;
+  for (const Sent& one : sent) {
+    auto result = (*client)->Call(&compact::v1::CompactService::Stub::RecordEvent,
+                                  (*client)->compact(), one.request);
+    ASSERT_TRUE(result.ok()) << one.request.request_id() << ": " << result.status();
+    if (one.acked_sequence.has_value()) {
+      EXPECT_EQ(result->sequence(), *one.acked_sequence) << one.request.request_id();
+    } else {
+      ++unanswered;
+    }
+    EXPECT_TRUE(sequences.insert(result->sequence()).second)
+        << one.request.request_id() << " shares sequence " << result->sequence();
+  }
+  EXPECT_GT(unanswered, 0);  // the kill left requests unanswered
+  auto head = (*client)->Call(&ledger::v1::LedgerService::Stub::GetCheckpoint,
+                              (*client)->ledger(), ledger::v1::GetCheckpointRequest());
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_EQ(head->tree_size(), size_before + sent.size());
+  const int status = serve.Stop();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status;
+  auto report = log::VerifyLogAt(db);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_TRUE(report->ok()) << report->message;
 }
 
 }  // namespace

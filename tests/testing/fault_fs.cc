@@ -160,6 +160,24 @@ uint64_t FaultFs::injected_failures() const {
   return injected_failures_;
 }
 
+void FaultFs::HoldWalSyncs() {
+  std::lock_guard<std::mutex> lock(mu_);
+  hold_wal_syncs_ = true;
+}
+
+void FaultFs::ReleaseWalSyncs() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    hold_wal_syncs_ = false;
+  }
+  held_changed_.notify_all();
+}
+
+bool FaultFs::WaitForHeldWalSync(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return held_changed_.wait_until(lock, deadline, [this] { return held_wal_syncs_ > 0; });
+}
+
 uint64_t FaultFs::wal_syncs() const {
   std::lock_guard<std::mutex> lock(mu_);
   return wal_syncs_;
@@ -324,9 +342,15 @@ rocksdb::IOStatus FaultFs::Append(File& file, const rocksdb::Slice& data,
 }
 
 rocksdb::IOStatus FaultFs::Sync(File& file) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (auto s = CheckPowerLocked(); !s.ok()) return s;
+  std::unique_lock<std::mutex> lock(mu_);
   const bool wal = IsWal(file.path());
+  if (wal && hold_wal_syncs_) {
+    ++held_wal_syncs_;
+    held_changed_.notify_all();
+    held_changed_.wait(lock, [this] { return !hold_wal_syncs_; });
+    --held_wal_syncs_;
+  }
+  if (auto s = CheckPowerLocked(); !s.ok()) return s;
   if (wal_sync_error_.has_value() && wal) {
     ++injected_failures_;
     return *wal_sync_error_;

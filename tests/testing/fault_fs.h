@@ -24,6 +24,10 @@
 // after its data was written (in the "page cache", not synced), which is
 // what a failed fsync leaves. ClearErrors() ends both.
 //
+// Holding: between HoldWalSyncs() and ReleaseWalSyncs() every sync of a
+// write-ahead log waits (its data written, not yet synced), so that a test
+// can keep appends in flight, unacknowledged, for as long as it needs.
+//
 // Not modelled: data of a file deleted without a directory sync coming back,
 // link(), random-access read-write files, and recycled log files (refused).
 //
@@ -33,6 +37,8 @@
 #define LEDGER_TESTS_TESTING_FAULT_FS_H_
 
 #include <cstdint>
+#include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -79,6 +85,13 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   uint64_t injected_failures() const;
   // Syncs of write-ahead log files that succeeded.
   uint64_t wal_syncs() const;
+
+  // From now on WAL syncs wait until ReleaseWalSyncs().
+  void HoldWalSyncs();
+  // Lets the held syncs (and later ones) go on.
+  void ReleaseWalSyncs();
+  // Waits until a WAL sync is held or `deadline` passes; true when one is.
+  bool WaitForHeldWalSync(std::chrono::steady_clock::time_point deadline);
 
   rocksdb::IOStatus NewWritableFile(const std::string& fname, const rocksdb::FileOptions& options,
                                     std::unique_ptr<rocksdb::FSWritableFile>* result,
@@ -140,6 +153,9 @@ class FaultFs : public rocksdb::FileSystemWrapper {
   std::optional<rocksdb::IOStatus> wal_sync_error_;    // guarded by mu_
   uint64_t injected_failures_ = 0;                  // guarded by mu_
   uint64_t wal_syncs_ = 0;                          // guarded by mu_
+  bool hold_wal_syncs_ = false;                     // guarded by mu_
+  uint64_t held_wal_syncs_ = 0;                     // guarded by mu_
+  std::condition_variable held_changed_;
 };
 
 }  // namespace ledger::testing

@@ -13,13 +13,21 @@
 #include <unistd.h>
 
 #include <string>
+#include <vector>
 
 namespace ledger::testing {
 
 class ServeProcess {
  public:
-  // Starts `ledgerctl serve` (the binary at `ledgerctl`) on `db`.
-  ServeProcess(const std::string& ledgerctl, const std::string& db) {
+  // Starts `ledgerctl serve` (the binary at `ledgerctl`) on `db`, with
+  // `more_args` after the --db and --listen flags.
+  ServeProcess(const std::string& ledgerctl, const std::string& db,
+               const std::vector<std::string>& more_args = {}) {
+    std::vector<std::string> args = {ledgerctl, "serve", "--db", db, "--listen", "127.0.0.1:0"};
+    args.insert(args.end(), more_args.begin(), more_args.end());
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
     int fds[2];
     if (pipe(fds) != 0) return;
     pid_ = fork();
@@ -28,8 +36,7 @@ class ServeProcess {
       dup2(fds[1], STDERR_FILENO);
       close(fds[0]);
       close(fds[1]);
-      execl(ledgerctl.c_str(), ledgerctl.c_str(), "serve", "--db", db.c_str(), "--listen",
-            "127.0.0.1:0", static_cast<char*>(nullptr));
+      execv(ledgerctl.c_str(), argv.data());
       _exit(127);
     }
     close(fds[1]);
@@ -62,6 +69,7 @@ class ServeProcess {
   }
 
   void Signal(int signal_number) { kill(pid_, signal_number); }
+  pid_t pid() const { return pid_; }
 
   // Stops the server with SIGTERM; its wait status.
   int Stop() {

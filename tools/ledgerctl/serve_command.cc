@@ -72,6 +72,25 @@ void AddServeCommand(CLI::App& app, Commands& commands) {
                     "Largest request accepted (65536 to 67108864); larger ones are "
                     "RESOURCE_EXHAUSTED")
       ->capture_default_str();
+  serve->add_option("--max-threads", o->max_threads,
+                    "Most threads serving reads, pollers included (16 to 4096); a read "
+                    "arriving when all are busy is RESOURCE_EXHAUSTED")
+      ->capture_default_str();
+  serve->add_option("--max-read-streams", o->max_read_streams,
+                    "Streaming reads (Subscribe, ReadLog, ReadStream, ListCheckpoints) served "
+                    "at once (1 to half of --max-threads); more are RESOURCE_EXHAUSTED")
+      ->capture_default_str();
+  serve->add_option("--max-read-streams-per-caller", o->max_read_streams_per_caller,
+                    "Streaming reads one caller may hold open (1 to --max-read-streams)")
+      ->capture_default_str();
+  serve->add_option("--max-recording-requests", o->max_recording_requests,
+                    "Recording requests queued for the log and not yet answered (1 to "
+                    "1000000); beyond it RESOURCE_EXHAUSTED: retry later, same request id")
+      ->capture_default_str();
+  serve->add_option("--max-recording-bytes", o->max_recording_bytes,
+                    "Their serialized bytes (1048576 to 4294967296); beyond it "
+                    "RESOURCE_EXHAUSTED, as above")
+      ->capture_default_str();
   serve->add_option("--sign-key", o->sign_key_files,
                     "Private key file (`ledgerctl keygen`) to sign checkpoints with; repeat "
                     "it to sign with several keys (during a key rotation, the old and the "

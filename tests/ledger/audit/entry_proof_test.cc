@@ -194,6 +194,25 @@ TEST_F(EntryProofTest, JsonFormRoundTripsAndItsTextMustAgree) {
   EXPECT_EQ(EntryProofFromJson(mixed).status().code(), absl::StatusCode::kDataLoss);
 }
 
+// Found by proof_json_fuzzer (fuzz/corpus/proof_json_fuzzer/crash-note-with-bang):
+// a checkpoint note the tlog-proof form refuses must be refused in the JSON
+// form too, whether or not the JSON carries its tlogProof text.
+TEST_F(EntryProofTest, JsonProofWithACheckpointTheTlogFormRefusesIsRefused) {
+  EntryProof proof = FirstEventProof();
+  const size_t signature = proof.checkpoint.rfind(' ');
+  ASSERT_NE(signature, std::string::npos);
+  proof.checkpoint[signature + 5] = '!';  // not base64
+  ASSERT_FALSE(ParseTlogProof(FormatTlogProof(proof)).ok());
+  std::string json = EntryProofToJson(proof, kCompact);
+  auto parsed = EntryProofFromJson(json);
+  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << parsed.status();
+  EXPECT_NE(parsed.status().message().find("\"checkpoint\" is not a signed checkpoint"),
+            std::string::npos)
+      << parsed.status();
+  json.replace(json.find("\"tlogProof\""), 11, "\"tlXgProof\"");  // an unknown key
+  EXPECT_EQ(EntryProofFromJson(json).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(EntryProofTest, EventsConcerningListsTheCompactsEventsInLedgerOrder) {
   auto events = EventsConcerning(log(), kCompact);
   ASSERT_TRUE(events.ok()) << events.status();

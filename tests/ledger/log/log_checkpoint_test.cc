@@ -69,6 +69,33 @@ TEST_F(LogCheckpointTest, StoresAndReturnsCheckpointsBySize) {
   EXPECT_THAT(log_->PutCheckpoint(at10), IsOk());
 }
 
+TEST_F(LogCheckpointTest, CheckpointsAroundASizeAreTheNearestStoredAndTheNewest) {
+  auto none = log_->CheckpointsAround(7);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_FALSE(none->below.has_value() || none->above.has_value() || none->newest.has_value());
+  for (uint64_t size : {3, 5, 9}) {
+    ASSERT_TRUE(log_->PutCheckpoint(Sign(size, *log_->RootAt(size))).ok());
+  }
+  auto around = log_->CheckpointsAround(7);
+  ASSERT_TRUE(around.ok()) << around.status();
+  EXPECT_EQ(around->below, 5u);
+  EXPECT_EQ(around->above, 9u);
+  EXPECT_EQ(around->newest, 9u);
+  // A stored size is neither below nor above itself.
+  around = log_->CheckpointsAround(5);
+  ASSERT_TRUE(around.ok());
+  EXPECT_EQ(around->below, 3u);
+  EXPECT_EQ(around->above, 9u);
+  around = log_->CheckpointsAround(2);
+  ASSERT_TRUE(around.ok());
+  EXPECT_FALSE(around->below.has_value());
+  EXPECT_EQ(around->above, 3u);
+  around = log_->CheckpointsAround(100);
+  ASSERT_TRUE(around.ok());
+  EXPECT_EQ(around->below, 9u);
+  EXPECT_FALSE(around->above.has_value());
+}
+
 TEST_F(LogCheckpointTest, RefusesCheckpointsThatDoNotMatchTheLog) {
   EXPECT_EQ(log_->PutCheckpoint(Sign(11, log_->Head().root)).code(),
             absl::StatusCode::kInvalidArgument);

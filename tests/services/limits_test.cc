@@ -1,0 +1,62 @@
+// RecordingBudget and ReadStreamSlots: what they admit, what they refuse
+// and that what they give back is free again.
+#include "services/limits.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace ledger::services {
+namespace {
+
+using ::testing::HasSubstr;
+
+TEST(RecordingBudgetTest, RefusesBeyondItsRequestCountUntilOneIsReleased) {
+  RecordingBudget budget(/*max_requests=*/2, /*max_bytes=*/1 << 20);
+  auto a = budget.TryAdmit(10);
+  auto b = budget.TryAdmit(10);
+  ASSERT_TRUE(a.ok() && b.ok());
+  auto c = budget.TryAdmit(10);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(c.status().message()), HasSubstr("retry"));
+  a->reset();
+  EXPECT_TRUE(budget.TryAdmit(10).ok());
+  EXPECT_EQ(budget.requests(), 1u);  // the temporary above was released at once
+}
+
+TEST(RecordingBudgetTest, RefusesBeyondItsBytesButAdmitsAnOversizedRequestAlone) {
+  RecordingBudget budget(/*max_requests=*/100, /*max_bytes=*/100);
+  auto a = budget.TryAdmit(60);
+  ASSERT_TRUE(a.ok());
+  EXPECT_TRUE(budget.TryAdmit(40).ok());
+  auto over = budget.TryAdmit(41);
+  EXPECT_EQ(over.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(over.status().message()), HasSubstr("limit 100"));
+  a->reset();
+  EXPECT_EQ(budget.bytes(), 0u);
+  // Alone, a request larger than the whole budget still goes through.
+  auto big = budget.TryAdmit(1000);
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(budget.TryAdmit(1).status().code(), absl::StatusCode::kResourceExhausted);
+}
+
+TEST(ReadStreamSlotsTest, BoundsEachCallerAndEveryoneTogether) {
+  ReadStreamSlots slots(/*max_total=*/3, /*max_per_caller=*/2);
+  std::vector<std::unique_ptr<ReadStreamSlots::Slot>> held;
+  held.push_back(*slots.TryEnter("flood"));
+  held.push_back(*slots.TryEnter("flood"));
+  auto third = slots.TryEnter("flood");
+  EXPECT_EQ(third.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_THAT(std::string(third.status().message()), HasSubstr("\"flood\""));
+  held.push_back(*slots.TryEnter("other"));
+  auto full = slots.TryEnter("third");
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(slots.open(), 3u);
+  held.clear();
+  EXPECT_EQ(slots.open(), 0u);
+  EXPECT_TRUE(slots.TryEnter("flood").ok());
+}
+
+}  // namespace
+}  // namespace ledger::services

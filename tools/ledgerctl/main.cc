@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   ledger::cli::AddAuditCommands(app, commands);
   ledger::cli::AddServiceCommands(app, commands);
   ledger::cli::AddWitnessCommands(app, commands);
+  ledger::cli::AddVerifyConsistencyCommand(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

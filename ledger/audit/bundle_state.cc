@@ -138,7 +138,7 @@ void BundleState::OnCheckpoint(uint64_t line, uint64_t tree_size, std::string_vi
   const log::Checkpoint& checkpoint = verified->checkpoint;
   if (!CheckPlace(index, line, checkpoint)) return;
   if (last_.has_value() && checkpoint.tree_size == last_->tree_size) {
-    return Accept(index, *verified);  // the same tree head again
+    return Accept(index, *verified, note);  // the same tree head again
   }
   const log::Hash root = Root(given_root);
   if (mismatch_.has_value()) return ResolveMismatch(index, line, checkpoint, root);
@@ -154,7 +154,7 @@ void BundleState::OnCheckpoint(uint64_t line, uint64_t tree_size, std::string_vi
                                " signs the entries as they are, so the log itself is at fault"),
                   f.sequence, index);
   }
-  Accept(index, *verified);
+  Accept(index, *verified, note);
 }
 
 bool BundleState::CheckPlace(uint64_t index, uint64_t line, const log::Checkpoint& checkpoint) {
@@ -196,7 +196,8 @@ bool BundleState::CheckPlace(uint64_t index, uint64_t line, const log::Checkpoin
   return true;
 }
 
-void BundleState::Accept(uint64_t index, const log::VerifiedCheckpoint& verified) {
+void BundleState::Accept(uint64_t index, const log::VerifiedCheckpoint& verified,
+                         std::string_view note) {
   const log::Checkpoint& checkpoint = verified.checkpoint;
   for (const auto& signature : verified.verified) {
     const std::string label = absl::StrCat(signature.name, "+", log::KeyIdHex(signature.key_id));
@@ -210,6 +211,7 @@ void BundleState::Accept(uint64_t index, const log::VerifiedCheckpoint& verified
   }
   last_ = Verified{index, checkpoint.tree_size, checkpoint.root};
   report_.head = log::TreeHead{checkpoint.tree_size, checkpoint.root};
+  report_.latest_checkpoint.assign(note.data(), note.size());
   window_ = Window{};
   window_.start = checkpoint.tree_size;
 }

@@ -98,7 +98,7 @@ class BundleState {
   void Fold(uint64_t sequence, const EntryFields& entry, const compact::v1::Event* event);
   // The checkpoint's size is where it stands; false when it is not (reported).
   bool CheckPlace(uint64_t index, uint64_t line, const log::Checkpoint& checkpoint);
-  void Accept(uint64_t index, const log::VerifiedCheckpoint& verified);
+  void Accept(uint64_t index, const log::VerifiedCheckpoint& verified, std::string_view note);
   void ResolveMismatch(uint64_t index, uint64_t line, const log::Checkpoint& checkpoint,
                        const log::Hash& root);
   // Reports the pending mismatch as altered entries, pinpointed by the chain.

@@ -111,6 +111,9 @@ struct BundleReport {
   uint64_t checkpoints = 0;
   // The last checkpoint that verified.
   log::TreeHead head;
+  // Its signed note, byte for byte, with any witnesses' cosignature lines
+  // (not checked here: see witness::Policy::Check).
+  std::string latest_checkpoint;
   std::vector<KeyUse> keys;
   uint64_t events_folded = 0;
   uint64_t compacts = 0;

@@ -22,7 +22,7 @@ constexpr size_t kMaxKeyFileBytes = 4096;
 
 }  // namespace
 
-absl::Status WritePrivateKeyFile(const std::string& path, const log::NoteSigner& signer) {
+absl::Status WriteSecretFile(const std::string& path, std::string_view contents) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0) {
     if (errno == EEXIST) {
@@ -31,9 +31,7 @@ absl::Status WritePrivateKeyFile(const std::string& path, const log::NoteSigner&
     }
     return base::ErrnoStatus("create", path);
   }
-  std::string contents = signer.PrivateKeyString() + "\n";
   absl::Status written = base::WriteAll(fd, contents);
-  std::fill(contents.begin(), contents.end(), '\0');
   if (written.ok() && ::fsync(fd) != 0) written = base::ErrnoStatus("sync", path);
   if (::close(fd) != 0 && written.ok()) written = base::ErrnoStatus("close", path);
   if (!written.ok()) {
@@ -44,7 +42,14 @@ absl::Status WritePrivateKeyFile(const std::string& path, const log::NoteSigner&
   return absl::OkStatus();
 }
 
-absl::StatusOr<log::NoteSigner> ReadPrivateKeyFile(const std::string& path) {
+absl::Status WritePrivateKeyFile(const std::string& path, const log::NoteSigner& signer) {
+  std::string contents = signer.PrivateKeyString() + "\n";
+  absl::Status written = WriteSecretFile(path, contents);
+  std::fill(contents.begin(), contents.end(), '\0');
+  return written;
+}
+
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (errno == ENOENT) return absl::NotFoundError(absl::StrCat("no key file ", path));
@@ -71,12 +76,19 @@ absl::StatusOr<log::NoteSigner> ReadPrivateKeyFile(const std::string& path) {
   } while (n < 0 && errno == EINTR);
   ::close(fd);
   if (n < 0) return base::ErrnoStatus("read", path);
+  if (static_cast<size_t>(n) > kMaxKeyFileBytes) {
+    std::fill(contents.begin(), contents.end(), '\0');
+    return absl::InvalidArgumentError(absl::StrCat(path, " is not a key file: it is too large"));
+  }
   contents.resize(static_cast<size_t>(n));
-  absl::StatusOr<log::NoteSigner> signer =
-      static_cast<size_t>(n) > kMaxKeyFileBytes
-          ? absl::InvalidArgumentError("the file is too large")
-          : log::NoteSigner::FromPrivateKeyString(contents);
-  std::fill(contents.begin(), contents.end(), '\0');
+  return contents;
+}
+
+absl::StatusOr<log::NoteSigner> ReadPrivateKeyFile(const std::string& path) {
+  absl::StatusOr<std::string> contents = ReadSecretFile(path);
+  if (!contents.ok()) return contents.status();
+  absl::StatusOr<log::NoteSigner> signer = log::NoteSigner::FromPrivateKeyString(*contents);
+  std::fill(contents->begin(), contents->end(), '\0');
   if (!signer.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
         path, " is not a private key file (made by `ledgerctl keygen`): ",

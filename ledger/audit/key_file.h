@@ -12,6 +12,7 @@
 #define LEDGER_AUDIT_KEY_FILE_H_
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -31,6 +32,15 @@ absl::Status WritePrivateKeyFile(const std::string& path, const log::NoteSigner&
 // may read it; InvalidArgument when it is not a private key string (the
 // message never echoes the file's contents).
 absl::StatusOr<log::NoteSigner> ReadPrivateKeyFile(const std::string& path);
+
+// The same two halves for any secret key string (a witness's cosigning key
+// too): WriteSecretFile creates `path` with mode 0600 holding `contents`
+// (errors as WritePrivateKeyFile); ReadSecretFile returns the contents of a
+// file of at most 4 KiB that only its owner may read (errors as
+// ReadPrivateKeyFile, InvalidArgument when larger). The caller parses and
+// wipes the returned secret.
+absl::Status WriteSecretFile(const std::string& path, std::string_view contents);
+absl::StatusOr<std::string> ReadSecretFile(const std::string& path);
 
 }  // namespace ledger::audit
 

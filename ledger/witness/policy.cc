@@ -219,18 +219,17 @@ std::vector<CosignatureVerifier> Policy::WitnessKeys() const {
   return out;
 }
 
-bool Policy::Witnessed(const std::string& name, const std::set<std::string>& cosigned) const {
-  for (const auto& w : witnesses_) {
-    if (w.name == name) return cosigned.count(name) != 0;
-  }
+std::map<std::string, bool> Policy::Satisfied(const std::set<std::string>& cosigned) const {
+  // Once per name, in definition order (a group names only earlier names):
+  // groups sharing subgroups cost linear time, not exponential.
+  std::map<std::string, bool> out;
+  for (const auto& w : witnesses_) out[w.name] = cosigned.count(w.name) != 0;
   for (const auto& g : groups_) {
-    if (g.name != name) continue;
     size_t count = 0;
-    // Members are defined earlier, so the recursion ends.
-    for (const auto& m : g.members) count += Witnessed(m, cosigned) ? 1 : 0;
-    return count >= g.threshold;
+    for (const auto& m : g.members) count += out[m] ? 1 : 0;
+    out[g.name] = count >= g.threshold;
   }
-  return false;
+  return out;
 }
 
 QuorumResult Policy::Evaluate(const std::set<std::string>& cosigned) const {
@@ -242,14 +241,15 @@ QuorumResult Policy::Evaluate(const std::set<std::string>& cosigned) const {
     result.explanation = "the policy has no quorum line";
     return result;
   }
-  result.met = quorum_ == kNone || Witnessed(quorum_, cosigned);
+  std::map<std::string, bool> satisfied = Satisfied(cosigned);
+  result.met = quorum_ == kNone || satisfied[quorum_];
   if (result.met) return result;
   const std::string who =
       result.cosigned.empty() ? "none of its witnesses" : absl::StrJoin(result.cosigned, ", ");
   for (const auto& g : groups_) {
     if (g.name != quorum_) continue;
     size_t count = 0;
-    for (const auto& m : g.members) count += Witnessed(m, cosigned) ? 1 : 0;
+    for (const auto& m : g.members) count += satisfied[m] ? 1 : 0;
     result.explanation = absl::StrCat("quorum group ", g.name, " needs ", g.threshold, " of ",
                                       absl::StrJoin(g.members, ", "), "; ", count,
                                       " witnessed (cosigned: ", who, ")");

@@ -24,6 +24,7 @@
 #define LEDGER_WITNESS_POLICY_H_
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -109,7 +110,8 @@ class Policy {
                                           std::string_view expected_origin) const;
 
  private:
-  bool Witnessed(const std::string& name, const std::set<std::string>& cosigned) const;
+  // Whether each witness and group name is satisfied by `cosigned`.
+  std::map<std::string, bool> Satisfied(const std::set<std::string>& cosigned) const;
   std::vector<PolicyLog> logs_;
   std::vector<PolicyWitness> witnesses_;
   std::vector<PolicyGroup> groups_;

@@ -42,6 +42,26 @@ class ServeProcess {
     close(fds[1]);
     out_ = fdopen(fds[0], "r");
   }
+  // Starts `argv` (argv[0] is the binary) as the child, for other
+  // ledgerctl servers (`ledgerctl witness`) that print "listening on ADDR".
+  explicit ServeProcess(const std::vector<std::string>& argv) {
+    int fds[2];
+    if (argv.empty() || pipe(fds) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(fds[1], STDOUT_FILENO);
+      dup2(fds[1], STDERR_FILENO);
+      close(fds[0]);
+      close(fds[1]);
+      std::vector<char*> args;
+      for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    close(fds[1]);
+    out_ = fdopen(fds[0], "r");
+  }
   ~ServeProcess() {
     if (pid_ > 0 && !reaped_) {
       kill(pid_, SIGKILL);

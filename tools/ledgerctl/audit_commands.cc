@@ -29,6 +29,7 @@
 #include "ledger/log/checkpoint.h"
 #include "services/client.h"
 #include "tools/ledgerctl/service_commands.h"
+#include "tools/ledgerctl/trust_options.h"
 
 namespace ledger::cli {
 
@@ -365,7 +366,7 @@ absl::StatusOr<audit::ParsedEntryProof> LoadProof(const std::string& file, int* 
 }
 
 void PrintVerifiedProof(const audit::EntryProof& proof, const audit::VerifiedEntry& verified,
-                        const std::string& format) {
+                        const WitnessVerdict& witnesses, const std::string& format) {
   std::vector<std::string> signers;
   for (const auto& s : verified.checkpoint.verified) {
     signers.push_back(absl::StrCat(s.name, "+", log::KeyIdHex(s.key_id)));
@@ -380,7 +381,8 @@ void PrintVerifiedProof(const audit::EntryProof& proof, const audit::VerifiedEnt
                       {"treeSize", proof.tree_size}, {"origin", origin},
                       {"signedBy", signers}, {"stream", e.stream()},
                       {"streamVersion", e.stream_version()}, {"actor", e.actor()},
-                      {"recordedAt", Rfc3339(log::RecordedAt(e))}, {"event", event}}
+                      {"recordedAt", Rfc3339(log::RecordedAt(e))}, {"event", event},
+                      {"witnesses", WitnessJson(witnesses)}}
                      .dump()
               << "\n";
     return;
@@ -389,13 +391,18 @@ void PrintVerifiedProof(const audit::EntryProof& proof, const audit::VerifiedEnt
             << proof.tree_size << " of " << origin << ", signed by "
             << absl::StrJoin(signers, ", ") << "\n  " << e.stream() << " v"
             << e.stream_version() << ", recorded " << Rfc3339(log::RecordedAt(e)) << " by "
-            << e.actor() << "\n  " << event << "\n";
+            << e.actor() << "\n  " << event << "\n  " << witnesses.summary << "\n";
 }
 
-int RunVerifyProof(const std::string& file, const std::vector<std::string>& key_strings,
-                   const std::string& format) {
-  auto keys = ParseKeys(key_strings);
-  if (!keys.ok()) return Fail("verify-proof", keys.status());
+// Loading --key/--origin/--policy: a policy file that cannot be read -> 3,
+// anything else -> 2.
+int FailTrust(const std::string& command, const absl::Status& status) {
+  return FailKeyFile(command, status);
+}
+
+int RunVerifyProof(const std::string& file, const TrustFlags& flags, const std::string& format) {
+  auto trust = LoadTrust(flags);
+  if (!trust.ok()) return FailTrust("verify-proof", trust.status());
   int code = kExitOk;
   auto parsed = LoadProof(file, &code);
   if (!parsed.ok()) {
@@ -403,32 +410,56 @@ int RunVerifyProof(const std::string& file, const std::vector<std::string>& key_
               << parsed.status().message() << "\n";
     return code;
   }
-  auto verified = audit::VerifyEntryProof(parsed->proof, *keys, "");
+  auto verified = audit::VerifyEntryProof(parsed->proof, trust->keys, trust->origin);
   if (!verified.ok()) {
-    std::cerr << "ledgerctl verify-proof: DOES NOT VERIFY: " << verified.status().message()
-              << "\n";
+    std::cerr << "ledgerctl verify-proof: DOES NOT VERIFY: "
+              << ExplainCheckpointError(*trust, verified.status()) << "\n";
     return kExitTampered;
   }
-  PrintVerifiedProof(parsed->proof, *verified, format);
+  const WitnessVerdict witnesses = CheckWitnesses(*trust, parsed->proof.checkpoint);
+  if (!witnesses.status.ok()) {
+    std::cerr << "ledgerctl verify-proof: DOES NOT VERIFY: " << witnesses.summary << "\n";
+    return kExitTampered;
+  }
+  PrintVerifiedProof(parsed->proof, *verified, witnesses, format);
   return kExitOk;
 }
 
 }  // namespace
 
-int RunVerifyBundle(const std::string& bundle, const std::vector<std::string>& key_strings,
+int RunVerifyBundle(const std::string& bundle, const TrustFlags& flags,
                     const std::string& format) {
-  auto keys = ParseKeys(key_strings);
-  if (!keys.ok()) return Fail("verify", keys.status());
+  auto trust = LoadTrust(flags);
+  if (!trust.ok()) return FailTrust("verify", trust.status());
   audit::BundleOptions options;
-  options.keys = *std::move(keys);
+  options.keys = trust->keys;
+  options.origin = trust->origin;
   auto report = audit::VerifyBundleFile(bundle, options);
   if (!report.ok()) return FailOpen("verify", report.status());
+  if (report->problem == audit::BundleProblem::kBadHeader ||
+      report->problem == audit::BundleProblem::kBadCheckpoint) {
+    report->message = ExplainCheckpointError(*trust, absl::InvalidArgumentError(report->message));
+  }
+  // The witnesses vouch for the newest checkpoint, which covers the others.
+  WitnessVerdict witnesses;
+  if (report->ok()) witnesses = CheckWitnesses(*trust, report->latest_checkpoint);
   if (format == "json") {
-    std::cout << ReportJson(*report).dump() << "\n";
+    json out = ReportJson(*report);
+    if (report->ok()) {
+      out["witnesses"] = WitnessJson(witnesses);
+      if (!witnesses.status.ok()) out["verified"] = false;
+    }
+    std::cout << out.dump() << "\n";
   } else {
     PrintReportText(*report);
+    if (report->ok() && witnesses.status.ok()) {
+      std::cout << "  newest checkpoint: " << witnesses.summary << "\n";
+    } else if (report->ok()) {
+      std::cout << "DOES NOT VERIFY: the newest checkpoint (tree size " << report->head.tree_size
+                << "): " << witnesses.summary << "\n";
+    }
   }
-  return report->ok() ? kExitOk : kExitTampered;
+  return report->ok() && witnesses.status.ok() ? kExitOk : kExitTampered;
 }
 
 int RunProveCompact(const std::string& db, const std::string& compact_id, uint64_t sequence) {
@@ -504,11 +535,13 @@ void AddAuditCommands(CLI::App& app, Commands& commands) {
       "verify-proof", "Check a proof from `ledgerctl prove --compact` (JSON or C2SP "
                       "tlog-proof) offline (exit 1 if it does not verify)");
   verify_proof->add_option("file", o->file, "Proof file")->required()->type_name("FILE");
-  verify_proof->add_option("--key", o->keys, "Trusted verifier key; repeat for rotated keys")
-      ->required()->type_name("VERIFIERKEY");
+  auto trust = std::make_shared<TrustFlags>();
+  verify_proof->add_option("--key", trust->keys, "Trusted verifier key; repeat for rotated keys")
+      ->type_name("VERIFIERKEY");
+  AddTrustOptions(verify_proof, trust.get());
   AddFormatOption(verify_proof, &o->format);
   commands.push_back(
-      {verify_proof, [o] { return RunVerifyProof(o->file, o->keys, o->format); }});
+      {verify_proof, [o, trust] { return RunVerifyProof(o->file, *trust, o->format); }});
 }
 
 }  // namespace ledger::cli

@@ -11,15 +11,18 @@
 #include <CLI/CLI.hpp>
 
 #include "tools/ledgerctl/cli_common.h"
+#include "tools/ledgerctl/trust_options.h"
 
 namespace ledger::cli {
 
 // Registers keygen, checkpoint, export-bundle and verify-proof.
 void AddAuditCommands(CLI::App& app, Commands& commands);
 
-// `verify --bundle FILE --key KEY...`: offline verification of an audit
-// bundle. Exit 0 verified, 1 tampered, 2 bad key string, 3 unreadable.
-int RunVerifyBundle(const std::string& bundle, const std::vector<std::string>& keys,
+// `verify --bundle FILE --key KEY... [--origin O] [--policy FILE]`: offline
+// verification of an audit bundle, and of its newest checkpoint's witness
+// quorum when a policy is given. Exit 0 verified, 1 tampered (or the quorum
+// not met), 2 bad key string or policy, 3 unreadable.
+int RunVerifyBundle(const std::string& bundle, const TrustFlags& trust,
                     const std::string& format);
 
 // `prove --compact ID --event N`: prints the JSON proof of event N (a

@@ -52,9 +52,9 @@ std::string EntryLine(const log::StoredEntry& stored) {
                       log::ToHex(stored.leaf_hash).substr(0, 16));
 }
 
-int RunVerify(const std::string& db, const std::string& bundle,
-              const std::vector<std::string>& keys, const std::string& format) {
-  if (!bundle.empty()) return RunVerifyBundle(bundle, keys, format);
+int RunVerify(const std::string& db, const std::string& bundle, const TrustFlags& trust,
+              const std::string& format) {
+  if (!bundle.empty()) return RunVerifyBundle(bundle, trust, format);
   if (db.empty()) {
     return Fail("verify", absl::InvalidArgumentError(
                               "give --db DIR, or --bundle FILE --key VERIFIERKEY"));
@@ -189,11 +189,13 @@ void AddLogCommands(CLI::App& app, Commands& commands) {
   CLI::Option* verify_bundle =
       verify->add_option("--bundle", o->bundle, "Audit bundle file (instead of --db)")
           ->type_name("FILE")->excludes(verify_db);
-  verify->add_option("--key", o->keys, "Trusted verifier key; repeat for rotated keys")
+  auto trust = std::make_shared<TrustFlags>();
+  verify->add_option("--key", trust->keys, "Trusted verifier key; repeat for rotated keys")
       ->type_name("VERIFIERKEY")->needs(verify_bundle);
+  AddTrustOptions(verify, trust.get());
   AddFormatOption(verify, &o->format);
   commands.push_back(
-      {verify, [o] { return RunVerify(o->db, o->bundle, o->keys, o->format); }});
+      {verify, [o, trust] { return RunVerify(o->db, o->bundle, *trust, o->format); }});
 
   CLI::App* log = app.add_subcommand("log", "Print entries by sequence");
   AddDbOption(log, &o->db);

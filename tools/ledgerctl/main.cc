@@ -4,6 +4,7 @@
 #include "tools/ledgerctl/audit_commands.h"
 #include "tools/ledgerctl/cli_common.h"
 #include "tools/ledgerctl/service_commands.h"
+#include "tools/ledgerctl/witness_commands.h"
 
 int main(int argc, char** argv) {
   CLI::App app(
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
   ledger::cli::AddLogCommands(app, commands);
   ledger::cli::AddAuditCommands(app, commands);
   ledger::cli::AddServiceCommands(app, commands);
+  ledger::cli::AddWitnessCommands(app, commands);
+  ledger::cli::AddVerifyConsistencyCommand(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

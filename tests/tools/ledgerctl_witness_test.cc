@@ -1,0 +1,312 @@
+// End-to-end tests of `ledgerctl witness-keygen` and `ledgerctl witness`:
+// the real binary as a child process, spoken to over HTTP with cpp-httplib's
+// client. Every status of C2SP tlog-witness, the monitoring GET, the size
+// limit, bad configurations, and SIGKILL right after a cosignature.
+#include <sys/stat.h>
+
+#include <httplib.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "ledger/log/checkpoint.h"
+#include "ledger/witness/add_checkpoint.h"
+#include "ledger/witness/cosignature.h"
+#include "ledger/witness/witness_store.h"
+#include "tests/ledger/witness/witness_test_util.h"
+#include "tests/testing/run_command.h"
+#include "tests/testing/serve_process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger {
+namespace {
+
+using ::ledger::witness::testing::TestLog;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+using testing::RunCommand;
+
+constexpr char kOrigin[] = "example.com/log";
+
+std::string Ctl(const std::string& args) { return std::string(LEDGERCTL_PATH) + " " + args; }
+
+class LedgerctlWitnessTest : public ::testing::Test {
+ protected:
+  LedgerctlWitnessTest()
+      : log_(kOrigin, 1, "leaf", 100), fork_(kOrigin, 1, "fork", 100),
+        impostor_(kOrigin, 2, "leaf", 100), stranger_("example.com/other", 3, "leaf", 100) {
+    const testing::CommandResult keygen =
+        RunCommand(Ctl("witness-keygen --name witness.example/w1 --out " + dir_.Sub("w1.key")));
+    EXPECT_EQ(keygen.exit_code, 0) << keygen.err;
+    auto verifier = witness::CosignatureVerifier::FromKeyString(
+        keygen.out.substr(0, keygen.out.find('\n')));
+    EXPECT_TRUE(verifier.ok()) << verifier.status();
+    if (verifier.ok()) witness_keys_.push_back(*verifier);
+    // The stranger's origin is not configured; the impostor's key is not.
+    Write("logs", absl::StrCat("# the logs this witness vouches for\nlog ",
+                               log_.key().verifier().KeyString(), " https://example.com/log/\n"));
+  }
+
+  std::string Write(const std::string& name, const std::string& text, mode_t mode = 0600) {
+    std::ofstream(dir_.Sub(name)) << text;
+    chmod(dir_.Sub(name).c_str(), mode);
+    return dir_.Sub(name);
+  }
+
+  std::vector<std::string> WitnessArgs() const {
+    return {LEDGERCTL_PATH, "witness", "--listen", "127.0.0.1:0", "--key", dir_.Sub("w1.key"),
+            "--logs", dir_.Sub("logs"), "--state", dir_.Sub("state")};
+  }
+
+  // (Re)starts the witness on the same state and connects a client to it.
+  void Start() {
+    client_.reset();
+    process_ = std::make_unique<testing::ServeProcess>(WitnessArgs());
+    const std::string address = process_->Address();
+    ASSERT_FALSE(address.empty()) << process_->output();
+    const size_t colon = address.rfind(':');
+    client_ = std::make_unique<httplib::Client>(address.substr(0, colon),
+                                                std::stoi(address.substr(colon + 1)));
+  }
+
+  httplib::Result Post(const std::string& body) {
+    return client_->Post("/add-checkpoint", body, "text/plain");
+  }
+
+  // The monitoring GET of `origin`'s latest cosigned checkpoint.
+  httplib::Result Latest(const std::string& origin = kOrigin) {
+    return client_->Get(absl::StrCat("/", witness::OriginHash(origin), "/checkpoint"));
+  }
+
+  // Expects `body` to be answered with `status`, and the stored state (as
+  // the monitoring GET shows it) to be what it was.
+  void ExpectRefused(const std::string& body, int status, const std::string& message) {
+    const auto before = Latest();
+    ASSERT_TRUE(before);
+    const auto r = Post(body);
+    ASSERT_TRUE(r) << httplib::to_string(r.error());
+    EXPECT_EQ(r->status, status) << r->body;
+    EXPECT_THAT(r->body, HasSubstr(message));
+    const auto after = Latest();
+    ASSERT_TRUE(after);
+    EXPECT_EQ(after->status, before->status);
+    EXPECT_EQ(after->body, before->body) << "a refused request changed the witness's state";
+  }
+
+  // Posts the checkpoint of `to` with a proof from `from`; expects 200 and a
+  // valid cosignature by the witness's key.
+  void Cosign(uint64_t from, uint64_t to) {
+    const auto r = Post(log_.Request(from, to));
+    ASSERT_TRUE(r) << httplib::to_string(r.error());
+    ASSERT_EQ(r->status, 200) << r->body;
+    auto note = log::ParseNote(log_.Checkpoint(to) + r->body);
+    ASSERT_TRUE(note.ok()) << note.status();
+    auto cosigned = witness::VerifyCosignatures(*note, witness_keys_);
+    ASSERT_TRUE(cosigned.ok()) << cosigned.status();
+    ASSERT_EQ(cosigned->size(), 1u);
+  }
+
+  testing::TempDir dir_;
+  TestLog log_, fork_, impostor_, stranger_;
+  std::vector<witness::CosignatureVerifier> witness_keys_;
+  std::unique_ptr<testing::ServeProcess> process_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(LedgerctlWitnessTest, KeygenWritesAKeyOnlyItsOwnerMayReadAndPrintsItsVerifierKey) {
+  ASSERT_EQ(witness_keys_.size(), 1u);
+  EXPECT_EQ(witness_keys_[0].name(), "witness.example/w1");
+  struct stat st;
+  ASSERT_EQ(stat(dir_.Sub("w1.key").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_THAT(testing::ReadFile(dir_.Sub("w1.key")), StartsWith("PRIVATE+KEY+witness.example/w1+"));
+}
+
+TEST_F(LedgerctlWitnessTest, KeygenNeverOverwritesAKeyFile) {
+  const std::string before = testing::ReadFile(dir_.Sub("w1.key"));
+  const auto r = RunCommand(Ctl("witness-keygen --name witness.example/w2 --out " + dir_.Sub("w1.key")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("already exists"));
+  EXPECT_EQ(testing::ReadFile(dir_.Sub("w1.key")), before);
+}
+
+TEST_F(LedgerctlWitnessTest, KeygenRefusesANameWithASpace) {
+  const auto r = RunCommand(Ctl("witness-keygen --name 'bad name' --out " + dir_.Sub("bad.key")));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_FALSE(std::ifstream(dir_.Sub("bad.key")).is_open());
+}
+
+TEST_F(LedgerctlWitnessTest, WitnessRefusesAKeyFileOthersMayRead) {
+  chmod(dir_.Sub("w1.key").c_str(), 0644);
+  const auto r = RunCommand(Ctl("witness --listen 127.0.0.1:0 --key " + dir_.Sub("w1.key") +
+                                " --logs " + dir_.Sub("logs") + " --state " + dir_.Sub("state")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("chmod 600"));
+}
+
+TEST_F(LedgerctlWitnessTest, WitnessRefusesALogsFileItCannotUse) {
+  const std::string base = "witness --listen 127.0.0.1:0 --key " + dir_.Sub("w1.key") + " --state " +
+                           dir_.Sub("state") + " --logs ";
+  auto r = RunCommand(Ctl(base + Write("bad", "log not-a-key\n")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("line 1"));
+  r = RunCommand(Ctl(base + Write("empty", "# nothing yet\n")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("knows no log"));
+  r = RunCommand(Ctl(base + dir_.Sub("missing")));
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("cannot open"));
+}
+
+TEST_F(LedgerctlWitnessTest, WitnessRefusesAListenAddressWithoutAPort) {
+  const auto r = RunCommand(Ctl("witness --listen localhost --key " + dir_.Sub("w1.key") + " --logs " +
+                                dir_.Sub("logs") + " --state " + dir_.Sub("state")));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("not HOST:PORT"));
+}
+
+TEST_F(LedgerctlWitnessTest, CosignsAFirstCheckpointAndServesItToMonitors) {
+  Start();
+  EXPECT_EQ(Latest()->status, 404);
+  Cosign(0, 10);
+  const auto latest = Latest();
+  ASSERT_TRUE(latest);
+  ASSERT_EQ(latest->status, 200);
+  const std::vector<log::NoteVerifier> keys = {log_.key().verifier()};
+  auto checkpoint = log::VerifyCheckpoint(latest->body, keys, kOrigin);
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  EXPECT_EQ(checkpoint->checkpoint.tree_size, 10u);
+  auto cosigned = witness::VerifyCosignatures(*log::ParseNote(latest->body), witness_keys_);
+  ASSERT_TRUE(cosigned.ok()) << cosigned.status();
+  EXPECT_EQ(cosigned->size(), 1u);
+}
+
+TEST_F(LedgerctlWitnessTest, CosignsEachConsistentCheckpointInTurn) {
+  Start();
+  Cosign(0, 1);
+  Cosign(1, 7);
+  Cosign(7, 7);
+  Cosign(7, 64);
+  Cosign(64, 100);
+}
+
+TEST_F(LedgerctlWitnessTest, UnknownOriginIs404) {
+  Start();
+  ExpectRefused(stranger_.Request(0, 5), 404, "unknown log origin");
+}
+
+TEST_F(LedgerctlWitnessTest, SignatureByAKeyItDoesNotTrustIs403) {
+  Start();
+  ExpectRefused(impostor_.Request(0, 5), 403, "");
+}
+
+TEST_F(LedgerctlWitnessTest, MalformedRequestsAre400) {
+  Start();
+  Cosign(0, 10);
+  const std::string checkpoint = log_.Checkpoint(20);
+  std::string proof_lines;
+  for (int i = 0; i < 64; ++i) proof_lines += "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+  ExpectRefused("\n" + checkpoint, 400, "old <size>");
+  ExpectRefused("old 010\n\n" + checkpoint, 400, "leading zeros");
+  ExpectRefused("old 10\n" + proof_lines + "\n" + checkpoint, 400, "more than 63");
+  ExpectRefused("old 10\nnot base64!\n\n" + checkpoint, 400, "base64");
+  ExpectRefused("old 10\n" + checkpoint, 400, "");
+  ExpectRefused(log_.Request(10, 20) + "trailing garbage", 400, "");
+  ExpectRefused("old 10\n\n", 400, "missing");
+}
+
+TEST_F(LedgerctlWitnessTest, OldSizeAboveTheCheckpointsSizeIs400) {
+  Start();
+  ExpectRefused(witness::FormatAddCheckpointRequest({30, {}, log_.Checkpoint(20)}), 400,
+                "above the checkpoint's size");
+}
+
+TEST_F(LedgerctlWitnessTest, StaleOldSizeIs409WithTheCosignedSizeAsTextXTlogSize) {
+  Start();
+  Cosign(0, 10);
+  const auto r = Post(log_.Request(0, 20));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 409);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/x.tlog.size");
+  EXPECT_EQ(r->body, "10\n");
+  ExpectRefused(log_.Request(5, 20), 409, "10\n");
+}
+
+TEST_F(LedgerctlWitnessTest, ProofsThatFailAre422) {
+  Start();
+  Cosign(0, 10);
+  // A fork: signed by the log's key, but not an extension of size 10.
+  ExpectRefused(fork_.Request(10, 20), 422, "fails");
+  // The same size with another root.
+  ExpectRefused(witness::FormatAddCheckpointRequest({10, {}, fork_.Checkpoint(10)}), 422,
+                "another root");
+  // A rollback: an older checkpoint of the same log.
+  ExpectRefused(witness::FormatAddCheckpointRequest({10, {}, log_.Checkpoint(5)}), 400,
+                "above the checkpoint's size");
+}
+
+TEST_F(LedgerctlWitnessTest, NonEmptyProofFromSizeZeroIs422) {
+  Start();
+  ExpectRefused(witness::FormatAddCheckpointRequest({0, log_.Proof(5, 10), log_.Checkpoint(10)}), 422,
+                "from size 0 must be empty");
+}
+
+TEST_F(LedgerctlWitnessTest, BodiesAboveTheLimitAre413) {
+  Start();
+  ExpectRefused(std::string(witness::kMaxAddCheckpointBytes + 1, 'a'), 413, "at most");
+}
+
+TEST_F(LedgerctlWitnessTest, OtherMethodsAndPathsAreRefused) {
+  Start();
+  auto r = client_->Get("/add-checkpoint");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "POST");
+  r = client_->Get("/NOT-A-HASH/checkpoint");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_THAT(r->body, HasSubstr("POST /add-checkpoint"));
+}
+
+TEST_F(LedgerctlWitnessTest, SigtermStopsTheWitnessCleanly) {
+  Start();
+  Cosign(0, 3);
+  const int status = process_->Stop();
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// The durability contract: a cosignature is answered only after the state
+// is on disk, so a witness killed right after answering still refuses,
+// after a restart, everything inconsistent with what it cosigned.
+TEST_F(LedgerctlWitnessTest, KilledRightAfterCosigningItRefusesAnInconsistentCheckpointAfterRestart) {
+  uint64_t cosigned = 0;
+  for (const uint64_t size : {3, 17, 18, 64, 99}) {
+    Start();
+    Cosign(cosigned, size);
+    process_->Signal(SIGKILL);
+    process_->Wait();
+    cosigned = size;
+    Start();
+    // It remembers the size, and refuses a fork that extends another root.
+    const auto r = Post(log_.Request(0, size + 1));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 409);
+    EXPECT_EQ(r->body, absl::StrCat(size, "\n"));
+    ExpectRefused(fork_.Request(size, size + 1), 422, "fails");
+    ExpectRefused(witness::FormatAddCheckpointRequest({size, {}, fork_.Checkpoint(size)}), 422,
+                  "another root");
+    process_->Signal(SIGKILL);
+    process_->Wait();
+  }
+}
+
+}  // namespace
+}  // namespace ledger

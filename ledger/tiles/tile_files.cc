@@ -76,7 +76,12 @@ absl::StatusOr<publication::PublishedFile> TileFiles::Get(std::string_view path)
   if (!is_checkpoint) {
     LEDGER_ASSIGN_OR_RETURN(tile, ParseTilePath(path));
   }
-  LEDGER_ASSIGN_OR_RETURN(PublishedCheckpoint latest, LatestPublishedCheckpoint(log_));
+  PublishedCheckpoint latest;
+  if (pinned_.has_value()) {
+    latest = *pinned_;
+  } else {
+    LEDGER_ASSIGN_OR_RETURN(latest, LatestPublishedCheckpoint(log_));
+  }
   if (tile.has_value()) return GetTile(*tile, latest.checkpoint.tree_size);
   return publication::PublishedFile{.bytes = std::move(latest.note),
                                     .content_type = kCheckpointContentType,

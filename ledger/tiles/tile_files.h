@@ -26,7 +26,9 @@
 #define LEDGER_TILES_TILE_FILES_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <string_view>
 #include <vector>
 
@@ -60,6 +62,10 @@ class TileFiles : public publication::FileSource {
  public:
   // `log` must outlive this object.
   explicit TileFiles(const log::Log& log) : log_(log), tiles_(log) {}
+  // Serves `pinned` (a checkpoint the log stores) and its tree, whatever the
+  // log stores later: one consistent set of files for a publisher.
+  TileFiles(const log::Log& log, PublishedCheckpoint pinned)
+      : log_(log), tiles_(log), pinned_(std::move(pinned)) {}
 
   // The file at `path` (see above). NotFound when the log has no checkpoint
   // yet, for a tile beyond the checkpoint's tree, or for a path that is
@@ -82,6 +88,7 @@ class TileFiles : public publication::FileSource {
  private:
   const log::Log& log_;
   LogTiles tiles_;
+  std::optional<PublishedCheckpoint> pinned_;
 };
 
 }  // namespace ledger::tiles

@@ -3,6 +3,7 @@
 
 #include "tools/ledgerctl/audit_commands.h"
 #include "tools/ledgerctl/cli_common.h"
+#include "tools/ledgerctl/publish_commands.h"
 #include "tools/ledgerctl/service_commands.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   ledger::cli::AddLogCommands(app, commands);
   ledger::cli::AddAuditCommands(app, commands);
   ledger::cli::AddServiceCommands(app, commands);
+  ledger::cli::AddPublishCommands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

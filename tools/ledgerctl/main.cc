@@ -3,6 +3,7 @@
 
 #include "tools/ledgerctl/audit_commands.h"
 #include "tools/ledgerctl/cli_common.h"
+#include "tools/ledgerctl/publish_commands.h"
 #include "tools/ledgerctl/service_commands.h"
 #include "tools/ledgerctl/witness_commands.h"
 
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
   ledger::cli::AddServiceCommands(app, commands);
   ledger::cli::AddWitnessCommands(app, commands);
   ledger::cli::AddVerifyConsistencyCommand(app, commands);
+  ledger::cli::AddPublishCommands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,159 @@
+#include "ledger/tiles/tile_files.h"
+
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ledger/log/checkpoint.h"
+#include "ledger/log/signed_note.h"
+#include "ledger/tiles/tile_format.h"
+#include "ledger/tiles/verified_tree.h"
+#include "tests/ledger/tiles/tiles_test_util.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger::tiles {
+namespace {
+
+using ::ledger::testing::StatusIs;
+using ::testing::HasSubstr;
+using publication::Caching;
+
+constexpr char kOrigin[] = "example.com/tile-files";
+
+class TileFilesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_ = testing::OpenLog(dir_.Sub("db"));
+    ASSERT_NE(log_, nullptr);
+    auto signer = log::NoteSigner::Generate(kOrigin);
+    ASSERT_TRUE(signer.ok());
+    signer_.push_back(*signer);
+  }
+  // Grows the log to `size` and stores a checkpoint of it; the note.
+  std::string CheckpointAt(uint64_t size) {
+    testing::GrowLog(*log_, size);
+    auto note = log::SignCheckpoint(kOrigin, log_->Head(), signer_[0]);
+    EXPECT_TRUE(note.ok()) << note.status();
+    EXPECT_TRUE(log_->PutCheckpoint(*note).ok());
+    return *note;
+  }
+
+  ledger::testing::TempDir dir_;
+  std::unique_ptr<log::Log> log_;
+  std::vector<log::NoteSigner> signer_;
+};
+
+TEST_F(TileFilesTest, NothingIsPublishedBeforeTheFirstCheckpoint) {
+  testing::GrowLog(*log_, 10);
+  TileFiles files(*log_);
+  EXPECT_THAT(files.Get("checkpoint"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("ledgerctl checkpoint")));
+  EXPECT_THAT(files.Get("tile/0/000.p/10"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("")));
+}
+
+TEST_F(TileFilesTest, ServesTheNewestCheckpointWithTheSpecsContentTypeAndShortCaching) {
+  CheckpointAt(5);
+  const std::string newest = CheckpointAt(9);
+  auto file = TileFiles(*log_).Get("checkpoint");
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(file->bytes, newest);
+  EXPECT_EQ(file->content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(file->caching, Caching::kShort);
+}
+
+TEST_F(TileFilesTest, FullTilesAreImmutableAndPartialTilesShort) {
+  CheckpointAt(300);
+  TileFiles files(*log_);
+  auto full = files.Get("tile/0/000");
+  ASSERT_TRUE(full.ok()) << full.status();
+  EXPECT_EQ(full->bytes.size(), kFullHashTileBytes);
+  EXPECT_EQ(full->content_type, "application/octet-stream");
+  EXPECT_EQ(full->caching, Caching::kImmutable);
+  auto bundle = files.Get("tile/entries/000");
+  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  EXPECT_EQ(bundle->caching, Caching::kImmutable);
+  auto partial = files.Get("tile/0/001.p/44");
+  ASSERT_TRUE(partial.ok()) << partial.status();
+  EXPECT_EQ(partial->bytes.size(), 44u * 32);
+  EXPECT_EQ(partial->caching, Caching::kShort);
+  auto level1 = files.Get("tile/1/000.p/1");
+  ASSERT_TRUE(level1.ok()) << level1.status();
+  EXPECT_EQ(level1->caching, Caching::kShort);
+}
+
+TEST_F(TileFilesTest, OnlyTilesOfTheCheckpointedTreeArePublished) {
+  CheckpointAt(300);
+  testing::GrowLog(*log_, 600);  // appended, not yet in a checkpoint
+  TileFiles files(*log_);
+  EXPECT_TRUE(files.Get("tile/0/001.p/44").ok());
+  EXPECT_THAT(files.Get("tile/0/001"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("300")));
+  EXPECT_THAT(files.Get("tile/0/001.p/45"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("")));
+  EXPECT_THAT(files.Get("tile/entries/002.p/1"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("")));
+}
+
+TEST_F(TileFilesTest, PartialTilesOfOlderTreesStayAvailable) {
+  CheckpointAt(20);
+  CheckpointAt(300);
+  TileFiles files(*log_);
+  // A reader still holding the checkpoint of 20 verifies against its tiles.
+  auto old_partial = files.Get("tile/0/000.p/20");
+  ASSERT_TRUE(old_partial.ok()) << old_partial.status();
+  auto full = files.Get("tile/0/000");
+  ASSERT_TRUE(full.ok());
+  EXPECT_EQ(old_partial->bytes, full->bytes.substr(0, 20 * 32));
+}
+
+TEST_F(TileFilesTest, NonCanonicalTilePathsAreInvalidOtherPathsNotFound) {
+  CheckpointAt(300);
+  TileFiles files(*log_);
+  for (const char* bad : {"tile/0/x000/000", "tile/00/000", "tile/0/000.p/0", "tile/0/000.p/256",
+                          "tile/0/../../etc/passwd", "tile/0/0001", "tile/", "tile/entries/000/"}) {
+    EXPECT_THAT(files.Get(bad), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("")))
+        << bad;
+  }
+  for (const char* other : {"", "index.html", "checkpoint/", "../checkpoint", "tiles/0/000"}) {
+    EXPECT_THAT(files.Get(other), StatusIs(absl::StatusCode::kNotFound, HasSubstr(""))) << other;
+  }
+}
+
+TEST_F(TileFilesTest, AVerifyingReaderAcceptsWhatItServes) {
+  const std::string note = CheckpointAt(700);
+  TileFiles files(*log_);
+  const TileFetcher fetch = [&](const std::string& path) -> absl::StatusOr<std::string> {
+    auto file = files.Get(path);
+    if (!file.ok()) return file.status();
+    return file->bytes;
+  };
+  std::vector<log::NoteVerifier> keys = {signer_[0].verifier()};
+  auto checkpoint = log::VerifyCheckpoint(note, keys, kOrigin);
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  auto tree = VerifiedTree::Fetch(
+      fetch, {checkpoint->checkpoint.tree_size, checkpoint->checkpoint.root}, nullptr);
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  for (uint64_t bundle = 0; bundle < 3; ++bundle) {
+    auto entries = tree->FetchEntries(fetch, bundle);
+    ASSERT_TRUE(entries.ok()) << entries.status();
+  }
+}
+
+TEST(TileFilesPathsTest, PublishingListsNewTilesThenTheCheckpointLast) {
+  EXPECT_EQ(TileFiles::PathsAddedBetween(0, 0), std::vector<std::string>{"checkpoint"});
+  EXPECT_EQ(TileFiles::PathsAddedBetween(0, 3),
+            (std::vector<std::string>{"tile/0/000.p/3", "tile/entries/000.p/3", "checkpoint"}));
+  EXPECT_EQ(TileFiles::PathsAddedBetween(3, 257),
+            (std::vector<std::string>{"tile/0/000", "tile/0/001.p/1", "tile/entries/000",
+                                      "tile/entries/001.p/1", "tile/1/000.p/1", "checkpoint"}));
+  EXPECT_EQ(TileFiles::PathsAddedBetween(257, 257), std::vector<std::string>{"checkpoint"});
+}
+
+TEST(ParsePublishedCheckpointTest, RefusesWhatIsNotACheckpointNote) {
+  EXPECT_THAT(ParsePublishedCheckpoint("hello\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("")));
+}
+
+}  // namespace
+}  // namespace ledger::tiles

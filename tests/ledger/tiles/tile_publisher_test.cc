@@ -1,0 +1,203 @@
+#include "ledger/tiles/tile_publisher.h"
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ledger/log/checkpoint.h"
+#include "ledger/log/signed_note.h"
+#include "ledger/tiles/tile_fetcher.h"
+#include "ledger/tiles/verified_tree.h"
+#include "tests/ledger/tiles/tiles_test_util.h"
+#include "tests/testing/run_command.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger::tiles {
+namespace {
+
+using ::ledger::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kOrigin[] = "example.com/published";
+
+// The relative paths of the files under `dir`.
+std::set<std::string> FilesUnder(const std::string& dir) {
+  std::set<std::string> files;
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) files.insert(std::filesystem::relative(e.path(), dir).string());
+  }
+  return files;
+}
+
+class TilePublisherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log_ = testing::OpenLog(dir_.Sub("db"));
+    ASSERT_NE(log_, nullptr);
+    auto signer = log::NoteSigner::Generate(kOrigin);
+    ASSERT_TRUE(signer.ok());
+    signers_.push_back(*signer);
+    auto out = publication::DirectoryWriter::Open(dir_.Sub("out"));
+    ASSERT_TRUE(out.ok()) << out.status();
+    out_.emplace(*std::move(out));
+  }
+  std::string CheckpointAt(uint64_t size, const std::string& origin = kOrigin) {
+    testing::GrowLog(*log_, size);
+    auto note = log::SignCheckpoint(origin, log_->Head(), signers_[0]);
+    EXPECT_TRUE(note.ok()) << note.status();
+    EXPECT_TRUE(log_->PutCheckpoint(*note).ok());
+    return *note;
+  }
+  absl::StatusOr<PublishReport> Publish(PublishOptions options = {}) {
+    return PublishTiles(*log_, *out_, options);
+  }
+  // Verifies the published directory as a mirror would: checkpoint
+  // signature, every tile against its root, every entry against its hash.
+  absl::StatusOr<VerifiedTree> ReadBack(const VerifiedTree* previous) {
+    const TileFetcher fetch = DirectoryFetcher(dir_.Sub("out"));
+    auto note = fetch("checkpoint");
+    if (!note.ok()) return note.status();
+    std::vector<log::NoteVerifier> keys = {signers_[0].verifier()};
+    auto checkpoint = log::VerifyCheckpoint(*note, keys, kOrigin);
+    if (!checkpoint.ok()) return checkpoint.status();
+    auto tree = VerifiedTree::Fetch(
+        fetch, {checkpoint->checkpoint.tree_size, checkpoint->checkpoint.root}, previous);
+    if (!tree.ok()) return tree.status();
+    for (uint64_t bundle = 0; bundle * 256 < tree->size(); ++bundle) {
+      auto entries = tree->FetchEntries(fetch, bundle);
+      if (!entries.ok()) return entries.status();
+      for (size_t i = 0; i < entries->size(); ++i) {
+        auto stored = log_->GetEntry(bundle * 256 + i);
+        if (!stored.ok()) return stored.status();
+        if (stored->bytes != (*entries)[i]) return absl::DataLossError("entry differs");
+      }
+    }
+    return tree;
+  }
+
+  ledger::testing::TempDir dir_;
+  std::unique_ptr<log::Log> log_;
+  std::vector<log::NoteSigner> signers_;
+  std::optional<publication::DirectoryWriter> out_;
+};
+
+TEST_F(TilePublisherTest, RefusesALogWithoutACheckpointAndSaysWhatToRun) {
+  testing::GrowLog(*log_, 3);
+  EXPECT_THAT(Publish(), StatusIs(absl::StatusCode::kNotFound, HasSubstr("ledgerctl checkpoint")));
+  EXPECT_TRUE(FilesUnder(dir_.Sub("out")).empty());
+}
+
+TEST_F(TilePublisherTest, APublishedDirectoryVerifiesAndHoldsTheStoredEntries) {
+  const std::string note = CheckpointAt(700);
+  auto report = Publish();
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->previous_size, 0u);
+  EXPECT_EQ(report->tree_size, 700u);
+  EXPECT_EQ(ledger::testing::ReadFile(dir_.Sub("out/checkpoint")), note);
+  auto tree = ReadBack(nullptr);
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  EXPECT_EQ(tree->size(), 700u);
+  EXPECT_EQ(FilesUnder(dir_.Sub("out")),
+            (std::set<std::string>{"checkpoint", "tile/0/000", "tile/0/001", "tile/0/002.p/188",
+                                   "tile/entries/000", "tile/entries/001",
+                                   "tile/entries/002.p/188", "tile/1/000.p/2"}));
+}
+
+TEST_F(TilePublisherTest, ASecondRunWritesOnlyWhatChangedAndRemovesPartialsOfFullTiles) {
+  CheckpointAt(100);
+  auto first = Publish();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->files.written, 3u);  // two partial tiles, the checkpoint
+  auto first_tree = ReadBack(nullptr);
+  ASSERT_TRUE(first_tree.ok()) << first_tree.status();
+
+  auto again = Publish();
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->files.written, 0u);
+  EXPECT_EQ(again->files.unchanged, 1u);  // only the checkpoint is looked at
+
+  CheckpointAt(300);
+  auto grown = Publish();
+  ASSERT_TRUE(grown.ok()) << grown.status();
+  EXPECT_EQ(grown->previous_size, 100u);
+  // tile/0/000, tile/0/001.p/44, bundles alike, tile/1/000.p/1, checkpoint.
+  EXPECT_EQ(grown->files.written, 6u);
+  EXPECT_EQ(grown->partial_dirs_removed, 2u);
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("out/tile/0/000.p")));
+  // Consistent with what a reader verified before.
+  auto grown_tree = ReadBack(&*first_tree);
+  ASSERT_TRUE(grown_tree.ok()) << grown_tree.status();
+}
+
+TEST_F(TilePublisherTest, PartialTilesOfAStillPartialTileStayForOlderCheckpoints) {
+  // Checkpoint and publish at every size from 1 to 15, as Tessera's test log
+  // was written: the directory then has Tessera's layout file for file.
+  for (uint64_t size = 1; size <= 15; ++size) {
+    CheckpointAt(size);
+    auto report = Publish();
+    ASSERT_TRUE(report.ok()) << size << ": " << report.status();
+  }
+  std::set<std::string> tessera = FilesUnder(LEDGER_TESSERA_LOG_DIR "/tile");
+  std::set<std::string> ours = FilesUnder(dir_.Sub("out/tile"));
+  EXPECT_EQ(ours, tessera);
+  EXPECT_EQ(ours.size(), 30u);
+  auto tree = ReadBack(nullptr);
+  ASSERT_TRUE(tree.ok()) << tree.status();
+}
+
+TEST_F(TilePublisherTest, AllRepairsDeletedFiles) {
+  CheckpointAt(300);
+  ASSERT_TRUE(Publish().ok());
+  std::filesystem::remove(dir_.Sub("out/tile/0/000"));
+  auto incremental = Publish();
+  ASSERT_TRUE(incremental.ok());
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("out/tile/0/000")));
+  auto all = Publish({.all = true});
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->files.written, 1u);
+  EXPECT_TRUE(ReadBack(nullptr).ok());
+}
+
+TEST_F(TilePublisherTest, RefusesADirectoryOfAnotherLog) {
+  CheckpointAt(10);
+  ASSERT_TRUE(Publish().ok());
+  // Another log with the same origin and more entries: its root at 10 differs.
+  ledger::testing::TempDir other_dir;
+  auto other = testing::OpenLog(other_dir.Sub("db"));
+  testing::GrowLog(*other, 20, "other");
+  auto note = log::SignCheckpoint(kOrigin, other->Head(), signers_[0]);
+  ASSERT_TRUE(other->PutCheckpoint(*note).ok());
+  const std::string before = ledger::testing::ReadFile(dir_.Sub("out/checkpoint"));
+  EXPECT_THAT(PublishTiles(*other, *out_),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another log")));
+  EXPECT_EQ(ledger::testing::ReadFile(dir_.Sub("out/checkpoint")), before);
+
+  ledger::testing::TempDir third_dir;
+  auto third = testing::OpenLog(third_dir.Sub("db"));
+  testing::GrowLog(*third, 5);
+  auto renamed = log::SignCheckpoint("example.com/other", third->Head(), signers_[0]);
+  ASSERT_TRUE(third->PutCheckpoint(*renamed).ok());
+  EXPECT_THAT(PublishTiles(*third, *out_),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("its own directory")));
+}
+
+TEST_F(TilePublisherTest, RefusesADirectoryAheadOfTheLogOrNotACheckpoint) {
+  CheckpointAt(10);
+  ledger::testing::TempDir ahead_dir;
+  auto ahead = testing::OpenLog(ahead_dir.Sub("db"));
+  testing::GrowLog(*ahead, 30);
+  auto note = log::SignCheckpoint(kOrigin, ahead->Head(), signers_[0]);
+  ASSERT_TRUE(out_->Write("checkpoint", *note).ok());
+  EXPECT_THAT(Publish(), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("ahead")));
+  ASSERT_TRUE(out_->Write("checkpoint", "not a note").ok());
+  EXPECT_THAT(Publish(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is not a checkpoint")));
+}
+
+}  // namespace
+}  // namespace ledger::tiles

@@ -1,0 +1,132 @@
+// End-to-end: `ledgerctl publish` on the demo ledger, read back by the
+// verifying tile reader; its refusals of bad input; and publishing while
+// `ledgerctl serve` holds the database.
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ledger/log/checkpoint.h"
+#include "ledger/log/signed_note.h"
+#include "ledger/tiles/tile_fetcher.h"
+#include "ledger/tiles/verified_tree.h"
+#include "tests/testing/run_command.h"
+#include "tests/testing/serve_process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::RunCommand;
+
+constexpr char kOrigin[] = "example.org/published-ledger";
+
+class LedgerctlPublishTest : public ::testing::Test {
+ protected:
+  std::string db() const { return dir_.Sub("db"); }
+  std::string out() const { return dir_.Sub("out"); }
+  testing::CommandResult Ctl(const std::string& args) {
+    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+  }
+  // The demo ledger with a signed checkpoint; returns the verifier key.
+  std::string SignedDemo() {
+    auto demo = Ctl("demo --db " + db());
+    EXPECT_EQ(demo.exit_code, 0) << demo.err;
+    auto key = Ctl(std::string("keygen --name ") + kOrigin + " --out " + dir_.Sub("key"));
+    EXPECT_EQ(key.exit_code, 0) << key.err;
+    auto signed_ = Ctl("checkpoint --db " + db() + " --sign-key " + dir_.Sub("key") +
+                       " --origin " + kOrigin);
+    EXPECT_EQ(signed_.exit_code, 0) << signed_.err;
+    return key.out.substr(0, key.out.find('\n'));
+  }
+
+  testing::TempDir dir_;
+};
+
+TEST_F(LedgerctlPublishTest, PublishedDemoVerifiesWithTheTileReaderAndRepublishesNothing) {
+  const std::string vkey = SignedDemo();
+  auto published = Ctl("publish --db " + db() + " --out " + out());
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  EXPECT_THAT(published.out, HasSubstr("(was 0)"));
+
+  const tiles::TileFetcher fetch = tiles::DirectoryFetcher(out());
+  auto note = fetch("checkpoint");
+  ASSERT_TRUE(note.ok()) << note.status();
+  auto verifier = log::NoteVerifier::FromKeyString(vkey);
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  std::vector<log::NoteVerifier> keys = {*verifier};
+  auto checkpoint = log::VerifyCheckpoint(*note, keys, kOrigin);
+  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  const uint64_t size = checkpoint->checkpoint.tree_size;
+  ASSERT_GT(size, 10u);
+  auto tree = tiles::VerifiedTree::Fetch(fetch, {size, checkpoint->checkpoint.root}, nullptr);
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  for (uint64_t bundle = 0; bundle * 256 < size; ++bundle) {
+    auto entries = tree->FetchEntries(fetch, bundle);
+    ASSERT_TRUE(entries.ok()) << entries.status();
+  }
+
+  auto again = Ctl("publish --db " + db() + " --out " + out());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr(": 0 files written, 1 unchanged"));
+}
+
+TEST_F(LedgerctlPublishTest, PublishesWhileServeHoldsTheDatabase) {
+  SignedDemo();
+  testing::ServeProcess serve(LEDGERCTL_PATH, db());
+  ASSERT_FALSE(serve.Address().empty()) << serve.output();
+  auto published = Ctl("publish --db " + db() + " --out " + out());
+  EXPECT_EQ(published.exit_code, 0) << published.err;
+  EXPECT_TRUE(std::filesystem::exists(out() + "/checkpoint"));
+  const int status = serve.Stop();
+  EXPECT_TRUE(WIFEXITED(status)) << serve.output();
+}
+
+TEST_F(LedgerctlPublishTest, AMissingDatabaseIsUnreadable) {
+  auto result = Ctl("publish --db " + dir_.Sub("nothing") + " --out " + out());
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_THAT(result.err, HasSubstr("no ledger database"));
+  EXPECT_FALSE(std::filesystem::exists(out()));
+}
+
+TEST_F(LedgerctlPublishTest, ALedgerWithoutACheckpointSaysWhatToRun) {
+  auto demo = Ctl("demo --db " + db());
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  auto result = Ctl("publish --db " + db() + " --out " + out());
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("no signed checkpoint yet"));
+  EXPECT_THAT(result.err, HasSubstr("ledgerctl checkpoint --db"));
+  EXPECT_FALSE(std::filesystem::exists(out() + "/checkpoint"));
+}
+
+TEST_F(LedgerctlPublishTest, AnOutputThatIsNotAWritableDirectoryIsRefused) {
+  SignedDemo();
+  std::ofstream(dir_.Sub("file")) << "x";
+  auto file = Ctl("publish --db " + db() + " --out " + dir_.Sub("file"));
+  EXPECT_EQ(file.exit_code, 2);
+  EXPECT_THAT(file.err, HasSubstr("is not a directory"));
+  auto below = Ctl("publish --db " + db() + " --out " + dir_.Sub("file/out"));
+  EXPECT_EQ(below.exit_code, 3);
+  EXPECT_THAT(below.err, HasSubstr("cannot create directory"));
+}
+
+TEST_F(LedgerctlPublishTest, ADirectoryOfAnotherLogIsRefusedUnchanged) {
+  SignedDemo();
+  std::filesystem::create_directories(out());
+  std::ofstream(out() + "/checkpoint") << "other.example/log\n3\n"
+                                          "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
+                                          "\xe2\x80\x94 other.example/log AAAAAAAAAAAA\n";
+  auto result = Ctl("publish --db " + db() + " --out " + out());
+  EXPECT_EQ(result.exit_code, 2) << result.out;
+  EXPECT_THAT(result.err, HasSubstr("not of this log"));
+  EXPECT_FALSE(std::filesystem::exists(out() + "/tile"));
+}
+
+}  // namespace
+}  // namespace ledger

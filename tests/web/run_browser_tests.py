@@ -113,6 +113,30 @@ def make_site_fixtures(program, ledgerctl, tmp, out):
         json.dump(fixture, f)
 
 
+def make_scale_scenario(facts, path):
+    """A compact with `facts` meetings (on two days), for the scale measure."""
+    cite = [{"sourceId": "scale-source", "locator": "p. 1", "quote": "a meeting was held"}]
+    lines = [
+        {"sourceRegistered": {"sourceId": "scale-source", "title": "A long record of meetings",
+                              "date": {"edtf": "2010-01-01"}}},
+        {"bodyRegistered": {"bodyId": "scale-board", "name": "A board that meets often",
+                            "classification": "CLASSIFICATION_BOARD"}, "citations": cite},
+        {"compactRegistered": {"compactId": "scale-compact", "title": "A compact with many facts",
+                               "scope": "SCOPE_COUNTY", "partyIds": ["scale-board"]},
+         "date": {"edtf": "2010-01-01"}, "citations": cite},
+    ]
+    for i in range(facts):
+        day = "2010-05-01" if i % 2 == 0 else "2010-06-01"
+        lines.append({"occurrence": {"action": {"kind": "ACTION_KIND_HOLD_MEETING",
+                                                "compactId": "scale-compact",
+                                                "description": "meeting %d" % i}},
+                      "actor": {"bodyId": "scale-board"}, "date": {"edtf": day},
+                      "citations": cite})
+    with open(path, "w") as f:
+        for line in lines:
+            f.write(json.dumps(line) + "\n")
+
+
 def make_handler(root, results, done, log):
     class Handler(http.server.SimpleHTTPRequestHandler):
         extensions_map = {
@@ -170,6 +194,8 @@ def main():
                         help="make_site_fixture, for the site suite")
     parser.add_argument("--ledgerctl", default=None,
                         help="ledgerctl, for the site suite's expected states")
+    parser.add_argument("--facts", type=int, default=10000,
+                        help="facts of the compact in the site_scale suite")
     parser.add_argument("--keep", default=None,
                         help="copy the served directory here (to look at the pages)")
     args = parser.parse_args()
@@ -197,6 +223,12 @@ def main():
         altered_copy(log_dir, os.path.join(data, "tessera-altered-tile"),
                      "tile/0/000.p/15", 6 * 32 + 5)
 
+        if args.suite == "site_scale":
+            scenario = os.path.join(tmp, "scale.jsonl")
+            make_scale_scenario(args.facts, scenario)
+            subprocess.run([args.fixture_program, "--db", os.path.join(tmp, "db"), "--out",
+                            os.path.join(root, "fixture", "scale"), "--scenario", scenario],
+                           check=True)
         if args.suite == "site":
             if not args.fixture_program or not args.ledgerctl:
                 print("FAIL: the site suite needs --fixture-program and --ledgerctl")

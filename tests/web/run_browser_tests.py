@@ -63,6 +63,80 @@ def altered_copy(log_dir, out_dir, rel_path, offset):
     open(path, "wb").write(bytes(data))
 
 
+# Dates at which the site suite compares the page with `ledgerctl replay`.
+REPLAY_DATES = ["2005-01", "2005-03", "2006-05", "2006-07-01", "2007-06", "2011-10", "2012"]
+SEED_COMPACT = "worcestershire-2006"
+
+
+def bundle_entry_offset(bundle, index):
+    """Offset of entry `index`'s bytes in an entry bundle, and its length."""
+    o = 0
+    for _ in range(index):
+        o += 2 + int.from_bytes(bundle[o:o + 2], "big")
+    return o + 2, int.from_bytes(bundle[o:o + 2], "big")
+
+
+def make_site_fixtures(program, ledgerctl, tmp, out):
+    """The published seed log, three altered copies, and the states that
+    `ledgerctl replay` prints for the seed compact."""
+    good = os.path.join(out, "good")
+    db = os.path.join(tmp, "db")
+    subprocess.run([program, "--db", db, "--out", good], check=True)
+    expected = os.path.join(good, "expected")
+    os.makedirs(expected)
+    for date in REPLAY_DATES:
+        with open(os.path.join(expected, "replay-%s.json" % date), "w") as f:
+            subprocess.run([ledgerctl, "replay", "--db", db, "--at", date, "--compact",
+                            SEED_COMPACT, "--format", "json"], check=True, stdout=f)
+    with open(os.path.join(good, "data", "compact", SEED_COMPACT + ".json")) as f:
+        data = json.load(f)
+    # Council's adoption: its entry is altered in one copy.
+    target = next(int(x["sequence"]) for x in data["facts"]
+                  if x["event"].get("ref") == "council-adoption")
+    with open(os.path.join(good, "fixture.json")) as f:
+        fixture = json.load(f)
+    size = fixture["treeSize"]
+    tile = target // 256
+    width = size - tile * 256 if (tile + 1) * 256 > size else 256
+    suffix = "" if width == 256 else ".p/%d" % width
+    bundle_path = "tile/entries/%03d%s" % (tile, suffix)
+    with open(os.path.join(good, bundle_path), "rb") as f:
+        offset, length = bundle_entry_offset(f.read(), target % 256)
+    altered_copy(good, os.path.join(out, "bundle"), bundle_path, offset + length - 3)
+    altered_copy(good, os.path.join(out, "tile"), "tile/0/%03d%s" % (tile, suffix),
+                 (target % 256) * 32 + 7)
+    shutil.copytree(good, os.path.join(out, "impostor"))
+    shutil.copy(os.path.join(good, "checkpoint.impostor"), os.path.join(out, "impostor", "checkpoint"))
+    fixture.update({"tampered": target, "bundlePath": bundle_path, "dates": REPLAY_DATES,
+                    "compact": SEED_COMPACT})
+    with open(os.path.join(out, "fixture.json"), "w") as f:
+        json.dump(fixture, f)
+
+
+def make_scale_scenario(facts, path):
+    """A compact with `facts` meetings (on two days), for the scale measure."""
+    cite = [{"sourceId": "scale-source", "locator": "p. 1", "quote": "a meeting was held"}]
+    lines = [
+        {"sourceRegistered": {"sourceId": "scale-source", "title": "A long record of meetings",
+                              "date": {"edtf": "2010-01-01"}}},
+        {"bodyRegistered": {"bodyId": "scale-board", "name": "A board that meets often",
+                            "classification": "CLASSIFICATION_BOARD"}, "citations": cite},
+        {"compactRegistered": {"compactId": "scale-compact", "title": "A compact with many facts",
+                               "scope": "SCOPE_COUNTY", "partyIds": ["scale-board"]},
+         "date": {"edtf": "2010-01-01"}, "citations": cite},
+    ]
+    for i in range(facts):
+        day = "2010-05-01" if i % 2 == 0 else "2010-06-01"
+        lines.append({"occurrence": {"action": {"kind": "ACTION_KIND_HOLD_MEETING",
+                                                "compactId": "scale-compact",
+                                                "description": "meeting %d" % i}},
+                      "actor": {"bodyId": "scale-board"}, "date": {"edtf": day},
+                      "citations": cite})
+    with open(path, "w") as f:
+        for line in lines:
+            f.write(json.dumps(line) + "\n")
+
+
 def make_handler(root, results, done, log):
     class Handler(http.server.SimpleHTTPRequestHandler):
         extensions_map = {
@@ -83,6 +157,14 @@ def make_handler(root, results, done, log):
             else:
                 self.send_header("Cache-Control", "no-cache")
             super().end_headers()
+
+        def copyfile(self, source, outputfile):
+            # A page that moves on (a test closing its frame) may drop a
+            # response half-sent; that is not a failure of the server.
+            try:
+                super().copyfile(source, outputfile)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
 
         def do_POST(self):
             if self.path != "/__results":
@@ -108,6 +190,14 @@ def main():
     parser.add_argument("--deadline", type=float, default=120.0,
                         help="seconds to wait for the page's results")
     parser.add_argument("--json", default=None, help="also write the results here")
+    parser.add_argument("--fixture-program", default=None,
+                        help="make_site_fixture, for the site suite")
+    parser.add_argument("--ledgerctl", default=None,
+                        help="ledgerctl, for the site suite's expected states")
+    parser.add_argument("--facts", type=int, default=10000,
+                        help="facts of the compact in the site_scale suite")
+    parser.add_argument("--keep", default=None,
+                        help="copy the served directory here (to look at the pages)")
     args = parser.parse_args()
 
     chromium = find_chromium(args.chromium)
@@ -132,6 +222,21 @@ def main():
         # The seventh hash (entry 6) of the size-15 level-0 tile.
         altered_copy(log_dir, os.path.join(data, "tessera-altered-tile"),
                      "tile/0/000.p/15", 6 * 32 + 5)
+
+        if args.suite == "site_scale":
+            scenario = os.path.join(tmp, "scale.jsonl")
+            make_scale_scenario(args.facts, scenario)
+            subprocess.run([args.fixture_program, "--db", os.path.join(tmp, "db"), "--out",
+                            os.path.join(root, "fixture", "scale"), "--scenario", scenario],
+                           check=True)
+        if args.suite == "site":
+            if not args.fixture_program or not args.ledgerctl:
+                print("FAIL: the site suite needs --fixture-program and --ledgerctl")
+                return 1
+            make_site_fixtures(args.fixture_program, args.ledgerctl, tmp,
+                               os.path.join(root, "fixture"))
+        if args.keep:
+            shutil.copytree(root, args.keep, dirs_exist_ok=True)
 
         results, log = [], []
         done = threading.Event()

@@ -98,35 +98,43 @@ const Timestamp = {
   },
 };
 
-// google.protobuf.Any holding a compact.v1.Event (decoded) or anything
-// else (kept as base64 `value`).
-const Any = {
-  decode(bytes, where) {
-    const any = decodeMessage(bytes, { 1: ['typeUrl', 'string'], 2: ['value', { decode: (b) => b }] }, where);
-    const value = any.value || new Uint8Array(0);
-    if (any.typeUrl === EVENT_TYPE_URL) return { '@type': any.typeUrl, ...decodeMessage(value, EVENT_SCHEMA, where) };
-    let b64 = '';
-    for (const c of value) b64 += String.fromCharCode(c);
-    return { '@type': any.typeUrl || '', value: btoa(b64) };
-  },
-};
+// google.protobuf.Any holding a compact.v1.Event (decoded with
+// `eventSchema`) or anything else (kept as base64 `value`).
+function anyOf(eventSchema) {
+  return {
+    decode(bytes, where) {
+      const any = decodeMessage(bytes, { 1: ['typeUrl', 'string'], 2: ['value', { decode: (b) => b }] }, where);
+      const value = any.value || new Uint8Array(0);
+      if (any.typeUrl === EVENT_TYPE_URL) return { '@type': any.typeUrl, ...decodeMessage(value, eventSchema, where) };
+      let b64 = '';
+      for (const c of value) b64 += String.fromCharCode(c);
+      return { '@type': any.typeUrl || '', value: btoa(b64) };
+    },
+  };
+}
 
-export const ENTRY_SCHEMA = {
-  1: ['sequence', 'uint64'],
-  2: ['previousHash', 'bytes'],
-  3: ['recordedAt', Timestamp],
-  4: ['stream', 'string'],
-  5: ['streamVersion', 'uint64'],
-  6: ['requestId', 'string'],
-  7: ['actor', 'string'],
-  8: ['payload', Any],
-};
+// The schema of ledger.v1.Entry with its payload decoded by `eventSchema`
+// (e.g. one built from the descriptors the ledger published, schema.js).
+export function entrySchema(eventSchema) {
+  return {
+    1: ['sequence', 'uint64'],
+    2: ['previousHash', 'bytes'],
+    3: ['recordedAt', Timestamp],
+    4: ['stream', 'string'],
+    5: ['streamVersion', 'uint64'],
+    6: ['requestId', 'string'],
+    7: ['actor', 'string'],
+    8: ['payload', anyOf(eventSchema)],
+  };
+}
+
+export const ENTRY_SCHEMA = entrySchema(EVENT_SCHEMA);
 
 // Decodes an entry's stored bytes. `where` names it in errors (e.g.
-// "entry 12").
-export function decodeEntry(bytes, where = 'entry') {
+// "entry 12"); `schema` is ENTRY_SCHEMA or one from entrySchema.
+export function decodeEntry(bytes, where = 'entry', schema = ENTRY_SCHEMA) {
   if (!(bytes instanceof Uint8Array)) throw new VerifyError('malformed-entry', 'the entry is not bytes', where);
-  return decodeMessage(bytes, ENTRY_SCHEMA, where);
+  return decodeMessage(bytes, schema, where);
 }
 
 // The kind of fact an event records, in words a page can show.

@@ -5,7 +5,7 @@
 // throw a VerifyError `malformed-entry` naming the byte offset.
 //
 // A schema maps field numbers to [jsonName, type, options], where type is
-// one of string, bytes, uint64, int64, int32, bool, an enum (an array of
+// one of string, bytes, uint64, int64, int32, uint32, bool, an enum (an array of
 // value names) or a message schema (an object); options: 'repeated',
 // 'optional' (proto3 optional or oneof member: kept even when default).
 
@@ -53,7 +53,7 @@ export class WireReader {
   }
 }
 
-const SCALAR_WIRE = { string: 2, bytes: 2, uint64: 0, int64: 0, int32: 0, bool: 0 };
+const SCALAR_WIRE = { string: 2, bytes: 2, uint64: 0, int64: 0, int32: 0, uint32: 0, bool: 0 };
 
 function scalar(r, type, wireType) {
   if (Array.isArray(type)) {
@@ -68,6 +68,7 @@ function scalar(r, type, wireType) {
     case 'uint64': return r.varint().toString();
     case 'int64': return BigInt.asIntN(64, r.varint()).toString();
     case 'int32': return Number(BigInt.asIntN(32, r.varint()));
+    case 'uint32': return Number(BigInt.asUintN(32, r.varint()));
     case 'bool': return r.varint() !== 0n;
     default: throw r.fail(`unknown schema type ${type}`);
   }

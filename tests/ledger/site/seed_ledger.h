@@ -1,0 +1,45 @@
+// A CompactLedger in a temporary directory holding the seed scenario
+// (scenarios/worcestershire.jsonl), for the web view's tests.
+#ifndef TESTS_LEDGER_SITE_SEED_LEDGER_H_
+#define TESTS_LEDGER_SITE_SEED_LEDGER_H_
+
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "ledger/compact_ledger.h"
+#include "ledger/log/signed_note.h"
+#include "ledger/scenario_file.h"
+#include "ledger/site/site_data.h"
+#include "tests/testing/temp_dir.h"
+
+namespace ledger::site::testing {
+
+class SeedLedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    log::LogOptions options;
+    options.path = dir_.Sub("db");
+    options.create_if_missing = true;
+    auto ledger = CompactLedger::Open(options);
+    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ledger_ = std::move(*ledger);
+    auto scenario = ReadScenarioFile(LEDGER_SEED_SCENARIO);
+    ASSERT_TRUE(scenario.ok()) << scenario.status();
+    auto recorded = ledger_->Record(scenario->commands, "test", scenario->request_ids,
+                                    scenario->labels);
+    ASSERT_TRUE(recorded.ok()) << recorded.status();
+    auto signer = log::NoteSigner::Generate("example.com/compact-ledger");
+    ASSERT_TRUE(signer.ok()) << signer.status();
+    options_.log_keys = {signer->verifier().KeyString()};
+  }
+
+  ledger::testing::TempDir dir_;
+  std::unique_ptr<CompactLedger> ledger_;
+  SiteOptions options_;
+};
+
+}  // namespace ledger::site::testing
+
+#endif  // TESTS_LEDGER_SITE_SEED_LEDGER_H_

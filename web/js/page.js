@@ -1,0 +1,72 @@
+// What every page of the web view does: load the published data, check the
+// checkpoint, verify each shown fact and say the outcome in words.
+
+import { h } from './dom.js';
+import { loadSite, fetchJson, SiteVerifier } from './site.js';
+import { showVerification } from './fact_card.js';
+
+export { h, fetchJson };
+
+// The published site (index and schema) and a verifier for it.
+export async function openSite() {
+  const { index, schema } = await loadSite('.');
+  return { index, verifier: new SiteVerifier(index, schema, { base: '.' }) };
+}
+
+export const permalink = (kind, id) => (n) => `${kind}.html?id=${encodeURIComponent(id)}#fact-${n}`;
+
+// Checks the checkpoint and then every fact, updating each card and the
+// page's tally. Resolves to { verified, failed: [{sequence, code, words}] }
+// and sets window.pageVerification to it (for tests and for readers' tools).
+export async function verifyShownFacts(verifier, facts) {
+  const checkpoint = document.getElementById('checkpoint');
+  const tally = document.getElementById('tally');
+  const head = await verifier.start();
+  if (head.ok) {
+    const cosigned = head.cosignedBy.length ? `, cosigned by ${head.cosignedBy.join(', ')}` : '';
+    checkpoint.className = 'status ok';
+    checkpoint.textContent = `The log "${head.origin}" has a checkpoint of size ${head.size} signed by ${head.signedBy.join(', ')}${cosigned}, and its tiles hash to the checkpoint's root.`;
+  } else {
+    checkpoint.className = 'status failed';
+    checkpoint.textContent = `NOT verified: the log's checkpoint failed: ${head.error.code}: ${head.error.message}. No fact on this page is verified.`;
+  }
+  const results = await Promise.all(facts.map(async (f) => {
+    const r = await verifier.verifyFact(f);
+    showVerification(f.sequence, r);
+    return { sequence: f.sequence, ...r };
+  }));
+  const failed = results.filter((r) => !r.ok).map((r) => ({ sequence: r.sequence, code: r.code, words: r.words }));
+  const verified = results.filter((r) => r.ok).map((r) => r.sequence);
+  if (failed.length) {
+    tally.className = 'status failed';
+    tally.replaceChildren(`${verified.length} of ${results.length} facts verified. NOT verified: `,
+      ...failed.flatMap((f, i) => [i ? '; ' : '', h('a', { href: `#fact-${f.sequence}` }, `fact #${f.sequence}`), ` (${f.code})`]), '.');
+  } else {
+    tally.className = 'status ok';
+    tally.textContent = `All ${results.length} facts on this page verified.`;
+  }
+  const outcome = { verified, failed, checkpoint: head.ok ? head.size : null };
+  window.pageVerification = outcome;
+  document.body.dataset.verified = failed.length ? 'failed' : 'ok';
+  return outcome;
+}
+
+// Brings the fact named by the URL's #fact-N into view and focus.
+export function focusFragment() {
+  const m = /^#fact-(\d+)$/.exec(location.hash);
+  if (!m) return;
+  const el = document.getElementById(`fact-${m[1]}`);
+  if (!el) return;
+  el.setAttribute('tabindex', '-1');
+  el.classList.add('target');
+  el.scrollIntoView();
+  el.focus();
+}
+
+export function failPage(e) {
+  const content = document.getElementById('content');
+  content.replaceChildren(h('p', { class: 'status failed', role: 'alert' },
+    `This page could not be shown: ${e && e.message ? e.message : e}`));
+  window.pageVerification = { verified: [], failed: [{ sequence: null, code: e && e.code, words: String(e && e.message) }] };
+  document.body.dataset.verified = 'failed';
+}

@@ -5,6 +5,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/ascii.h"
 #include "ledger/base/status_macros.h"
 
 namespace ledger::compact {
@@ -58,6 +60,13 @@ absl::Status CompleteDate(compact::v1::Date* date, std::string_view field) {
         "(summer), \"[..2006-09]\" (on or before)"));
   }
   LEDGER_RETURN_IF_ERROR(CheckGivenOrder(*date, field));
+  if (!date->inferred_because().empty() &&
+      absl::StripAsciiWhitespace(date->inferred_because()).empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        std::string(field),
+        ".inferred_because is blank: say which bound is a reading of the sources and "
+        "why, or leave it empty"));
+  }
   absl::StatusOr<EdtfDate> parsed = ParseEdtf(date->edtf());
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(

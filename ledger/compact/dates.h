@@ -27,7 +27,8 @@ struct DayRange {
 // Fields the command already gave must equal what the EDTF allows: a date is
 // never made more precise than its EDTF. InvalidArgument (naming `field`)
 // when the EDTF is missing or malformed, when the given earliest is after the
-// given latest, or when a given field disagrees with the EDTF.
+// given latest, when a given field disagrees with the EDTF, or when
+// inferred_because is given but blank.
 absl::Status CompleteDate(compact::v1::Date* date, std::string_view field);
 
 // The range of a completed Date (earliest/latest strings). DataLoss if a

@@ -54,6 +54,8 @@ std::string FactLine(const FactView& f, const std::string& what,
   absl::StrAppend(&line, " [#", f.sequence(), "]\n");
   if (!f.uncertain_because().empty()) {
     absl::StrAppend(&line, indent, "    why: ", f.uncertain_because(), "\n");
+  } else if (!d.inferred_because().empty()) {
+    absl::StrAppend(&line, indent, "    bounds inferred: ", d.inferred_because(), "\n");
   }
   if (f.has_effect() && !f.effect().because().empty()) {
     absl::StrAppend(&line, indent, "    effect: ", f.effect().because(), "\n");
@@ -119,17 +121,32 @@ void PartyStatuses(const compact::v1::CompactState& c, std::string* out) {
   }
 }
 
+std::string PlanStatusText(const compact::v1::PlanView& p) {
+  const auto& plan = p.fact().event().plan();
+  switch (p.status()) {
+    case compact::v1::PLAN_STATUS_OVERDUE: return ", OVERDUE (not known to be met)";
+    case compact::v1::PLAN_STATUS_MET:
+      return absl::StrCat(", MET by #", absl::StrJoin(p.met_by(), ", #"));
+    case compact::v1::PLAN_STATUS_PROPOSED:
+      return absl::StrCat(", PROPOSED in #", plan.proposed_in().sequence(),
+                          ", not agreed on this day (nothing is due until it is)");
+    case compact::v1::PLAN_STATUS_WAITING:
+      return absl::StrCat(", WAITING for #", plan.after().sequence(),
+                          " (due only once that has happened)");
+    default:
+      break;
+  }
+  std::string text = ", pending";
+  if (plan.has_proposed_in()) absl::StrAppend(&text, " (proposal #", plan.proposed_in().sequence(), " agreed)");
+  if (plan.has_after()) absl::StrAppend(&text, " (#", plan.after().sequence(), " has happened)");
+  return text;
+}
+
 std::string PlanText(const compact::v1::PlanView& p, const Names& names) {
   const auto& plan = p.fact().event().plan();
   std::string what = "PLANNED";
   if (plan.has_due()) absl::StrAppend(&what, ", due ", internal::WhenText(plan.due()));
-  if (p.status() == compact::v1::PLAN_STATUS_OVERDUE) {
-    absl::StrAppend(&what, ", OVERDUE (not known to be met)");
-  } else if (p.status() == compact::v1::PLAN_STATUS_MET) {
-    absl::StrAppend(&what, ", MET by #", absl::StrJoin(p.met_by(), ", #"));
-  } else {
-    absl::StrAppend(&what, ", pending");
-  }
+  absl::StrAppend(&what, PlanStatusText(p));
   if (!p.possibly_met_by().empty()) {
     absl::StrAppend(&what, "; possibly met by #", absl::StrJoin(p.possibly_met_by(), ", #"),
                     " (uncertain)");
@@ -153,7 +170,10 @@ void Lists(const compact::v1::CompactState& c, const Names& names, std::string* 
   }
   for (const auto& cons : c.consultations()) {
     absl::StrAppend(out, "Consultation ", cons.consultation_id(), ": ",
-                    compact::v1::ConsultationStage_Name(cons.stage()).substr(19), "\n");
+                    cons.stage() == compact::v1::CONSULTATION_STAGE_UNSPECIFIED
+                        ? std::string("stage not known on this day (only proposed or uncertain)")
+                        : compact::v1::ConsultationStage_Name(cons.stage()).substr(19),
+                    "\n");
     for (const auto& f : cons.facts()) absl::StrAppend(out, Generic(f, names, "  "));
   }
   for (const auto& m : c.mediation_cases()) {

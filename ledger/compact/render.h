@@ -35,6 +35,9 @@ std::string EventLine(const compact::v1::Event& event,
 std::string ActionText(const compact::v1::Action& action,
                        const std::map<std::string, std::string>& names);
 
+// "#12", or "ref 'x'" for a reference stored by its ref alone.
+std::string RefText(const compact::v1::EventRef& ref);
+
 // "on 2006-04-04", "in [2005-06-01 .. 2005-08-31]", "on or before X".
 std::string WhenText(const compact::v1::Date& date);
 

@@ -59,6 +59,7 @@ std::string KindPhrase(const Action& a, const Names& names) {
     case compact::v1::ACTION_KIND_HOLD_MEETING: return "a meeting or event";
     case compact::v1::ACTION_KIND_ISSUE_DOCUMENT:
       return absl::StrCat("document \"", a.document_title(), "\"");
+    case compact::v1::ACTION_KIND_OFFER: return "an offer concerning";
     default: break;
   }
   if (IsConsultationStep(a.kind())) {
@@ -71,9 +72,15 @@ std::string KindPhrase(const Action& a, const Names& names) {
 
 std::string RegistrationText(const compact::v1::Event& e, const Names& names) {
   switch (e.kind_case()) {
-    case compact::v1::Event::kSourceRegistered:
-      return absl::StrCat("REGISTERED source ", e.source_registered().source_id(), ": ",
-                          e.source_registered().title());
+    case compact::v1::Event::kSourceRegistered: {
+      const auto& source = e.source_registered();
+      return absl::StrCat("REGISTERED source ", source.source_id(),
+                          source.known_by_citation_in().empty()
+                              ? std::string()
+                              : " (known only by citation in " + source.known_by_citation_in() +
+                                    "; the ledger does not hold its text)",
+                          ": ", source.title());
+    }
     case compact::v1::Event::kBodyRegistered:
       return absl::StrCat("REGISTERED body ", e.body_registered().body_id(), ": ",
                           e.body_registered().name());
@@ -102,6 +109,12 @@ std::string RegistrationText(const compact::v1::Event& e, const Names& names) {
 }
 
 }  // namespace
+
+// A reference recorded in the same batch is stored by its ref alone.
+std::string RefText(const compact::v1::EventRef& ref) {
+  return ref.has_sequence() ? absl::StrCat("#", ref.sequence())
+                            : absl::StrCat("ref '", ref.ref(), "'");
+}
 
 std::string WhenText(const compact::v1::Date& d) {
   std::string when;
@@ -143,6 +156,10 @@ std::string EventLine(const compact::v1::Event& e, const Names& names) {
     }
     if (!p.recommend_to().empty()) absl::StrAppend(&line, " to ", Name(names, p.recommend_to()));
     absl::StrAppend(&line, ": ", ActionText(p.action(), names));
+    if (p.has_due()) {
+      absl::StrAppend(&line, "; proposed to happen ", WhenText(p.due()),
+                      p.due().as_written().empty() ? "" : " (\"" + p.due().as_written() + "\")");
+    }
   } else if (e.has_decision()) {
     const auto& d = e.decision();
     line = absl::StrCat("DECIDED by ", who, " (",
@@ -153,16 +170,25 @@ std::string EventLine(const compact::v1::Event& e, const Names& names) {
     line = absl::StrCat("PLANNED", who.empty() ? "" : " for " + who, ": ",
                         ActionText(e.plan().action(), names));
     if (e.plan().has_due()) absl::StrAppend(&line, "; due ", WhenText(e.plan().due()));
+    if (e.plan().has_proposed_in()) {
+      absl::StrAppend(&line, "; part of proposal ", RefText(e.plan().proposed_in()),
+                      " (proposed, not agreed by this event)");
+    }
+    if (e.plan().has_after()) {
+      absl::StrAppend(&line, "; due only after ", RefText(e.plan().after()));
+    }
     absl::StrAppend(&line, "; stated");
+  } else if (e.has_occurrence() &&
+             e.occurrence().action().kind() == compact::v1::ACTION_KIND_OFFER) {
+    line = absl::StrCat("OFFERED", who.empty() ? "" : " by " + who,
+                        " (an offer, not a decision or plan of anyone else): ",
+                        ActionText(e.occurrence().action(), names));
   } else if (e.has_occurrence()) {
     line = absl::StrCat("HAPPENED", who.empty() ? "" : " (" + who + ")", ": ",
                         ActionText(e.occurrence().action(), names));
   } else if (e.has_annotation()) {
     const auto& a = e.annotation();
-    // A target recorded in the same batch is stored by its ref alone.
-    const std::string target = a.target().has_sequence()
-                                   ? absl::StrCat("#", a.target().sequence())
-                                   : absl::StrCat("ref '", a.target().ref(), "'");
+    const std::string target = RefText(a.target());
     line = absl::StrCat(compact::v1::AnnotationKind_Name(a.kind()).substr(16), " on ", target,
                         ": ", a.text());
   } else {
@@ -175,7 +201,8 @@ std::string EventLine(const compact::v1::Event& e, const Names& names) {
 }  // namespace internal
 
 std::string RenderEventText(const compact::v1::Event& event) {
-  const std::string date = event.date().edtf().empty() ? "(undated)" : event.date().edtf();
+  std::string date = event.date().edtf().empty() ? "(undated)" : event.date().edtf();
+  if (!event.date().inferred_because().empty()) date += " (bounds inferred)";
   return absl::StrCat(date, "  ", internal::EventLine(event, {}));
 }
 

@@ -31,6 +31,31 @@ bool IsSha256Hex(const std::string& text) {
   return true;
 }
 
+// A document known only by another's citation: the citing source is
+// registered, and the ledger holds none of its text (so no hash).
+absl::Status CheckKnownByCitation(const WorldState& state,
+                                  const compact::v1::SourceRegistered& source) {
+  const std::string& citing = source.known_by_citation_in();
+  if (citing.empty()) return absl::OkStatus();
+  if (citing == source.source_id()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source '", source.source_id(),
+        "' cannot be known by citation in itself: name the document that cites it"));
+  }
+  if (!state.sources().contains(citing)) {
+    return absl::NotFoundError(absl::StrCat(
+        "known_by_citation_in names source '", citing,
+        "', which is not registered: register the citing document first"));
+  }
+  if (!source.sha256().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source '", source.source_id(), "' is known only by citation in '", citing,
+        "' but gives a sha256: a document whose text the ledger holds is registered "
+        "with its hash and without known_by_citation_in"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckSource(const WorldState& state,
                          const compact::v1::SourceRegistered& source) {
   LEDGER_RETURN_IF_ERROR(RequireNew(state.sources(), source.source_id(), "source"));
@@ -44,7 +69,7 @@ absl::Status CheckSource(const WorldState& state,
   if (!source.issued_by().empty()) {
     LEDGER_RETURN_IF_ERROR(RequireBody(state, source.issued_by(), "issued_by"));
   }
-  return absl::OkStatus();
+  return CheckKnownByCitation(state, source);
 }
 
 absl::Status CheckBody(const WorldState& state,

@@ -127,6 +127,10 @@ absl::Status CheckKindFields(const WorldState& state, const Action& action) {
   if (kind == compact::v1::ACTION_KIND_ISSUE_DOCUMENT) {
     return RequireText(action.document_title(), "action.document_title");
   }
+  if (kind == compact::v1::ACTION_KIND_OFFER) {
+    return RequireText(action.description(),
+                       "action.description (what is offered, in the source's words)");
+  }
   if (kind == compact::v1::ACTION_KIND_HOLD_MEETING) {
     return RequireText(action.description(),
                        "action.description (what meeting or event)");
@@ -188,6 +192,23 @@ absl::Status CheckProposal(const WorldState& state, const compact::v1::Proposal&
   return absl::OkStatus();
 }
 
+// An offer is made by the offering body: it happened (an occurrence) or is
+// proposed. It is neither a decision nor a plan of the body offered to; the
+// plan to take it up is that body's own plan.
+absl::Status CheckOffer(const Event& event, const Action& action) {
+  if (action.kind() != compact::v1::ACTION_KIND_OFFER) return absl::OkStatus();
+  if (event.has_decision() || event.has_plan()) {
+    return absl::InvalidArgumentError(
+        "an OFFER is recorded as an occurrence (the offer was made) with the offering "
+        "body as actor, not as a decision or a plan; record the plan to take it up as "
+        "the planning body's own plan");
+  }
+  if (!event.has_actor()) {
+    return absl::InvalidArgumentError("an OFFER needs the offering body in actor.body_id");
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status CheckAction(const WorldState& state, const Action& action) {
@@ -219,6 +240,7 @@ absl::Status CheckStep(const WorldState& state, const Event& event) {
     LEDGER_RETURN_IF_ERROR(CheckDecisionKind(state, event.decision()));
   }
   LEDGER_RETURN_IF_ERROR(CheckAction(state, *action));
+  LEDGER_RETURN_IF_ERROR(CheckOffer(event, *action));
   if (Carried(event)) return CheckEffect(state, event);
   return absl::OkStatus();
 }

@@ -23,6 +23,9 @@ std::string UncertainBecause(const FactInfo& info) {
   if (!info.effective_date->as_written().empty()) {
     absl::StrAppend(&why, " (\"", info.effective_date->as_written(), "\")");
   }
+  if (!info.effective_date->inferred_because().empty()) {
+    absl::StrAppend(&why, "; bounds inferred: ", info.effective_date->inferred_because());
+  }
   if (e.inferred()) absl::StrAppend(&why, "; inferred: ", e.note());
   return why;
 }

@@ -1,4 +1,5 @@
 // The state of one compact on day D, built from the facts that concern it.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,35 @@ void StepOf(const StateIndex& index, const FactInfo& f,
   index.View(f, step->mutable_fact());
 }
 
+// True when a CERTAIN decision among `mine` agrees the proposal at
+// `sequence` (a carried decision that resolves it).
+bool Agreed(const StateIndex& index, uint64_t sequence, const Facts& mine) {
+  const std::optional<FactInfo> proposal = index.Find(sequence);
+  if (!proposal.has_value() || proposal->retracted) return false;
+  for (const FactInfo* d : mine) {
+    if (Certain(*d) && Carried(d->fact->event()) && ResolvesProposal(*proposal, *d)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// True when the event a plan waits for (Plan.after) has certainly happened
+// on D: a decision or occurrence in effect, or a plan that a CERTAIN fact
+// among `mine` meets.
+bool Happened(const StateIndex& index, uint64_t sequence, const Facts& mine) {
+  const std::optional<FactInfo> after = index.Find(sequence);
+  if (!after.has_value() || after->retracted) return false;
+  if (!after->fact->event().has_plan()) return after->in_effect == Seen::kCertain;
+  for (const FactInfo* done : mine) {
+    if (Certain(*done) && MeetsPlan(*after, *done)) return true;
+  }
+  return false;
+}
+
+// MET when a certain fact meets it; otherwise PROPOSED while the proposal
+// holding it is not agreed, WAITING while the event it follows has not
+// happened, OVERDUE once its due date has passed, else PENDING.
 void PlanOf(const StateIndex& index, const FactInfo& plan, const Facts& mine,
             compact::v1::PlanView* view) {
   index.View(plan, view->mutable_fact());
@@ -41,12 +71,20 @@ void PlanOf(const StateIndex& index, const FactInfo& plan, const Facts& mine,
     if (Certain(*done)) view->add_met_by(done->fact->sequence());
     else view->add_possibly_met_by(done->fact->sequence());
   }
-  const compact::v1::Date& due = plan.fact->event().plan().due();
-  absl::StatusOr<DayRange> range = RangeOf(due);
+  const compact::v1::Plan& p = plan.fact->event().plan();
+  absl::StatusOr<DayRange> range = RangeOf(p.due());
   const bool past = range.ok() && range->latest && *range->latest < index.at();
-  view->set_status(!view->met_by().empty() ? compact::v1::PLAN_STATUS_MET
-                   : past                  ? compact::v1::PLAN_STATUS_OVERDUE
-                                           : compact::v1::PLAN_STATUS_PENDING);
+  compact::v1::PlanStatus status = compact::v1::PLAN_STATUS_PENDING;
+  if (!view->met_by().empty()) {
+    status = compact::v1::PLAN_STATUS_MET;
+  } else if (p.has_proposed_in() && !Agreed(index, p.proposed_in().sequence(), mine)) {
+    status = compact::v1::PLAN_STATUS_PROPOSED;
+  } else if (p.has_after() && !Happened(index, p.after().sequence(), mine)) {
+    status = compact::v1::PLAN_STATUS_WAITING;
+  } else if (past) {
+    status = compact::v1::PLAN_STATUS_OVERDUE;
+  }
+  view->set_status(status);
 }
 
 void AddProposal(const StateIndex& index, const FactInfo& p, const Facts& mine,

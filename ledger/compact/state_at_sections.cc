@@ -45,6 +45,15 @@ bool CodeOverdue(const CompactState& out, const std::string& code_id) {
   return false;
 }
 
+bool OnlyProposed(const CompactState& out, uint64_t plan_sequence) {
+  for (const compact::v1::PlanView& plan : out.plans()) {
+    if (plan.fact().sequence() == plan_sequence) {
+      return plan.status() == compact::v1::PLAN_STATUS_PROPOSED;
+    }
+  }
+  return false;
+}
+
 std::vector<const compact::v1::CodeRecord*> CodesOf(
     const compact::v1::WorldState& world, const std::string& id) {
   std::vector<const compact::v1::CodeRecord*> codes;
@@ -102,7 +111,10 @@ void AddConsultations(const StateIndex& index, const std::string& id,
       index.View(*f, state.add_facts());
       if (f->seen != Seen::kCertain) continue;
       int step = compact::v1::CONSULTATION_STAGE_UNSPECIFIED;
-      if (e.has_plan()) step = compact::v1::CONSULTATION_STAGE_PLANNED;
+      // A plan only proposed (not yet agreed) does not make it planned.
+      if (e.has_plan() && !OnlyProposed(*out, f->fact->sequence())) {
+        step = compact::v1::CONSULTATION_STAGE_PLANNED;
+      }
       if (Carried(e) && a->kind() == compact::v1::ACTION_KIND_OPEN_CONSULTATION) {
         step = compact::v1::CONSULTATION_STAGE_OPEN;
       }

@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -107,6 +111,53 @@ TEST_F(LedgerctlCompactTest, HistoryListsTheCompactsEvents) {
   EXPECT_TRUE(first.contains("sequence"));
   EXPECT_TRUE(first.contains("recordedAt"));
   EXPECT_EQ(Ctl("history --db " + db() + " --compact nope").exit_code, 2);
+}
+
+TEST_F(LedgerctlCompactTest, HistoryIsInDateOrderByDefaultAndInLedgerOrderOnRequest) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  const std::string base = "history --db " + db() + " --compact worcestershire-2006";
+  auto text = Ctl(base);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("In date order: each event at the first day its date allows"));
+  EXPECT_THAT(text.out, HasSubstr("by 2006-04-04 (open start)"));
+  auto by_date = Ctl(base + " --format json");
+  auto by_ledger = Ctl(base + " --format json --order ledger");
+  ASSERT_EQ(by_date.exit_code, 0) << by_date.err;
+  ASSERT_EQ(by_ledger.exit_code, 0) << by_ledger.err;
+  auto lines = [](const std::string& out) {
+    std::vector<nlohmann::json> v;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) v.push_back(nlohmann::json::parse(line));
+    return v;
+  };
+  const auto dated = lines(by_date.out);
+  const auto recorded = lines(by_ledger.out);
+  ASSERT_EQ(dated.size(), recorded.size());
+  std::vector<uint64_t> date_seqs, ledger_seqs;
+  std::string last_day;
+  bool undated_done = false;
+  for (const auto& item : dated) {
+    date_seqs.push_back(item["sequence"].get<uint64_t>());
+    if (item["placement"] == "undated") {
+      EXPECT_FALSE(undated_done) << "undated events come first";
+      continue;
+    }
+    undated_done = true;
+    const std::string day = item["placedAt"].get<std::string>();
+    EXPECT_LE(last_day, day) << item.dump();
+    last_day = day;
+  }
+  for (const auto& item : recorded) {
+    ledger_seqs.push_back(item["sequence"].get<uint64_t>());
+    EXPECT_FALSE(item.contains("placedAt"));
+  }
+  EXPECT_TRUE(std::is_sorted(ledger_seqs.begin(), ledger_seqs.end()));
+  EXPECT_NE(date_seqs, ledger_seqs);
+  std::sort(date_seqs.begin(), date_seqs.end());
+  EXPECT_EQ(date_seqs, ledger_seqs);
+  auto bad = Ctl(base + " --order alphabetical");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("use date or ledger"));
 }
 
 TEST_F(LedgerctlCompactTest, MalformedImportNamesTheLineAndAppendsNothing) {

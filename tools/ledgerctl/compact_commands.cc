@@ -1,11 +1,15 @@
 // Subcommands over compacts: demo, import, replay, history.
 #include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
+#include "ledger/compact/history_order.h"
 #include "ledger/compact/render.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/log/verify.h"
@@ -53,6 +57,52 @@ json HistoryJson(const HistoryItem& item) {
           {"streamVersion", item.stream_version}, {"recordedAt", Rfc3339(item.recorded_at)},
           {"actor", item.actor}, {"leafHash", log::ToHex(item.leaf_hash)},
           {"event", ProtoJson(item.event)}};
+}
+
+constexpr char kDateOrderNote[] =
+    "In date order: each event at the first day its date allows (\"from\" a range's first "
+    "day; \"by\" the last day of a date open at the start; open ends marked); undated "
+    "events first; events placed on the same day in ledger order (#sequence). "
+    "--order ledger lists them as recorded.";
+
+// One history item with where date order placed it.
+struct Placed {
+  const HistoryItem* item;
+  std::optional<compact::HistoryPlacement> placement;  // absent in ledger order
+};
+
+absl::StatusOr<std::vector<Placed>> InOrder(const std::vector<HistoryItem>& items,
+                                            bool by_date) {
+  std::vector<Placed> out;
+  if (!by_date) {
+    for (const HistoryItem& item : items) out.push_back({&item, std::nullopt});
+    return out;
+  }
+  std::vector<compact::HistoryEntry> entries;
+  for (const HistoryItem& item : items) entries.push_back({item.sequence, &item.event});
+  auto order = compact::OrderByDate(entries);
+  if (!order.ok()) return order.status();
+  for (const compact::HistoryPlacement& p : *order) out.push_back({&items[p.index], p});
+  return out;
+}
+
+std::string PlacedLine(const Placed& p) {
+  if (!p.placement.has_value()) return TimelineLine(*p.item);
+  std::string at = compact::PlacementText(*p.placement);
+  if (at.size() < 30) at.resize(30, ' ');
+  return absl::StrCat(at, "  ", TimelineLine(*p.item));
+}
+
+json PlacedJson(const Placed& p) {
+  json out = HistoryJson(*p.item);
+  if (p.placement.has_value()) {
+    out["placement"] = compact::PlacementKind(*p.placement);
+    if (p.placement->day.has_value()) out["placedAt"] = p.placement->day->ToString();
+    if (p.placement->open_end) out["openEnd"] = true;
+    if (p.placement->corrected_by.has_value()) out["correctedBy"] = *p.placement->corrected_by;
+    if (p.placement->placed_with.has_value()) out["placedWith"] = *p.placement->placed_with;
+  }
+  return out;
 }
 
 // Records a scenario; prints how many events were new.
@@ -117,12 +167,15 @@ int RunDemo(const std::string& db, const std::string& file) {
     return kExitTampered;
   }
   std::cout << "verified: " << report->entries_checked << " entries, root "
-            << log::ToHex(head.root) << "\n\n== Timeline (ledger order) ==\n";
+            << log::ToHex(head.root) << "\n\n== Timeline (date order) ==\n"
+            << kDateOrderNote << "\n";
   ledger = OpenLedgerToRead(db);
   if (!ledger.ok()) return FailOpen("demo", ledger.status());
   auto timeline = (*ledger)->Timeline();
   if (!timeline.ok()) return Fail("demo", timeline.status());
-  for (const auto& item : *timeline) std::cout << TimelineLine(item) << "\n";
+  auto ordered = InOrder(*timeline, /*by_date=*/true);
+  if (!ordered.ok()) return Fail("demo", ordered.status());
+  for (const Placed& p : *ordered) std::cout << PlacedLine(p) << "\n";
   for (const char* date : kDemoDates) {
     std::cout << "\n== State at " << date << " (the end of that month) ==\n";
     const int code = PrintState(**ledger, date, "", std::nullopt, "text", "demo");
@@ -144,18 +197,31 @@ int RunReplay(const std::string& db, const std::string& at, const std::string& c
   return PrintState(**ledger, at, compact, known_at, format, "replay");
 }
 
-int RunHistory(const std::string& db, const std::string& compact, const std::string& format) {
+int RunHistory(const std::string& db, const std::string& compact, const std::string& format,
+               const std::string& order) {
+  if (order != "date" && order != "ledger") {
+    return Fail("history", absl::InvalidArgumentError(absl::StrCat(
+                               "--order '", order, "' is not known: use date or ledger")));
+  }
   auto ledger = OpenLedgerToRead(db);
   if (!ledger.ok()) return FailOpen("history", ledger.status());
   auto history = (*ledger)->History(compact);
   if (!history.ok()) return Fail("history", history.status());
-  for (const auto& item : *history) {
+  auto ordered = InOrder(*history, order == "date");
+  if (!ordered.ok()) return Fail("history", ordered.status());
+  if (format != "json") {
+    std::cout << "History of compact " << compact << ". "
+              << (order == "date" ? std::string(kDateOrderNote)
+                                  : std::string("In ledger order (as recorded)."))
+              << "\n";
+  }
+  for (const Placed& p : *ordered) {
     if (format == "json") {
-      std::cout << HistoryJson(item).dump() << "\n";
+      std::cout << PlacedJson(p).dump() << "\n";
     } else {
-      std::cout << TimelineLine(item) << "   [recorded " << Rfc3339(item.recorded_at)
-                << " by " << item.actor << ", " << item.stream << " v" << item.stream_version
-                << "]\n";
+      const HistoryItem& item = *p.item;
+      std::cout << PlacedLine(p) << "   [recorded " << Rfc3339(item.recorded_at) << " by "
+                << item.actor << ", " << item.stream << " v" << item.stream_version << "]\n";
     }
   }
   return kExitOk;
@@ -173,6 +239,7 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
     std::string compact;
     std::string known_at;
     std::string format = "text";
+    std::string order = "date";
   };
   auto o = std::make_shared<Options>();
 
@@ -211,12 +278,16 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
                       }});
 
   CLI::App* history = app.add_subcommand(
-      "history", "Every event concerning one compact, in ledger order, with sequence "
-                 "numbers and recorded times");
+      "history", "Every event concerning one compact, with sequence numbers and recorded "
+                 "times: in date order (each event at the first day its date allows; "
+                 "ties in ledger order), or with --order ledger as recorded");
   AddDbOption(history, &o->db);
   AddFormatOption(history, &o->format);
   history->add_option("--compact", o->compact, "Compact id")->required();
-  commands.push_back({history, [o] { return RunHistory(o->db, o->compact, o->format); }});
+  history->add_option("--order", o->order, "date (default) or ledger")->capture_default_str();
+  commands.push_back({history, [o] {
+                        return RunHistory(o->db, o->compact, o->format, o->order);
+                      }});
 }
 
 }  // namespace ledger::cli

@@ -207,20 +207,25 @@ TEST(SeedScenarioTest, ReviewConsultationAndDisagreementOnFifteenthOctober2011) 
               ::compact::v1::ACTION_KIND_REVIEW_COMPACT;
   }
   EXPECT_TRUE(review);
+  // The consultation to December is part of the timetable the Board is
+  // asked to agree: proposed, not pending.
   bool consultation_to_december = false;
   for (const auto& plan : county->plans()) {
     const auto& p = plan.fact().event().plan();
     consultation_to_december |=
         p.action().kind() == ::compact::v1::ACTION_KIND_HOLD_CONSULTATION &&
         p.due().latest() == "2011-12-31" &&
-        plan.status() == ::compact::v1::PLAN_STATUS_PENDING;
+        plan.status() == ::compact::v1::PLAN_STATUS_PROPOSED;
   }
   EXPECT_TRUE(consultation_to_december);
   ASSERT_EQ(county->disagreements_size(), 1);
   const auto& d = county->disagreements(0);
   ASSERT_EQ(d.claims_size(), 2);
   std::set<std::string> dues;
-  for (const auto& c : d.claims()) dues.insert(c.event().plan().due().edtf());
+  for (const auto& c : d.claims()) {
+    EXPECT_TRUE(c.event().has_proposal()) << c.sequence();
+    dues.insert(c.event().proposal().due().edtf());
+  }
   EXPECT_EQ(dues, (std::set<std::string>{"2011-11", "2011-12"}));
   EXPECT_EQ(d.conflict().annotation().date().edtf(), "[2011-11,2011-12]");
 }
@@ -272,6 +277,19 @@ TEST(SeedScenarioTest, EveryQuoteIsInItsSourceAndEverySourceHashMatches) {
           << "#" << fact.sequence() << ": " << c.quote();
     }
     // Every asWritten, effect wording and version label is the papers' own words.
+    // A source known only by citation is registered in its citation's words.
+    if (e.source_registered().has_date()) {
+      const auto& source = e.source_registered();
+      if (!source.known_by_citation_in().empty()) {
+        ASSERT_TRUE(texts.contains(source.known_by_citation_in())) << source.source_id();
+        EXPECT_NE(texts[source.known_by_citation_in()].find(squash(source.title())),
+                  std::string::npos)
+            << source.source_id() << " title: " << source.title();
+        EXPECT_NE(texts[source.known_by_citation_in()].find(squash(source.date().as_written())),
+                  std::string::npos)
+            << source.source_id() << " asWritten: " << source.date().as_written();
+      }
+    }
     std::vector<std::string> said = {e.date().as_written(), e.meeting().date().as_written(),
                                      e.plan().due().as_written(), e.proposal().due().as_written(),
                                      e.annotation().date().as_written(),
@@ -286,6 +304,168 @@ TEST(SeedScenarioTest, EveryQuoteIsInItsSourceAndEverySourceHashMatches) {
       EXPECT_NE(all.find(squash(text)), std::string::npos)
           << "#" << fact.sequence() << " asWritten: " << text;
     }
+  }
+}
+
+// Facts of the seed whose event satisfies `pred`.
+template <typename Pred>
+std::vector<const ::compact::v1::Fact*> FactsWhere(const World& world, Pred pred) {
+  std::vector<const ::compact::v1::Fact*> out;
+  for (const auto& f : world.state().facts()) {
+    if (pred(f.event())) out.push_back(&f);
+  }
+  return out;
+}
+
+TEST(SeedScenarioTest, BackgroundPapersAreSourcesKnownOnlyByCitation) {
+  const World world = LoadSeed();
+  std::set<std::string> titles;
+  for (const auto* f : FactsWhere(world, [](const auto& e) {
+         return !e.source_registered().known_by_citation_in().empty();
+       })) {
+    const auto& source = f->event().source_registered();
+    EXPECT_EQ(source.known_by_citation_in(), "wfdc-cabinet-report-2006-06-02");
+    EXPECT_TRUE(source.sha256().empty()) << source.source_id();
+    titles.insert(source.title());
+  }
+  EXPECT_EQ(titles, (std::set<std::string>{
+                        "Cabinet Report 16th December 2004",
+                        "Interim Compact with Community Action Wyre Forest – February 2005",
+                        "Worcestershire Partnership Compact 'Let's Do It Smarter' April 2006",
+                        "Worcestershire Partnership Board Meeting Minutes – 4th April 2006",
+                        "Wyre Forest Matters Strategic Board Meeting Minutes – 7th June 2006"}));
+  // The December 2004 report is not something Cabinet is recorded as issuing.
+  EXPECT_TRUE(FactsWhere(world, [](const auto& e) {
+                return e.occurrence().action().kind() == ::compact::v1::ACTION_KIND_ISSUE_DOCUMENT;
+              }).empty());
+  const auto cabinet_2004 = FactsWhere(world, [](const auto& e) {
+    return e.source_registered().source_id() == "wfdc-cabinet-report-2004-12-16";
+  });
+  ASSERT_EQ(cabinet_2004.size(), 1u);
+  EXPECT_EQ(cabinet_2004[0]->event().source_registered().date().edtf(), "2004-12-16");
+  EXPECT_TRUE(cabinet_2004[0]->event().source_registered().issued_by().empty());
+  EXPECT_THAT(cabinet_2004[0]->event().note(), testing::HasSubstr("whether 16th December 2004"));
+}
+
+TEST(SeedScenarioTest, WorkingGroupsFirstMeetingHasAnInferredLowerBound) {
+  const World world = LoadSeed();
+  const auto meetings = FactsWhere(world, [](const auto& e) {
+    return e.occurrence().action().description() == "initial meeting to examine this work";
+  });
+  ASSERT_EQ(meetings.size(), 1u);
+  const auto& date = meetings[0]->event().date();
+  EXPECT_EQ(date.earliest(), "2010-01-01");
+  EXPECT_EQ(date.latest(), "2011-09-30");
+  EXPECT_THAT(date.inferred_because(), testing::HasSubstr("the change of Government last year"));
+  EXPECT_THAT(RenderStateText(At(world, "2011-09-03")),
+              testing::HasSubstr("bounds inferred: Lower bound read from 'with the change of "
+                                 "Government last year'"));
+}
+
+TEST(SeedScenarioTest, WorkshopIsTheSteeringGroupsPlanAndTheOfferIsCompactVoices) {
+  const World world = LoadSeed();
+  const auto workshop = FactsWhere(world, [](const auto& e) {
+    return e.has_plan() && e.plan().action().consultation().activity() == "workshop";
+  });
+  ASSERT_EQ(workshop.size(), 1u);
+  EXPECT_EQ(workshop[0]->event().actor().body_id(), "wcsg");
+  EXPECT_TRUE(FactsWhere(world, [](const auto& e) {
+                return e.has_plan() && e.actor().body_id() == "compact-voice";
+              }).empty());
+  const auto offers = FactsWhere(world, [](const auto& e) {
+    return e.occurrence().action().kind() == ::compact::v1::ACTION_KIND_OFFER;
+  });
+  ASSERT_EQ(offers.size(), 1u);
+  EXPECT_EQ(offers[0]->event().actor().body_id(), "compact-voice");
+  EXPECT_EQ(offers[0]->event().date().edtf(), "[..2011-09]");
+}
+
+TEST(SeedScenarioTest, TimetableItemsAreProposalsToTheBoardOnFifteenthOctober2011) {
+  const World world = LoadSeed();
+  const StateReport report = At(world, "2011-10-15");
+  const CompactState* county = Find(report, kCounty);
+  ASSERT_NE(county, nullptr);
+  const uint64_t timetable = world.state().refs().at("timetable-proposal");
+  int proposed = 0;
+  for (const auto& plan : county->plans()) {
+    const auto& p = plan.fact().event().plan();
+    if (!p.has_proposed_in()) continue;
+    EXPECT_EQ(p.proposed_in().sequence(), timetable);
+    // "ready for consultation by end of September 2011" has passed: still
+    // only proposed, never overdue.
+    EXPECT_EQ(plan.status(), ::compact::v1::PLAN_STATUS_PROPOSED) << plan.fact().sequence();
+    ++proposed;
+  }
+  EXPECT_EQ(proposed, 5);
+  // The agenda items are the paper's proposals to the Board, in conflict.
+  std::set<std::string> agenda;
+  for (const auto& p : county->open_proposals()) {
+    const auto& proposal = p.fact().event().proposal();
+    if (proposal.action().kind() != ::compact::v1::ACTION_KIND_DISCUSS_COMPACT) continue;
+    EXPECT_EQ(proposal.addressed_to(), "worcestershire-partnership-board");
+    EXPECT_EQ(p.fact().event().actor().body_id(), "wcsg");
+    agenda.insert(proposal.due().edtf());
+  }
+  EXPECT_EQ(agenda, (std::set<std::string>{"2011-11", "2011-12"}));
+  const std::string text = RenderStateText(report);
+  EXPECT_THAT(text, testing::HasSubstr("PROPOSED in #"));
+  EXPECT_THAT(text, testing::HasSubstr("proposed to happen in [2011-12-01 .. 2011-12-31] "
+                                       "(\"the Board meeting in December\")"));
+}
+
+TEST(SeedScenarioTest, SigningTheNewCompactIsProposedAndWaitsForTheConsultation) {
+  const World world = LoadSeed();
+  const auto sign = FactsWhere(world, [](const auto& e) {
+    return e.plan().action().kind() == ::compact::v1::ACTION_KIND_SIGN_COMPACT;
+  });
+  ASSERT_EQ(sign.size(), 1u);
+  EXPECT_EQ(sign[0]->event().plan().after().sequence(),
+            world.state().refs().at("consultation-plan"));
+  EXPECT_TRUE(sign[0]->event().plan().has_proposed_in());
+}
+
+TEST(SeedScenarioTest, ReportsRequestsAndPlansCarryTheCabinetMeetingsDate) {
+  const World world = LoadSeed();
+  const auto stated = FactsWhere(world, [](const auto& e) {
+    if (!e.has_plan() && !e.has_proposal()) return false;
+    for (const auto& c : e.citations()) {
+      if (c.source_id() == "wfdc-cabinet-report-2006-06-02") return true;
+    }
+    return false;
+  });
+  EXPECT_EQ(stated.size(), 7u);
+  for (const auto* f : stated) {
+    EXPECT_EQ(f->event().date().edtf(), "2006-06-29") << "#" << f->sequence();
+    EXPECT_EQ(f->event().meeting().body_id(), "wyre-forest-dc-cabinet") << "#" << f->sequence();
+  }
+}
+
+TEST(SeedScenarioTest, PartnersAndPartnerOrganisationsAreLinkedOnlyAsAReading) {
+  const World world = LoadSeed();
+  ASSERT_TRUE(world.state().bodies().contains("partner-organisations"));
+  ASSERT_TRUE(world.state().bodies().contains("worcestershire-compact-partners"));
+  const uint64_t partners = world.state().refs().at("body-partners");
+  const uint64_t organisations = world.state().refs().at("body-partner-organisations");
+  const auto links = FactsWhere(world, [&](const auto& e) {
+    return e.has_annotation() && e.annotation().target().sequence() == partners;
+  });
+  ASSERT_EQ(links.size(), 1u);
+  const auto& link = links[0]->event();
+  EXPECT_TRUE(link.inferred());
+  EXPECT_EQ(link.annotation().kind(), ::compact::v1::ANNOTATION_KIND_NOTE);
+  ASSERT_EQ(link.annotation().related_size(), 1);
+  EXPECT_EQ(link.annotation().related(0).sequence(), organisations);
+  // The signatories are the 2011 paper's "Partners"; the request of 2006 is
+  // addressed to its "Partner organisations".
+  for (const auto* f : FactsWhere(world, [](const auto& e) {
+         return e.occurrence().action().kind() == ::compact::v1::ACTION_KIND_SIGN_COMPACT;
+       })) {
+    EXPECT_EQ(f->event().actor().body_id(), "worcestershire-compact-partners");
+  }
+  for (const auto* f : FactsWhere(world, [](const auto& e) {
+         return e.proposal().action().kind() == ::compact::v1::ACTION_KIND_ENDORSE_PRINCIPLES;
+       })) {
+    EXPECT_EQ(f->event().proposal().addressed_to(), "partner-organisations");
   }
 }
 

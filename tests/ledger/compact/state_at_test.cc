@@ -19,6 +19,7 @@ using ::compact::v1::CompactState;
 using ::compact::v1::Event;
 using ::compact::v1::StateReport;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kCite[] = R"("citations":[{"sourceId":"src","locator":"p1","quote":"words"}])";
 
@@ -245,6 +246,87 @@ TEST_F(StateAtTest, MalformedEffectsAreRefusedAndAppendNothing) {
        absl::StatusCode::kInvalidArgument, "not a decision or occurrence"},
       {With(R"("plan":{"action":{"kind":"ACTION_KIND_ADOPT_COMPACT","compactId":"c2010"}},"actor":{"bodyId":"council"},"date":{"edtf":"2010"},"effect":{"immediate":true,"asWritten":"x"})"),
        absl::StatusCode::kInvalidArgument, "not a decision or an occurrence"},
+  };
+  for (const Case& c : cases) {
+    absl::Status s = Try(c.json);
+    EXPECT_EQ(s.code(), c.code) << c.json << ": " << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(c.says)) << c.json;
+  }
+  EXPECT_EQ(world_.state().last_sequence(), before);
+}
+
+// The board is asked to agree a timetable; its plan to sign waits for the
+// consultation the timetable also plans.
+class ProposedPlansTest : public StateAtTest {
+ protected:
+  void SetUp() override {
+    StateAtTest::SetUp();
+    Record(With(R"("proposal":{"addressedTo":"board","requested":"DECISION_KIND_AGREE","action":{"kind":"ACTION_KIND_AGREE_TIMETABLE","compactId":"c2010","items":["draft by September","consult to December"]}},"actor":{"bodyId":"council"},"date":{"edtf":"2011-09"},"ref":"timetable")"));
+    Record(With(R"("plan":{"action":{"kind":"ACTION_KIND_DRAFT_COMPACT","compactId":"c2010"},"due":{"edtf":"[..2011-09]"},"proposedIn":{"ref":"timetable"}},"actor":{"bodyId":"council"},"date":{"edtf":"2011-09"},"ref":"draft")"));
+    Record(With(R"("plan":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"c2010","condition":"Following consultation"},"after":{"ref":"draft"}},"actor":{"bodyId":"vcs"},"date":{"edtf":"2011-09"},"ref":"sign")"));
+  }
+  ::compact::v1::PlanStatus Status(const std::string& day, const std::string& ref) {
+    const uint64_t sequence = world_.state().refs().at(ref);
+    const CompactState state = At(day, "c2010");
+    for (const auto& plan : state.plans()) {
+      if (plan.fact().sequence() == sequence) return plan.status();
+    }
+    return ::compact::v1::PLAN_STATUS_UNSPECIFIED;
+  }
+};
+
+TEST_F(ProposedPlansTest, PlanOfAnUnagreedProposalIsProposedNeverOverdue) {
+  EXPECT_EQ(Status("2011-10-15", "draft"), ::compact::v1::PLAN_STATUS_PROPOSED);
+  EXPECT_EQ(Status("2013", "draft"), ::compact::v1::PLAN_STATUS_PROPOSED);
+  EXPECT_THAT(Text("2011-10-15"), HasSubstr("PROPOSED in #"));
+  EXPECT_THAT(Text("2011-10-15"), Not(HasSubstr("OVERDUE")));
+}
+
+TEST_F(ProposedPlansTest, AgreementMakesThePlanDueAndThenOverdue) {
+  Record(With(R"("decision":{"kind":"DECISION_KIND_AGREE","action":{"kind":"ACTION_KIND_AGREE_TIMETABLE","compactId":"c2010","items":["draft by September"]}},"actor":{"bodyId":"board"},"date":{"edtf":"2011-09-20"})"));
+  EXPECT_EQ(Status("2011-09-19", "draft"), ::compact::v1::PLAN_STATUS_PROPOSED);
+  EXPECT_EQ(Status("2011-09-25", "draft"), ::compact::v1::PLAN_STATUS_PENDING);
+  EXPECT_EQ(Status("2011-10-15", "draft"), ::compact::v1::PLAN_STATUS_OVERDUE);
+}
+
+TEST_F(ProposedPlansTest, RejectionLeavesThePlanProposed) {
+  Record(With(R"("decision":{"kind":"DECISION_KIND_REJECT","action":{"kind":"ACTION_KIND_AGREE_TIMETABLE","compactId":"c2010","items":["draft by September"]}},"actor":{"bodyId":"board"},"date":{"edtf":"2011-09-20"})"));
+  EXPECT_EQ(Status("2011-10-15", "draft"), ::compact::v1::PLAN_STATUS_PROPOSED);
+}
+
+TEST_F(ProposedPlansTest, PlanAfterAnotherWaitsUntilThatOneIsMet) {
+  EXPECT_EQ(Status("2011-12-31", "sign"), ::compact::v1::PLAN_STATUS_WAITING);
+  EXPECT_THAT(Text("2011-12-31"), HasSubstr("WAITING for #"));
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_DRAFT_COMPACT","compactId":"c2010"}},"actor":{"bodyId":"council"},"date":{"edtf":"2012-02"})"));
+  // The draft's day in February 2012 is not known: still waiting on 2012-02-10.
+  EXPECT_EQ(Status("2012-02-10", "sign"), ::compact::v1::PLAN_STATUS_WAITING);
+  EXPECT_EQ(Status("2012-03-01", "sign"), ::compact::v1::PLAN_STATUS_PENDING);
+  // Met, even though the proposal holding the draft plan was never agreed.
+  EXPECT_EQ(Status("2012-03-01", "draft"), ::compact::v1::PLAN_STATUS_MET);
+}
+
+TEST_F(ProposedPlansTest, PlanAfterADecisionWaitsForItsEffect) {
+  Record(Adopt("c2010", "2010-11-30", kFromNewYear, "adoption"));
+  Record(With(R"("plan":{"action":{"kind":"ACTION_KIND_REVIEW_COMPACT","compactId":"c2010"},"due":{"edtf":"2012"},"after":{"ref":"adoption"}},"actor":{"bodyId":"council"},"date":{"edtf":"2010-11-30"},"ref":"review")"));
+  EXPECT_EQ(Status("2010-12-15", "review"), ::compact::v1::PLAN_STATUS_WAITING);
+  EXPECT_EQ(Status("2011-01-02", "review"), ::compact::v1::PLAN_STATUS_PENDING);
+  EXPECT_EQ(Status("2013-01-02", "review"), ::compact::v1::PLAN_STATUS_OVERDUE);
+}
+
+TEST_F(ProposedPlansTest, MalformedProposedInAndAfterAreRefusedAndAppendNothing) {
+  const uint64_t before = world_.state().last_sequence();
+  struct Case {
+    std::string json;
+    absl::StatusCode code;
+    std::string says;
+  };
+  const Case cases[] = {
+      {With(R"("plan":{"action":{"kind":"ACTION_KIND_REVIEW_COMPACT","compactId":"c2010"},"proposedIn":{"ref":"draft"}},"actor":{"bodyId":"council"},"date":{"edtf":"2011"})"),
+       absl::StatusCode::kInvalidArgument, "not a proposal"},
+      {With(R"("plan":{"action":{"kind":"ACTION_KIND_REVIEW_COMPACT","compactId":"c2010"},"after":{"ref":"timetable"}},"actor":{"bodyId":"council"},"date":{"edtf":"2011"})"),
+       absl::StatusCode::kInvalidArgument, "not a decision, occurrence or plan"},
+      {With(R"("plan":{"action":{"kind":"ACTION_KIND_REVIEW_COMPACT","compactId":"c2010"},"after":{"ref":"nothing"}},"actor":{"bodyId":"council"},"date":{"edtf":"2011"})"),
+       absl::StatusCode::kNotFound, "plan.after"},
   };
   for (const Case& c : cases) {
     absl::Status s = Try(c.json);

@@ -331,6 +331,79 @@ TEST_F(WorldTest, FromStateRefusesFactsOutOfOrder) {
   EXPECT_EQ(World::FromState(state).status().code(), absl::StatusCode::kDataLoss);
 }
 
+TEST_F(WorldTest, SourceKnownOnlyByCitationNamesARegisteredCitingSourceAndHasNoHash) {
+  const std::string ok =
+      R"({"sourceRegistered":{"sourceId":"cited","title":"Cabinet Report 16th December 2004","date":{"edtf":"2004-12-16"},"knownByCitationIn":"src"},)" +
+      std::string(kCite) + "}";
+  const uint64_t before = world_.state().last_sequence();
+  struct Case {
+    std::string json;
+    absl::StatusCode code;
+    std::string says;
+  };
+  const Case cases[] = {
+      {R"({"sourceRegistered":{"sourceId":"cited","title":"T","date":{"edtf":"2004"},"knownByCitationIn":"nowhere"}})",
+       absl::StatusCode::kNotFound, "known_by_citation_in names source 'nowhere'"},
+      {R"({"sourceRegistered":{"sourceId":"cited","title":"T","date":{"edtf":"2004"},"knownByCitationIn":"cited"}})",
+       absl::StatusCode::kInvalidArgument, "in itself"},
+      {R"({"sourceRegistered":{"sourceId":"cited","title":"T","date":{"edtf":"2004"},"knownByCitationIn":"src","sha256":")" +
+           std::string(64, 'a') + "\"}}",
+       absl::StatusCode::kInvalidArgument, "gives a sha256"},
+  };
+  for (const Case& c : cases) {
+    absl::Status s = Try(c.json);
+    EXPECT_EQ(s.code(), c.code) << c.json << ": " << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(c.says)) << c.json;
+  }
+  EXPECT_EQ(world_.state().last_sequence(), before);
+  ASSERT_TRUE(Try(ok).ok());
+  EXPECT_THAT(RenderEventText(world_.state().facts().rbegin()->event()),
+              HasSubstr("known only by citation in src"));
+}
+
+TEST_F(WorldTest, OfferIsAnOccurrenceOfTheOfferingBodyNeverADecisionOrPlan) {
+  const std::string desc = R"("description":"to facilitate a workshop")";
+  const uint64_t before = world_.state().last_sequence();
+  for (const std::string& json :
+       {With(R"("plan":{"action":{"kind":"ACTION_KIND_OFFER","compactId":"new",)" + desc +
+             R"(}},"actor":{"bodyId":"vcs"},"date":{"edtf":"2011-09"})"),
+        With(R"("decision":{"kind":"DECISION_KIND_AGREE","action":{"kind":"ACTION_KIND_OFFER","compactId":"new",)" +
+             desc + R"(}},"actor":{"bodyId":"vcs"},"date":{"edtf":"2011-09"})")}) {
+    absl::Status s = Try(json);
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
+    EXPECT_THAT(std::string(s.message()), HasSubstr("OFFER is recorded as an occurrence"));
+  }
+  absl::Status no_words = Try(With(
+      R"("occurrence":{"action":{"kind":"ACTION_KIND_OFFER","compactId":"new"}},"actor":{"bodyId":"vcs"},"date":{"edtf":"2011-09"})"));
+  EXPECT_EQ(no_words.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(no_words.message()), HasSubstr("what is offered"));
+  absl::Status no_actor = Try(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_OFFER","compactId":"new",)" +
+                                   desc + R"(}},"date":{"edtf":"2011-09"})"));
+  EXPECT_EQ(no_actor.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(world_.state().last_sequence(), before);
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_OFFER","compactId":"new",)" + desc +
+              R"(}},"actor":{"bodyId":"vcs"},"date":{"edtf":"[..2011-09]"})"));
+  EXPECT_THAT(RenderEventText(world_.state().facts().rbegin()->event()),
+              HasSubstr("OFFERED by vcs (an offer, not a decision or plan of anyone else)"));
+}
+
+TEST_F(WorldTest, InferredBoundNeedsAReasonAndTheReportsGiveIt) {
+  const uint64_t before = world_.state().last_sequence();
+  absl::Status blank = Try(Step("occurrence", "REVIEW_COMPACT", "new", "[2010..2011-09]\",\"inferredBecause\":\"  "));
+  EXPECT_EQ(blank.code(), absl::StatusCode::kInvalidArgument) << blank;
+  EXPECT_THAT(std::string(blank.message()), HasSubstr("date.inferred_because is blank"));
+  EXPECT_EQ(world_.state().last_sequence(), before);
+  Record(Step("occurrence", "REVIEW_COMPACT", "new",
+              "[2010..2011-09]\",\"inferredBecause\":\"lower bound read from 'last year'"));
+  const ::compact::v1::Event& stored = world_.state().facts().rbegin()->event();
+  EXPECT_EQ(stored.date().earliest(), "2010-01-01");
+  EXPECT_THAT(RenderEventText(stored), HasSubstr("[2010..2011-09] (bounds inferred)"));
+  const std::string uncertain = RenderStateText(At("2011-03-01", "new"));
+  EXPECT_THAT(uncertain, HasSubstr("bounds inferred: lower bound read from 'last year'"));
+  const std::string certain = RenderStateText(At("2012-01-01", "new"));
+  EXPECT_THAT(certain, HasSubstr("    bounds inferred: lower bound read from 'last year'"));
+}
+
 TEST_F(WorldTest, RenderEventTextKeepsCategoriesApart) {
   EXPECT_THAT(RenderEventText(E(Step("proposal", "ADOPT_COMPACT", "new", "2006", "council",
                                      R"("addressedTo":"board")"))),

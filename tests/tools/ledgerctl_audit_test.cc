@@ -12,7 +12,9 @@
 #include <regex>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "tests/testing/run_command.h"
+#include "tests/testing/seed_scenario.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger {
@@ -87,7 +89,7 @@ TEST_F(LedgerctlAuditTest, BundleVerifiesAndEachBreakageHasItsExitCode) {
   SignAndExport();
   auto good = Ctl("verify --bundle " + Path("bundle") + " --key '" + key_ + "'");
   EXPECT_EQ(good.exit_code, 0) << good.err;
-  EXPECT_THAT(good.out, HasSubstr("verified: 69 entries"));
+  EXPECT_THAT(good.out, HasSubstr(absl::StrCat("verified: ", testing::kSeedEntries, " entries")));
 
   // One byte of an entry changed: tampered, and the entry is named.
   std::string bytes = testing::ReadFile(Path("bundle"));
@@ -135,12 +137,14 @@ TEST_F(LedgerctlAuditTest, ExportRefusesBadInputAndNeverOverwrites) {
 
 TEST_F(LedgerctlAuditTest, ProofOfOneDecisionVerifiesOfflineAndRefusesTampering) {
   SignAndExport();
-  auto proof = Ctl("prove --db " + Path("db") + " --compact worcestershire-2006 --event 20");
+  auto proof = Ctl("prove --db " + Path("db") + " --compact worcestershire-2006 --event " +
+                   std::to_string(testing::kSeedCompactRegistration));
   ASSERT_EQ(proof.exit_code, 0) << proof.err;
   Write("proof.json", proof.out);
   auto good = Ctl("verify-proof " + Path("proof.json") + " --key '" + key_ + "'");
   EXPECT_EQ(good.exit_code, 0) << good.err;
-  EXPECT_THAT(good.out, HasSubstr("entry 20 is in the tree of size 69"));
+  EXPECT_THAT(good.out, HasSubstr(absl::StrCat("entry ", testing::kSeedCompactRegistration,
+                                             " is in the tree of size ", testing::kSeedEntries)));
 
   std::string text = proof.out;
   const size_t leaf = text.find("\"leafHash\":\"");

@@ -18,6 +18,7 @@
 #include "ledger/witness/cosignature.h"
 #include "tests/ledger/witness/witness_test_util.h"
 #include "tests/testing/run_command.h"
+#include "tests/testing/seed_scenario.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger {
@@ -41,7 +42,7 @@ class LedgerctlTrustOptionsTest : public ::testing::Test {
                    *witness::Cosigner::FromSeed("w3.example/witness", TestSeed(13))} {}
 
   // A demo ledger signed by a key named `key_name` with origin `origin`, its
-  // bundle, and the tlog-proof of event 20.
+  // bundle, and the tlog-proof of the compact's first event.
   void MakeLedger(const std::string& key_name, const std::string& origin = kOrigin) {
     ASSERT_EQ(Ctl("demo --db " + Path("db")).exit_code, 0);
     auto keygen = Ctl("keygen --name " + key_name + " --out " + Path("key"));
@@ -50,7 +51,8 @@ class LedgerctlTrustOptionsTest : public ::testing::Test {
     auto signed_head = Ctl("checkpoint --db " + Path("db") + " --sign-key " + Path("key") + " --origin " + origin);
     ASSERT_EQ(signed_head.exit_code, 0) << signed_head.err;
     ASSERT_EQ(Ctl("export-bundle --db " + Path("db") + " --out " + Path("bundle")).exit_code, 0);
-    auto proof = Ctl("prove --db " + Path("db") + " --compact worcestershire-2006 --event 20");
+    auto proof = Ctl("prove --db " + Path("db") + " --compact worcestershire-2006 --event " +
+                     std::to_string(testing::kSeedCompactRegistration));
     ASSERT_EQ(proof.exit_code, 0) << proof.err;
     tlog_proof_ = nlohmann::json::parse(proof.out)["tlogProof"].get<std::string>();
     Write("proof", tlog_proof_);

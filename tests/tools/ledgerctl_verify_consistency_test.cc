@@ -21,6 +21,7 @@
 #include "ledger/log/merkle.h"
 #include "ledger/log/signed_note.h"
 #include "tests/testing/run_command.h"
+#include "tests/testing/seed_scenario.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger {
@@ -52,7 +53,7 @@ class LedgerctlVerifyConsistencyTest : public ::testing::Test {
       ASSERT_TRUE(absl::Base64Unescape(parts[2], &bytes));
       leaves_.push_back(log::LeafHash(bytes));
     }
-    ASSERT_EQ(leaves_.size(), 69u);
+    ASSERT_EQ(leaves_.size(), testing::kSeedEntries);
     signer_ = std::make_unique<log::NoteSigner>(
         *log::NoteSigner::FromPrivateKeyString(testing::ReadFile(Path("key"))));
   }
@@ -86,7 +87,7 @@ class LedgerctlVerifyConsistencyTest : public ::testing::Test {
 };
 
 TEST_F(LedgerctlVerifyConsistencyTest, ALaterBundleExtendsEveryKeptCheckpointOfTheSameLog) {
-  for (uint64_t size : {0, 1, 30, 64, 69}) {
+  for (uint64_t size : {uint64_t{0}, uint64_t{1}, uint64_t{30}, uint64_t{64}, testing::kSeedEntries}) {
     auto r = Verify(Kept(size), Path("bundle"));
     EXPECT_EQ(r.exit_code, 0) << size << ": " << r.out << r.err;
     EXPECT_THAT(r.out, HasSubstr(absl::StrCat("extends your checkpoint of size ", size)));
@@ -96,7 +97,7 @@ TEST_F(LedgerctlVerifyConsistencyTest, ALaterBundleExtendsEveryKeptCheckpointOfT
   const auto report = nlohmann::json::parse(r.out);
   EXPECT_EQ(report["consistent"], true);
   EXPECT_EQ(report["oldTreeSize"], 30);
-  EXPECT_EQ(report["newTreeSize"], 69);
+  EXPECT_EQ(report["newTreeSize"], testing::kSeedEntries);
   EXPECT_GT(report["proofHashes"].get<int>(), 0);
   EXPECT_EQ(report["witnesses"]["quorum"], "not checked");
 }
@@ -107,20 +108,20 @@ TEST_F(LedgerctlVerifyConsistencyTest, ARewrittenLogIsCaughtAndTheContradictingC
   auto r = Verify(Kept(30, other), Path("bundle"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("DOES NOT VERIFY: the log was rewritten"));
-  EXPECT_THAT(r.out, HasSubstr("of size 69"));
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("of size ", testing::kSeedEntries)));
   EXPECT_THAT(r.out, HasSubstr("Keep both checkpoints"));
 }
 
 TEST_F(LedgerctlVerifyConsistencyTest, AViewSmallerThanTheKeptCheckpointDoesNotExtendIt) {
-  auto r = Verify(Kept(69), Kept(30));
+  auto r = Verify(Kept(testing::kSeedEntries), Kept(30));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.out, HasSubstr("below your kept checkpoint's 69"));
+  EXPECT_THAT(r.out, HasSubstr(absl::StrCat("below your kept checkpoint's ", testing::kSeedEntries)));
 }
 
 TEST_F(LedgerctlVerifyConsistencyTest, TwoCheckpointsAreComparedOnlyAtTheSameSize) {
-  EXPECT_EQ(Verify(Kept(69), Write("newest", newest_)).exit_code, 0);
+  EXPECT_EQ(Verify(Kept(testing::kSeedEntries), Write("newest", newest_)).exit_code, 0);
   log::Hash other{};
-  auto r = Verify(Kept(69, other), Path("newest"));
+  auto r = Verify(Kept(testing::kSeedEntries, other), Path("newest"));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("sign different roots"));
   r = Verify(Kept(30), Path("newest"));

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include <rocksdb/db.h>
-
 #include "ledger/log/rocks_db.h"
 #include "ledger/log/storage_format.h"
 
@@ -16,16 +14,6 @@ namespace {
 // threads busy, small enough to keep memory bounded whatever the log size.
 constexpr size_t kChunkBytes = 1 << 20;
 constexpr size_t kChunksInFlight = 4;
-
-rocksdb::ReadOptions ScanOptions() {
-  // Sequential scan: read ahead, skip RocksDB's block checksums (every byte
-  // is covered by the SHA-256 the consumer recomputes), leave the cache be.
-  rocksdb::ReadOptions options;
-  options.readahead_size = 2 << 20;
-  options.verify_checksums = false;
-  options.fill_cache = false;
-  return options;
-}
 
 }  // namespace
 
@@ -79,17 +67,17 @@ void EntryPrefetcher::ReadNodes(uint64_t sequence, Chunk& chunk) {
   for (int level = 0; level < node_levels_ && count % (uint64_t{1} << level) == 0;
        ++level) {
     const std::string key = format::NodeKey(static_cast<uint8_t>(level), (count >> level) - 1);
-    auto& it = levels_[level];
-    if (it == nullptr) {
-      it.reset(db_.db()->NewIterator(ScanOptions(), db_.merkle()));
+    std::optional<RocksDb::Cursor>& it = levels_[level];
+    if (!it.has_value()) {
+      it.emplace(db_.NewCursor(Family::kMerkle, RocksDb::Scan::kSequential));
       it->Seek(key);
     } else {
       it->Next();
-      if (it->Valid() && it->key() != rocksdb::Slice(key)) it->Seek(key);
+      if (it->Valid() && it->key() != key) it->Seek(key);
     }
     std::optional<Hash> node;
-    if (it->Valid() && it->key() == rocksdb::Slice(key)) {
-      auto hash = HashFromBytes(std::string_view(it->value().data(), it->value().size()));
+    if (it->Valid() && it->key() == key) {
+      auto hash = HashFromBytes(it->value());
       if (hash.ok()) node = *hash;
     }
     chunk.nodes.push_back(node);
@@ -97,11 +85,11 @@ void EntryPrefetcher::ReadNodes(uint64_t sequence, Chunk& chunk) {
 }
 
 void EntryPrefetcher::Read(uint64_t from) {
-  std::unique_ptr<rocksdb::Iterator> it(db_.db()->NewIterator(ScanOptions(), db_.entries()));
+  RocksDb::Cursor it = db_.NewCursor(Family::kEntries, RocksDb::Scan::kSequential);
   auto chunk = NewChunk();
   bool open = true;
-  for (it->Seek(format::EntryKey(from)); open && it->Valid(); it->Next()) {
-    const rocksdb::Slice key = it->key(), value = it->value();
+  for (it.Seek(format::EntryKey(from)); open && it.Valid(); it.Next()) {
+    const std::string_view key = it.key(), value = it.value();
     const uint32_t at = static_cast<uint32_t>(chunk->bytes.size());
     chunk->bytes.append(key.data(), key.size());
     chunk->bytes.append(value.data(), value.size());
@@ -109,7 +97,7 @@ void EntryPrefetcher::Read(uint64_t from) {
                             at + static_cast<uint32_t>(key.size()),
                             static_cast<uint32_t>(value.size()),
                             static_cast<uint32_t>(chunk->nodes.size())});
-    if (auto sequence = format::DecodeUint64(std::string_view(key.data(), key.size()))) {
+    if (auto sequence = format::DecodeUint64(key)) {
       ReadNodes(*sequence, *chunk);
     }
     if (chunk->bytes.size() >= kChunkBytes) {
@@ -119,7 +107,7 @@ void EntryPrefetcher::Read(uint64_t from) {
   }
   if (open && !chunk->items.empty()) Push(std::move(chunk));
   std::lock_guard<std::mutex> lock(mu_);
-  status_ = FromRocks(it->status(), "reading entries");
+  status_ = it.status("reading entries");
   finished_ = true;
   changed_.notify_all();
 }

@@ -22,14 +22,9 @@
 
 #include "absl/status/status.h"
 #include "ledger/log/hash.h"
-
-namespace rocksdb {
-class Iterator;
-}
+#include "ledger/log/rocks_db.h"
 
 namespace ledger::log {
-
-class RocksDb;
 
 class EntryPrefetcher {
  public:
@@ -93,7 +88,7 @@ class EntryPrefetcher {
   std::unique_ptr<Chunk> current_;             // consumer's
   size_t next_item_ = 0;                       // consumer's
   // Reader's: one cursor per tree level over the Merkle family.
-  std::array<std::unique_ptr<rocksdb::Iterator>, 64> levels_;
+  std::array<std::optional<RocksDb::Cursor>, 64> levels_;
   std::thread reader_;
 };
 

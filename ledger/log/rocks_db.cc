@@ -31,10 +31,10 @@ class StreamPrefix final : public rocksdb::SliceTransform {
  public:
   const char* Name() const override { return "CompactLedger.StreamPrefix"; }
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
-    return rocksdb::Slice(key.data(), key.size() - 8);
+    return rocksdb::Slice(key.data(), key.size() - format::kStreamKeyVersionBytes);
   }
   bool InDomain(const rocksdb::Slice& key) const override {
-    return key.size() > 8 && key[key.size() - 9] == '\0';
+    return format::IsStreamKey(std::string_view(key.data(), key.size()));
   }
 };
 
@@ -80,7 +80,7 @@ rocksdb::ColumnFamilyOptions FamilyOptions(std::string_view name) {
 }
 
 absl::Status CheckFormat(RocksDb& db, bool fresh, RocksDb::Mode mode) {
-  LEDGER_ASSIGN_OR_RETURN(auto format, db.Get(db.meta(), format::kFormatKey));
+  LEDGER_ASSIGN_OR_RETURN(auto format, db.Get(Family::kMeta, format::kFormatKey));
   if (format.has_value()) {
     if (*format == format::kFormatValue) return absl::OkStatus();
     return absl::FailedPreconditionError(absl::StrCat(
@@ -92,9 +92,9 @@ absl::Status CheckFormat(RocksDb& db, bool fresh, RocksDb::Mode mode) {
         db.path(), " is a RocksDB database but not a Compact Ledger log "
                    "(no format marker); point --db at a ledger directory"));
   }
-  rocksdb::WriteBatch batch;
-  batch.Put(db.meta(), format::kFormatKey, format::kFormatValue);
-  return db.Write(&batch, /*sync=*/true);
+  RocksDb::Batch batch(db);
+  batch.Put(Family::kMeta, format::kFormatKey, format::kFormatValue);
+  return db.Write(batch, /*sync=*/true);
 }
 
 // RocksDB syncs the files and entries inside the database directory, but
@@ -186,20 +186,30 @@ RocksDb::~RocksDb() {
   db_->Close();
 }
 
-absl::StatusOr<std::optional<std::string>> RocksDb::Get(
-    rocksdb::ColumnFamilyHandle* family, std::string_view key) const {
+absl::StatusOr<std::optional<std::string>> RocksDb::Get(Family family,
+                                                       std::string_view key) const {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), family,
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handle(family),
                                rocksdb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   LEDGER_RETURN_IF_ERROR(FromRocks(s, "reading the ledger"));
   return std::optional<std::string>(std::move(value));
 }
 
-absl::Status RocksDb::Write(rocksdb::WriteBatch* batch, bool sync) {
+RocksDb::Cursor RocksDb::NewCursor(Family family, Scan scan) const {
+  rocksdb::ReadOptions options;
+  if (scan == Scan::kSequential) {
+    options.verify_checksums = false;
+    options.readahead_size = 2 << 20;
+    options.fill_cache = false;
+  }
+  return Cursor(db_->NewIterator(options, handle(family)));
+}
+
+absl::Status RocksDb::Write(Batch& batch, bool sync) {
   rocksdb::WriteOptions options;
   options.sync = sync;
-  const rocksdb::Status s = db_->Write(options, batch);
+  const rocksdb::Status s = db_->Write(options, &batch.batch_);
   if (!s.IsIOError()) return FromRocks(s, "writing to the ledger");
   // A failed write or sync leaves RocksDB refusing writes until the
   // database is reopened (docs/durability.md); tell the operator what to do.

@@ -1,5 +1,7 @@
 #include "ledger/log/storage_format.h"
 
+#include <cstring>
+
 namespace ledger::log::format {
 
 std::string EncodeUint64(uint64_t value) {
@@ -37,6 +39,33 @@ std::string StreamEndKey(std::string_view stream) {
   std::string key(stream);
   key.push_back('\x01');
   return key;
+}
+
+bool IsStreamKey(std::string_view key) {
+  return key.size() > kStreamKeyVersionBytes &&
+         key[key.size() - kStreamKeyVersionBytes - 1] == '\0';
+}
+
+std::optional<uint64_t> StreamKeyVersion(std::string_view key, std::string_view stream) {
+  if (key.size() != stream.size() + 1 + kStreamKeyVersionBytes || !key.starts_with(stream) ||
+      key[stream.size()] != '\0') {
+    return std::nullopt;
+  }
+  return DecodeUint64(key.substr(stream.size() + 1));
+}
+
+std::string EncodeRequestRecord(const RequestRecord& record) {
+  std::string bytes = EncodeUint64(record.sequence);
+  bytes.append(reinterpret_cast<const char*>(record.digest.data()), record.digest.size());
+  return bytes;
+}
+
+std::optional<RequestRecord> DecodeRequestRecord(std::string_view bytes) {
+  if (bytes.size() != kRequestRecordBytes) return std::nullopt;
+  RequestRecord record;
+  record.sequence = *DecodeUint64(bytes.substr(0, 8));
+  std::memcpy(record.digest.data(), bytes.data() + 8, record.digest.size());
+  return record;
 }
 
 }  // namespace ledger::log::format

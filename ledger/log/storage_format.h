@@ -24,6 +24,7 @@
 #ifndef LEDGER_LOG_STORAGE_FORMAT_H_
 #define LEDGER_LOG_STORAGE_FORMAT_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -61,6 +62,25 @@ std::string NodeKey(uint8_t level, uint64_t index);
 std::string StreamKey(std::string_view stream, uint64_t version);
 // First key after every key of `stream`.
 std::string StreamEndKey(std::string_view stream);
+// The version that ends every stream-index key.
+inline constexpr size_t kStreamKeyVersionBytes = 8;
+// True when `key` has the shape of a stream-index key: a name, its NUL
+// separator and a version.
+bool IsStreamKey(std::string_view key);
+// The version in `key` when it is a stream-index key of exactly `stream`;
+// nullopt for a key of any other stream (or no stream-index key).
+std::optional<uint64_t> StreamKeyVersion(std::string_view key, std::string_view stream);
+
+// A request-id record (the value in the requests family): the entry that
+// the request appended and the SHA-256 that identifies the request.
+struct RequestRecord {
+  uint64_t sequence = 0;
+  std::array<uint8_t, 32> digest{};
+};
+inline constexpr size_t kRequestRecordBytes = 8 + 32;
+std::string EncodeRequestRecord(const RequestRecord& record);
+// nullopt when `bytes` is not kRequestRecordBytes long.
+std::optional<RequestRecord> DecodeRequestRecord(std::string_view bytes);
 
 }  // namespace ledger::log::format
 

@@ -7,8 +7,6 @@
 #include <string_view>
 #include <vector>
 
-#include <rocksdb/db.h>
-
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/compact_range.h"
@@ -40,19 +38,6 @@ const char* ProblemName(Problem problem) {
 
 namespace {
 
-std::string_view ToView(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-
-// Sequential scans read ahead and do not churn the block cache. RocksDB's
-// block checksums are skipped: every stored byte is covered by a SHA-256
-// that verification recomputes anyway.
-rocksdb::ReadOptions ScanOptions() {
-  rocksdb::ReadOptions options;
-  options.verify_checksums = false;
-  options.readahead_size = 2 << 20;
-  options.fill_cache = false;
-  return options;
-}
-
 // Walks the stored Merkle nodes of each level in index order, seeking only
 // when the next stored node is not the one asked for, so a whole-log pass
 // reads the node family sequentially.
@@ -66,52 +51,52 @@ class NodeCursor {
                         std::vector<std::optional<Hash>>& out) {
     out.assign(count, std::nullopt);
     if (count == 0) return absl::OkStatus();
-    auto& it = iterators_[level];
+    std::optional<RocksDb::Cursor>& it = iterators_[level];
     std::string key = format::NodeKey(level, first);
-    if (it == nullptr) {
-      it.reset(db_.db()->NewIterator(ScanOptions(), db_.merkle()));
+    if (!it.has_value()) {
+      it.emplace(db_.NewCursor(Family::kMerkle, RocksDb::Scan::kSequential));
       it->Seek(key);
     } else {
       if (it->Valid()) it->Next();
-      if (!it->Valid() || ToView(it->key()) != key) it->Seek(key);
+      if (!it->Valid() || it->key() != key) it->Seek(key);
     }
     for (size_t i = 0;;) {
-      LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading Merkle nodes"));
-      if (it->Valid() && ToView(it->key()) == key) {
-        auto hash = HashFromBytes(ToView(it->value()));
+      LEDGER_RETURN_IF_ERROR(it->status("reading Merkle nodes"));
+      if (it->Valid() && it->key() == key) {
+        auto hash = HashFromBytes(it->value());
         if (hash.ok()) out[i] = *hash;
       }
       if (++i == count) return absl::OkStatus();
       key = format::NodeKey(level, first + i);
       // Mostly the next key: step; seek only past a gap.
-      if (it->Valid() && ToView(it->key()) < key) {
+      if (it->Valid() && it->key() < key) {
         it->Next();
-        if (it->Valid() && ToView(it->key()) < key) it->Seek(key);
+        if (it->Valid() && it->key() < key) it->Seek(key);
       }
     }
   }
 
   absl::StatusOr<std::optional<Hash>> Get(uint8_t level, uint64_t index) {
-    auto& it = iterators_[level];
+    std::optional<RocksDb::Cursor>& it = iterators_[level];
     const std::string key = format::NodeKey(level, index);
-    if (it == nullptr) {
-      it.reset(db_.db()->NewIterator(ScanOptions(), db_.merkle()));
+    if (!it.has_value()) {
+      it.emplace(db_.NewCursor(Family::kMerkle, RocksDb::Scan::kSequential));
       it->Seek(key);
-    } else if (it->Valid() && ToView(it->key()) < key) {
+    } else if (it->Valid() && it->key() < key) {
       it->Next();
-      if (it->Valid() && ToView(it->key()) != key) it->Seek(key);
+      if (it->Valid() && it->key() != key) it->Seek(key);
     } else {
       it->Seek(key);
     }
-    LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading Merkle nodes"));
-    if (!it->Valid() || ToView(it->key()) != key) return std::optional<Hash>();
-    LEDGER_ASSIGN_OR_RETURN(Hash hash, HashFromBytes(ToView(it->value())));
+    LEDGER_RETURN_IF_ERROR(it->status("reading Merkle nodes"));
+    if (!it->Valid() || it->key() != key) return std::optional<Hash>();
+    LEDGER_ASSIGN_OR_RETURN(Hash hash, HashFromBytes(it->value()));
     return std::optional<Hash>(hash);
   }
 
  private:
   const RocksDb& db_;
-  std::array<std::unique_ptr<rocksdb::Iterator>, 64> iterators_;
+  std::array<std::optional<RocksDb::Cursor>, 64> iterators_;
 };
 
 // The two fields verification needs from an entry, read straight from the
@@ -173,8 +158,8 @@ struct Metadata {
 
 absl::StatusOr<std::optional<Metadata>> ReadMetadata(const RocksDb& db,
                                                      std::string* problem) {
-  LEDGER_ASSIGN_OR_RETURN(auto size, db.Get(db.meta(), format::kTreeSizeKey));
-  LEDGER_ASSIGN_OR_RETURN(auto root, db.Get(db.meta(), format::kRootKey));
+  LEDGER_ASSIGN_OR_RETURN(auto size, db.Get(Family::kMeta, format::kTreeSizeKey));
+  LEDGER_ASSIGN_OR_RETURN(auto root, db.Get(Family::kMeta, format::kRootKey));
   Metadata meta;
   if (!size.has_value() && !root.has_value()) {
     meta.root = EmptyTreeRoot();
@@ -258,11 +243,10 @@ absl::StatusOr<bool> Verifier::Start(uint64_t from) {
   if (from == 0) return true;
   if (from > meta->tree_size) from = meta->tree_size;
   // Tail mode: a truncated tail may lie before the window; look at the end.
-  std::unique_ptr<rocksdb::Iterator> it(
-      db_.db()->NewIterator(rocksdb::ReadOptions(), db_.entries()));
-  it->SeekToLast();
-  LEDGER_RETURN_IF_ERROR(FromRocks(it->status(), "reading entries"));
-  const auto last = it->Valid() ? format::DecodeUint64(ToView(it->key()))
+  RocksDb::Cursor it = db_.NewCursor(Family::kEntries);
+  it.SeekToLast();
+  LEDGER_RETURN_IF_ERROR(it.status("reading entries"));
+  const auto last = it.Valid() ? format::DecodeUint64(it.key())
                                 : std::optional<uint64_t>();
   const uint64_t stored_end = last.has_value() ? *last + 1 : 0;
   if (stored_end < meta->tree_size && stored_end < from) {

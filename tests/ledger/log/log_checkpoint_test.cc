@@ -123,11 +123,11 @@ TEST_F(LogCheckpointTest, OpenRefusesALogRolledBackBehindItsCheckpoint) {
     // root all agree, so only the published checkpoint gives it away.
     auto db = RocksDb::Open(dir_.Sub("db"), RocksDb::Mode::kMustExist);
     ASSERT_THAT(db, IsOk());
-    rocksdb::WriteBatch batch;
-    for (uint64_t s = 5; s < 10; ++s) batch.Delete((*db)->entries(), format::EntryKey(s));
-    batch.Put((*db)->meta(), format::kTreeSizeKey, format::EncodeUint64(5));
-    batch.Put((*db)->meta(), format::kRootKey, HashBytes(root5));
-    ASSERT_THAT((*db)->Write(&batch, true), IsOk());
+    RocksDb::Batch batch(**db);
+    for (uint64_t s = 5; s < 10; ++s) batch.Delete(Family::kEntries, format::EntryKey(s));
+    batch.Put(Family::kMeta, format::kTreeSizeKey, format::EncodeUint64(5));
+    batch.Put(Family::kMeta, format::kRootKey, HashBytes(root5));
+    ASSERT_THAT((*db)->Write(batch, true), IsOk());
   }
   LogOptions options;
   options.path = dir_.Sub("db");

@@ -252,7 +252,7 @@ Baselines Sha256Baselines(const std::string& path) {
     views.assign(batch.begin(), batch.end());
     hashes.resize(batch.size());
     start = Clock::now();
-    ledger::log::internal::LeafHashes(views.data(), views.size(), hashes.data());
+    ledger::log::LeafHashes(views.data(), views.size(), hashes.data());
     asm volatile("" : : "r"(hashes.data()) : "memory");
     b.interleaved_seconds += std::chrono::duration<double>(Clock::now() - start).count();
     batch.clear();
@@ -316,7 +316,7 @@ int main(int argc, char** argv) {
     row("verify (+fold)", folded.seconds, folded.peak_kib);
     std::printf("%-10" PRIu64 " %" PRIu64 " entry bytes, %.1f MB/s hashed raw (OpenSSL)%s\n",
                 n, base.bytes, static_cast<double>(base.bytes) / base.sha256_seconds / 1e6,
-                ledger::log::internal::FastHashAccelerated() ? ""
+                ledger::log::FastHashAccelerated() ? ""
                                                                : "; no SHA extensions");
   }
   return 0;

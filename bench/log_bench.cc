@@ -527,7 +527,7 @@ void BM_VerifyLog(benchmark::State& state, uint64_t entries) {
          // entries at a time. The baseline that does not flatter it.
          std::vector<std::string_view> views(stored->entries.begin(), stored->entries.end());
          std::vector<ledger::log::Hash> hashes(views.size());
-         ledger::log::internal::LeafHashes(views.data(), views.size(), hashes.data());
+         ledger::log::LeafHashes(views.data(), views.size(), hashes.data());
          benchmark::DoNotOptimize(hashes.data());
          return true;
        }},

@@ -112,7 +112,7 @@ void BodyPipeline::Fill(Block& block) {
 void BodyPipeline::HashLeaves(Block& block) {
   if (block.hashed) return;
   block.leaves.resize(block.entries.size());
-  LeafHashes(block.entries.data(), block.entries.size(), block.leaves.data());
+  log::LeafHashes(block.entries.data(), block.entries.size(), block.leaves.data());
   block.hashed = true;
 }
 

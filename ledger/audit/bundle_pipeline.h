@@ -46,6 +46,7 @@
 #include "ledger/audit/entry_fields.h"
 #include "ledger/audit/tree_builder.h"
 #include "ledger/log/hash.h"
+#include "ledger/log/multi_hash.h"
 
 namespace ledger::audit::internal {
 

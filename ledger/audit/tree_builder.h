@@ -1,9 +1,9 @@
 // Internal to the bundle verifier: the RFC 9162 tree of a stream of leaf
-// hashes, like log::CompactRange (the frontier: one perfect subtree per set
-// bit of the size), but fed in batches. Leaves wait in a buffer until a
-// root is asked for or the buffer is full; then each level's new interior
-// nodes, which are independent of one another, are hashed together
-// (ledger/log/multi_hash.h), instead of one dependent hash at a time.
+// hashes, fed one leaf at a time but built in batches. Leaves wait in a
+// buffer until a root is asked for or the buffer is full; then they go into
+// the log's frontier builder at once (log::CompactRange::AppendLeaves),
+// which hashes each level's new nodes together instead of one dependent
+// hash at a time.
 //
 // Thread-compatible.
 #ifndef LEDGER_AUDIT_TREE_BUILDER_H_
@@ -13,24 +13,17 @@
 #include <cstdint>
 #include <vector>
 
+#include "ledger/log/compact_range.h"
 #include "ledger/log/hash.h"
-#include "ledger/log/multi_hash.h"
 
 namespace ledger::audit::internal {
-
-// The interleaved SHA-256 lives with the log (its whole-log verifier uses it
-// too); the bundle verifier names it as its own.
-using log::internal::FastHashAccelerated;
-using log::internal::LeafHashes;
-using log::internal::NodeChildren;
-using log::internal::NodeHashes;
 
 class TreeBuilder {
  public:
   // Leaves held back before they are folded into the frontier.
   static constexpr size_t kBatch = 1024;
 
-  TreeBuilder();
+  TreeBuilder() { pending_.reserve(kBatch); }
 
   // Appends leaf size() (a leaf hash).
   void Append(const log::Hash& leaf) {
@@ -38,20 +31,23 @@ class TreeBuilder {
     if (pending_.size() == kBatch) Flush();
   }
   // The number of leaves appended.
-  uint64_t size() const { return size_ + pending_.size(); }
+  uint64_t size() const { return range_.size() + pending_.size(); }
   // The RFC 9162 root of leaves [0, size()): log::CompactRange::Root().
-  log::Hash Root();
+  log::Hash Root() {
+    Flush();
+    return range_.Root();
+  }
 
  private:
   // Folds the pending leaves into the frontier.
-  void Flush();
+  void Flush() {
+    range_.AppendLeaves(pending_, new_levels_);
+    pending_.clear();
+  }
 
-  uint64_t size_ = 0;                // leaves in the frontier
-  std::vector<log::Hash> frontier_;  // one per set bit of size_, largest first
+  log::CompactRange range_;
+  log::CompactRange::NewLevels new_levels_;
   std::vector<log::Hash> pending_;
-  std::vector<log::Hash> next_;
-  std::vector<log::Hash> leftover_;
-  std::vector<NodeChildren> children_;
 };
 
 }  // namespace ledger::audit::internal

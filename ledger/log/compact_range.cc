@@ -44,6 +44,29 @@ void CompactRange::Append(const Hash& leaf_hash,
   ++size_;
 }
 
+void CompactRange::AppendLeaves(std::span<const Hash> leaves, NewLevels& out) {
+  out.count_ = 0;
+  if (leaves.empty()) return;
+  out.levels_[0].assign(leaves.begin(), leaves.end());
+  // Level by level from the leaves, keeping every level's new nodes (and
+  // where each level's first one is).
+  uint64_t index = size_;
+  out.leftover_.clear();
+  size_t level = 0;
+  for (; !out.levels_[level].empty(); ++level) {
+    out.first_[level] = index;
+    internal::FoldLevel(index, out.levels_[level], nodes_, out.levels_[level + 1],
+                        out.leftover_, out.children_);
+    index >>= 1;
+  }
+  out.count_ = level;
+  // Leftovers came lowest level first; the frontier lists largest first.
+  nodes_.insert(nodes_.end(), out.leftover_.rbegin(), out.leftover_.rend());
+  size_ += leaves.size();
+}
+
+namespace {
+
 Hash FrontierRoot(std::span<const Hash> nodes) {
   if (nodes.empty()) return EmptyTreeRoot();
   Hash root = nodes.back();
@@ -52,6 +75,8 @@ Hash FrontierRoot(std::span<const Hash> nodes) {
   }
   return root;
 }
+
+}  // namespace
 
 Hash CompactRange::Root() const { return FrontierRoot(nodes_); }
 

@@ -10,7 +10,7 @@
 #define LEDGER_LOG_SHA_NI 1
 #endif
 
-namespace ledger::log::internal {
+namespace ledger::log {
 
 #ifdef LEDGER_LOG_SHA_NI
 namespace {
@@ -284,6 +284,8 @@ bool FastHashAccelerated() { return false; }
 
 #endif
 
+namespace internal {
+
 void FoldLevel(uint64_t index, const std::vector<Hash>& nodes, std::vector<Hash>& frontier,
                std::vector<Hash>& up, std::vector<Hash>& leftover,
                std::vector<NodeChildren>& children) {
@@ -301,4 +303,6 @@ void FoldLevel(uint64_t index, const std::vector<Hash>& nodes, std::vector<Hash>
   if (merge_frontier) frontier.pop_back();
 }
 
-}  // namespace ledger::log::internal
+}  // namespace internal
+
+}  // namespace ledger::log

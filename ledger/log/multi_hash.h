@@ -1,5 +1,5 @@
-// Internal to ledger/log and ledger/audit (the whole-log verifier, verify.cc,
-// and the bundle verifier): the RFC 9162 leaf and node hashes
+// For verifiers (the whole-log verifier, verify.cc, the bundle verifier in
+// ledger/audit, and CompactRange::AppendLeaves): the RFC 9162 leaf and node hashes
 // (ledger/log/hash.h) of many independent messages at once. The x86 SHA
 // extensions compress one block in a long chain of dependent instructions;
 // interleaving four independent messages keeps the SHA unit busy and
@@ -21,7 +21,7 @@
 
 #include "ledger/log/hash.h"
 
-namespace ledger::log::internal {
+namespace ledger::log {
 
 // out[i] = SHA-256(0x00 || entries[i]) for i < n.
 void LeafHashes(const std::string_view* entries, size_t n, Hash* out);
@@ -36,6 +36,11 @@ struct NodeChildren {
 // `out` must not overlap the children.
 void NodeHashes(const NodeChildren* nodes, size_t n, Hash* out);
 
+// True when the SHA extensions are used (for tests and benchmarks).
+bool FastHashAccelerated();
+
+namespace internal {
+
 // One level of adding a batch of new leaves to a frontier (as
 // CompactRange::nodes(): largest subtree first), as CompactRange::Append
 // would one leaf at a time, with the level's new nodes hashed together.
@@ -46,14 +51,13 @@ void NodeHashes(const NodeChildren* nodes, size_t n, Hash* out);
 // a last node without its right sibling is appended to `leftover`. Called
 // for each level from the leaves up until `up` is empty, the leftovers
 // (lowest level first) then go on the frontier, in reverse. `children` is
-// scratch space. `up` must not be `nodes`.
+// scratch space. `up` must not be `nodes`. For CompactRange::AppendLeaves only.
 void FoldLevel(uint64_t index, const std::vector<Hash>& nodes, std::vector<Hash>& frontier,
                std::vector<Hash>& up, std::vector<Hash>& leftover,
                std::vector<NodeChildren>& children);
 
-// True when the SHA extensions are used (for tests and benchmarks).
-bool FastHashAccelerated();
+}  // namespace internal
 
-}  // namespace ledger::log::internal
+}  // namespace ledger::log
 
 #endif  // LEDGER_LOG_MULTI_HASH_H_

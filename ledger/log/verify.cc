@@ -189,7 +189,7 @@ absl::StatusOr<std::optional<Metadata>> ReadMetadata(const RocksDb& db,
 class Verifier {
  public:
   Verifier(const RocksDb& db, VerifyReport& report)
-      : db_(db), report_(report), nodes_(db), levels_(65), stored_(65) {}
+      : db_(db), report_(report), nodes_(db), stored_(65) {}
 
   absl::Status Run(uint64_t from);
 
@@ -204,11 +204,6 @@ class Verifier {
   absl::StatusOr<bool> Start(uint64_t from);
   // Checks `items`, the entries from sequence next_ on; false on a problem.
   absl::StatusOr<bool> CheckBatch(const std::vector<EntryPrefetcher::Item>& items);
-  // Adds the leaves levels_[0] (of entries next_ on) to the tree: fills
-  // levels_[1..] with the nodes they complete (level L's first is index
-  // first_[L]) and updates the frontier.
-  void BuildBatchTree();
-  Hash Root() const;
   bool CheckNode(const CompactRange::NewNode& node, const std::optional<Hash>& stored);
   bool Fail(Problem problem, uint64_t sequence, std::string message) {
     report_.problem = problem;
@@ -220,18 +215,16 @@ class Verifier {
   const RocksDb& db_;
   VerifyReport& report_;
   NodeCursor nodes_;
-  // The frontier of leaves [0, next_) (as CompactRange: largest first).
-  std::vector<Hash> frontier_;
+  // The tree of leaves [0, next_).
+  CompactRange frontier_;
   Hash previous_leaf_{};
   uint64_t next_ = 0;
   // Per batch.
   std::vector<std::string_view> bytes_;
   std::vector<std::string_view> previous_hashes_;
-  std::vector<std::vector<Hash>> levels_;
+  std::vector<Hash> leaves_;
+  CompactRange::NewLevels levels_;
   std::vector<std::vector<std::optional<Hash>>> stored_;  // as levels_
-  std::array<uint64_t, 65> first_{};
-  std::vector<internal::NodeChildren> children_;
-  std::vector<Hash> leftover_;
 };
 
 absl::StatusOr<bool> Verifier::Start(uint64_t from) {
@@ -267,7 +260,7 @@ absl::StatusOr<bool> Verifier::Start(uint64_t from) {
   };
   auto range = CompactRange::FromStore(reader, from);
   if (!range.ok()) return Fail(Problem::kNodeMismatch, from, range.status().ToString());
-  frontier_.assign(range->nodes().begin(), range->nodes().end());
+  frontier_ = *std::move(range);
   auto previous = reader(0, from - 1);
   if (!previous.ok()) return Fail(Problem::kNodeMismatch, from - 1, previous.status().ToString());
   previous_leaf_ = *previous;
@@ -291,24 +284,6 @@ bool Verifier::CheckNode(const CompactRange::NewNode& node, const std::optional<
                            stored ? ToHex(*stored) : std::string("missing"),
                            ", recomputed ", ToHex(node.hash)));
 }
-
-void Verifier::BuildBatchTree() {
-  // Level by level from the leaves, keeping every level's new nodes (and
-  // where each level's first one is) to compare with the stored ones.
-  uint64_t index = next_;
-  first_[0] = index;
-  leftover_.clear();
-  for (size_t level = 0; !levels_[level].empty(); ++level) {
-    internal::FoldLevel(index, levels_[level], frontier_, levels_[level + 1], leftover_,
-                        children_);
-    index >>= 1;
-    first_[level + 1] = index;
-  }
-  // Leftovers came lowest level first; the frontier lists largest first.
-  frontier_.insert(frontier_.end(), leftover_.rbegin(), leftover_.rend());
-}
-
-Hash Verifier::Root() const { return FrontierRoot(frontier_); }
 
 absl::StatusOr<bool> Verifier::CheckBatch(
     const std::vector<EntryPrefetcher::Item>& items) {
@@ -364,16 +339,15 @@ absl::StatusOr<bool> Verifier::CheckBatch(
   // 2. The leaves and the new nodes of the entries that passed.
   const size_t n = bytes_.size();
   if (n > 0) {
-    for (auto& level : levels_) level.clear();
-    levels_[0].resize(n);
-    internal::LeafHashes(bytes_.data(), n, levels_[0].data());
-    BuildBatchTree();
+    leaves_.resize(n);
+    LeafHashes(bytes_.data(), n, leaves_.data());
+    frontier_.AppendLeaves(leaves_, levels_);
     // The stored nodes to compare with: those of the batch's new nodes,
     // read here, level by level, rather than by the prefetcher, whose
     // thread is kept busy reading the entries.
-    for (size_t level = kPrefetchedLevels; !levels_[level].empty(); ++level) {
-      LEDGER_RETURN_IF_ERROR(nodes_.GetRange(static_cast<uint8_t>(level), first_[level],
-                                             levels_[level].size(), stored_[level]));
+    for (size_t level = kPrefetchedLevels; level < levels_.levels(); ++level) {
+      LEDGER_RETURN_IF_ERROR(nodes_.GetRange(static_cast<uint8_t>(level), levels_.first(level),
+                                             levels_.nodes(level).size(), stored_[level]));
     }
   }
   // 3. Entry by entry: the stored nodes it completes (its leaf, then
@@ -387,14 +361,14 @@ absl::StatusOr<bool> Verifier::CheckBatch(
     for (size_t level = 0; level < 64 && count % (uint64_t{1} << level) == 0; ++level) {
       const uint64_t index = (count >> level) - 1;
       const CompactRange::NewNode node{static_cast<uint8_t>(level), index,
-                                       levels_[level][index - first_[level]]};
+                                       levels_.nodes(level)[index - levels_.first(level)]};
       const std::optional<Hash>& stored =
           level < kPrefetchedLevels
               ? (level < items[i].node_count ? items[i].nodes[level] : kMissing)
-              : stored_[level][index - first_[level]];
+              : stored_[level][index - levels_.first(level)];
       if (!CheckNode(node, stored)) return false;
     }
-    const Hash& previous = i == 0 ? previous_leaf_ : levels_[0][i - 1];
+    const Hash& previous = i == 0 ? previous_leaf_ : leaves_[i - 1];
     if (previous_hashes_[i] !=
         std::string_view(reinterpret_cast<const char*>(previous.data()), 32)) {
       return Fail(Problem::kWrongPreviousHash, next_,
@@ -405,7 +379,7 @@ absl::StatusOr<bool> Verifier::CheckBatch(
                                " hashes to ", ToHex(previous)));
     }
   }
-  if (n > 0) previous_leaf_ = levels_[0][n - 1];
+  if (n > 0) previous_leaf_ = leaves_[n - 1];
   if (pending.has_value()) {
     return Fail(pending->problem, pending->sequence, std::move(pending->message));
   }
@@ -427,7 +401,7 @@ absl::Status Verifier::Run(uint64_t from) {
     Fail(Problem::kTruncatedTail, next_,
          absl::StrCat("the log commits to ", report_.tree_size, " entries but only ",
                       next_, " are stored; entry ", next_, " onwards is gone"));
-  } else if (const Hash root = Root(); root != report_.root) {
+  } else if (const Hash root = frontier_.Root(); root != report_.root) {
     Fail(Problem::kRootMismatch, report_.tree_size,
          absl::StrCat("the entries hash to root ", ToHex(root),
                       " but the committed root at size ", report_.tree_size, " is ",

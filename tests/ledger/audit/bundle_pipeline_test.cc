@@ -44,7 +44,7 @@ TEST(BundleFastHashTest, LeavesMatchLogLeafHash) {
   const std::vector<std::string_view> views(entries.begin(), entries.end());
   for (size_t count : {size_t{0}, size_t{1}, size_t{3}, size_t{5}, views.size()}) {
     std::vector<log::Hash> out(count);
-    internal::LeafHashes(views.data(), count, out.data());
+    log::LeafHashes(views.data(), count, out.data());
     for (size_t i = 0; i < count; ++i) {
       ASSERT_EQ(out[i], log::LeafHash(views[i])) << "entry of " << views[i].size() << " bytes";
     }
@@ -57,10 +57,10 @@ TEST(BundleFastHashTest, NodesMatchLogNodeHash) {
   for (auto& h : hashes) {
     for (auto& b : h) b = static_cast<uint8_t>(rng());
   }
-  std::vector<internal::NodeChildren> children;
+  std::vector<log::NodeChildren> children;
   for (size_t i = 0; i < 63; ++i) children.push_back({&hashes[i], &hashes[(i * 7 + 1) % 64]});
   std::vector<log::Hash> out(children.size());
-  internal::NodeHashes(children.data(), children.size(), out.data());
+  log::NodeHashes(children.data(), children.size(), out.data());
   for (size_t i = 0; i < children.size(); ++i) {
     EXPECT_EQ(out[i], log::NodeHash(*children[i].left, *children[i].right)) << i;
   }

@@ -311,5 +311,36 @@ TEST(CompactRangeTest, DifferentLeavesGiveDifferentFrontiers) {
   EXPECT_NE(a.Root(), b.Root());
 }
 
+TEST(CompactRangeTest, AppendLeavesBuildsTheTreeAppendBuildsOneLeafAtATime) {
+  CompactRange one_by_one;
+  CompactRange batched;
+  CompactRange::NewLevels levels;
+  uint64_t next = 0;
+  // Batches of uneven sizes, so that they start at odd and even indexes.
+  for (size_t batch : {size_t{1}, size_t{2}, size_t{3}, size_t{0}, size_t{7}, size_t{64},
+                       size_t{100}, size_t{1000}}) {
+    std::vector<Hash> leaves;
+    std::map<NodeId, Hash> reported;
+    for (size_t i = 0; i < batch; ++i, ++next) {
+      leaves.push_back(LeafHash(absl::StrCat("leaf ", next)));
+      one_by_one.Append(leaves.back(), [&](const NewNode& node) {
+        reported[{node.level, node.index}] = node.hash;
+      });
+    }
+    batched.AppendLeaves(leaves, levels);
+    EXPECT_EQ(batched, one_by_one) << "after " << next << " leaves";
+    EXPECT_EQ(batched.Root(), one_by_one.Root());
+    // The same nodes reported as completed, level by level.
+    std::map<NodeId, Hash> batch_nodes;
+    for (size_t level = 0; level < levels.levels(); ++level) {
+      for (size_t i = 0; i < levels.nodes(level).size(); ++i) {
+        batch_nodes[{static_cast<uint8_t>(level), levels.first(level) + i}] =
+            levels.nodes(level)[i];
+      }
+    }
+    EXPECT_EQ(batch_nodes, reported) << "batch of " << batch;
+  }
+}
+
 }  // namespace
 }  // namespace ledger::log

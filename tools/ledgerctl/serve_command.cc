@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "services/http/http_server.h"
 #include "services/server.h"
 #include "tools/ledgerctl/service_commands.h"
 
@@ -16,6 +17,8 @@ namespace {
 struct ServeFlags {
   services::ServerOptions options;
   std::string checkpoint_interval = "1s";
+  // --http: also serve the tlog-tiles and the web view over HTTP there.
+  std::string http_listen;
 };
 
 int RunServe(const ServeFlags& flags) {
@@ -40,10 +43,30 @@ int RunServe(const ServeFlags& flags) {
                : FailOpen("serve", server.status());
   }
   std::cout << "listening on " << (*server)->address() << std::endl;
+  std::unique_ptr<services::http::HttpServer> http;
+  if (!flags.http_listen.empty()) {
+    services::http::HttpOptions http_options;
+    http_options.listen = flags.http_listen;
+    http_options.tls_cert_file = options.tls_cert_file;
+    http_options.tls_key_file = options.tls_key_file;
+    http_options.access_file = options.access_file;
+    auto started = services::http::HttpServer::Start(
+        http_options, services::http::LedgerFileSources((*server)->ledger()));
+    if (!started.ok()) {
+      (*server)->Shutdown(absl::Seconds(10));
+      return started.status().code() == absl::StatusCode::kInvalidArgument
+                 ? Fail("serve", started.status())
+                 : FailOpen("serve", started.status());
+    }
+    http = *std::move(started);
+    std::cout << "serving HTTP on " << http->url() << std::endl;
+  }
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   std::cerr << "ledgerctl serve: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
             << ": finishing in-flight calls, then stopping" << std::endl;
+  // HTTP reads the ledger that the gRPC server closes: stop it first.
+  if (http != nullptr) http->Shutdown();
   (*server)->Shutdown(absl::Seconds(10));
   return kExitOk;
 }
@@ -105,6 +128,11 @@ void AddServeCommand(CLI::App& app, Commands& commands) {
                     "this duration (e.g. 250ms, 1s, 5m; 0: after every commit). The final "
                     "size is always signed at shutdown")
       ->capture_default_str()->type_name("DURATION");
+  serve->add_option("--http", f->http_listen,
+                    "Also serve the log's C2SP tlog-tiles and its web view over HTTP (reads "
+                    "only) at host:port (port 0: any), with the same TLS and access file; "
+                    "plaintext only on loopback")
+      ->type_name("ADDR");
   commands.push_back({serve, [f] { return RunServe(*f); }});
 }
 

@@ -55,6 +55,11 @@ struct HttpOptions {
 std::vector<std::unique_ptr<publication::FileSource>> LedgerFileSources(
     const CompactLedger& ledger);
 
+// Makes `server` fail to bind a port another socket listens on (cpp-httplib
+// would share it). Every cpp-httplib server of the ledger calls this before
+// binding.
+void ListenExclusively(httplib::Server& server);
+
 class HttpServer {
  public:
   // Binds and starts serving `sources`. InvalidArgument for half a TLS key

@@ -287,7 +287,7 @@ TEST_F(HttpServerTest, ServesTheLiveLedgerAsItGrows) {
   auto before = client_->Get("/data/index.json");
   ASSERT_TRUE(before);
   const uint64_t size = ledger_->log().Size();
-  EXPECT_THAT(before->body, HasSubstr("\"treeSize\":" + std::to_string(size)));
+  EXPECT_THAT(before->body, HasSubstr("\"treeSize\": " + std::to_string(size)));
   // One more fact the domain accepts: the seed's compact registered again
   // under another id.
   auto scenario = ReadScenarioFile(LEDGER_SEED_SCENARIO);
@@ -309,7 +309,7 @@ TEST_F(HttpServerTest, ServesTheLiveLedgerAsItGrows) {
   EXPECT_THAT(checkpoint->body, HasSubstr("\n" + std::to_string(size + 1) + "\n"));
   auto after = client_->Get("/data/index.json");
   ASSERT_TRUE(after);
-  EXPECT_THAT(after->body, HasSubstr("\"treeSize\":" + std::to_string(size + 1)));
+  EXPECT_THAT(after->body, HasSubstr("\"treeSize\": " + std::to_string(size + 1)));
   EXPECT_THAT(after->body, HasSubstr("served-live-compact"));
 }
 

@@ -19,6 +19,7 @@ struct ServeFlags {
   std::string checkpoint_interval = "1s";
   // --http: also serve the tlog-tiles and the web view over HTTP there.
   std::string http_listen;
+  std::string witness_deadline = "5s";
 };
 
 int RunServe(const ServeFlags& flags) {
@@ -28,6 +29,12 @@ int RunServe(const ServeFlags& flags) {
     return Fail("serve", absl::InvalidArgumentError(absl::StrCat(
                              "--checkpoint-interval \"", flags.checkpoint_interval,
                              "\" is not a duration: give e.g. 500ms, 1s, 5m, or 0")));
+  }
+  if (!absl::ParseDuration(flags.witness_deadline, &options.witness_deadline) ||
+      options.witness_deadline <= absl::ZeroDuration()) {
+    return Fail("serve", absl::InvalidArgumentError(absl::StrCat(
+                             "--witness-deadline \"", flags.witness_deadline,
+                             "\" is not a positive duration: give e.g. 500ms, 5s")));
   }
   // Block the stop signals before gRPC starts its threads, so that they all
   // inherit the mask and only sigwait below sees the signals.
@@ -133,6 +140,16 @@ void AddServeCommand(CLI::App& app, Commands& commands) {
                     "only) at host:port (port 0: any), with the same TLS and access file; "
                     "plaintext only on loopback")
       ->type_name("ADDR");
+  serve->add_option("--witness-policy", o->witness_policy_file,
+                    "C2SP tlog-policy file: `witness NAME VKEY URL` lines (URL: the witness's "
+                    "submission prefix), groups and a quorum. Each new checkpoint is sent to "
+                    "every witness at once and stored with the cosignatures that arrive within "
+                    "--witness-deadline; witnesses that did not cosign are named in the log")
+      ->type_name("FILE");
+  serve->add_option("--witness-deadline", f->witness_deadline,
+                    "How long a checkpoint waits for its witnesses before it is stored with "
+                    "the cosignatures it has (never longer: recording never waits for them)")
+      ->capture_default_str()->type_name("DURATION");
   commands.push_back({serve, [f] { return RunServe(*f); }});
 }
 

@@ -124,16 +124,7 @@ absl::StatusOr<Principal> AccessPolicy::Authenticate(
   if (open()) return Principal{kLocalIdentity, Role::kAdmin};
   const auto& metadata = context.client_metadata();
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
-    const std::string value(it->second.data(), it->second.size());
-    if (!absl::StartsWith(value, kBearer)) {
-      return absl::UnauthenticatedError("authorization metadata must be `Bearer <token>`");
-    }
-    auto found = tokens_.find(TokenKey(value.substr(sizeof(kBearer) - 1)));
-    if (found == tokens_.end()) {
-      return absl::UnauthenticatedError(
-          "unknown bearer token: ask an admin to list it in the server's access file");
-    }
-    return found->second;
+    return FromBearer(std::string_view(it->second.data(), it->second.size()));
   }
   const auto auth = context.auth_context();
   if (auth != nullptr && auth->IsPeerAuthenticated()) {
@@ -154,16 +145,45 @@ absl::StatusOr<Principal> AccessPolicy::Authenticate(
       "certificate the server trusts");
 }
 
+absl::StatusOr<Principal> AccessPolicy::FromBearer(std::string_view value) const {
+  if (!value.starts_with(kBearer)) {
+    return absl::UnauthenticatedError("authorization must be `Bearer <token>`");
+  }
+  auto found = tokens_.find(TokenKey(value.substr(sizeof(kBearer) - 1)));
+  if (found == tokens_.end()) {
+    return absl::UnauthenticatedError(
+        "unknown bearer token: ask an admin to list it in the server's access file");
+  }
+  return found->second;
+}
+
+absl::StatusOr<Principal> AccessPolicy::Allow(Principal principal, Permission permission) {
+  if (!Allows(principal.role, permission)) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "\"", principal.name, "\" is an ", RoleName(principal.role),
+        ": auditors read and prove but never record; ask an admin for the recorder role"));
+  }
+  return principal;
+}
+
 absl::StatusOr<Principal> AccessPolicy::Check(const grpc::ServerContextBase& context,
                                               Permission permission) const {
   absl::StatusOr<Principal> principal = Authenticate(context);
   if (!principal.ok()) return principal;
-  if (!Allows(principal->role, permission)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "\"", principal->name, "\" is an ", RoleName(principal->role),
-        ": auditors read and prove but never record; ask an admin for the recorder role"));
+  return Allow(*std::move(principal), permission);
+}
+
+absl::StatusOr<Principal> AccessPolicy::CheckBearer(std::string_view authorization,
+                                                    Permission permission) const {
+  if (open()) return Principal{kLocalIdentity, Role::kAdmin};
+  if (authorization.empty()) {
+    return absl::UnauthenticatedError(
+        "this ledger is private: send `Authorization: Bearer <token>` with a token from the "
+        "server's access file");
   }
-  return principal;
+  absl::StatusOr<Principal> principal = FromBearer(authorization);
+  if (!principal.ok()) return principal;
+  return Allow(*std::move(principal), permission);
 }
 
 }  // namespace ledger::services

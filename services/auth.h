@@ -71,8 +71,20 @@ class AccessPolicy {
   absl::StatusOr<Principal> Check(const grpc::ServerContextBase& context,
                                   Permission permission) const;
 
+  // The same for a caller that presents only an HTTP Authorization header
+  // (`serve --http`): `authorization` is its value, empty when absent.
+  // UNAUTHENTICATED when it is absent, not "Bearer <token>", or an unknown
+  // token; PERMISSION_DENIED when the role does not allow `permission`.
+  // An open policy lets everyone in as kLocalIdentity, admin.
+  absl::StatusOr<Principal> CheckBearer(std::string_view authorization,
+                                        Permission permission) const;
+
  private:
   absl::StatusOr<Principal> Authenticate(const grpc::ServerContextBase& context) const;
+  // The principal of an "authorization" value "Bearer <token>".
+  absl::StatusOr<Principal> FromBearer(std::string_view value) const;
+  // `principal` if its role allows `permission`, else PERMISSION_DENIED.
+  static absl::StatusOr<Principal> Allow(Principal principal, Permission permission);
 
   bool open_ = true;
   // Hex SHA-256 of the secret -> principal: secrets are never kept.

@@ -24,13 +24,6 @@ namespace ledger::services {
 
 namespace {
 
-// How long the publisher waits on the log at a time: the log cannot wake it
-// for shutdown, so this bounds how long Shutdown waits for it to notice.
-constexpr absl::Duration kPublisherPoll = absl::Milliseconds(50);
-// After a failed signature, the publisher tries again no sooner than this
-// (or the interval, if longer), so that a lasting fault is not a busy loop.
-constexpr absl::Duration kPublisherRetry = absl::Seconds(1);
-
 absl::StatusOr<std::string> ReadPem(const std::string& path, const char* what) {
   std::ifstream in(path);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", what, " ", path));
@@ -131,15 +124,6 @@ absl::StatusOr<AccessPolicy> Access(const ServerOptions& o) {
   return policy;
 }
 
-// The newest stored checkpoint, parsed; nullopt when none is stored.
-absl::StatusOr<std::optional<log::Checkpoint>> NewestCheckpoint(const log::Log& log) {
-  LEDGER_ASSIGN_OR_RETURN(auto note, log.LatestCheckpoint());
-  if (!note.has_value()) return std::optional<log::Checkpoint>();
-  LEDGER_ASSIGN_OR_RETURN(log::Note parsed, log::ParseNote(*note));
-  LEDGER_ASSIGN_OR_RETURN(log::Checkpoint checkpoint, log::ParseCheckpoint(parsed.text));
-  return std::optional<log::Checkpoint>(std::move(checkpoint));
-}
-
 }  // namespace
 
 absl::Status LedgerServer::LoadSigners() {
@@ -149,12 +133,20 @@ absl::Status LedgerServer::LoadSigners() {
       return absl::InvalidArgumentError(
           "--origin names the log in its signed checkpoints: it needs --sign-key FILE");
     }
+    if (!o.witness_policy_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--witness-policy asks witnesses to cosign the log's checkpoints: it needs "
+          "--sign-key FILE");
+    }
     return absl::OkStatus();
   }
   if (o.checkpoint_interval < absl::ZeroDuration()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "the checkpoint interval is negative (", absl::FormatDuration(o.checkpoint_interval),
         "); give 0 to sign after every commit"));
+  }
+  if (!o.witness_policy_file.empty()) {
+    LEDGER_ASSIGN_OR_RETURN(witness_policy_, witness::ReadPolicyFile(o.witness_policy_file));
   }
   for (const std::string& file : o.sign_key_files) {
     auto signer = audit::ReadPrivateKeyFile(file);
@@ -180,90 +172,6 @@ absl::Status LedgerServer::LoadSigners() {
   return absl::OkStatus();
 }
 
-absl::Status LedgerServer::SettleOrigin() {
-  if (signers_.empty()) return absl::OkStatus();
-  const log::Log& log = ledger_->log();
-  LEDGER_ASSIGN_OR_RETURN(std::optional<log::Checkpoint> newest, NewestCheckpoint(log));
-  if (!newest.has_value()) {
-    if (options_.origin.empty()) {
-      return absl::InvalidArgumentError(
-          "the ledger has no checkpoint yet: give --origin, the log's name (e.g. "
-          "worcestershire.example/compact-ledger), to sign the first one");
-    }
-    // Refuse an origin that cannot be a checkpoint's first line now, not at
-    // the first append.
-    auto formatted = log::FormatCheckpoint({options_.origin, 0, log::Hash{}, {}});
-    if (!formatted.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--origin: ", formatted.status().message()));
-    }
-  } else {
-    if (!options_.origin.empty() && options_.origin != newest->origin) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the ledger's checkpoints have origin \"", newest->origin, "\", not \"",
-          options_.origin, "\": a log keeps one origin (omit --origin to reuse it)"));
-    }
-    signed_size_ = newest->tree_size;
-  }
-  origin_ = newest.has_value() ? newest->origin : options_.origin;
-  return absl::OkStatus();
-}
-
-bool LedgerServer::PublishIfGrown() {
-  log::Log& log = ledger_->log();
-  const uint64_t size = log.Size();
-  if (size <= signed_size_) return true;
-  auto published = audit::PublishCheckpoint(log, signers_, origin_);
-  if (!published.ok()) {
-    // Keep serving (the entries are durable either way) and try again after
-    // the next interval; say so once, not on every attempt.
-    const std::string error = published.status().ToString();
-    if (error != last_publish_error_) {
-      *options_.log << "WARNING: could not sign a checkpoint of tree size " << size << ": "
-                    << error << std::endl;
-    }
-    last_publish_error_ = error;
-    return false;
-  }
-  last_publish_error_.clear();
-  signed_size_ = published->head.tree_size;
-  return true;
-}
-
-void LedgerServer::PublishLoop() {
-  const log::Log& log = ledger_->log();
-  absl::Time next_allowed = absl::InfinitePast();
-  for (;;) {
-    {
-      std::lock_guard<std::mutex> lock(publisher_mu_);
-      if (publisher_stop_) return;
-    }
-    const uint64_t size = log.WaitForSize(signed_size_, absl::Now() + kPublisherPoll);
-    if (size <= signed_size_) continue;
-    {
-      // The log grew: sign once the interval since the last signature has
-      // passed, taking in whatever else is committed meanwhile.
-      std::unique_lock<std::mutex> lock(publisher_mu_);
-      publisher_wake_.wait_until(lock, absl::ToChronoTime(next_allowed),
-                                 [this] { return publisher_stop_; });
-      if (publisher_stop_) return;  // Shutdown signs the final size
-    }
-    const bool signed_it = PublishIfGrown();
-    next_allowed = absl::Now() + (signed_it ? options_.checkpoint_interval
-                                            : std::max(options_.checkpoint_interval,
-                                                       kPublisherRetry));
-  }
-}
-
-void LedgerServer::StopPublisher() {
-  {
-    std::lock_guard<std::mutex> lock(publisher_mu_);
-    publisher_stop_ = true;
-  }
-  publisher_wake_.notify_all();
-  if (publisher_.joinable()) publisher_.join();
-}
-
 absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOptions& options) {
   std::unique_ptr<LedgerServer> s(new LedgerServer());
   s->options_ = options;
@@ -276,7 +184,17 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
   log_options.group_commit = options.group_commit;
   log_options.env = options.env;
   LEDGER_ASSIGN_OR_RETURN(s->ledger_, CompactLedger::Open(log_options));
-  LEDGER_RETURN_IF_ERROR(s->SettleOrigin());
+  if (s->signs_checkpoints()) {
+    checkpointing::CheckpointPublisherOptions publishing;
+    publishing.signers = s->signers_;
+    publishing.origin = options.origin;
+    publishing.interval = options.checkpoint_interval;
+    publishing.witnesses = s->witness_policy_;
+    publishing.witness_deadline = options.witness_deadline;
+    publishing.messages = options.log;
+    LEDGER_ASSIGN_OR_RETURN(s->publisher_, checkpointing::CheckpointPublisher::Create(
+                                               s->ledger_->log(), std::move(publishing)));
+  }
   s->recording_budget_ = std::make_unique<RecordingBudget>(
       static_cast<size_t>(options.max_recording_requests),
       static_cast<size_t>(options.max_recording_bytes));
@@ -337,16 +255,12 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
                << options.max_read_streams_per_caller << " per caller), "
                << options.max_recording_requests << " recording requests and "
                << options.max_recording_bytes << " bytes in flight" << std::endl;
-  if (s->signs_checkpoints()) {
-    std::vector<std::string> labels;
-    for (const auto& signer : s->signers_) labels.push_back(signer.verifier().Label());
-    *options.log << "signing checkpoints of " << s->origin_ << " with "
-                 << absl::StrJoin(labels, ", ") << " when the log grows, at most every "
-                 << absl::FormatDuration(options.checkpoint_interval) << std::endl;
+  if (s->publisher_ != nullptr) {
+    *options.log << s->publisher_->Describe() << std::endl;
     // Started last, so that a failed Start never leaves it running, and
     // after the lines above, so that it never writes to the log stream
     // concurrently with Start.
-    s->publisher_ = std::thread([server = s.get()] { server->PublishLoop(); });
+    s->publisher_->Start();
   } else {
     *options.log << "not signing checkpoints (no --sign-key): GetCheckpoint gives the "
                  << "unsigned tree head" << std::endl;
@@ -379,12 +293,13 @@ void LedgerServer::Shutdown(absl::Duration grace) {
   server_->Shutdown(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(grace));
   server_->Wait();
   // No call can append now: stop the publisher and cover the final size.
-  StopPublisher();
-  if (signs_checkpoints()) {
-    const uint64_t before = signed_size_;
-    PublishIfGrown();
-    if (signed_size_ > before) {
-      *options_.log << "signed the final checkpoint, tree size " << signed_size_ << std::endl;
+  if (publisher_ != nullptr) {
+    publisher_->Stop();
+    const uint64_t before = publisher_->published_size();
+    publisher_->PublishIfGrown();
+    if (publisher_->published_size() > before) {
+      *options_.log << "signed the final checkpoint, tree size "
+                    << publisher_->published_size() << std::endl;
     }
   }
   ledger_.reset();  // closes the database; every acknowledged append is synced

@@ -10,14 +10,16 @@
 // "local" (admin), again only on loopback; the server logs that too.
 //
 // Signed checkpoints: with sign_key_files the server publishes C2SP
-// checkpoints (docs/FORMAT.md) of its log. A background publisher thread
-// waits for the log to grow (Log::WaitForSize), then signs the new tree head
-// with every key (audit::PublishCheckpoint) and stores it, at most once per
-// checkpoint_interval; GetCheckpoint and ListCheckpoints serve the stored
-// notes. At shutdown, once no call can append any more, the publisher stops
-// and the final size is signed if the log grew since the last checkpoint, so
-// a server that stops cleanly leaves every entry covered. Without keys
-// nothing is signed (GetCheckpoint gives the unsigned tree head).
+// checkpoints (docs/FORMAT.md) of its log through a
+// checkpointing::CheckpointPublisher: a background thread waits for the log
+// to grow, signs the new tree head with every key, asks the witnesses of
+// witness_policy_file (if given) to cosign it, and stores it with their
+// cosignatures, at most once per checkpoint_interval; GetCheckpoint and
+// ListCheckpoints serve the stored notes. At shutdown, once no call can
+// append any more, the publisher stops and the final size is signed if the
+// log grew since the last checkpoint, so a server that stops cleanly leaves
+// every entry covered. Without keys nothing is signed (GetCheckpoint gives
+// the unsigned tree head).
 //
 // Health: grpc.health.v1 answers SERVING once the server is up, and
 // NOT_SERVING (for the server and each service) from the first recording
@@ -34,6 +36,7 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,6 +45,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "ledger/checkpointing/checkpoint_publisher.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/log/signed_note.h"
 #include "services/address.h"
@@ -142,6 +146,13 @@ struct ServerOptions {
   // grows. Zero signs after every growth. Whatever the interval, the final
   // size is signed at shutdown. Default: 1 s.
   absl::Duration checkpoint_interval = absl::Seconds(1);
+  // A C2SP tlog-policy file naming the witnesses (with their URLs) asked to
+  // cosign each checkpoint, and the quorum to gather. Needs sign_key_files.
+  // Default: none (checkpoints carry only the log's signatures).
+  std::string witness_policy_file;
+  // How long each checkpoint waits for its witnesses before it is stored
+  // with the cosignatures that arrived. Default: 5 s.
+  absl::Duration witness_deadline = absl::Seconds(5);
   // The RocksDB environment (file system) of the database: tests give one
   // that injects disk faults (log::LogOptions::env). Default: null, the
   // real file system.
@@ -182,21 +193,14 @@ class LedgerServer {
   CompactLedger& ledger() { return *ledger_; }
   // True when the server signs checkpoints (it was given keys).
   bool signs_checkpoints() const { return !signers_.empty(); }
+  // The checkpoint publisher; null when the server signs no checkpoints.
+  checkpointing::CheckpointPublisher* checkpoint_publisher() { return publisher_.get(); }
 
  private:
   LedgerServer() = default;
-  // Reads the signing keys (before the ledger opens) and then settles the
-  // origin against the stored checkpoints; Start fails when either fails.
+  // Reads the signing keys and the witness policy (before the ledger opens);
+  // Start fails when either is refused.
   absl::Status LoadSigners();
-  absl::Status SettleOrigin();
-  // The publisher thread's body: runs until StopPublisher.
-  void PublishLoop();
-  // Wakes the publisher and joins it.
-  void StopPublisher();
-  // Signs and stores the current head if it is larger than signed_size_.
-  // False when that failed: the failure is logged (once per distinct
-  // message) and the server keeps serving.
-  bool PublishIfGrown();
   // A recording failed because the ledger cannot write: health answers
   // NOT_SERVING from now on, and the log says why. On the thread that saw
   // the failure.
@@ -219,15 +223,8 @@ class LedgerServer {
 
   // Checkpoint signing; fixed by Start.
   std::vector<log::NoteSigner> signers_;
-  std::string origin_;  // given, or the stored checkpoints' origin
-  std::thread publisher_;
-  std::mutex publisher_mu_;
-  std::condition_variable publisher_wake_;
-  bool publisher_stop_ = false;  // guarded by publisher_mu_
-  // Tree size of the newest stored checkpoint, and the last signing error.
-  // Owned by Start, then the publisher thread while it runs, then Shutdown.
-  uint64_t signed_size_ = 0;
-  std::string last_publish_error_;
+  std::optional<witness::Policy> witness_policy_;
+  std::unique_ptr<checkpointing::CheckpointPublisher> publisher_;
 };
 
 }  // namespace ledger::services

@@ -57,9 +57,9 @@ bool SignedByAll(const std::string& note, std::span<const log::NoteSigner> signe
 
 }  // namespace
 
-absl::StatusOr<PublishedCheckpoint> PublishCheckpoint(log::Log& log,
-                                                      std::span<const log::NoteSigner> signers,
-                                                      std::string_view origin) {
+absl::StatusOr<PublishedCheckpoint> SignCheckpoint(const log::Log& log,
+                                                   std::span<const log::NoteSigner> signers,
+                                                   std::string_view origin) {
   if (signers.empty()) return absl::InvalidArgumentError("no signing key");
   LEDGER_ASSIGN_OR_RETURN(auto latest_note, log.LatestCheckpoint());
   std::optional<log::Checkpoint> latest;
@@ -84,9 +84,21 @@ absl::StatusOr<PublishedCheckpoint> PublishCheckpoint(log::Log& log,
       std::string text,
       log::FormatCheckpoint({published.origin, published.head.tree_size, published.head.root, {}}));
   LEDGER_ASSIGN_OR_RETURN(published.note, log::SignNote(text, signers));
-  LEDGER_RETURN_IF_ERROR(RememberKeys(log, signers));
-  LEDGER_RETURN_IF_ERROR(log.PutCheckpoint(published.note));
   published.created = true;
+  return published;
+}
+
+absl::Status StoreCheckpoint(log::Log& log, std::span<const log::NoteSigner> signers,
+                             std::string_view note) {
+  LEDGER_RETURN_IF_ERROR(RememberKeys(log, signers));
+  return log.PutCheckpoint(note);
+}
+
+absl::StatusOr<PublishedCheckpoint> PublishCheckpoint(log::Log& log,
+                                                      std::span<const log::NoteSigner> signers,
+                                                      std::string_view origin) {
+  LEDGER_ASSIGN_OR_RETURN(PublishedCheckpoint published, SignCheckpoint(log, signers, origin));
+  if (published.created) LEDGER_RETURN_IF_ERROR(StoreCheckpoint(log, signers, published.note));
   return published;
 }
 

@@ -25,7 +25,8 @@ struct PublishedCheckpoint {
   log::TreeHead head;
   std::string origin;
   // False when the checkpoint of this size was already stored with these
-  // signatures, and nothing was written.
+  // signatures, and nothing was written (or, from SignCheckpoint, nothing is
+  // left to store).
   bool created = false;
 };
 
@@ -41,6 +42,21 @@ struct PublishedCheckpoint {
 absl::StatusOr<PublishedCheckpoint> PublishCheckpoint(log::Log& log,
                                                       std::span<const log::NoteSigner> signers,
                                                       std::string_view origin);
+
+// The first half of PublishCheckpoint: signs the log's current head without
+// storing it, so that witnesses' cosignatures can be added to the note before
+// it is stored. When a checkpoint of the current size is stored already (with
+// every signer's signature), returns it with created = false: nothing to
+// store. Errors as PublishCheckpoint's, less those of storing.
+absl::StatusOr<PublishedCheckpoint> SignCheckpoint(const log::Log& log,
+                                                   std::span<const log::NoteSigner> signers,
+                                                   std::string_view origin);
+
+// The second half: stores `note` (SignCheckpoint's note, possibly with
+// cosignature lines added) and remembers `signers`' verifier keys. Errors of
+// Log::PutSnapshot and Log::PutCheckpoint.
+absl::Status StoreCheckpoint(log::Log& log, std::span<const log::NoteSigner> signers,
+                             std::string_view note);
 
 // The verifier keys that PublishCheckpoint has signed with (kept in the
 // log's side table, never trusted: a bundle lists them for information).

@@ -61,6 +61,10 @@ void FactIndex::AddAnnotation(const WorldState& state, int i) {
     }
     conflicts_.push_back(i);
   }
+  // A replacement shows the correction that put it in the target's place.
+  if (note.has_replaced_by() && note.replaced_by().has_sequence()) {
+    annotations_[note.replaced_by().sequence()].push_back(i);
+  }
   if (note.kind() != compact::v1::ANNOTATION_KIND_CORRECTION) return;
   const int position = Find(note.target().sequence());
   if (position >= 0) Correct(state, i, position);

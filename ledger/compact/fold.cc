@@ -33,6 +33,18 @@ void FoldRegistration(WorldState* state, const Event& event, uint64_t seq) {
       bodies[s.successor_id()].add_predecessor_ids(s.predecessor_id());
       break;
     }
+    case Event::kPersonRegistered: {
+      auto& r = (*state->mutable_persons())[event.person_registered().person_id()];
+      *r.mutable_person() = event.person_registered();
+      r.set_sequence(seq);
+      break;
+    }
+    case Event::kPostRegistered: {
+      auto& r = (*state->mutable_posts())[event.post_registered().post_id()];
+      *r.mutable_post() = event.post_registered();
+      r.set_sequence(seq);
+      break;
+    }
     case Event::kCompactRegistered: {
       auto& r = (*state->mutable_compacts())[event.compact_registered().compact_id()];
       *r.mutable_compact() = event.compact_registered();

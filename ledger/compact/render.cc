@@ -61,9 +61,16 @@ std::string FactLine(const FactView& f, const std::string& what,
     absl::StrAppend(&line, indent, "    effect: ", f.effect().because(), "\n");
   }
   for (const auto& a : f.annotations()) {
+    const compact::v1::Annotation& note = a.annotation();
+    std::string link;
+    if (note.has_replaced_by() && note.replaced_by().has_sequence()) {
+      link = note.replaced_by().sequence() == f.sequence()
+                 ? absl::StrCat(" (replaces #", note.target().sequence(), ")")
+                 : absl::StrCat(" (replaced by #", note.replaced_by().sequence(), ")");
+    }
     absl::StrAppend(&line, indent, "    ",
-                    compact::v1::AnnotationKind_Name(a.annotation().kind()).substr(16),
-                    " #", a.sequence(), ": ", a.annotation().text(), "\n");
+                    compact::v1::AnnotationKind_Name(note.kind()).substr(16),
+                    " #", a.sequence(), link, ": ", note.text(), "\n");
   }
   return line;
 }
@@ -220,7 +227,9 @@ void Tail(const compact::v1::CompactState& c, const Names& names, std::string* o
 }  // namespace
 
 std::string RenderStateText(const compact::v1::StateReport& report) {
-  const Names names(report.body_names().begin(), report.body_names().end());
+  Names names(report.body_names().begin(), report.body_names().end());
+  names.insert(report.person_names().begin(), report.person_names().end());
+  names.insert(report.post_labels().begin(), report.post_labels().end());
   std::string out = absl::StrCat(
       "State on ", report.at(), report.compact_id().empty() ? " (all compacts)" :
       " (compact " + report.compact_id() + ")",
@@ -241,6 +250,14 @@ std::string RenderStateText(const compact::v1::StateReport& report) {
     Supersessions(c, &out);
     Lists(c, names, &out);
     Tail(c, names, &out);
+  }
+  if (!report.memberships().empty()) {
+    absl::StrAppend(&out, "\nMemberships known on this day (as precise as the sources):\n");
+  }
+  for (const auto& m : report.memberships()) {
+    absl::StrAppend(&out, "  - ", compact::v1::MembershipStatus_Name(m.status()).substr(18),
+                    ": ", internal::EventLine(m.fact().event(), names), " [#",
+                    m.fact().sequence(), "]\n      ", m.because(), "\n");
   }
   if (!report.other_facts().empty()) absl::StrAppend(&out, "\nFacts naming no compact:\n");
   for (const auto& f : report.other_facts()) absl::StrAppend(&out, Generic(f, names, "  "));

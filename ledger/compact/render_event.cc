@@ -70,6 +70,26 @@ std::string KindPhrase(const Action& a, const Names& names) {
                       compact::v1::ActionKind_Name(a.kind()).substr(12), ") under");
 }
 
+// "MEMBERSHIP: X is a member of Y on behalf of Z, holding post P, role
+// "R" ("label"), from S, until E, as of A".
+std::string MembershipText(const compact::v1::MembershipRecorded& m, const Names& names) {
+  std::string text = absl::StrCat(
+      "MEMBERSHIP: ", Name(names, m.member_id().empty() ? m.person_id() : m.member_id()),
+      " is a member of ", Name(names, m.organization_id()));
+  if (!m.on_behalf_of().empty()) absl::StrAppend(&text, " on behalf of ", Name(names, m.on_behalf_of()));
+  if (!m.post_id().empty()) absl::StrAppend(&text, ", holding post ", Name(names, m.post_id()));
+  if (!m.role().empty()) absl::StrAppend(&text, ", role \"", m.role(), "\"");
+  if (!m.label().empty()) absl::StrAppend(&text, " (\"", m.label(), "\")");
+  auto when = [&text](const char* what, const compact::v1::Date& d) {
+    absl::StrAppend(&text, ", ", what, " ", d.edtf());
+    if (!d.as_written().empty()) absl::StrAppend(&text, " (\"", d.as_written(), "\")");
+  };
+  if (m.has_start()) when("from", m.start());
+  if (m.has_end()) when("until", m.end());
+  if (m.has_as_of()) when("as of", m.as_of());
+  return text;
+}
+
 std::string RegistrationText(const compact::v1::Event& e, const Names& names) {
   switch (e.kind_case()) {
     case compact::v1::Event::kSourceRegistered: {
@@ -84,11 +104,19 @@ std::string RegistrationText(const compact::v1::Event& e, const Names& names) {
     case compact::v1::Event::kBodyRegistered:
       return absl::StrCat("REGISTERED body ", e.body_registered().body_id(), ": ",
                           e.body_registered().name());
-    case compact::v1::Event::kMembershipRecorded: {
-      const auto& m = e.membership_recorded();
-      return absl::StrCat("MEMBERSHIP: ", Name(names, m.member_id()), " is a member of ",
-                          Name(names, m.organization_id()),
-                          m.on_behalf_of().empty() ? "" : " on behalf of " + Name(names, m.on_behalf_of()));
+    case compact::v1::Event::kMembershipRecorded:
+      return MembershipText(e.membership_recorded(), names);
+    case compact::v1::Event::kPersonRegistered: {
+      const auto& p = e.person_registered();
+      return absl::StrCat("REGISTERED person ", p.person_id(), ": ",
+                          p.honorific_prefix().empty() ? "" : p.honorific_prefix() + " ",
+                          p.name(), p.email().empty() ? "" : " <" + p.email() + ">");
+    }
+    case compact::v1::Event::kPostRegistered: {
+      const auto& p = e.post_registered();
+      return absl::StrCat("REGISTERED post ", p.post_id(), ": ", p.label(), " of ",
+                          Name(names, p.organization_id()),
+                          p.role().empty() ? "" : " (role \"" + p.role() + "\")");
     }
     case compact::v1::Event::kBodySucceeded: {
       const auto& s = e.body_succeeded();
@@ -190,7 +218,9 @@ std::string EventLine(const compact::v1::Event& e, const Names& names) {
     const auto& a = e.annotation();
     const std::string target = RefText(a.target());
     line = absl::StrCat(compact::v1::AnnotationKind_Name(a.kind()).substr(16), " on ", target,
-                        ": ", a.text());
+                        a.retracts() ? " (retracts it" : "",
+                        a.has_replaced_by() ? ", replaced by " + RefText(a.replaced_by()) : "",
+                        a.retracts() ? ")" : "", ": ", a.text());
   } else {
     line = RegistrationText(e, names);
   }

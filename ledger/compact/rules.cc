@@ -44,6 +44,38 @@ absl::Status ResolveRef(const WorldState& state, const FactDirectory& facts,
   return absl::OkStatus();
 }
 
+// A correction that retracts its target may name the event that replaces
+// it: one already in the ledger, of the same kind (proposal, plan, decision
+// or occurrence, other), and not the target itself.
+absl::Status ResolveReplacement(const WorldState& state, const FactDirectory& facts,
+                                compact::v1::Annotation* note) {
+  if (!note->has_replaced_by()) return absl::OkStatus();
+  if (note->kind() != compact::v1::ANNOTATION_KIND_CORRECTION || !note->retracts()) {
+    return absl::InvalidArgumentError(
+        "annotation.replaced_by is given on an annotation that is not a retracting "
+        "CORRECTION: set kind CORRECTION and retracts true (the target is wrong and "
+        "the named event replaces it), or remove replaced_by");
+  }
+  LEDGER_RETURN_IF_ERROR(
+      ResolveRef(state, facts, note->mutable_replaced_by(), "annotation replaced_by"));
+  const uint64_t target = note->target().sequence();
+  const uint64_t replacement = note->replaced_by().sequence();
+  if (replacement == target) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "annotation replaced_by names #", target,
+        ", the event it retracts: record the replacing event first and name it"));
+  }
+  const FactDirectory::Summary a = *facts.Find(target);
+  const FactDirectory::Summary b = *facts.Find(replacement);
+  if (a.proposal != b.proposal || a.happening != b.happening || a.plan != b.plan) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "annotation replaced_by names #", replacement, ", which is not the same kind of "
+        "event as #", target, " (proposal, plan, decision or occurrence): a replacement "
+        "states the same kind of fact, corrected"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ResolveAnnotation(const WorldState& state, const FactDirectory& facts,
                                compact::v1::Annotation* note) {
   LEDGER_RETURN_IF_ERROR(
@@ -51,6 +83,7 @@ absl::Status ResolveAnnotation(const WorldState& state, const FactDirectory& fac
   for (compact::v1::EventRef& related : *note->mutable_related()) {
     LEDGER_RETURN_IF_ERROR(ResolveRef(state, facts, &related, "annotation related"));
   }
+  LEDGER_RETURN_IF_ERROR(ResolveReplacement(state, facts, note));
   const std::string stream(facts.Find(note->target().sequence())->stream);
   if (stream.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -299,6 +332,18 @@ absl::Status CompleteDates(Event* event) {
   if (event->has_effect() && event->effect().has_from()) {
     LEDGER_RETURN_IF_ERROR(
         CompleteDate(event->mutable_effect()->mutable_from(), "effect.from"));
+  }
+  if (event->has_membership_recorded()) {
+    auto* m = event->mutable_membership_recorded();
+    if (m->has_start()) {
+      LEDGER_RETURN_IF_ERROR(CompleteDate(m->mutable_start(), "membership_recorded.start"));
+    }
+    if (m->has_end()) {
+      LEDGER_RETURN_IF_ERROR(CompleteDate(m->mutable_end(), "membership_recorded.end"));
+    }
+    if (m->has_as_of()) {
+      LEDGER_RETURN_IF_ERROR(CompleteDate(m->mutable_as_of(), "membership_recorded.as_of"));
+    }
   }
   if (event->has_annotation() && event->annotation().has_date()) {
     LEDGER_RETURN_IF_ERROR(CompleteDate(

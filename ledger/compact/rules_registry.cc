@@ -1,10 +1,11 @@
 // Rules for registrations: sources, bodies, memberships, successions,
-// compacts and codes of practice. Each id may be registered once.
+// persons, posts, compacts and codes of practice. Each id may be registered once.
 #include <string>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
+#include "ledger/compact/dates.h"
 #include "ledger/compact/rules.h"
 
 namespace ledger::compact::internal {
@@ -88,9 +89,44 @@ absl::Status CheckBody(const WorldState& state,
   return absl::OkStatus();
 }
 
+// A membership's dates must not contradict each other: it cannot certainly
+// end before it starts, nor be said to hold on a day certainly outside them.
+absl::Status CheckMembershipDates(const compact::v1::MembershipRecorded& m) {
+  DayRange start, end, as_of;
+  if (m.has_start()) { LEDGER_ASSIGN_OR_RETURN(start, RangeOf(m.start())); }
+  if (m.has_end()) { LEDGER_ASSIGN_OR_RETURN(end, RangeOf(m.end())); }
+  if (m.has_as_of()) { LEDGER_ASSIGN_OR_RETURN(as_of, RangeOf(m.as_of())); }
+  auto before = [](const std::optional<CivilDay>& a, const std::optional<CivilDay>& b) {
+    return a.has_value() && b.has_value() && *a < *b;
+  };
+  if (before(end.latest, start.earliest)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "membership end '", m.end().edtf(), "' is before its start '", m.start().edtf(),
+        "': check both dates against the source"));
+  }
+  if (before(as_of.latest, start.earliest) || before(end.latest, as_of.earliest)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "membership as_of '", m.as_of().edtf(),
+        "' is outside its start and end: a membership held as of a day had begun and "
+        "not ended by then"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckMembership(const WorldState& state,
                              const compact::v1::MembershipRecorded& m) {
-  LEDGER_RETURN_IF_ERROR(RequireBody(state, m.member_id(), "member_id"));
+  if (m.member_id().empty() == m.person_id().empty()) {
+    return absl::InvalidArgumentError(
+        "a membership names its member once: give member_id (a body) or person_id "
+        "(a person), not both and not neither");
+  }
+  if (!m.member_id().empty()) {
+    LEDGER_RETURN_IF_ERROR(RequireBody(state, m.member_id(), "member_id"));
+  } else if (!state.persons().contains(m.person_id())) {
+    return absl::NotFoundError(absl::StrCat(
+        "person_id: person '", m.person_id(),
+        "' is not registered: register them (PersonRegistered) first"));
+  }
   LEDGER_RETURN_IF_ERROR(
       RequireBody(state, m.organization_id(), "organization_id"));
   if (!m.on_behalf_of().empty()) {
@@ -99,7 +135,33 @@ absl::Status CheckMembership(const WorldState& state,
   if (m.member_id() == m.organization_id()) {
     return absl::InvalidArgumentError("a body cannot be a member of itself");
   }
-  return absl::OkStatus();
+  if (!m.post_id().empty()) {
+    auto post = state.posts().find(m.post_id());
+    if (post == state.posts().end()) {
+      return absl::NotFoundError(absl::StrCat(
+          "post_id: post '", m.post_id(),
+          "' is not registered: register it (PostRegistered) first"));
+    }
+    if (post->second.post().organization_id() != m.organization_id()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "post '", m.post_id(), "' is a post of '", post->second.post().organization_id(),
+          "', not of '", m.organization_id(),
+          "': a membership holds a post of the body it is a membership of"));
+    }
+  }
+  return CheckMembershipDates(m);
+}
+
+absl::Status CheckPerson(const WorldState& state,
+                         const compact::v1::PersonRegistered& person) {
+  LEDGER_RETURN_IF_ERROR(RequireNew(state.persons(), person.person_id(), "person"));
+  return RequireText(person.name(), "person name (as the sources give it)");
+}
+
+absl::Status CheckPost(const WorldState& state, const compact::v1::PostRegistered& post) {
+  LEDGER_RETURN_IF_ERROR(RequireNew(state.posts(), post.post_id(), "post"));
+  LEDGER_RETURN_IF_ERROR(RequireBody(state, post.organization_id(), "post organization_id"));
+  return RequireText(post.label(), "post label (the post's name in the source's words)");
 }
 
 absl::Status CheckSuccession(const WorldState& state,
@@ -162,6 +224,10 @@ absl::Status CheckRegistration(const WorldState& state, const Event& event) {
       return CheckMembership(state, event.membership_recorded());
     case Event::kBodySucceeded:
       return CheckSuccession(state, event.body_succeeded());
+    case Event::kPersonRegistered:
+      return CheckPerson(state, event.person_registered());
+    case Event::kPostRegistered:
+      return CheckPost(state, event.post_registered());
     case Event::kCompactRegistered:
       return CheckCompactRegistered(state, event.compact_registered());
     case Event::kCodeRegistered:

@@ -183,9 +183,13 @@ bool CompactExists(const StateIndex& index, const compact::v1::CompactRecord& c)
 
 namespace {
 
-// Facts that name no compact: memberships, successions, documents.
+// Facts that name no compact: successions, persons, posts, documents
+// (memberships have a section of their own).
 bool NamesNoCompact(const compact::v1::Event& event) {
-  if (event.has_membership_recorded() || event.has_body_succeeded()) return true;
+  if (event.has_body_succeeded() || event.has_person_registered() ||
+      event.has_post_registered()) {
+    return true;
+  }
   const compact::v1::Action* action = ActionOf(event);
   return action != nullptr && action->compact_id().empty();
 }
@@ -235,7 +239,16 @@ absl::Status StateAtIndexed(const compact::v1::WorldState& world,
     if (!CompactExists(index, *record)) continue;
     CompactStateAt(index, *record, out->add_compacts());
   }
-  if (wanted.empty()) AddOtherFacts(index, out);
+  for (const auto& [id, person] : world.persons()) {
+    (*out->mutable_person_names())[id] = person.person().name();
+  }
+  for (const auto& [id, post] : world.posts()) {
+    (*out->mutable_post_labels())[id] = post.post().label();
+  }
+  if (wanted.empty()) {
+    AddOtherFacts(index, out);
+    AddMemberships(index, out);
+  }
   return absl::OkStatus();
 }
 

@@ -98,6 +98,9 @@ bool DecidedNotInEffect(const compact::v1::FactView& f);
 // filled (state_at_parties.cc).
 void AddPartyStatuses(const StateIndex& index, compact::v1::CompactState* out);
 
+// Writes the memberships known on D to `report` (state_at_memberships.cc).
+void AddMemberships(const StateIndex& index, compact::v1::StateReport* report);
+
 // Writes the state of one compact on D to `out` (state_at_compact.cc).
 void CompactStateAt(const StateIndex& index,
                     const compact::v1::CompactRecord& c,

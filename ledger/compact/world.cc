@@ -62,6 +62,9 @@ void ForgetUnsettledSequences(const Event& command, uint64_t first_unsettled, Ev
     for (int i = 0; i < given.related_size() && i < resolved->related_size(); ++i) {
       ForgetUnsettled(given.related(i), first_unsettled, resolved->mutable_related(i));
     }
+    if (given.has_replaced_by()) {
+      ForgetUnsettled(given.replaced_by(), first_unsettled, resolved->mutable_replaced_by());
+    }
   }
   if (command.has_decision() && command.decision().has_responds_to() &&
       prepared->has_decision()) {
@@ -167,6 +170,8 @@ World World::LeanWithState() const {
   *state.mutable_consultations() = state_.consultations();
   *state.mutable_mediation_cases() = state_.mediation_cases();
   *state.mutable_refs() = state_.refs();
+  *state.mutable_persons() = state_.persons();
+  *state.mutable_posts() = state_.posts();
   if (state_.has_last_sequence()) state.set_last_sequence(state_.last_sequence());
   return lean;
 }
@@ -193,6 +198,10 @@ absl::StatusOr<std::string> World::StreamOf(const Event& event) {
       return Named("body", event.membership_recorded().organization_id());
     case Event::kBodySucceeded:
       return Named("body", event.body_succeeded().predecessor_id());
+    case Event::kPersonRegistered:
+      return Named("person", event.person_registered().person_id());
+    case Event::kPostRegistered:
+      return Named("body", event.post_registered().organization_id());
     case Event::kCompactRegistered:
       return Named("compact", event.compact_registered().compact_id());
     case Event::kCodeRegistered:

@@ -20,8 +20,8 @@ namespace ledger::publication {
 
 // How long a reader (a browser, a CDN) may keep a file.
 enum class Caching {
-  kImmutable,  // never changes once published: full tiles
-  kShort,      // replaced as the log grows: the checkpoint, partial tiles, pages
+  kImmutable,  // never changes once published: tiles, full or partial
+  kShort,      // replaced as the log grows: the checkpoint, pages, their data
 };
 
 struct PublishedFile {

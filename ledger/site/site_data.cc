@@ -11,6 +11,7 @@
 #include "ledger/base/status_macros.h"
 #include "ledger/compact/render.h"
 #include "ledger/log/signed_note.h"
+#include "ledger/site/message_walk.h"
 #include "ledger/site/proto_schema.h"
 #include "ledger/site/state_intervals.h"
 #include "ledger/witness/cosignature.h"
@@ -20,7 +21,6 @@ namespace ledger::site {
 namespace {
 
 using compact::v1::Event;
-using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using nlohmann::json;
 
@@ -113,47 +113,26 @@ void AddFact(const Log& log, uint64_t sequence, std::set<uint64_t>& facts) {
 
 // Every fact sequence a report names (FactView and AnnotationView
 // sequences), found by reflection so none is missed.
-void CollectSequences(const Message& message, std::set<uint64_t>& out) {
-  const auto* d = message.GetDescriptor();
-  if (d->full_name() == "compact.v1.FactView" || d->full_name() == "compact.v1.AnnotationView") {
-    const auto* f = d->FindFieldByName("sequence");
-    out.insert(message.GetReflection()->GetUInt64(message, f));
-  }
-  const auto* reflection = message.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
-  for (const FieldDescriptor* field : fields) {
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_map()) continue;
-    if (field->is_repeated()) {
-      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
-        CollectSequences(reflection->GetRepeatedMessage(message, field, i), out);
-      }
-    } else {
-      CollectSequences(reflection->GetMessage(message, field), out);
+void CollectSequences(const Message& report, std::set<uint64_t>& out) {
+  (void)VisitMessages(report, [&](const Message& message) {
+    const auto* d = message.GetDescriptor();
+    if (d->full_name() == "compact.v1.FactView" || d->full_name() == "compact.v1.AnnotationView") {
+      out.insert(message.GetReflection()->GetUInt64(message, d->FindFieldByName("sequence")));
     }
-  }
+    return absl::OkStatus();
+  });
 }
 
 // Leaves out the stored events that a report repeats in each FactView:
 // the page has them once, by sequence, verified.
-void StripEvents(Message* message) {
-  const auto* d = message->GetDescriptor();
-  const auto* reflection = message->GetReflection();
-  if (d->full_name() == "compact.v1.FactView") {
-    reflection->ClearField(message, d->FindFieldByName("event"));
-  }
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(*message, &fields);
-  for (const FieldDescriptor* field : fields) {
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_map()) continue;
-    if (field->is_repeated()) {
-      for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
-        StripEvents(reflection->MutableRepeatedMessage(message, field, i));
-      }
-    } else {
-      StripEvents(reflection->MutableMessage(message, field));
+void StripEvents(Message* report) {
+  VisitMessages(report, [](Message* message) {
+    const auto* d = message->GetDescriptor();
+    if (d->full_name() == "compact.v1.FactView") {
+      message->GetReflection()->ClearField(message, d->FindFieldByName("event"));
     }
-  }
+    return true;
+  });
 }
 
 // The date a fact is placed on: its own, or the last correction's.

@@ -8,13 +8,13 @@
 #include "google/protobuf/reflection.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "ledger/base/status_macros.h"
+#include "ledger/site/message_walk.h"
 
 namespace ledger::site {
 
 namespace {
 
 using compact::CivilDay;
-using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
 CivilDay Shift(const CivilDay& day, int days) {
@@ -34,54 +34,29 @@ absl::Status AddBound(const std::string& text, uint64_t sequence, std::set<Civil
   return absl::OkStatus();
 }
 
-absl::Status CollectDates(const Message& message, uint64_t sequence, std::set<CivilDay>& days) {
-  if (const auto* date = dynamic_cast<const compact::v1::Date*>(&message)) {
+absl::Status CollectDates(const Message& event, uint64_t sequence, std::set<CivilDay>& days) {
+  return VisitMessages(event, [&](const Message& message) {
+    const auto* date = dynamic_cast<const compact::v1::Date*>(&message);
+    if (date == nullptr) return absl::OkStatus();
     LEDGER_RETURN_IF_ERROR(AddBound(date->earliest(), sequence, days));
     return AddBound(date->latest(), sequence, days);
-  }
-  const auto* reflection = message.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(message, &fields);
-  for (const FieldDescriptor* field : fields) {
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    if (field->is_repeated()) {
-      for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
-        LEDGER_RETURN_IF_ERROR(
-            CollectDates(reflection->GetRepeatedMessage(message, field, i), sequence, days));
-      }
-    } else {
-      LEDGER_RETURN_IF_ERROR(CollectDates(reflection->GetMessage(message, field), sequence, days));
-    }
-  }
-  return absl::OkStatus();
+  });
 }
 
 }  // namespace
 
-void WithoutQueryDay(const CivilDay& day, Message* message) {
-  const auto* reflection = message->GetReflection();
-  if (auto* effect = dynamic_cast<compact::v1::EffectView*>(message)) {
-    const std::string suffix = absl::StrCat(" on ", day.ToString());
-    std::string because = effect->because();
+void WithoutQueryDay(const CivilDay& day, Message* report) {
+  const std::string suffix = absl::StrCat(" on ", day.ToString());
+  VisitMessages(report, [&](Message* message) {
+    auto* effect = dynamic_cast<compact::v1::EffectView*>(message);
+    if (effect == nullptr) return true;
+    const std::string& because = effect->because();
     if (because.size() >= suffix.size() &&
         because.compare(because.size() - suffix.size(), suffix.size(), suffix) == 0) {
-      because.resize(because.size() - suffix.size());
-      effect->set_because(because + " on this day");
+      effect->set_because(because.substr(0, because.size() - suffix.size()) + " on this day");
     }
-    return;
-  }
-  std::vector<const FieldDescriptor*> fields;
-  reflection->ListFields(*message, &fields);
-  for (const FieldDescriptor* field : fields) {
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE || field->is_map()) continue;
-    if (field->is_repeated()) {
-      for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
-        WithoutQueryDay(day, reflection->MutableRepeatedMessage(message, field, i));
-      }
-    } else {
-      WithoutQueryDay(day, reflection->MutableMessage(message, field));
-    }
-  }
+    return false;
+  });
 }
 
 absl::StatusOr<std::set<CivilDay>> ChangeDays(const std::vector<HistoryItem>& events) {

@@ -58,12 +58,13 @@ absl::StatusOr<publication::PublishedFile> TileFiles::GetTile(const TileId& tile
                                             checkpoint_size, " entries"));
   }
   // A full tile is the same in every tree that has it; a partial one is
-  // read in the tree where it is the right edge.
+  // read in the tree where it is the right edge. Either never changes (a
+  // partial tile's width fixes its bytes), as C2SP tlog-tiles says: "This
+  // endpoint is immutable, so its caching headers SHOULD be long-lived".
   LEDGER_ASSIGN_OR_RETURN(std::string bytes, tiles_.Read(tile, *smallest));
-  return publication::PublishedFile{
-      .bytes = std::move(bytes),
-      .content_type = kTileContentType,
-      .caching = tile.full() ? publication::Caching::kImmutable : publication::Caching::kShort};
+  return publication::PublishedFile{.bytes = std::move(bytes),
+                                    .content_type = kTileContentType,
+                                    .caching = publication::Caching::kImmutable};
 }
 
 absl::StatusOr<publication::PublishedFile> TileFiles::Get(std::string_view path) const {

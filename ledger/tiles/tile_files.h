@@ -13,8 +13,9 @@
 //   tile/<L>/<N>.p/<W>       the partial tile of width W of any tree size up
 //   tile/entries/<N>.p/<W>   to the checkpoint's, so a reader holding an
 //                            older checkpoint still finds the partial tiles
-//                            it needs (short caching: a partial tile may be
-//                            deleted once its full tile exists)
+//                            it needs (immutable too, as tlog-tiles says of
+//                            every tile: its width fixes its bytes; it may
+//                            only disappear once its full tile exists)
 //
 // Tiles and bundles are "application/octet-stream" (tlog-tiles' content
 // type). Everything else is NotFound; a path under "tile/" that is not a

@@ -58,10 +58,29 @@ absl::StatusOr<PublishReport> PublishTiles(const log::Log& log, publication::Dir
   LEDGER_ASSIGN_OR_RETURN(report.previous_size, PublishedSize(log, latest, out));
   report.tree_size = latest.checkpoint.tree_size;
   const uint64_t from = options.all ? 0 : report.previous_size;
+  for (const BesideFiles& beside : options.beside) {
+    for (const std::string& path : beside.paths) {
+      if (path == kCheckpointPath || path == "tile" || path.starts_with("tile/")) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "cannot publish \"", path, "\" beside the tiles: the log's own files (checkpoint, "
+            "tile/) own that path"));
+      }
+    }
+  }
   const TileFiles files(log, latest);
-  LEDGER_ASSIGN_OR_RETURN(report.files,
-                          publication::PublishFiles(
-                              files, TileFiles::PathsAddedBetween(from, report.tree_size), out));
+  std::vector<std::string> tile_paths = TileFiles::PathsAddedBetween(from, report.tree_size);
+  tile_paths.pop_back();  // the checkpoint, written last below
+  LEDGER_ASSIGN_OR_RETURN(report.files, publication::PublishFiles(files, tile_paths, out));
+  for (const BesideFiles& beside : options.beside) {
+    LEDGER_ASSIGN_OR_RETURN(publication::PublishStats stats,
+                            publication::PublishFiles(*beside.source, beside.paths, out));
+    report.beside.written += stats.written;
+    report.beside.unchanged += stats.unchanged;
+  }
+  LEDGER_ASSIGN_OR_RETURN(publication::PublishStats checkpoint,
+                          publication::PublishFiles(files, {kCheckpointPath}, out));
+  report.files.written += checkpoint.written;
+  report.files.unchanged += checkpoint.unchanged;
   // The checkpoint is out: partial tiles of tiles now full may go.
   for (const TileId& tile : TilesAddedBetween(report.previous_size, report.tree_size)) {
     if (!tile.full()) continue;

@@ -1,6 +1,7 @@
 #include "ledger/witness/policy.h"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <utility>
 
@@ -292,6 +293,25 @@ absl::StatusOr<CheckedCheckpoint> Policy::Check(std::string_view note,
         absl::StrCat("the checkpoint does not meet the policy's quorum: ", out.quorum.explanation));
   }
   return out;
+}
+
+absl::StatusOr<Policy> ReadPolicyFile(const std::string& path,
+                                      const PolicyParseOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in.is_open()) return absl::NotFoundError(absl::StrCat("cannot open policy file ", path));
+  // One byte over the limit is enough to refuse the file.
+  std::string buffer(kMaxPolicyBytes + 1, '\0');
+  in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  if (in.bad()) return absl::UnavailableError(absl::StrCat("cannot read policy file ", path));
+  buffer.resize(static_cast<size_t>(in.gcount()));
+  if (buffer.size() > kMaxPolicyBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": a policy file is at most 1 MiB"));
+  }
+  auto policy = Policy::Parse(buffer, options);
+  if (!policy.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", policy.status().message()));
+  }
+  return policy;
 }
 
 }  // namespace ledger::witness

@@ -118,6 +118,12 @@ class Policy {
   std::string quorum_;
 };
 
+// Reads and parses the policy file at `path`. NotFound or Unavailable when
+// it cannot be read; InvalidArgument "<path>: ..." for a file over 1 MiB or
+// one that Policy::Parse refuses.
+absl::StatusOr<Policy> ReadPolicyFile(const std::string& path,
+                                      const PolicyParseOptions& options = {});
+
 }  // namespace ledger::witness
 
 #endif  // LEDGER_WITNESS_POLICY_H_

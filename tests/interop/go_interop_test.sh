@@ -65,7 +65,7 @@ EOF
 "$ledgerctl" checkpoint --db "$db" --sign-key "$work/log.key" > "$work/cp-new.signed"
 new_size=$(sed -n 2p "$work/cp-new.signed")
 echo "signed checkpoints at sizes $old_size and $new_size"
-[[ $old_size == 76 && $new_size == 79 ]] || { echo "FAIL: expected sizes 76 and 79" >&2; exit 1; }
+[[ $old_size == 84 && $new_size == 87 ]] || { echo "FAIL: expected sizes 84 and 87" >&2; exit 1; }
 
 # The stored checkpoints print back identically.
 "$ledgerctl" checkpoint --db "$db" --size "$old_size" | cmp - "$work/cp-old.signed"
@@ -76,7 +76,7 @@ args=(-vkey "$work/vkey.txt" -skey "$work/log.key"
       -old "$work/cp-old.signed" -new "$work/cp-new.signed")
 # Between the two signed checkpoints, plus edge cases of the proof shape
 # (old tree a power of two, one leaf, one short of the new size, equal sizes).
-for from in "$old_size" 1 40 64 78 79; do
+for from in "$old_size" 1 40 64 86 87; do
   "$ledgerctl" consistency --db "$db" --from "$from" --to "$new_size" --format json > "$work/cons-$from.json"
   args+=(-consistency "$work/cons-$from.json")
 done
@@ -89,7 +89,7 @@ for event in 27 51 75; do
   args+=(-inclusion "$work/prove-event-$event.json")
 done
 # Plain RFC 9162 proofs at the edges of the tree, incl. the entries just imported.
-for seq in 0 63 75 78; do
+for seq in 0 63 83 86; do
   "$ledgerctl" prove --db "$db" --seq "$seq" --format json > "$work/prove-seq-$seq.json"
   args+=(-inclusion "$work/prove-seq-$seq.json")
 done

@@ -10,7 +10,7 @@
 namespace ledger::testing {
 
 // Entries the demo appends to an empty ledger.
-inline constexpr uint64_t kSeedEntries = 76;
+inline constexpr uint64_t kSeedEntries = 84;
 // The event that registers compact "worcestershire-2006" (its first event).
 inline constexpr uint64_t kSeedCompactRegistration = 27;
 

@@ -75,6 +75,36 @@ TEST_F(LedgerctlPublishTest, PublishedDemoVerifiesWithTheTileReaderAndRepublishe
   auto again = Ctl("publish --db " + db() + " --out " + out());
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr(": 0 files written, 1 unchanged"));
+  EXPECT_THAT(again.out, HasSubstr("web view: 0 files written"));
+}
+
+// The web view is published beside the tiles, trusting the key that signed
+// the checkpoint, and from one root with them.
+TEST_F(LedgerctlPublishTest, PublishesTheWebViewBesideTheTiles) {
+  const std::string vkey = SignedDemo();
+  auto published = Ctl("publish --db " + db() + " --out " + out());
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  EXPECT_THAT(published.out, ::testing::MatchesRegex(".*web view: [1-9][0-9]* files written, 0 "
+                                                     "unchanged\n"));
+  for (const char* page : {"index.html", "compact.html", "body.html", "auditor.html",
+                           "data/index.json", "data/schema.json"}) {
+    EXPECT_TRUE(std::filesystem::is_regular_file(out() + "/" + page)) << page;
+  }
+  std::ifstream index_file(out() + "/data/index.json");
+  const std::string index((std::istreambuf_iterator<char>(index_file)),
+                          std::istreambuf_iterator<char>());
+  EXPECT_THAT(index, HasSubstr(vkey));
+  EXPECT_THAT(index, HasSubstr(kOrigin));
+  EXPECT_FALSE(std::filesystem::is_empty(out() + "/data/compact"));
+}
+
+TEST_F(LedgerctlPublishTest, TilesOnlyLeavesTheWebViewOut) {
+  SignedDemo();
+  auto published = Ctl("publish --tiles-only --db " + db() + " --out " + out());
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  EXPECT_THAT(published.out, ::testing::Not(HasSubstr("web view")));
+  EXPECT_TRUE(std::filesystem::exists(out() + "/checkpoint"));
+  EXPECT_FALSE(std::filesystem::exists(out() + "/index.html"));
 }
 
 TEST_F(LedgerctlPublishTest, PublishesWhileServeHoldsTheDatabase) {

@@ -308,5 +308,81 @@ TEST_F(LedgerctlWitnessTest, KilledRightAfterCosigningItRefusesAnInconsistentChe
   }
 }
 
+
+// `ledgerctl checkpoint --witness-policy`: a ledger asks a real witness to
+// cosign the checkpoint it signs.
+class LedgerctlCheckpointWitnessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(RunCommand(Ctl("demo --db " + dir_.Sub("db"))).exit_code, 0);
+    const auto keygen = RunCommand(Ctl("keygen --name example.org/compacts --out " + dir_.Sub("key")));
+    ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
+    const auto witness_keygen =
+        RunCommand(Ctl("witness-keygen --name partner.example/w --out " + dir_.Sub("w.key")));
+    ASSERT_EQ(witness_keygen.exit_code, 0) << witness_keygen.err;
+    witness_vkey_ = witness_keygen.out.substr(0, witness_keygen.out.find('\n'));
+    std::ofstream(dir_.Sub("logs")) << "log " << keygen.out.substr(0, keygen.out.find('\n')) << "\n";
+    process_ = std::make_unique<testing::ServeProcess>(std::vector<std::string>{
+        LEDGERCTL_PATH, "witness", "--listen", "127.0.0.1:0", "--key", dir_.Sub("w.key"),
+        "--logs", dir_.Sub("logs"), "--state", dir_.Sub("state")});
+    const std::string address = process_->Address();
+    ASSERT_FALSE(address.empty()) << process_->output();
+    url_ = "http://" + address;
+  }
+
+  std::string Policy(const std::string& quorum = "partner") {
+    std::ofstream(dir_.Sub("policy")) << "witness partner " << witness_vkey_ << " " << url_
+                                      << "\nquorum " << quorum << "\n";
+    return dir_.Sub("policy");
+  }
+
+  testing::CommandResult Checkpoint(const std::string& more) {
+    return RunCommand(Ctl("checkpoint --db " + dir_.Sub("db") + " --sign-key " + dir_.Sub("key") +
+                          " --origin example.org/compacts " + more));
+  }
+
+  testing::TempDir dir_;
+  std::string witness_vkey_, url_;
+  std::unique_ptr<testing::ServeProcess> process_;
+};
+
+TEST_F(LedgerctlCheckpointWitnessTest, StoresTheCheckpointWithTheWitnessCosignature) {
+  const auto r = Checkpoint("--witness-policy " + Policy());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("cosigned by partner; quorum met"));
+  EXPECT_THAT(r.out, HasSubstr("— partner.example/w "));
+  const auto stored = RunCommand(Ctl("checkpoint --db " + dir_.Sub("db")));
+  EXPECT_EQ(stored.out, r.out);
+}
+
+TEST_F(LedgerctlCheckpointWitnessTest, ExitsOneAndNamesTheWitnessWhenItIsDown) {
+  const std::string policy = Policy();
+  process_->Stop();
+  const auto r = Checkpoint("--witness-policy " + policy + " --witness-deadline 10s");
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("quorum NOT met"));
+  EXPECT_THAT(r.err, HasSubstr("not cosigned: witness partner (" + url_ + ") cannot be reached"));
+  // Stored all the same: the plain checkpoint is never held back.
+  EXPECT_EQ(RunCommand(Ctl("checkpoint --db " + dir_.Sub("db"))).out, r.out);
+}
+
+TEST_F(LedgerctlCheckpointWitnessTest, RefusesBadPolicyFilesAndFlags) {
+  EXPECT_EQ(Checkpoint("--witness-policy " + dir_.Sub("missing")).exit_code, 3);
+  std::ofstream(dir_.Sub("bad")) << "witness partner not-a-key " << url_ << "\nquorum partner\n";
+  const auto bad = Checkpoint("--witness-policy " + dir_.Sub("bad"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("line 1"));
+  const auto none = Checkpoint("--witness-policy " + Policy("none"));
+  EXPECT_EQ(none.exit_code, 2);
+  EXPECT_THAT(none.err, HasSubstr("quorum is none"));
+  EXPECT_EQ(Checkpoint("--witness-policy " + Policy() + " --witness-deadline soon").exit_code, 2);
+  const auto no_key = RunCommand(
+      Ctl("checkpoint --db " + dir_.Sub("db") + " --witness-policy " + Policy()));
+  EXPECT_EQ(no_key.exit_code, 2);
+  EXPECT_THAT(no_key.err, HasSubstr("--witness-policy needs --sign-key"));
+  // Nothing was stored by any of them.
+  EXPECT_EQ(RunCommand(Ctl("checkpoint --db " + dir_.Sub("db"))).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace ledger

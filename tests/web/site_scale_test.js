@@ -25,9 +25,18 @@ async function timePage() {
   }
   const ms = performance.now() - started;
   const v = frame.contentWindow.pageVerification;
-  const bytes = frame.contentWindow.performance.getEntriesByType('resource').reduce((n, e) => n + e.transferSize, 0);
+  const perf = frame.contentWindow.performance;
+  const bytes = perf.getEntriesByType('resource').reduce((n, e) => n + e.transferSize, 0);
+  // Where the time went, from the page's own marks (web/js/compact_page.js,
+  // page.js), each phase from the end of the one before.
+  const phases = {};
+  let last = 0;
+  for (const m of perf.getEntriesByType('mark').filter((e) => e.name.startsWith('page:'))) {
+    phases[m.name.slice(5)] = Math.round(m.startTime - last);
+    last = m.startTime;
+  }
   frame.remove();
-  return { ms, verified: v.verified.length, failed: v.failed.length, bytes };
+  return { ms, verified: v.verified.length, failed: v.failed.length, bytes, phases };
 }
 
 export async function run(suite) {
@@ -54,6 +63,8 @@ export async function run(suite) {
       cold_bytes_transferred: cold.bytes,
       warm_bytes_transferred: warm.bytes,
     });
+    for (const [phase, ms] of Object.entries(cold.phases)) measures[`cold_ms_to_${phase}`] = ms;
+    for (const [phase, ms] of Object.entries(warm.phases)) measures[`warm_ms_to_${phase}`] = ms;
   });
   await runAll(suite, measures);
 }

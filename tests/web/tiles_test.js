@@ -158,6 +158,41 @@ export async function run(suite) {
       ['example.com/log/testdata+39f7909a', 'example.com/log/testdata+33d7b496']);
   });
 
+  // A log of 600 entries: two full level-0 tiles whose hashes the root is
+  // not computed from (it uses their two hashes in the level-1 tile), and a
+  // partial one it is. Proving an entry of a full tile needs that tile to
+  // hash to the level-1 tile.
+  test('entries of full tiles are proven through the tile above; an altered full tile or entry is named', async () => {
+    const log = await syntheticLog(600);
+    const verify = async (files) => {
+      const fetcher = syntheticFetcher(files);
+      const tree = await verifyTreeRoot(fetcher, { size: 600, rootHash: log.root });
+      return verifyAllEntries(tree, log.root);
+    };
+    const entries = await verify(log.files);
+    assertEqual(entries.length, 600);
+    assertEqual(toBase64(entries[300]), toBase64(log.entries[300]));
+
+    const alteredTile = new Map(log.files);
+    const tile0 = new Uint8Array(alteredTile.get('tile/0/000'));
+    tile0[5 * 32] ^= 1;
+    alteredTile.set('tile/0/000', tile0);
+    await assertFails(verify(alteredTile), 'tile-mismatch', ['tile/0/000 hashes to', 'tile/1/000.p/2 holds']);
+
+    const alteredEntry = new Map(log.files);
+    const bundle1 = new Uint8Array(alteredEntry.get('tile/entries/001'));
+    bundle1[bundle1.length - 1] ^= 1;
+    alteredEntry.set('tile/entries/001', bundle1);
+    await assertFails(verify(alteredEntry), 'entry-mismatch', ['entry 511', 'tile/entries/001', 'tile/0/001']);
+
+    // Both tiles altered to agree with each other no longer give the root.
+    const rewritten = new Map(alteredTile);
+    const level1 = new Uint8Array(rewritten.get('tile/1/000.p/2'));
+    level1.set(await rootFromLeafHashes(parseHashTile(tile0, 256, 'tile/0/000')), 0);
+    rewritten.set('tile/1/000.p/2', level1);
+    await assertFails(verify(rewritten), 'tile-mismatch', ['tile/1/000.p/2', 'checkpoint of size 600']);
+  });
+
   test('a missing tile and a truncated bundle are named', async () => {
     await assertFails(new TileFetcher('/testdata/tessera-log/').hashTile(0, 1, 3), 'fetch-failed', ['tile/0/001.p/3', '404']);
     const fetcher = new TileFetcher('/testdata/tessera-log/', {
@@ -188,3 +223,41 @@ export async function run(suite) {
 }
 
 const currentMeasures = {};
+
+// The tiles, entry bundles and root of a log of `size` entries, as files.
+async function syntheticLog(size) {
+  const entries = [];
+  for (let i = 0; i < size; i++) entries.push(new TextEncoder().encode(`entry ${i}`));
+  const leaves = await Promise.all(entries.map((e) => leafHash(e)));
+  const files = new Map();
+  const level1 = [];
+  for (let t = 0; t * 256 < size; t++) {
+    const width = tileWidth(0, t, size);
+    const hashes = leaves.slice(t * 256, t * 256 + width);
+    const tile = new Uint8Array(32 * width);
+    hashes.forEach((h, i) => tile.set(h, 32 * i));
+    files.set(tilePath(0, t, width), tile);
+    const parts = [];
+    for (const e of entries.slice(t * 256, t * 256 + width)) parts.push(Uint8Array.of(e.length >> 8, e.length & 255), e);
+    const bundle = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((o, p) => { bundle.set(p, o); return o + p.length; }, 0);
+    files.set(entriesPath(t, width), bundle);
+    if (width === 256) level1.push(await rootFromLeafHashes(hashes));
+  }
+  if (level1.length) {
+    const tile = new Uint8Array(32 * level1.length);
+    level1.forEach((h, i) => tile.set(h, 32 * i));
+    files.set(tilePath(1, 0, level1.length), tile);
+  }
+  return { entries, files, root: await rootFromLeafHashes(leaves) };
+}
+
+// A TileFetcher over files held in memory.
+function syntheticFetcher(files) {
+  return new TileFetcher('https://log.invalid/', {
+    fetch: async (url) => {
+      const path = new URL(url).pathname.slice(1);
+      return files.has(path) ? new Response(files.get(path)) : new Response('not found', { status: 404 });
+    },
+  });
+}

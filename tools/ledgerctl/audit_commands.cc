@@ -25,6 +25,7 @@
 #include "ledger/audit/key_file.h"
 #include "ledger/audit/proof_json.h"
 #include "ledger/base/status_macros.h"
+#include "ledger/checkpointing/checkpoint_publisher.h"
 #include "ledger/compact/render.h"
 #include "ledger/log/checkpoint.h"
 #include "services/client.h"
@@ -102,34 +103,76 @@ int PrintStoredCheckpoint(const std::string& db, std::optional<uint64_t> size) {
   return kExitOk;
 }
 
-int RunCheckpoint(const std::string& db, const std::vector<std::string>& key_files,
-                  const std::string& origin, std::optional<uint64_t> size) {
-  if (key_files.empty()) {
-    if (!origin.empty()) {
+struct CheckpointFlags {
+  std::string db;
+  std::vector<std::string> key_files;
+  std::string origin;
+  std::optional<uint64_t> size;
+  std::string witness_policy;
+  std::string witness_deadline = "5s";
+};
+
+// Signs and stores a checkpoint, first asking the policy's witnesses to
+// cosign it when a policy is given. Exit 1 when it was stored without the
+// quorum (the witnesses that did not cosign are named).
+int RunCheckpoint(const CheckpointFlags& f) {
+  if (f.key_files.empty()) {
+    if (!f.origin.empty()) {
       return Fail("checkpoint", absl::InvalidArgumentError("--origin needs --sign-key"));
     }
-    return PrintStoredCheckpoint(db, size);
+    if (!f.witness_policy.empty()) {
+      return Fail("checkpoint", absl::InvalidArgumentError(
+                                    "--witness-policy needs --sign-key: witnesses cosign a "
+                                    "checkpoint as it is signed"));
+    }
+    return PrintStoredCheckpoint(f.db, f.size);
   }
-  if (size.has_value()) {
+  if (f.size.has_value()) {
     return Fail("checkpoint", absl::InvalidArgumentError(
                                   "--size picks a stored checkpoint to print; a new one is "
                                   "always signed at the current tree size"));
   }
-  std::vector<log::NoteSigner> signers;
-  for (const auto& file : key_files) {
+  checkpointing::CheckpointPublisherOptions options;
+  options.origin = f.origin;
+  options.messages = &std::cerr;
+  if (!absl::ParseDuration(f.witness_deadline, &options.witness_deadline) ||
+      options.witness_deadline <= absl::ZeroDuration()) {
+    return Fail("checkpoint", absl::InvalidArgumentError(absl::StrCat(
+                                  "--witness-deadline \"", f.witness_deadline,
+                                  "\" is not a positive duration: give e.g. 500ms, 5s")));
+  }
+  for (const auto& file : f.key_files) {
     auto signer = audit::ReadPrivateKeyFile(file);
     if (!signer.ok()) return FailKeyFile("checkpoint", signer.status());
-    signers.push_back(*std::move(signer));
+    options.signers.push_back(*std::move(signer));
   }
-  auto log = OpenExistingLog(db, /*read_only=*/false);
+  if (!f.witness_policy.empty()) {
+    auto policy = witness::ReadPolicyFile(f.witness_policy);
+    if (!policy.ok()) {
+      return policy.status().code() == absl::StatusCode::kInvalidArgument
+                 ? Fail("checkpoint", policy.status())
+                 : FailOpen("checkpoint", policy.status());
+    }
+    options.witnesses = *std::move(policy);
+  }
+  auto log = OpenExistingLog(f.db, /*read_only=*/false);
   if (!log.ok()) return FailOpen("checkpoint", log.status());
-  auto published = audit::PublishCheckpoint(**log, signers, origin);
+  auto publisher = checkpointing::CheckpointPublisher::Create(**log, std::move(options));
+  if (!publisher.ok()) return Fail("checkpoint", publisher.status());
+  auto published = (*publisher)->PublishNow();
   if (!published.ok()) return Fail("checkpoint", published.status());
-  std::cout << published->note;
-  std::cerr << (published->created ? "signed and stored" : "already stored:")
-            << " checkpoint of tree size " << published->head.tree_size << " for "
-            << published->origin << "\n";
-  return kExitOk;
+  const audit::PublishedCheckpoint& c = published->checkpoint;
+  std::cout << c.note;
+  std::cerr << (c.created ? "signed and stored" : "already stored:")
+            << " checkpoint of tree size " << c.head.tree_size << " for " << c.origin << "\n";
+  if (!published->cosigning.has_value()) return kExitOk;
+  const witness::CosigningResult& r = *published->cosigning;
+  std::cerr << "cosigned by " << r.Cosigned() << "; quorum "
+            << (r.quorum.met ? "met" : "NOT met: " + r.quorum.explanation) << "\n";
+  for (const witness::WitnessOutcome& o : r.outcomes) {
+    if (!o.status.ok()) std::cerr << "  not cosigned: " << o.status.message() << "\n";
+  }
+  return r.quorum.met ? kExitOk : kExitTampered;
 }
 
 // A running server's log as a bundle source, read over LedgerService: the
@@ -510,8 +553,23 @@ void AddAuditCommands(CLI::App& app, Commands& commands) {
   checkpoint->add_option("--origin", o->origin,
                          "The log's origin line; required for the first checkpoint");
   checkpoint->add_option("--size", o->size, "Print the stored checkpoint of this tree size");
-  commands.push_back(
-      {checkpoint, [o] { return RunCheckpoint(o->db, o->key_files, o->origin, o->size); }});
+  auto cf = std::make_shared<CheckpointFlags>();
+  checkpoint->add_option("--witness-policy", cf->witness_policy,
+                         "C2SP tlog-policy file with `witness NAME VKEY URL` lines and a quorum: "
+                         "ask the witnesses to cosign the new checkpoint before it is stored; "
+                         "exit 1 when it is stored without the quorum")
+      ->type_name("FILE");
+  checkpoint->add_option("--witness-deadline", cf->witness_deadline,
+                         "How long to wait for the witnesses")
+      ->capture_default_str()->type_name("DURATION");
+  commands.push_back({checkpoint, [o, cf] {
+                        CheckpointFlags f = *cf;
+                        f.db = o->db;
+                        f.key_files = o->key_files;
+                        f.origin = o->origin;
+                        f.size = o->size;
+                        return RunCheckpoint(f);
+                      }});
 
   CLI::App* bundle = app.add_subcommand(
       "export-bundle", "Write an audit bundle: every entry and signed checkpoint, for "

@@ -1,4 +1,4 @@
-// Subcommands over compacts: demo, import, replay, history.
+// Subcommands over compacts: demo, import, replay, history, export-popolo.
 #include <iostream>
 #include <optional>
 #include <string>
@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/util/json_util.h"
 #include "ledger/compact/history_order.h"
+#include "ledger/compact/popolo.h"
 #include "ledger/compact/render.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/log/verify.h"
@@ -227,6 +228,24 @@ int RunHistory(const std::string& db, const std::string& compact, const std::str
   return kExitOk;
 }
 
+// Folds every event of the log into a World and prints its organisations,
+// persons, posts and memberships as Popolo JSON.
+int RunExportPopolo(const std::string& db) {
+  auto ledger = OpenLedgerToRead(db);
+  if (!ledger.ok()) return FailOpen("export-popolo", ledger.status());
+  auto timeline = (*ledger)->Timeline();
+  if (!timeline.ok()) return Fail("export-popolo", timeline.status());
+  compact::World world;
+  for (const HistoryItem& item : *timeline) {
+    const compact::EventMeta meta{item.sequence, absl::ToUnixMicros(item.recorded_at),
+                                  item.actor};
+    absl::Status folded = world.Apply(item.event, meta);
+    if (!folded.ok()) return Fail("export-popolo", folded);
+  }
+  std::cout << compact::PopoloJson(world.state()) << "\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 void AddCompactCommands(CLI::App& app, Commands& commands) {
@@ -288,6 +307,14 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
   commands.push_back({history, [o] {
                         return RunHistory(o->db, o->compact, o->format, o->order);
                       }});
+
+  CLI::App* popolo = app.add_subcommand(
+      "export-popolo", "Organisations, persons, posts and memberships of the ledger as "
+                       "Popolo JSON (dates as precise as Popolo allows; every EDTF date "
+                       "and the source's words kept in each membership's \"compact_ledger\" "
+                       "object)");
+  AddDbOption(popolo, &o->db);
+  commands.push_back({popolo, [o] { return RunExportPopolo(o->db); }});
 }
 
 }  // namespace ledger::cli

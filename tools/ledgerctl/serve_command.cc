@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "services/http/http_server.h"
 #include "services/server.h"
 #include "tools/ledgerctl/service_commands.h"
 
@@ -16,6 +17,9 @@ namespace {
 struct ServeFlags {
   services::ServerOptions options;
   std::string checkpoint_interval = "1s";
+  // --http: also serve the tlog-tiles and the web view over HTTP there.
+  std::string http_listen;
+  std::string witness_deadline = "5s";
 };
 
 int RunServe(const ServeFlags& flags) {
@@ -25,6 +29,12 @@ int RunServe(const ServeFlags& flags) {
     return Fail("serve", absl::InvalidArgumentError(absl::StrCat(
                              "--checkpoint-interval \"", flags.checkpoint_interval,
                              "\" is not a duration: give e.g. 500ms, 1s, 5m, or 0")));
+  }
+  if (!absl::ParseDuration(flags.witness_deadline, &options.witness_deadline) ||
+      options.witness_deadline <= absl::ZeroDuration()) {
+    return Fail("serve", absl::InvalidArgumentError(absl::StrCat(
+                             "--witness-deadline \"", flags.witness_deadline,
+                             "\" is not a positive duration: give e.g. 500ms, 5s")));
   }
   // Block the stop signals before gRPC starts its threads, so that they all
   // inherit the mask and only sigwait below sees the signals.
@@ -40,10 +50,30 @@ int RunServe(const ServeFlags& flags) {
                : FailOpen("serve", server.status());
   }
   std::cout << "listening on " << (*server)->address() << std::endl;
+  std::unique_ptr<services::http::HttpServer> http;
+  if (!flags.http_listen.empty()) {
+    services::http::HttpOptions http_options;
+    http_options.listen = flags.http_listen;
+    http_options.tls_cert_file = options.tls_cert_file;
+    http_options.tls_key_file = options.tls_key_file;
+    http_options.access_file = options.access_file;
+    auto started = services::http::HttpServer::Start(
+        http_options, services::http::LedgerFileSources((*server)->ledger()));
+    if (!started.ok()) {
+      (*server)->Shutdown(absl::Seconds(10));
+      return started.status().code() == absl::StatusCode::kInvalidArgument
+                 ? Fail("serve", started.status())
+                 : FailOpen("serve", started.status());
+    }
+    http = *std::move(started);
+    std::cout << "serving HTTP on " << http->url() << std::endl;
+  }
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   std::cerr << "ledgerctl serve: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
             << ": finishing in-flight calls, then stopping" << std::endl;
+  // HTTP reads the ledger that the gRPC server closes: stop it first.
+  if (http != nullptr) http->Shutdown();
   (*server)->Shutdown(absl::Seconds(10));
   return kExitOk;
 }
@@ -104,6 +134,21 @@ void AddServeCommand(CLI::App& app, Commands& commands) {
                     "Sign a checkpoint whenever the log has grown, but at most once per "
                     "this duration (e.g. 250ms, 1s, 5m; 0: after every commit). The final "
                     "size is always signed at shutdown")
+      ->capture_default_str()->type_name("DURATION");
+  serve->add_option("--http", f->http_listen,
+                    "Also serve the log's C2SP tlog-tiles and its web view over HTTP (reads "
+                    "only) at host:port (port 0: any), with the same TLS and access file; "
+                    "plaintext only on loopback")
+      ->type_name("ADDR");
+  serve->add_option("--witness-policy", o->witness_policy_file,
+                    "C2SP tlog-policy file: `witness NAME VKEY URL` lines (URL: the witness's "
+                    "submission prefix), groups and a quorum. Each new checkpoint is sent to "
+                    "every witness at once and stored with the cosignatures that arrive within "
+                    "--witness-deadline; witnesses that did not cosign are named in the log")
+      ->type_name("FILE");
+  serve->add_option("--witness-deadline", f->witness_deadline,
+                    "How long a checkpoint waits for its witnesses before it is stored with "
+                    "the cosignatures it has (never longer: recording never waits for them)")
       ->capture_default_str()->type_name("DURATION");
   commands.push_back({serve, [f] { return RunServe(*f); }});
 }

@@ -21,6 +21,7 @@
 #include "ledger/witness/add_checkpoint.h"
 #include "ledger/witness/policy.h"
 #include "ledger/witness/witness.h"
+#include "services/http/http_server.h"
 
 namespace ledger::cli {
 
@@ -159,8 +160,11 @@ int RunWitness(const std::string& listen, const std::string& key_file, const std
   pthread_sigmask(SIG_BLOCK, &stop, nullptr);
   httplib::Server server;
   Route(server, w->get());
+  services::http::ListenExclusively(server);
   const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
-  if (bound < 0) return FailOpen("witness", absl::UnavailableError(absl::StrCat("cannot listen on ", listen)));
+  if (bound < 0) return FailOpen("witness", absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", listen,
+        ": the port is taken or the host is not an address of this machine; give another --listen")));
   std::cout << "witness " << cosigner->verifier().KeyString() << " for " << logs->logs().size()
             << " log key(s), state in " << state_dir << "\n"
             << "listening on " << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":"

@@ -5,16 +5,18 @@
 import { h, fetchJson, openSite, permalink, verifyShownFacts, focusFragment, failPage } from './page.js';
 import { factCard } from './fact_card.js';
 import { stateView } from './state_view.js';
-import { timelineSvg } from './timeline.js';
+import { timelineSvgs } from './timeline.js';
 import { parseQueryDate, intervalFor, intervalWords } from './query_date.js';
 
 async function main() {
   const params = new URLSearchParams(location.search);
   const id = params.get('id') || '';
   const { index, verifier } = await openSite();
+  performance.mark('page:site-loaded');
   const entry = index.compacts.find((c) => c.id === id);
   if (!entry) throw new Error(`there is no compact "${id}" in this log; see the list of compacts`);
   const data = await fetchJson(`data/compact/${entry.file}.json`);
+  performance.mark('page:data-loaded');
   const c = data.compact;
   document.title = `${c.title} – Compact Ledger`;
   document.getElementById('title').textContent = c.title;
@@ -71,13 +73,13 @@ async function main() {
   });
   const state = h('section', { 'aria-labelledby': 'state-title' }, h('h2', { id: 'state-title' }, 'State on a date'), form, stateBody);
 
-  const svg = timelineSvg(data.timeline, summaries);
+  const svgs = timelineSvgs(data.timeline, summaries);
   const timeline = h('section', { 'aria-labelledby': 'timeline-title', class: 'timeline-section' },
     h('h2', { id: 'timeline-title' }, 'Timeline'),
     h('p', {}, 'In date order. A day is a mark; a date the sources give only as a range is a bar over the whole range (an arrow where it is open). Shapes: ',
       h('span', { class: 'legend' }, '● decision, ◆ proposal (asked for, not decided), ▲ plan, ■ occurrence, ▮ registration or other.'),
       ' Each row links to its fact.'),
-    h('figure', {}, svg, h('figcaption', {}, `${data.timeline.length} facts, each with its date as the source gives it.`)));
+    h('figure', {}, svgs, h('figcaption', {}, `${data.timeline.length} facts, each with its date as the source gives it.`)));
 
   const onTimeline = new Set(data.timeline.map((r) => Number(r.sequence)));
   const dated = data.timeline.map((r) => facts.get(Number(r.sequence)));
@@ -91,6 +93,11 @@ async function main() {
 
   content.replaceChildren(about, state, timeline, factsSection);
   showState();
+  performance.mark('page:rendered');
+  // Lay the page out now rather than at the first await of the checks, so
+  // that the page's marks tell layout from verification.
+  void content.offsetHeight;
+  performance.mark('page:laid-out');
   focusFragment();
   window.addEventListener('hashchange', focusFragment);
   await verifyShownFacts(verifier, data.facts);

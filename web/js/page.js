@@ -22,6 +22,7 @@ export async function verifyShownFacts(verifier, facts) {
   const checkpoint = document.getElementById('checkpoint');
   const tally = document.getElementById('tally');
   const head = await verifier.start();
+  performance.mark('page:checkpoint-checked');
   if (head.ok) {
     const cosigned = head.cosignedBy.length ? `, cosigned by ${head.cosignedBy.join(', ')}` : '';
     checkpoint.className = 'status ok';
@@ -30,11 +31,24 @@ export async function verifyShownFacts(verifier, facts) {
     checkpoint.className = 'status failed';
     checkpoint.textContent = `NOT verified: the log's checkpoint failed: ${head.error.code}: ${head.error.message}. No fact on this page is verified.`;
   }
+  // Cards change once per frame, in one batch: changing them one by one as
+  // results arrive would lay a long page out again for each.
+  let shown = [];
+  let frame = null;
+  const flush = () => {
+    frame = null;
+    for (const [n, r] of shown) showVerification(n, r);
+    shown = [];
+  };
   const results = await Promise.all(facts.map(async (f) => {
     const r = await verifier.verifyFact(f);
-    showVerification(f.sequence, r);
+    shown.push([f.sequence, r]);
+    if (frame === null) frame = requestAnimationFrame(flush);
     return { sequence: f.sequence, ...r };
   }));
+  if (frame !== null) cancelAnimationFrame(frame);
+  flush();
+  performance.mark('page:facts-checked');
   const failed = results.filter((r) => !r.ok).map((r) => ({ sequence: r.sequence, code: r.code, words: r.words }));
   const verified = results.filter((r) => r.ok).map((r) => r.sequence);
   if (failed.length) {

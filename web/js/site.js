@@ -15,7 +15,7 @@
 
 import { VerifyError } from './errors.js';
 import { parseVerifierKey, verifyCheckpoint } from './note.js';
-import { TileFetcher, TILE_WIDTH, tileWidth, verifyTreeRoot, verifyEntry, toNumber } from './tiles.js';
+import { TileFetcher, TILE_WIDTH, tileWidth, verifyTreeRoot, verifyEntryInTiles, toNumber } from './tiles.js';
 import { decodeEntry, entrySchema } from './entry.js';
 import { schemaFromJson } from './schema.js';
 
@@ -107,7 +107,7 @@ export class SiteVerifier {
       const tile = Math.floor(n / TILE_WIDTH);
       const bundle = await this.fetcher.entryBundle(tile, tileWidth(0, tile, head.size));
       const bytes = bundle.entries[n % TILE_WIDTH];
-      await verifyEntry(this.tree, this.checkpoint.rootHash, n, bytes, bundle.path);
+      await verifyEntryInTiles(this.tree, n, bytes, bundle.path);
       const entry = decodeEntry(bytes, `entry ${n}`, this.schema);
       if ((entry.sequence || '0') !== String(n)) {
         throw new VerifyError('fields-differ', `entry ${n} says it is sequence ${entry.sequence}`, `entry ${n}`);

@@ -20,7 +20,7 @@
 import { VerifyError, wrapErrors } from './errors.js';
 import { equalBytes, toBase64 } from './bytes.js';
 import {
-  leafHash, nodeHash, rootFromLeafHashes, emptyRoot, splitPoint,
+  leafHash, nodeHash, emptyRoot, splitPoint,
   verifyInclusion, verifyConsistency,
 } from './merkle.js';
 
@@ -124,6 +124,7 @@ export class TileFetcher {
     this.base = new URL(base.endsWith('/') ? base : `${base}/`, globalThis.location ? globalThis.location.href : undefined);
     this.fetchFn = fetchFn;
     this.cache = new Map();
+    this.parsed = new Map();
     this.bytesFetched = 0;
     this.requests = 0;
   }
@@ -160,14 +161,24 @@ export class TileFetcher {
     return this.get('checkpoint', { fresh: true });
   }
 
-  async hashTile(level, index, width) {
-    const path = tilePath(level, index, width);
-    return { path, hashes: parseHashTile(await this.get(path), width, path) };
+  // A file parsed once, however many facts read it.
+  parseOnce(path, parse) {
+    if (!this.parsed.has(path)) {
+      const p = this.get(path).then((bytes) => ({ path, ...parse(bytes) }));
+      this.parsed.set(path, p);
+      p.catch(() => this.parsed.delete(path));
+    }
+    return this.parsed.get(path);
   }
 
-  async entryBundle(index, width) {
+  hashTile(level, index, width) {
+    const path = tilePath(level, index, width);
+    return this.parseOnce(path, (bytes) => ({ hashes: parseHashTile(bytes, width, path) }));
+  }
+
+  entryBundle(index, width) {
     const path = entriesPath(index, width);
-    return { path, entries: parseEntryBundle(await this.get(path), width, path) };
+    return this.parseOnce(path, (bytes) => ({ entries: parseEntryBundle(bytes, width, path) }));
   }
 }
 
@@ -180,10 +191,16 @@ export class TiledTree {
     this.size = toNumber(size, 'tree size');
     this.nodes = new Map();
     this.tilesRead = new Set();
+    // Tile hashes ("height/index") read so far, and those the root was
+    // computed from (set by verifyTreeRoot once the root matched).
+    this.tileHashesRead = new Set();
+    this.anchored = new Set();
+    this.provenTiles = new Map();
   }
 
   // The hash of the complete subtree of 2^height leaves starting at leaf
-  // index * 2^height, from the tile at level floor(height / 8).
+  // index * 2^height: read from the tile at level height / 8 when height is
+  // a multiple of 8, else computed from its two children (each node once).
   hashAt(height, index) {
     const key = `${height}/${index}`;
     if (!this.nodes.has(key)) {
@@ -199,15 +216,55 @@ export class TiledTree {
     if ((index + 1) * span > this.size) {
       throw new VerifyError('bad-size', `node ${index} at height ${height} is not complete in a tree of ${this.size}`);
     }
-    const level = Math.floor(height / TILE_HEIGHT);
-    const below = 2 ** (height - level * TILE_HEIGHT);
-    const first = index * below;
-    const tile = Math.floor(first / TILE_WIDTH);
+    if (height % TILE_HEIGHT !== 0) {
+      const [left, right] = await Promise.all([this.hashAt(height - 1, 2 * index), this.hashAt(height - 1, 2 * index + 1)]);
+      return nodeHash(left, right);
+    }
+    const level = height / TILE_HEIGHT;
+    const tile = Math.floor(index / TILE_WIDTH);
     const width = tileWidth(level, tile, this.size);
     const { path, hashes } = await this.fetcher.hashTile(level, tile, width);
     this.tilesRead.add(path);
-    const start = first - tile * TILE_WIDTH;
-    return rootFromLeafHashes(hashes.slice(start, start + below));
+    this.tileHashesRead.add(`${height}/${index}`);
+    return hashes[index % TILE_WIDTH];
+  }
+
+  // The hash tile of `height` (a multiple of 8) holding `index`, proven to
+  // be in the tree whose root verifyTreeRoot checked: either the root was
+  // computed from this hash, or the full tile holding it hashes to the hash
+  // one tile level up, itself proven the same way. Resolves to the hash;
+  // throws tile-mismatch naming both tiles when a tile does not hash to
+  // the one above it. One check per tile, however many leaves ask.
+  async provenTileHash(height, index) {
+    if (height >= 64) throw new VerifyError('bad-size', `no tile of height ${height} holds a tree of ${this.size}`);
+    if (!this.anchored.has(`${height}/${index}`)) {
+      const level = height / TILE_HEIGHT;
+      const tile = Math.floor(index / TILE_WIDTH);
+      const key = `${level}/${tile}`;
+      if (!this.provenTiles.has(key)) {
+        this.provenTiles.set(key, this.proveFullTile(level, tile));
+      }
+      await this.provenTiles.get(key);
+    }
+    return this.hashAt(height, index);
+  }
+
+  // A hash that the root was not computed from lies in a full tile (a
+  // partial tile's hashes all go into the root), whose hashes combine to
+  // one hash of the tile above.
+  async proveFullTile(level, tile) {
+    const height = (level + 1) * TILE_HEIGHT;
+    const [below, above] = await Promise.all([
+      (async () => nodeHash(await this.hashAt(height - 1, 2 * tile), await this.hashAt(height - 1, 2 * tile + 1)))(),
+      this.provenTileHash(height, tile),
+    ]);
+    if (!equalBytes(below, above)) {
+      const upper = Math.floor(tile / TILE_WIDTH);
+      const upperPath = tilePath(level + 1, upper, tileWidth(level + 1, upper, this.size));
+      throw new VerifyError('tile-mismatch',
+        `${tilePath(level, tile)} hashes to ${toBase64(below)}, but ${upperPath} holds ${toBase64(above)} for it`,
+        tilePath(level, tile));
+    }
   }
 
   // MTH of leaves [start, end), from the complete subtrees that cover it.
@@ -280,13 +337,35 @@ export class TiledTree {
 export async function verifyTreeRoot(fetcher, checkpoint) {
   const tree = new TiledTree(fetcher, checkpoint.size);
   const root = await tree.root();
+  const read = new Set(tree.tileHashesRead);
   if (!equalBytes(root, checkpoint.rootHash)) {
     const tiles = [...tree.tilesRead].sort();
     throw new VerifyError('tile-mismatch',
       `the tiles [${tiles.join(', ')}] hash to root ${toBase64(root)}, but the checkpoint of size ${tree.size} says ${toBase64(checkpoint.rootHash)}`,
       tiles.join(', '));
   }
+  tree.anchored = read;
+  tree.rootHash = checkpoint.rootHash;
   return tree;
+}
+
+// Checks that entry `index`'s bytes are in the tree verifyTreeRoot
+// anchored: they hash to the leaf its level-0 tile holds, and that tile is
+// proven up to the root (TiledTree.provenTileHash). As strong as an
+// inclusion proof, and for many entries much cheaper: each tile is hashed
+// once, not once per entry. Names the entry, its bundle and its tile when
+// they disagree.
+export async function verifyEntryInTiles(tree, index, entryBytes, bundlePath) {
+  checkIndex(index, 'leaf index');
+  if (index >= tree.size) throw new VerifyError('bad-size', `leaf ${index} is not in a tree of ${tree.size}`);
+  const [leaf, stored] = await Promise.all([leafHash(entryBytes), tree.provenTileHash(0, index)]);
+  if (!equalBytes(stored, leaf)) {
+    const tile = Math.floor(index / TILE_WIDTH);
+    throw new VerifyError('entry-mismatch',
+      `entry ${index} in ${bundlePath} hashes to leaf ${toBase64(leaf)}, but ${tilePath(0, tile, tileWidth(0, tile, tree.size))} holds ${toBase64(stored)}`,
+      `entry ${index}, ${bundlePath}`);
+  }
+  return leaf;
 }
 
 // Checks that entry `index`'s bytes are in the tree with `rootHash`,
@@ -320,15 +399,18 @@ export async function verifyEntry(tree, rootHash, index, entryBytes, bundlePath)
 }
 
 // Reads every entry of the tree from its bundles and checks each one's
-// inclusion in the tree with `rootHash`. Returns the entries' bytes in
-// order.
+// inclusion in `tree`, which verifyTreeRoot anchored to `rootHash`.
+// Returns the entries' bytes in order.
 export async function verifyAllEntries(tree, rootHash) {
+  if (!tree.rootHash || !equalBytes(tree.rootHash, rootHash)) {
+    throw new VerifyError('tile-mismatch', `the tree was not checked against root ${toBase64(rootHash)}; call verifyTreeRoot first`);
+  }
   const entries = [];
   for (let tile = 0; tile * TILE_WIDTH < tree.size; tile++) {
     const width = tileWidth(0, tile, tree.size);
     const bundle = await tree.fetcher.entryBundle(tile, width);
     const checks = bundle.entries.map((bytes, i) =>
-      verifyEntry(tree, rootHash, tile * TILE_WIDTH + i, bytes, bundle.path));
+      verifyEntryInTiles(tree, tile * TILE_WIDTH + i, bytes, bundle.path));
     await Promise.all(checks);
     entries.push(...bundle.entries);
   }

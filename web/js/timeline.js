@@ -32,31 +32,56 @@ export function shape(kind, x, y) {
   }
 }
 
-// `rows`: the compact's published timeline; `names`: fact sequence ->
-// one-line summary. Returns an <svg> element.
-export function timelineSvg(rows, summaries, { href = (n) => `#fact-${n}` } = {}) {
-  const days = rows.flatMap((r) => [r.date.earliest, r.date.latest]).filter(Boolean).map(dayNumber);
-  const firstYear = new Date((days.length ? Math.min(...days) : 0) * 86400000).getUTCFullYear();
-  const lastYear = new Date((days.length ? Math.max(...days) : 0) * 86400000).getUTCFullYear() + 1;
+// Rows per <svg>: a long timeline is drawn in parts that all share one
+// scale, so that the browser lays out only the parts near the screen.
+export const ROWS_PER_PART = 200;
+
+// `rows`: the compact's published timeline; `summaries`: fact sequence ->
+// one-line summary. Returns the <svg> elements of its parts, in order; the
+// first carries the axis of years.
+export function timelineSvgs(rows, summaries, { href = (n) => `#fact-${n}` } = {}) {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const r of rows) {
+    for (const d of [r.date.earliest, r.date.latest]) {
+      if (!d) continue;
+      const n = dayNumber(d);
+      if (n < first) first = n;
+      if (n > last) last = n;
+    }
+  }
+  const firstYear = new Date((first === Infinity ? 0 : first) * 86400000).getUTCFullYear();
+  const lastYear = new Date((last === -Infinity ? 0 : last) * 86400000).getUTCFullYear() + 1;
+  const parts = [];
+  for (let start = 0; start === 0 || start < rows.length; start += ROWS_PER_PART) {
+    parts.push(timelinePart(rows, start, Math.min(rows.length, start + ROWS_PER_PART), firstYear, lastYear, summaries, href));
+  }
+  return parts;
+}
+
+function timelinePart(rows, start, end, firstYear, lastYear, summaries, href) {
   const t0 = dayNumber(`${String(firstYear).padStart(4, '0')}-01-01`);
   const t1 = dayNumber(`${String(lastYear).padStart(4, '0')}-01-01`);
   const left = LABEL + 10;
   const right = WIDTH - 12;
   const x = (text) => left + ((dayNumber(text) - t0) / (t1 - t0)) * (right - left);
-  const height = AXIS_TOP + rows.length * ROW + 10;
+  const top = start === 0 ? AXIS_TOP : 0;
+  const height = top + (end - start) * ROW + (end === rows.length ? 10 : 0);
+  const which = start === 0 && end === rows.length ? `${rows.length} facts` : `facts ${start + 1} to ${end} of ${rows.length}`;
   const svg = s('svg', {
     viewBox: `0 0 ${WIDTH} ${height}`, class: 'timeline', role: 'group',
-    'aria-label': `Timeline of ${rows.length} facts in date order, ${firstYear} to ${lastYear - 1}`,
+    style: `contain-intrinsic-size: auto ${WIDTH}px auto ${height}px`,
+    'aria-label': `Timeline of ${which} in date order, ${firstYear} to ${lastYear - 1}`,
   });
   for (let year = firstYear; year <= lastYear; year++) {
     const yx = x(`${String(year).padStart(4, '0')}-01-01`);
-    svg.append(s('line', { x1: yx, x2: yx, y1: AXIS_TOP - 6, y2: height - 6, class: 'gridline', 'aria-hidden': 'true' }));
-    if (year < lastYear) {
+    svg.append(s('line', { x1: yx, x2: yx, y1: Math.max(0, top - 6), y2: height, class: 'gridline', 'aria-hidden': 'true' }));
+    if (year < lastYear && start === 0) {
       svg.append(s('text', { x: yx + 3, y: AXIS_TOP - 12, class: 'year', 'aria-hidden': 'true' }, String(year)));
     }
   }
-  rows.forEach((row, i) => {
-    const y = AXIS_TOP + i * ROW + ROW / 2;
+  rows.slice(start, end).forEach((row, i) => {
+    const y = top + i * ROW + ROW / 2;
     const n = row.sequence;
     const { earliest = '', latest = '' } = row.date;
     const range = isRange(row.date);

@@ -294,6 +294,14 @@ TEST(SeedScenarioTest, EveryQuoteIsInItsSourceAndEverySourceHashMatches) {
                                      e.plan().due().as_written(), e.proposal().due().as_written(),
                                      e.annotation().date().as_written(),
                                      e.effect().as_written()};
+    const auto& m = e.membership_recorded();
+    for (const std::string* text :
+         {&m.start().as_written(), &m.end().as_written(), &m.as_of().as_written(), &m.role(),
+          &m.label(), &e.person_registered().name(), &e.person_registered().honorific_prefix(),
+          &e.person_registered().email(), &e.post_registered().label(),
+          &e.post_registered().role()}) {
+      said.push_back(*text);
+    }
     for (const auto* a : {&e.plan().action(), &e.proposal().action(), &e.decision().action(),
                           &e.occurrence().action()}) {
       said.push_back(a->version_label());
@@ -511,6 +519,59 @@ TEST(ScenarioTest, RefusedLineIsNamedByNumber) {
   absl::Status s = ApplyScenario(*lines, 0, &world);
   EXPECT_THAT(std::string(s.message()), testing::HasSubstr("line 1"));
   EXPECT_TRUE(world.state().facts().empty());
+}
+
+}  // namespace
+}  // namespace ledger::compact
+
+namespace ledger::compact {
+namespace {
+
+// The membership of `who` (a person or body id) in `body` on `day`, or null.
+const ::compact::v1::MembershipView* MembershipOn(const StateReport& report,
+                                                  const std::string& who,
+                                                  const std::string& body) {
+  for (const auto& m : report.memberships()) {
+    const auto& r = m.fact().event().membership_recorded();
+    if ((r.person_id() == who || r.member_id() == who) && r.organization_id() == body) {
+      return &m;
+    }
+  }
+  return nullptr;
+}
+
+TEST(SeedScenarioTest, WhoWasWhoIsKnownOnlyAsOfTheSourcesDates) {
+  const World world = LoadSeed();
+  // Nothing is known of the EWSG's members before the report of 2 June 2006.
+  EXPECT_EQ(MembershipOn(At(world, "2006-06-01"), "worcester-city-council", "ewsg"), nullptr);
+  const StateReport july = At(world, "2006-07-01");
+  const auto* city = MembershipOn(july, "worcester-city-council", "ewsg");
+  ASSERT_NE(city, nullptr);
+  EXPECT_EQ(city->status(), ::compact::v1::MEMBERSHIP_STATUS_AS_OF);
+  EXPECT_THAT(city->because(), ::testing::HasSubstr("when it began is not in the sources"));
+  const auto* clee = MembershipOn(july, "stephen-clee", "wyre-forest-dc-cabinet");
+  ASSERT_NE(clee, nullptr);
+  EXPECT_EQ(clee->fact().event().membership_recorded().role(), "CABINET MEMBER");
+  const auto* contact = MembershipOn(july, "alison-braithwaite", "wyre-forest-dc");
+  ASSERT_NE(contact, nullptr);
+  EXPECT_TRUE(contact->fact().event().inferred());
+  // The Chair of the WCSG signs the September 2011 paper: uncertain within
+  // the month, known as of it after.
+  EXPECT_EQ(MembershipOn(july, "sally-ellison", "wcsg"), nullptr);
+  EXPECT_EQ(MembershipOn(At(world, "2011-09-15"), "sally-ellison", "wcsg")->status(),
+            ::compact::v1::MEMBERSHIP_STATUS_UNCERTAIN);
+  const StateReport october = At(world, "2011-10");
+  const auto* chair = MembershipOn(october, "sally-ellison", "wcsg");
+  ASSERT_NE(chair, nullptr);
+  EXPECT_EQ(chair->status(), ::compact::v1::MEMBERSHIP_STATUS_AS_OF);
+  EXPECT_EQ(chair->fact().event().membership_recorded().post_id(), "wcsg-chair");
+  const std::string text = RenderStateText(At(world, "2011-10"));
+  EXPECT_THAT(text, ::testing::HasSubstr(
+                        "AS_OF: MEMBERSHIP: Sally Ellison is a member of Worcestershire Compact "
+                        "Steering Group, holding post Chair"));
+  // The post of the responsible officer is known; who held it is not.
+  ASSERT_TRUE(world.state().posts().contains("wfdc-chief-executive"));
+  EXPECT_EQ(world.state().posts().at("wfdc-chief-executive").post().role(), "RESPONSIBLE OFFICER");
 }
 
 }  // namespace

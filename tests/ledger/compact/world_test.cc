@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -245,6 +246,57 @@ TEST_F(WorldTest, RetractionRemovesTheFactFromState) {
   const auto report = At("2008", "new");
   EXPECT_TRUE(report.compacts(0).signatures().empty());
   EXPECT_EQ(report.compacts(0).retracted_size(), 1);
+}
+
+TEST_F(WorldTest, ReplacementCorrectionRetractsTheTargetAndStateShowsTheReplacement) {
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006-06"},"ref":"wrong")"));
+  const uint64_t wrong = next_ - 1;
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"vcs"},"date":{"edtf":"2006-06"},"ref":"right")"));
+  const uint64_t right = next_ - 1;
+  Record(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"wrong"},"retracts":true,"replacedBy":{"ref":"right"},"text":"signed by the VCS, not the council"})"));
+  const uint64_t correction = next_ - 1;
+  const auto report = At("2007", "new");
+  ASSERT_EQ(report.compacts(0).signatures_size(), 1);
+  EXPECT_EQ(report.compacts(0).signatures(0).body_id(), "vcs");
+  ASSERT_EQ(report.compacts(0).retracted_size(), 1);
+  EXPECT_EQ(report.compacts(0).retracted(0).sequence(), wrong);
+  // Both stay in the ledger, linked through the correction.
+  const auto& replacement = report.compacts(0).signatures(0).fact();
+  ASSERT_EQ(replacement.annotations_size(), 1);
+  EXPECT_EQ(replacement.annotations(0).sequence(), correction);
+  EXPECT_EQ(replacement.annotations(0).annotation().replaced_by().sequence(), right);
+  const std::string text = RenderStateText(report);
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("CORRECTION #", correction, " (replaces #", wrong, ")")));
+  EXPECT_THAT(text, HasSubstr(absl::StrCat("CORRECTION #", correction, " (replaced by #", right, ")")));
+  EXPECT_THAT(RenderEventText(world_.state().facts().rbegin()->event()),
+              HasSubstr(absl::StrCat("(retracts it, replaced by #", right, ")")));
+}
+
+TEST_F(WorldTest, MalformedReplacementCorrectionsAreRefusedAndFoldNothing) {
+  Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006-06"},"ref":"sig")"));
+  Record(With(R"("plan":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"vcs"},"date":{"edtf":"2006-06"},"ref":"plan")"));
+  const int before = world_.state().facts_size();
+  struct Case { std::string annotation; absl::StatusCode code; std::string words; };
+  const Case cases[] = {
+      {R"({"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"replacedBy":{"ref":"plan"},"text":"t"})",
+       absl::StatusCode::kInvalidArgument, "not a retracting CORRECTION"},
+      {R"({"kind":"ANNOTATION_KIND_NOTE","target":{"ref":"sig"},"retracts":true,"replacedBy":{"ref":"plan"},"text":"t"})",
+       absl::StatusCode::kInvalidArgument, "not a retracting CORRECTION"},
+      {R"({"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"retracts":true,"replacedBy":{"ref":"sig"},"text":"t"})",
+       absl::StatusCode::kInvalidArgument, "the event it retracts"},
+      {R"({"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"retracts":true,"replacedBy":{"ref":"plan"},"text":"t"})",
+       absl::StatusCode::kInvalidArgument, "not the same kind of event"},
+      {R"({"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"retracts":true,"replacedBy":{"ref":"nothing"},"text":"t"})",
+       absl::StatusCode::kNotFound, "replaced_by names ref 'nothing'"},
+      {R"({"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"retracts":true,"replacedBy":{"sequence":"999"},"text":"t"})",
+       absl::StatusCode::kNotFound, "sequence 999"},
+  };
+  for (const Case& c : cases) {
+    const absl::Status s = Try(With(R"("annotation":)" + c.annotation));
+    EXPECT_EQ(s.code(), c.code) << s << " for " << c.annotation;
+    EXPECT_THAT(std::string(s.message()), HasSubstr(c.words)) << c.annotation;
+  }
+  EXPECT_EQ(world_.state().facts_size(), before);
 }
 
 TEST_F(WorldTest, CodeMayBeAgreedWithoutAPlan) {
@@ -523,7 +575,8 @@ TEST_F(ForkedWorldTest, CopiesEveryFieldOfWorldStateButTheFacts) {
   for (int i = 0; i < descriptor->field_count(); ++i) fields.insert(descriptor->field(i)->name());
   EXPECT_EQ(fields, (std::set<std::string>{"sources", "bodies", "compacts", "codes",
                                            "consultations", "mediation_cases", "refs",
-                                           "facts", "last_sequence"}));
+                                           "facts", "last_sequence", "persons",
+                                           "posts"}));
 }
 
 TEST_F(ForkedWorldTest, ChecksAgainstEventsBeforeTheFork) {

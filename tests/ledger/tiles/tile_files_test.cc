@@ -64,7 +64,9 @@ TEST_F(TileFilesTest, ServesTheNewestCheckpointWithTheSpecsContentTypeAndShortCa
   EXPECT_EQ(file->caching, Caching::kShort);
 }
 
-TEST_F(TileFilesTest, FullTilesAreImmutableAndPartialTilesShort) {
+// C2SP tlog-tiles: every tile endpoint is immutable; a partial tile's width
+// fixes its bytes.
+TEST_F(TileFilesTest, FullAndPartialTilesAreImmutable) {
   CheckpointAt(300);
   TileFiles files(*log_);
   auto full = files.Get("tile/0/000");
@@ -78,10 +80,10 @@ TEST_F(TileFilesTest, FullTilesAreImmutableAndPartialTilesShort) {
   auto partial = files.Get("tile/0/001.p/44");
   ASSERT_TRUE(partial.ok()) << partial.status();
   EXPECT_EQ(partial->bytes.size(), 44u * 32);
-  EXPECT_EQ(partial->caching, Caching::kShort);
+  EXPECT_EQ(partial->caching, Caching::kImmutable);
   auto level1 = files.Get("tile/1/000.p/1");
   ASSERT_TRUE(level1.ok()) << level1.status();
-  EXPECT_EQ(level1->caching, Caching::kShort);
+  EXPECT_EQ(level1->caching, Caching::kImmutable);
 }
 
 TEST_F(TileFilesTest, OnlyTilesOfTheCheckpointedTreeArePublished) {

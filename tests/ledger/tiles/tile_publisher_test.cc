@@ -157,7 +157,7 @@ TEST_F(TilePublisherTest, AllRepairsDeletedFiles) {
   auto incremental = Publish();
   ASSERT_TRUE(incremental.ok());
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("out/tile/0/000")));
-  auto all = Publish({.all = true});
+  auto all = Publish(PublishOptions{.all = true, .beside = {}});
   ASSERT_TRUE(all.ok()) << all.status();
   EXPECT_EQ(all->files.written, 1u);
   EXPECT_TRUE(ReadBack(nullptr).ok());
@@ -197,6 +197,81 @@ TEST_F(TilePublisherTest, RefusesADirectoryAheadOfTheLogOrNotACheckpoint) {
   ASSERT_TRUE(out_->Write("checkpoint", "not a note").ok());
   EXPECT_THAT(Publish(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is not a checkpoint")));
+}
+
+
+// A source of pages published beside the tiles that notes, each time it is
+// read, whether the directory already had a checkpoint then.
+class PagesSource : public publication::FileSource {
+ public:
+  explicit PagesSource(std::string dir) : dir_(std::move(dir)) {}
+  absl::StatusOr<publication::PublishedFile> Get(std::string_view path) const override {
+    saw_checkpoint_.push_back(std::filesystem::exists(dir_ + "/checkpoint"));
+    if (fail_) return absl::UnavailableError("the pages cannot be read");
+    return publication::PublishedFile{.bytes = "<p>" + std::string(path) + " v" +
+                                               std::to_string(version_),
+                                      .content_type = "text/html",
+                                      .caching = publication::Caching::kShort};
+  }
+  int version_ = 1;
+  bool fail_ = false;
+  mutable std::vector<bool> saw_checkpoint_;
+
+ private:
+  std::string dir_;
+};
+
+TEST_F(TilePublisherTest, FilesBesideTheTilesAreWrittenBeforeTheCheckpointAndOnlyWhenChanged) {
+  CheckpointAt(300);
+  PagesSource pages(dir_.Sub("out"));
+  PublishOptions options;
+  options.beside.push_back({.source = &pages, .paths = {"index.html", "data/a.json"}});
+  auto first = Publish(options);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->beside.written, 2u);
+  EXPECT_THAT(pages.saw_checkpoint_, ::testing::ElementsAre(false, false));
+  EXPECT_TRUE(std::filesystem::exists(dir_.Sub("out") + "/data/a.json"));
+  ASSERT_TRUE(ReadBack(nullptr).ok());
+
+  auto same = Publish(options);
+  ASSERT_TRUE(same.ok()) << same.status();
+  EXPECT_EQ(same->beside.written, 0u);
+  EXPECT_EQ(same->beside.unchanged, 2u);
+  EXPECT_EQ(same->files.written, 0u);
+
+  pages.version_ = 2;
+  CheckpointAt(301);
+  auto grown = Publish(options);
+  ASSERT_TRUE(grown.ok()) << grown.status();
+  EXPECT_EQ(grown->beside.written, 2u);
+  EXPECT_EQ(grown->tree_size, 301u);
+}
+
+TEST_F(TilePublisherTest, AFailingBesideSourceLeavesTheOldCheckpoint) {
+  CheckpointAt(10);
+  ASSERT_TRUE(Publish().ok());
+  const std::string before = *DirectoryFetcher(dir_.Sub("out"))("checkpoint");
+  CheckpointAt(20);
+  PagesSource pages(dir_.Sub("out"));
+  pages.fail_ = true;
+  PublishOptions options;
+  options.beside.push_back({.source = &pages, .paths = {"index.html"}});
+  EXPECT_THAT(Publish(options).status(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("index.html")));
+  EXPECT_EQ(*DirectoryFetcher(dir_.Sub("out"))("checkpoint"), before);
+}
+
+TEST_F(TilePublisherTest, RefusesBesidePathsThatWouldShadowTheLogsFiles) {
+  CheckpointAt(10);
+  PagesSource pages(dir_.Sub("out"));
+  for (const std::string path : {"checkpoint", "tile/0/000", "tile"}) {
+    PublishOptions options;
+    options.beside.push_back({.source = &pages, .paths = {path}});
+    EXPECT_THAT(Publish(options).status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("own that path")))
+        << path;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("out") + "/checkpoint"));
 }
 
 }  // namespace

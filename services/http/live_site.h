@@ -1,0 +1,62 @@
+// The web view (ledger/site SiteFiles) of a ledger as it grows: what
+// `ledgerctl serve --http` serves beside the tiles, and how `ledgerctl
+// publish` learns which keys the pages trust.
+//
+// Thread-safety: SiteOptionsOf is stateless. LiveSite::Get may be called
+// from any number of threads at once.
+#ifndef LEDGER_SERVICES_HTTP_LIVE_SITE_H_
+#define LEDGER_SERVICES_HTTP_LIVE_SITE_H_
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "ledger/compact_ledger.h"
+#include "ledger/publication/file_source.h"
+#include "ledger/site/site_data.h"
+#include "ledger/site/site_files.h"
+
+namespace ledger::services::http {
+
+// What the pages of `log` trust: the verifier keys that signed its stored
+// checkpoints (audit::KnownVerifierKeys) and the origin of its newest
+// checkpoint; no witnesses. NotFound, saying how to sign one, when the log
+// has no signed checkpoint or no known key (the pages verify every fact
+// against a signed checkpoint, so without one there is nothing they could
+// show as verified); DataLoss when the stored checkpoint does not parse.
+absl::StatusOr<site::SiteOptions> SiteOptionsOf(const log::Log& log);
+
+// A FileSource holding the web view of `ledger` as of the last time a
+// request found the log grown: a Get after the log grew builds a new
+// SiteFiles (one build at a time; requests arriving meanwhile get the
+// previous snapshot), so the pages never lag the log by more than one
+// request. Before the log has a signed checkpoint every Get is NotFound,
+// saying so.
+class LiveSite : public publication::FileSource {
+ public:
+  // `ledger` must outlive this object.
+  explicit LiveSite(const CompactLedger& ledger) : ledger_(ledger) {}
+
+  // The file at `path` of the current snapshot (SiteFiles::Get), after
+  // rebuilding it if the log grew. NotFound as above or for a path the site
+  // does not hold; InvalidArgument for a malformed path; errors of the
+  // ledger's reads.
+  absl::StatusOr<publication::PublishedFile> Get(std::string_view path) const override;
+
+ private:
+  // The snapshot to answer from, rebuilt first when the log grew.
+  absl::StatusOr<std::shared_ptr<const site::SiteFiles>> Current() const;
+
+  const CompactLedger& ledger_;
+  // Serializes rebuilds.
+  mutable std::mutex build_mu_;
+  // Guards snapshot_ (held only to copy or replace the pointer).
+  mutable std::mutex snapshot_mu_;
+  mutable std::shared_ptr<const site::SiteFiles> snapshot_;
+};
+
+}  // namespace ledger::services::http
+
+#endif  // LEDGER_SERVICES_HTTP_LIVE_SITE_H_

@@ -25,7 +25,7 @@ namespace {
 using nlohmann::json;
 
 constexpr char kDemoActor[] = "ledgerctl demo";
-// The telling dates of the seed story (DESIGN.md).
+// The telling dates of the seed story (docs/domain.md).
 constexpr const char* kDemoDates[] = {"2005-01", "2005-03", "2006-05",
                                       "2006-07", "2007-06", "2011-10"};
 

@@ -16,6 +16,7 @@
 #include "ledger/log/verify.h"
 #include "ledger/scenario_file.h"
 #include "tools/ledgerctl/cli_common.h"
+#include "tools/ledgerctl/demo_pages.h"
 
 namespace ledger::cli {
 
@@ -24,7 +25,7 @@ namespace {
 using nlohmann::json;
 
 constexpr char kDemoActor[] = "ledgerctl demo";
-// The telling dates of the seed story (DESIGN.md).
+// The telling dates of the seed story (docs/domain.md).
 constexpr const char* kDemoDates[] = {"2005-01", "2005-03", "2006-05",
                                       "2006-07", "2007-06", "2011-10"};
 
@@ -259,6 +260,7 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
     std::string known_at;
     std::string format = "text";
     std::string order = "date";
+    std::string http;
   };
   auto o = std::make_shared<Options>();
 
@@ -270,7 +272,19 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
       ->default_val("demo-ledger")->type_name("DIR");
   demo->add_option("--scenario", o->scenario, "Scenario file (JSON Lines)")
       ->capture_default_str();
-  commands.push_back({demo, [o] { return RunDemo(o->db, o->scenario); }});
+  demo->add_option("--http", o->http,
+                   "Then sign the log's head with a demo key and serve the web view (and the "
+                   "tlog-tiles) at this loopback host:port until Ctrl-C; prints the URL")
+      ->type_name("ADDR");
+  commands.push_back({demo, [o] {
+    if (!o->http.empty()) {
+      if (absl::Status checked = CheckDemoAddress(o->http); !checked.ok()) {
+        return Fail("demo", checked);
+      }
+    }
+    const int code = RunDemo(o->db, o->scenario);
+    return code != kExitOk || o->http.empty() ? code : ServeDemoPages(o->db, o->http);
+  }});
 
   CLI::App* import = app.add_subcommand(
       "import", "Record every event of a JSON Lines scenario file (one compact.v1.Event "

@@ -8,7 +8,8 @@ export function enumWords(name, prefix) {
   return s.toLowerCase().replace(/_/g, ' ');
 }
 
-// The four kinds of fact DESIGN.md keeps apart, and the registrations.
+// The four kinds of fact the ledger keeps apart (docs/domain.md), and the
+// registrations.
 export const KIND_WORDS = {
   proposal: 'Proposal (asked for, not decided)',
   decision: 'Decision',

@@ -367,7 +367,7 @@ TEST(EdtfTest, RefusesLetterPrefixedYearsWithMoreThanAYear) {
 
 // EDTF specification (2019), Level 1 "Seasons": '2001-21' is spring 2001.
 // python-edtf's EXAMPLES give 2001-21, 2003-22, 2000-23 as below but end
-// winter 2010-24 on 2010-12-31; go-edtf (level1/tests.go) and DESIGN.md run
+// winter 2010-24 on 2010-12-31; go-edtf (level1/tests.go) and docs/domain.md run
 // winter from December into February of the next year, and so do we.
 TEST(EdtfTest, SeasonsArePinnedToNorthernMeteorologicalSeasons) {
   ExpectRanges({
@@ -378,7 +378,7 @@ TEST(EdtfTest, SeasonsArePinnedToNorthernMeteorologicalSeasons) {
       {"2019-24", "2019-12-01", "2020-02-29"},  // go-edtf, leap year
       {"2002-21", "2002-03-01", "2002-05-31"},  // go-edtf "Spring, 2002"
       {"2002-24", "2002-12-01", "2003-02-28"},  // go-edtf "winter, 2002"
-      {"2005-22", "2005-06-01", "2005-08-31"},  // DESIGN.md: summer 2005
+      {"2005-22", "2005-06-01", "2005-08-31"},  // docs/domain.md: summer 2005
       {"2005-24", "2005-12-01", "2006-02-28"},
   });
 }
@@ -654,7 +654,7 @@ TEST(EdtfTest, OneOfSetFlagsComeFromAnyMember) {
   EXPECT_FALSE(none->approximate);
 }
 
-// ------------------------------------------------ The seed facts (DESIGN.md)
+// ------------------------------------------------ The seed facts (docs/domain.md)
 
 TEST(EdtfTest, DesignSeedDates) {
   ExpectRanges({

@@ -1,0 +1,110 @@
+#include "tools/ledgerctl/demo_pages.h"
+
+#include <signal.h>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <system_error>
+
+#include "absl/strings/str_cat.h"
+#include "ledger/audit/key_file.h"
+#include "ledger/checkpointing/checkpoint_publisher.h"
+#include "ledger/compact_ledger.h"
+#include "services/address.h"
+#include "services/http/http_server.h"
+#include "tools/ledgerctl/cli_common.h"
+
+namespace ledger::cli {
+
+namespace {
+
+// The demo log's name in its checkpoints. A demo key signs them: the pages
+// show who signed, and a real deployment signs with its own key and origin
+// (`serve --sign-key --origin`).
+constexpr char kDemoOrigin[] = "demo.compact-ledger.example/worcestershire";
+// In the database directory, so that deleting the demo deletes its key.
+// RocksDB ignores files it does not name.
+constexpr char kDemoKeyFile[] = "demo-checkpoint-signing.key";
+// The seed's compact, the page a newcomer should see first.
+constexpr char kSeedCompact[] = "worcestershire-2006";
+
+absl::StatusOr<log::NoteSigner> DemoSigner(const std::string& db) {
+  const std::string path = (std::filesystem::path(db) / kDemoKeyFile).string();
+  std::error_code error;
+  if (std::filesystem::exists(path, error)) return audit::ReadPrivateKeyFile(path);
+  auto signer = log::NoteSigner::Generate(kDemoOrigin);
+  if (!signer.ok()) return signer.status();
+  if (absl::Status written = audit::WritePrivateKeyFile(path, *signer); !written.ok()) {
+    return written;
+  }
+  return signer;
+}
+
+}  // namespace
+
+absl::Status CheckDemoAddress(const std::string& listen) {
+  if (listen.find(':') == std::string::npos || !services::IsLoopbackAddress(listen)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--http \"", listen, "\" is not a loopback host:port: the demo serves its pages "
+        "without TLS, so only to this machine; give e.g. 127.0.0.1:8080 (or use `ledgerctl "
+        "serve --http` with --tls-cert and --tls-key)"));
+  }
+  return absl::OkStatus();
+}
+
+int ServeDemoPages(const std::string& db, const std::string& listen) {
+  // Block the stop signals before any thread starts, so that only sigwait
+  // below sees them.
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+
+  log::LogOptions options;
+  options.path = db;
+  options.create_if_missing = false;
+  auto ledger = CompactLedger::Open(options);
+  if (!ledger.ok()) return FailOpen("demo", ledger.status());
+  auto signer = DemoSigner(db);
+  if (!signer.ok()) return FailOpen("demo", signer.status());
+  checkpointing::CheckpointPublisherOptions publishing;
+  publishing.signers.push_back(*std::move(signer));
+  publishing.origin = kDemoOrigin;
+  publishing.messages = &std::cerr;
+  auto publisher = checkpointing::CheckpointPublisher::Create((*ledger)->log(), publishing);
+  if (!publisher.ok()) return Fail("demo", publisher.status());
+  auto published = (*publisher)->PublishNow();
+  if (!published.ok()) return Fail("demo", published.status());
+
+  services::http::HttpOptions http;
+  http.listen = listen;
+  // The server's start-up notes speak of `serve` flags; the demo says below
+  // what it serves and to whom.
+  std::ostringstream start_notes;
+  http.log = &start_notes;
+  auto server = services::http::HttpServer::Start(
+      http, services::http::LedgerFileSources(**ledger));
+  if (!server.ok()) {
+    return server.status().code() == absl::StatusCode::kInvalidArgument
+               ? Fail("demo", server.status())
+               : FailOpen("demo", server.status());
+  }
+  const std::string url = (*server)->url();
+  std::cout << "\n== The web view ==\n"
+            << "checkpoint of size " << published->checkpoint.head.tree_size
+            << " signed by the demo key in " << db << "/" << kDemoKeyFile << "\n"
+            << "listening on " << url << "/ (plaintext, to this machine only)\n"
+            << "open " << url << "/compact.html?id=" << kSeedCompact
+            << " : every fact is checked in your browser against that checkpoint "
+               "(Ctrl-C stops)"
+            << std::endl;
+  int signal_number = 0;
+  sigwait(&stop, &signal_number);
+  (*server)->Shutdown();
+  return kExitOk;
+}
+
+}  // namespace ledger::cli

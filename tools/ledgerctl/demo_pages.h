@@ -1,0 +1,27 @@
+// `ledgerctl demo --http ADDR`: after the demo, its web view in a browser.
+#ifndef LEDGER_TOOLS_LEDGERCTL_DEMO_PAGES_H_
+#define LEDGER_TOOLS_LEDGERCTL_DEMO_PAGES_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace ledger::cli {
+
+// InvalidArgument, saying what to give instead, unless `listen` is a
+// loopback host:port: checked before the demo runs, so that a bad --http
+// costs nothing.
+absl::Status CheckDemoAddress(const std::string& listen);
+
+// Signs the demo ledger's head at `db` as a C2SP checkpoint of the demo's
+// origin with a demo key kept in the database directory (made on first
+// use, mode 0600), so that the pages have a signed checkpoint to check every
+// fact against; then serves the tlog-tiles and the web view over HTTP at
+// `listen` (loopback only: the demo has no TLS) and prints the URL of the
+// seed compact's page, until SIGINT or SIGTERM. An exit code of
+// cli_common.h.
+int ServeDemoPages(const std::string& db, const std::string& listen);
+
+}  // namespace ledger::cli
+
+#endif  // LEDGER_TOOLS_LEDGERCTL_DEMO_PAGES_H_

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/domain_admission.h"
 #include "ledger/world_follower.h"
@@ -386,9 +387,11 @@ absl::StatusOr<std::vector<HistoryItem>> CompactLedger::History(
     std::lock_guard<std::mutex> lock(mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
     if (!follower_.world().HasCompact(compact_id)) {
-      return absl::NotFoundError(absl::StrCat(
-          "no compact \"", std::string(compact_id),
-          "\" in the ledger; `ledgerctl replay --db DIR --at DATE` lists the compacts"));
+      return WithNextStep(
+          absl::NotFoundError(absl::StrCat("no compact \"", std::string(compact_id),
+                                           "\" in the ledger; the state at any date lists the "
+                                           "compacts it has")),
+          NextStep::kListCompacts);
     }
     sequences = follower_.world().SequencesConcerning(compact_id);
   }

@@ -60,7 +60,7 @@ absl::Status ReadFormatLine(LineReader& reader, BundleReport& report) {
   if (result == Result::kLine && absl::StartsWith(AbslView(line), "compact-ledger-audit-bundle ")) {
     return absl::FailedPreconditionError(absl::StrCat(
         "unsupported audit bundle format \"", AbslView(line.substr(0, 60)),
-        "\": this ledgerctl reads \"", AbslView(kBundleFormatLine), "\""));
+        "\": this build of Compact Ledger reads \"", AbslView(kBundleFormatLine), "\""));
   }
   return absl::FailedPreconditionError(
       absl::StrCat("not a Compact Ledger audit bundle: its first line is not \"",

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/audit/bundle_format.h"
+#include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/checkpoint.h"
 
@@ -27,8 +28,10 @@ absl::Status Written(const std::ostream& out) {
 absl::StatusOr<std::string> OriginOf(BundleSource& source) {
   LEDGER_ASSIGN_OR_RETURN(auto latest, source.LatestCheckpoint());
   if (!latest.has_value()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the ledger has no signed checkpoint yet: ", source.NoCheckpointAdvice()));
+    return WithNextStep(absl::FailedPreconditionError(absl::StrCat(
+                            "the ledger has no signed checkpoint yet: ",
+                            source.NoCheckpointAdvice())),
+                        NextStep::kSignCheckpoint);
   }
   LEDGER_ASSIGN_OR_RETURN(log::Note note, log::ParseNote(*latest));
   LEDGER_ASSIGN_OR_RETURN(log::Checkpoint checkpoint, log::ParseCheckpoint(note.text));
@@ -96,7 +99,7 @@ absl::Status WriteEntries(BundleSource& source, uint64_t from, uint64_t to, std:
 }  // namespace
 
 std::string BundleSource::NoCheckpointAdvice() const {
-  return "run `ledgerctl checkpoint --db DIR --sign-key FILE --origin ORIGIN` first";
+  return "sign a checkpoint of the log first";
 }
 
 absl::StatusOr<BundleSummary> WriteBundle(const log::Log& log,

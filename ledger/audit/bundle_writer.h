@@ -62,7 +62,7 @@ class BundleSource {
       uint64_t from, uint64_t count,
       const std::function<absl::Status(uint64_t sequence, std::string_view bytes)>& visit) = 0;
   // What to do when there is no signed checkpoint, for the error message.
-  // Default: sign one with `ledgerctl checkpoint`.
+  // Default: "sign a checkpoint of the log first" (a front end adds how).
   virtual std::string NoCheckpointAdvice() const;
 };
 

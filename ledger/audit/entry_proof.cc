@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "ledger/audit/bundle_format.h"
+#include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/compact/world.h"
 #include "ledger/log/proof_verify.h"
@@ -58,12 +59,14 @@ absl::StatusOr<EntryProof> ProveEntry(const log::Log& log, uint64_t sequence) {
     LEDGER_ASSIGN_OR_RETURN(checkpoint, UnverifiedCheckpoint(*latest));
   }
   if (!checkpoint.has_value() || checkpoint->tree_size <= sequence) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no signed checkpoint covers entry ", sequence,
-        checkpoint.has_value() ? absl::StrCat(" (the newest is of tree size ",
-                                              checkpoint->tree_size, ")")
-                               : " (the ledger has none)",
-        ": run `ledgerctl checkpoint --db DIR --sign-key FILE` first"));
+    return WithNextStep(
+        absl::FailedPreconditionError(absl::StrCat(
+            "no signed checkpoint covers entry ", sequence,
+            checkpoint.has_value()
+                ? absl::StrCat(" (the newest is of tree size ", checkpoint->tree_size, ")")
+                : " (the ledger has none)",
+            ": sign a checkpoint of the log first")),
+        NextStep::kSignCheckpoint);
   }
   EntryProof proof;
   LEDGER_ASSIGN_OR_RETURN(log::StoredEntry stored, log.GetEntry(sequence));

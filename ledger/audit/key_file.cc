@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/base/next_step.h"
 #include "ledger/base/posix_io.h"
 
 namespace ledger::audit {
@@ -90,9 +91,9 @@ absl::StatusOr<log::NoteSigner> ReadPrivateKeyFile(const std::string& path) {
   absl::StatusOr<log::NoteSigner> signer = log::NoteSigner::FromPrivateKeyString(*contents);
   std::fill(contents->begin(), contents->end(), '\0');
   if (!signer.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        path, " is not a private key file (made by `ledgerctl keygen`): ",
-        signer.status().message()));
+    return WithNextStep(absl::InvalidArgumentError(absl::StrCat(
+                            path, " is not a private key file: ", signer.status().message())),
+                        NextStep::kMakeKey);
   }
   return signer;
 }

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/commit_state.h"
 #include "ledger/log/rocks_db.h"
@@ -69,10 +70,12 @@ absl::Status Log::CheckTail() {
   const uint64_t from = committed > window ? committed - window : 0;
   LEDGER_ASSIGN_OR_RETURN(VerifyReport report, VerifyStore(*db_, from));
   if (!report.ok()) {
-    return absl::DataLossError(absl::StrCat(
-        "refusing to open the ledger at ", path(), ": ", ProblemName(report.problem),
-        " at sequence ", report.sequence, ": ", report.message,
-        ". Run `ledgerctl verify --db ", path(), "` for a full report"));
+    return WithNextStep(
+        absl::DataLossError(absl::StrCat(
+            "refusing to open the ledger at ", path(), ": ", ProblemName(report.problem),
+            " at sequence ", report.sequence, ": ", report.message,
+            ". Verify the whole log for a full report")),
+        NextStep::kVerifyLog);
   }
   LEDGER_ASSIGN_OR_RETURN(frontier_, CompactRange::FromStore(Nodes(), report.tree_size));
   head_ = {report.tree_size, report.root};

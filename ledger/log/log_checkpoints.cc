@@ -1,4 +1,5 @@
 // Log: the store of signed checkpoints (the checkpoints family).
+#include "ledger/base/next_step.h"
 #include "ledger/log/log.h"
 
 #include <memory>
@@ -117,11 +118,13 @@ absl::Status Log::CheckLatestCheckpoint() const {
   }
   LEDGER_ASSIGN_OR_RETURN(Hash root, RootAt(checkpoint->tree_size));
   if (root != checkpoint->root) {
-    return absl::DataLossError(absl::StrCat(
-        "refusing to open the ledger at ", path(), ": root-mismatch at sequence ",
-        checkpoint->tree_size, ": the published checkpoint of size ", checkpoint->tree_size,
-        " has root ", ToHex(checkpoint->root), " but the log's entries give ", ToHex(root),
-        ": the history was rewritten. Run `ledgerctl verify --db ", path(), "`"));
+    return WithNextStep(
+        absl::DataLossError(absl::StrCat(
+            "refusing to open the ledger at ", path(), ": root-mismatch at sequence ",
+            checkpoint->tree_size, ": the published checkpoint of size ", checkpoint->tree_size,
+            " has root ", ToHex(checkpoint->root), " but the log's entries give ", ToHex(root),
+            ": the history was rewritten")),
+        NextStep::kVerifyLog);
   }
   return absl::OkStatus();
 }

@@ -1,5 +1,6 @@
 // Log: roots of earlier tree sizes and RFC 9162 proofs, from the stored
 // Merkle nodes.
+#include "ledger/base/next_step.h"
 #include "ledger/log/log.h"
 
 #include "absl/strings/str_cat.h"
@@ -25,8 +26,11 @@ NodeReader Log::Nodes() const {
     LEDGER_ASSIGN_OR_RETURN(auto node,
                             db_->Get(Family::kMerkle, format::NodeKey(level, index)));
     if (!node) {
-      return absl::DataLossError(absl::StrCat("Merkle node (level ", level, ", index ",
-                                              index, ") is missing; run `ledgerctl verify`"));
+      return WithNextStep(
+          absl::DataLossError(absl::StrCat("Merkle node (level ", level, ", index ", index,
+                                           ") is missing; verify the whole log to find the "
+                                           "first damaged entry")),
+          NextStep::kVerifyLog);
     }
     return HashFromBytes(*node);
   };

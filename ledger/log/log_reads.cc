@@ -1,4 +1,5 @@
 // Log: reading entries, in log order and by stream, and stream versions.
+#include "ledger/base/next_step.h"
 #include "ledger/log/log.h"
 
 #include <algorithm>
@@ -18,8 +19,9 @@ absl::StatusOr<StoredEntry> ParseStored(uint64_t sequence, std::string bytes) {
   StoredEntry stored;
   stored.sequence = sequence;
   if (!stored.entry.ParseFromString(bytes)) {
-    return absl::DataLossError(absl::StrCat(
-        "entry ", sequence, " does not parse; run `ledgerctl verify`"));
+    return WithNextStep(absl::DataLossError(absl::StrCat(
+                            "entry ", sequence, " does not parse; verify the whole log")),
+                        NextStep::kVerifyLog);
   }
   stored.leaf_hash = LeafHash(bytes);
   stored.bytes = std::move(bytes);
@@ -36,8 +38,9 @@ absl::StatusOr<StoredEntry> Log::GetEntry(uint64_t sequence) const {
   }
   LEDGER_ASSIGN_OR_RETURN(auto bytes, db_->Get(Family::kEntries, format::EntryKey(sequence)));
   if (!bytes.has_value()) {
-    return absl::DataLossError(absl::StrCat("entry ", sequence,
-                                            " is missing from the store; run `ledgerctl verify`"));
+    return WithNextStep(absl::DataLossError(absl::StrCat(
+                            "entry ", sequence, " is missing from the store; verify the whole log")),
+                        NextStep::kVerifyLog);
   }
   return ParseStored(sequence, *std::move(bytes));
 }
@@ -51,8 +54,9 @@ absl::Status Log::ForEachEntry(
   uint64_t expected = from;
   for (it.Seek(format::EntryKey(from)); expected < end && it.Valid(); it.Next(), ++expected) {
     if (format::DecodeUint64(it.key()) != expected) {
-      return absl::DataLossError(absl::StrCat("entry ", expected,
-                                              " is missing; run `ledgerctl verify`"));
+      return WithNextStep(absl::DataLossError(absl::StrCat(
+                              "entry ", expected, " is missing; verify the whole log")),
+                          NextStep::kVerifyLog);
     }
     LEDGER_ASSIGN_OR_RETURN(StoredEntry stored,
                             ParseStored(expected, std::string(it.value())));
@@ -60,8 +64,9 @@ absl::Status Log::ForEachEntry(
   }
   LEDGER_RETURN_IF_ERROR(it.status("reading entries"));
   if (expected < end) {
-    return absl::DataLossError(absl::StrCat("entry ", expected,
-                                            " is missing; run `ledgerctl verify`"));
+    return WithNextStep(absl::DataLossError(absl::StrCat(
+                            "entry ", expected, " is missing; verify the whole log")),
+                        NextStep::kVerifyLog);
   }
   return absl::OkStatus();
 }

@@ -12,6 +12,7 @@
 #include <rocksdb/table.h>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/storage_format.h"
 
@@ -85,7 +86,7 @@ absl::Status CheckFormat(RocksDb& db, bool fresh, RocksDb::Mode mode) {
     if (*format == format::kFormatValue) return absl::OkStatus();
     return absl::FailedPreconditionError(absl::StrCat(
         db.path(), " holds format \"", *format, "\", this build reads \"",
-        format::kFormatValue, "\"; use a matching ledgerctl"));
+        format::kFormatValue, "\"; open it with a build of Compact Ledger that reads that format"));
   }
   if (!fresh || mode == RocksDb::Mode::kReadOnly) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -133,9 +134,10 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path, 
   const bool exists = std::filesystem::exists(
       std::filesystem::path(path) / "CURRENT", ec);
   if (!exists && mode != Mode::kCreateIfMissing) {
-    return absl::NotFoundError(absl::StrCat(
-        "no ledger database at ", path,
-        "; check --db, or create one with `ledgerctl demo --db ", path, "`"));
+    return WithNextStep(
+        absl::NotFoundError(absl::StrCat("no ledger database at ", path,
+                                         ": check the path, or create a ledger there first")),
+        NextStep::kCreateLedger);
   }
   rocksdb::DBOptions options;
   if (env != nullptr) options.env = env;

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/signed_note.h"
 #include "ledger/tiles/tile_format.h"
@@ -35,11 +36,11 @@ absl::StatusOr<PublishedCheckpoint> ParsePublishedCheckpoint(std::string note) {
 absl::StatusOr<PublishedCheckpoint> LatestPublishedCheckpoint(const log::Log& log) {
   LEDGER_ASSIGN_OR_RETURN(std::optional<std::string> note, log.LatestCheckpoint());
   if (!note.has_value()) {
-    return absl::NotFoundError(absl::StrCat(
-        "the ledger at ", log.path(),
-        " has no signed checkpoint yet, so there is nothing to publish: run `ledgerctl "
-        "checkpoint --db ", log.path(),
-        " --sign-key FILE --origin ORIGIN`, or serve it with `ledgerctl serve --sign-key FILE`"));
+    return WithNextStep(
+        absl::NotFoundError(absl::StrCat(
+            "the ledger at ", log.path(),
+            " has no signed checkpoint yet, so there is nothing to publish: sign one first")),
+        NextStep::kSignCheckpoint);
   }
   auto published = ParsePublishedCheckpoint(*std::move(note));
   if (!published.ok()) {

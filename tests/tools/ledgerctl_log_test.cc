@@ -101,6 +101,8 @@ TEST_F(LedgerctlLogTest, MissingDatabaseIsUnreadableWithAHint) {
   auto r = Ctl("verify --db " + dir_.Sub("nope"));
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_THAT(r.err, HasSubstr("no ledger database"));
+  // The core says what is wrong; the CLI adds its own command for it.
+  EXPECT_THAT(r.err, HasSubstr("`ledgerctl demo --db DIR`"));
   for (const char* sub : {"log", "root", "prove --seq 0", "consistency --from 0"}) {
     auto other = Ctl(std::string(sub) + " --db " + dir_.Sub("nope"));
     EXPECT_EQ(other.exit_code, 3) << sub << ": " << other.err;

@@ -1,15 +1,49 @@
 #include "tools/ledgerctl/cli_common.h"
 
 #include <iostream>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "ledger/base/next_step.h"
 #include "ledger/compact/edtf.h"
 
 namespace ledger::cli {
 
+namespace {
+
+// The ledgerctl command that takes the next step a core error names
+// (ledger/base/next_step.h), or "".
+std::string HowTo(const absl::Status& status) {
+  const std::optional<NextStep> step = NextStepOf(status);
+  if (!step.has_value()) return "";
+  switch (*step) {
+    case NextStep::kVerifyLog:
+      return "`ledgerctl verify --db DIR` names the first bad entry";
+    case NextStep::kCreateLedger:
+      return "check --db, or create a ledger with `ledgerctl demo --db DIR` or `ledgerctl "
+             "import FILE --db DIR`";
+    case NextStep::kSignCheckpoint:
+      return "sign one with `ledgerctl checkpoint --db DIR --sign-key FILE --origin ORIGIN`, "
+             "or serve with `ledgerctl serve --sign-key FILE`";
+    case NextStep::kListCompacts:
+      return "`ledgerctl replay --db DIR --at DATE` lists the compacts";
+    case NextStep::kMakeKey:
+      return "make a key with `ledgerctl keygen --name NAME --out FILE`";
+  }
+  return "";
+}
+
+void PrintError(const std::string& command, const absl::Status& status) {
+  std::cerr << "ledgerctl " << command << ": " << status.message();
+  if (const std::string how = HowTo(status); !how.empty()) std::cerr << " (" << how << ")";
+  std::cerr << "\n";
+}
+
+}  // namespace
+
 int Fail(const std::string& command, const absl::Status& status) {
-  std::cerr << "ledgerctl " << command << ": " << status.message() << "\n";
+  PrintError(command, status);
   switch (status.code()) {
     case absl::StatusCode::kDataLoss:
       return kExitTampered;
@@ -23,7 +57,7 @@ int Fail(const std::string& command, const absl::Status& status) {
 }
 
 int FailOpen(const std::string& command, const absl::Status& status) {
-  std::cerr << "ledgerctl " << command << ": " << status.message() << "\n";
+  PrintError(command, status);
   return status.code() == absl::StatusCode::kDataLoss ? kExitTampered : kExitUnreadable;
 }
 

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ledger/base/next_step.h"
 #include "ledger/log/checkpoint.h"
 #include "ledger/log/signed_note.h"
 #include "ledger/tiles/tile_format.h"
@@ -50,7 +51,8 @@ TEST_F(TileFilesTest, NothingIsPublishedBeforeTheFirstCheckpoint) {
   testing::GrowLog(*log_, 10);
   TileFiles files(*log_);
   EXPECT_THAT(files.Get("checkpoint"),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("ledgerctl checkpoint")));
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr("sign one first")));
+  EXPECT_EQ(NextStepOf(files.Get("checkpoint").status()), NextStep::kSignCheckpoint);
   EXPECT_THAT(files.Get("tile/0/000.p/10"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("")));
 }
 

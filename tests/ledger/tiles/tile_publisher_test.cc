@@ -88,7 +88,7 @@ class TilePublisherTest : public ::testing::Test {
 
 TEST_F(TilePublisherTest, RefusesALogWithoutACheckpointAndSaysWhatToRun) {
   testing::GrowLog(*log_, 3);
-  EXPECT_THAT(Publish(), StatusIs(absl::StatusCode::kNotFound, HasSubstr("ledgerctl checkpoint")));
+  EXPECT_THAT(Publish(), StatusIs(absl::StatusCode::kNotFound, HasSubstr("sign one first")));
   EXPECT_TRUE(FilesUnder(dir_.Sub("out")).empty());
 }
 

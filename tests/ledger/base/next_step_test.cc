@@ -1,0 +1,35 @@
+#include "ledger/base/next_step.h"
+
+#include <gtest/gtest.h>
+
+namespace ledger {
+namespace {
+
+TEST(NextStepTest, AnErrorCarriesItsStepAndKeepsItsCodeAndMessage) {
+  const absl::Status status =
+      WithNextStep(absl::NotFoundError("no ledger database at x"), NextStep::kCreateLedger);
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(status.message(), "no ledger database at x");
+  EXPECT_EQ(NextStepOf(status), NextStep::kCreateLedger);
+}
+
+TEST(NextStepTest, EveryStepSurvivesTheRoundTrip) {
+  for (NextStep step : {NextStep::kVerifyLog, NextStep::kCreateLedger, NextStep::kSignCheckpoint,
+                        NextStep::kListCompacts, NextStep::kMakeKey}) {
+    EXPECT_EQ(NextStepOf(WithNextStep(absl::DataLossError("x"), step)), step);
+  }
+}
+
+TEST(NextStepTest, OkStatusesAndPlainErrorsHaveNone) {
+  EXPECT_TRUE(WithNextStep(absl::OkStatus(), NextStep::kVerifyLog).ok());
+  EXPECT_EQ(NextStepOf(WithNextStep(absl::OkStatus(), NextStep::kVerifyLog)), std::nullopt);
+  EXPECT_EQ(NextStepOf(absl::InternalError("x")), std::nullopt);
+  absl::Status foreign = absl::InternalError("x");
+  foreign.SetPayload(kNextStepPayloadUrl, absl::Cord("not a step"));
+  EXPECT_EQ(NextStepOf(foreign), std::nullopt);
+  foreign.SetPayload(kNextStepPayloadUrl, absl::Cord(std::string(1, '\x7f')));
+  EXPECT_EQ(NextStepOf(foreign), std::nullopt);
+}
+
+}  // namespace
+}  // namespace ledger

@@ -120,6 +120,10 @@ absl::StatusOr<Publication> CheckpointPublisher::PublishNow() {
         cosigning_->Cosign(publication.checkpoint.note, proofs,
                            absl::Now() + options_.witness_deadline));
     publication.checkpoint.note = publication.cosigning->note;
+    if (!publication.cosigning->quorum.met) {
+      publication.stored = false;
+      return publication;
+    }
   }
   LEDGER_RETURN_IF_ERROR(
       audit::StoreCheckpoint(log_, options_.signers, publication.checkpoint.note));
@@ -134,9 +138,15 @@ void CheckpointPublisher::Report(const Publication& publication) {
   std::ostream& out = *options_.messages;
   const std::string failures = r.Failures();
   if (!r.quorum.met) {
-    out << "WARNING: checkpoint of tree size " << size << " stored WITHOUT its witness quorum ("
-        << r.quorum.explanation << "); cosigned by " << r.Cosigned() << "; " << failures
-        << std::endl;
+    // The same failure once, not on every retry.
+    const std::string why = absl::StrCat(r.quorum.explanation, "; cosigned by ", r.Cosigned(),
+                                         "; ", failures);
+    if (why == last_error_) return;
+    last_error_ = why;
+    out << "WARNING: checkpoint of tree size " << size
+        << " NOT published: its witness quorum is not met (" << why
+        << "); the published checkpoint stays at tree size " << published_size_.load()
+        << ", recording continues, and the witnesses are asked again" << std::endl;
   } else if (!failures.empty()) {
     out << "checkpoint of tree size " << size << " cosigned by " << r.Cosigned()
         << " (quorum met); not cosigned: " << failures << std::endl;
@@ -157,8 +167,9 @@ bool CheckpointPublisher::PublishIfGrown() {
     last_error_ = error;
     return false;
   }
-  last_error_.clear();
   Report(*published);
+  if (!published->stored) return false;
+  last_error_.clear();
   return true;
 }
 

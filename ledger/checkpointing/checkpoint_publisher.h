@@ -5,13 +5,13 @@
 // (Log::PutCheckpoint): GetCheckpoint, bundles, tiles and proofs then carry
 // them.
 //
-// A witness quorum that is not met never holds a checkpoint back for longer
-// than the witness deadline: the checkpoint is stored with whatever
-// cosignatures it got, and the publisher says which witnesses did not
-// cosign and why (a verifier with the policy refuses such a checkpoint;
-// the next one, once the witnesses answer, meets it again). Entries are
-// durable whether or not a checkpoint covers them, so appends never wait
-// for the publisher.
+// Only a checkpoint that meets the policy's quorum is stored, so nothing
+// published ever lacks it. When the quorum is not met by the deadline the
+// checkpoint is not stored: the newest published checkpoint stays, the
+// publisher says which witnesses did not cosign and why, and it asks again
+// later (a witness that cosigned meanwhile answers for the same tree
+// again). Entries are durable whether or not a checkpoint covers them, so
+// appends never wait for the publisher or the witnesses.
 //
 // Thread-safety: Start runs a background thread that owns publishing until
 // Stop; PublishNow and PublishIfGrown must not be called while it runs.
@@ -58,10 +58,13 @@ struct CheckpointPublisherOptions {
 
 // One publication.
 struct Publication {
-  audit::PublishedCheckpoint checkpoint;  // `note` as stored
+  // `note` as stored, or as signed and cosigned when `stored` is false.
+  audit::PublishedCheckpoint checkpoint;
   // The witnesses' answers; absent without witnesses or when nothing new
   // was signed.
   std::optional<witness::CosigningResult> cosigning;
+  // False when the witnesses' quorum was not met, so nothing was stored.
+  bool stored = true;
 };
 
 class CheckpointPublisher {
@@ -84,15 +87,16 @@ class CheckpointPublisher {
   std::string Describe() const;
 
   // Signs the current head, gathers cosignatures (up to the deadline) and
-  // stores it; when a checkpoint of the current size is stored already,
-  // returns it (created = false). Errors of audit::SignCheckpoint and
-  // audit::StoreCheckpoint; witness failures are not errors (see
-  // Publication::cosigning).
+  // stores it if they meet the quorum (else stored = false); when a
+  // checkpoint of the current size is stored already, returns it (created =
+  // false). Errors of audit::SignCheckpoint and audit::StoreCheckpoint;
+  // witness failures are not errors (see Publication::cosigning).
   absl::StatusOr<Publication> PublishNow();
 
   // PublishNow if the log has grown beyond published_size(), reporting
-  // witness failures and errors to `messages` (an error once, not on every
-  // attempt). False when it failed (the caller retries later).
+  // witness failures and errors to `messages` (the same failure once, not
+  // on every attempt). False when it failed or the quorum was not met (the
+  // caller retries later).
   bool PublishIfGrown();
 
   // Runs PublishIfGrown on a background thread whenever the log grows, at

@@ -362,8 +362,10 @@ TEST_F(LedgerctlCheckpointWitnessTest, ExitsOneAndNamesTheWitnessWhenItIsDown) {
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("quorum NOT met"));
   EXPECT_THAT(r.err, HasSubstr("not cosigned: witness partner (" + url_ + ") cannot be reached"));
-  // Stored all the same: the plain checkpoint is never held back.
-  EXPECT_EQ(RunCommand(Ctl("checkpoint --db " + dir_.Sub("db"))).out, r.out);
+  EXPECT_THAT(r.err, HasSubstr("NOT stored"));
+  EXPECT_EQ(r.out, "") << "a checkpoint without its quorum was printed as if published";
+  // Nothing without the quorum is published.
+  EXPECT_EQ(RunCommand(Ctl("checkpoint --db " + dir_.Sub("db"))).exit_code, 2);
 }
 
 TEST_F(LedgerctlCheckpointWitnessTest, RefusesBadPolicyFilesAndFlags) {

@@ -113,8 +113,8 @@ struct CheckpointFlags {
 };
 
 // Signs and stores a checkpoint, first asking the policy's witnesses to
-// cosign it when a policy is given. Exit 1 when it was stored without the
-// quorum (the witnesses that did not cosign are named).
+// cosign it when a policy is given. Exit 1, storing nothing, when their
+// quorum is not met (the witnesses that did not cosign are named).
 int RunCheckpoint(const CheckpointFlags& f) {
   if (f.key_files.empty()) {
     if (!f.origin.empty()) {
@@ -162,8 +162,10 @@ int RunCheckpoint(const CheckpointFlags& f) {
   auto published = (*publisher)->PublishNow();
   if (!published.ok()) return Fail("checkpoint", published.status());
   const audit::PublishedCheckpoint& c = published->checkpoint;
-  std::cout << c.note;
-  std::cerr << (c.created ? "signed and stored" : "already stored:")
+  if (published->stored) std::cout << c.note;
+  std::cerr << (!published->stored ? "NOT stored (its witness quorum is not met):"
+                : c.created        ? "signed and stored"
+                                   : "already stored:")
             << " checkpoint of tree size " << c.head.tree_size << " for " << c.origin << "\n";
   if (!published->cosigning.has_value()) return kExitOk;
   const witness::CosigningResult& r = *published->cosigning;
@@ -556,8 +558,8 @@ void AddAuditCommands(CLI::App& app, Commands& commands) {
   auto cf = std::make_shared<CheckpointFlags>();
   checkpoint->add_option("--witness-policy", cf->witness_policy,
                          "C2SP tlog-policy file with `witness NAME VKEY URL` lines and a quorum: "
-                         "ask the witnesses to cosign the new checkpoint before it is stored; "
-                         "exit 1 when it is stored without the quorum")
+                         "ask the witnesses to cosign the new checkpoint; it is stored only with "
+                         "the quorum (exit 1, nothing stored, without it)")
       ->type_name("FILE");
   checkpoint->add_option("--witness-deadline", cf->witness_deadline,
                          "How long to wait for the witnesses")

@@ -144,7 +144,9 @@ void AddServeCommand(CLI::App& app, Commands& commands) {
                     "C2SP tlog-policy file: `witness NAME VKEY URL` lines (URL: the witness's "
                     "submission prefix), groups and a quorum. Each new checkpoint is sent to "
                     "every witness at once and stored with the cosignatures that arrive within "
-                    "--witness-deadline; witnesses that did not cosign are named in the log")
+                    "--witness-deadline if they meet the quorum; otherwise the published "
+                    "checkpoint stays, the log names the witnesses that did not cosign, and "
+                    "they are asked again")
       ->type_name("FILE");
   serve->add_option("--witness-deadline", f->witness_deadline,
                     "How long a checkpoint waits for its witnesses before it is stored with "

@@ -9,6 +9,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -169,14 +170,20 @@ int RunWitness(const std::string& listen, const std::string& key_file, const std
             << " log key(s), state in " << state_dir << "\n"
             << "listening on " << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":"
             << bound << std::endl;
-  std::thread stopper([&server, stop] {
+  std::atomic<bool> listen_returned = false;
+  std::thread stopper([&server, &listen_returned, stop] {
     int signal_number = 0;
     sigwait(&stop, &signal_number);
     std::cerr << "ledgerctl witness: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
               << ": stopping (every cosigned checkpoint is already stored)" << std::endl;
+    // cpp-httplib's stop() does nothing before its accept loop runs, and a
+    // signal can come right after the "listening on" line: let the loop
+    // start (or fail) first, which takes microseconds.
+    while (!server.is_running() && !listen_returned) std::this_thread::yield();
     server.stop();
   });
   const bool served = server.listen_after_bind();
+  listen_returned = true;
   if (!served) {
     // Not stopped by a signal: wake the stopper so that it can be joined.
     kill(getpid(), SIGTERM);

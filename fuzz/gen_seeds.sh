@@ -4,13 +4,16 @@
 # bundles of a small ledger, all signed with the public test key
 # fuzz/corpus/fuzz.key. Seeds that need no signature are written by hand.
 #
-# Usage: fuzz/gen_seeds.sh LEDGERCTL
+# Usage: fuzz/gen_seeds.sh LEDGERCTL [WITNESS_ANSWER_FUZZER]
+# (the second, a built build-fuzz/fuzz/witness_answer_fuzzer, writes that
+# target's seeds: cosignatures by its fixed witness key.)
 set -euo pipefail
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 LEDGERCTL" >&2
+if [[ $# -lt 1 || $# -gt 2 ]]; then
+  echo "usage: $0 LEDGERCTL [WITNESS_ANSWER_FUZZER]" >&2
   exit 2
 fi
 ledgerctl=$1
+witness_answer_fuzzer=${2:-}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 corpus=$here/corpus
 key=$corpus/fuzz.key
@@ -112,4 +115,9 @@ write("bundle-trailing-byte", rank["tile/entries/001.p/4"], files["tile/entries/
 write("bundle-length-past-end", rank["tile/entries/000.p/5"] | 0x80, b"\xff\xff" + b"x" * 10)
 write("old-tile-forked", rank["tile/0/000.p/5"] | 0x80, bytes(32 * 5))
 PY
+if [[ -n "$witness_answer_fuzzer" ]]; then
+  mkdir -p "$corpus/witness_answer_fuzzer" "$work/no-inputs"
+  LEDGER_FUZZ_WRITE_SEEDS="$corpus/witness_answer_fuzzer" "$witness_answer_fuzzer" -runs=0 \
+    "$work/no-inputs" > /dev/null 2>&1
+fi
 echo "seeds written under $corpus"

@@ -61,6 +61,15 @@ int FailOpen(const std::string& command, const absl::Status& status) {
   return status.code() == absl::StatusCode::kDataLoss ? kExitTampered : kExitUnreadable;
 }
 
+sigset_t BlockStopSignals() {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  return stop;
+}
+
 absl::StatusOr<std::unique_ptr<log::Log>> OpenExistingLog(const std::string& path,
                                                           bool read_only) {
   log::LogOptions options;

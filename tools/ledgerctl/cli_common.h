@@ -3,6 +3,8 @@
 #ifndef LEDGER_TOOLS_LEDGERCTL_CLI_COMMON_H_
 #define LEDGER_TOOLS_LEDGERCTL_CLI_COMMON_H_
 
+#include <signal.h>
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -40,6 +42,12 @@ int Fail(const std::string& command, const absl::Status& status);
 // Like Fail, for a database or file that could not be opened: DataLoss ->
 // tampered, everything else -> unreadable.
 int FailOpen(const std::string& command, const absl::Status& status);
+
+// Blocks SIGINT and SIGTERM in the calling thread, and so in every thread it
+// starts afterwards, and returns that set: a command that serves calls this
+// before any server thread starts, then sigwait()s on the set, so that only
+// it sees the stop signals.
+sigset_t BlockStopSignals();
 
 // Opens an existing log for reading (never creates one).
 absl::StatusOr<std::unique_ptr<log::Log>> OpenExistingLog(const std::string& path,

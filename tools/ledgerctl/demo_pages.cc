@@ -57,11 +57,7 @@ absl::Status CheckDemoAddress(const std::string& listen) {
 int ServeDemoPages(const std::string& db, const std::string& listen) {
   // Block the stop signals before any thread starts, so that only sigwait
   // below sees them.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  const sigset_t stop = BlockStopSignals();
 
   log::LogOptions options;
   options.path = db;

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "services/http/http_server.h"
 #include "services/server.h"
+#include "tools/ledgerctl/cli_common.h"
 #include "tools/ledgerctl/service_commands.h"
 
 namespace ledger::cli {
@@ -38,11 +39,7 @@ int RunServe(const ServeFlags& flags) {
   }
   // Block the stop signals before gRPC starts its threads, so that they all
   // inherit the mask and only sigwait below sees the signals.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  const sigset_t stop = BlockStopSignals();
   auto server = services::LedgerServer::Start(options);
   if (!server.ok()) {
     return server.status().code() == absl::StatusCode::kInvalidArgument

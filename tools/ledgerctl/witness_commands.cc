@@ -23,6 +23,7 @@
 #include "ledger/witness/policy.h"
 #include "ledger/witness/witness.h"
 #include "services/http/http_server.h"
+#include "tools/ledgerctl/cli_common.h"
 
 namespace ledger::cli {
 
@@ -154,11 +155,7 @@ int RunWitness(const std::string& listen, const std::string& key_file, const std
   }
   // Block the stop signals before httplib starts its threads, so that only
   // the sigwait thread below sees them.
-  sigset_t stop;
-  sigemptyset(&stop);
-  sigaddset(&stop, SIGINT);
-  sigaddset(&stop, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop, nullptr);
+  const sigset_t stop = BlockStopSignals();
   httplib::Server server;
   Route(server, w->get());
   services::http::ListenExclusively(server);

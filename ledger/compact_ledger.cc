@@ -85,7 +85,7 @@ absl::StatusOr<std::unique_ptr<CompactLedger>> CompactLedger::Open(
 }
 
 absl::Status CompactLedger::Load() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   LEDGER_RETURN_IF_ERROR(follower_.Resume());
   snapshot_size_ = follower_.folded();
   LEDGER_RETURN_IF_ERROR(CatchUp());
@@ -242,7 +242,7 @@ absl::StatusOr<std::shared_ptr<CompactLedger::Recording>> CompactLedger::Begin(
   r->actor = actor;
   r->known.assign(r->requests.size(), false);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
     // Asynchronous recorders leave their events to be folded here (see
     // RecordAsync), so this is also where their snapshots are taken.
@@ -280,7 +280,7 @@ absl::StatusOr<std::vector<log::AppendResult>> CompactLedger::Complete(
   if (fold && !r.fresh_index.empty()) {
     // Fold what directly follows the folded state (ours, and those of
     // recorders committed with us), leaving any gap to the next CatchUp.
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     LEDGER_RETURN_IF_ERROR(follower_.FoldHandedOver());
     MaybeSnapshot();
   }
@@ -338,7 +338,7 @@ void CompactLedger::RecordAsync(std::vector<RecordRequest> requests, const std::
 absl::Status CompactLedger::CatchUp() const { return follower_.CatchUp(); }
 
 std::vector<compact::v1::CompactRegistered> CompactLedger::ListCompacts() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   CatchUp().IgnoreError();  // a log that does not fold was refused at open
   std::vector<compact::v1::CompactRegistered> out;
   for (const auto& [id, record] : follower_.world().state().compacts()) {
@@ -366,7 +366,7 @@ absl::Status CompactLedger::StateAt(const compact::CivilDay& at,
     // The folded state keeps an index of its facts up to date as it folds,
     // so the answer costs what the compact's facts cost, not the whole
     // history. So it does as known at a time after every entry so far.
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
     if (!known_at.has_value()) return follower_.world().StateAt(at, compact_id, out);
     if (log_->Size() == follower_.folded()) {
@@ -384,7 +384,7 @@ absl::StatusOr<std::vector<HistoryItem>> CompactLedger::History(
     std::string_view compact_id) const {
   std::vector<uint64_t> sequences;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     LEDGER_RETURN_IF_ERROR(CatchUp());
     if (!follower_.world().HasCompact(compact_id)) {
       return WithNextStep(

@@ -29,13 +29,14 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "compact/v1/compact.pb.h"
 #include "ledger/compact/edtf.h"
@@ -152,11 +153,9 @@ class CompactLedger {
   explicit CompactLedger(std::unique_ptr<log::Log> log);
   absl::Status Load();
   // When the log has doubled since the last snapshot (and is writable).
-  // Requires mu_.
-  bool SnapshotDue() const;
+  bool SnapshotDue() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Asks snapshots_ for a snapshot of the folded state when one is due.
-  // Requires mu_.
-  void MaybeSnapshot() const;
+  void MaybeSnapshot() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Record in two steps: the domain checks (taking mu_), then the results
   // once the batch is committed. Complete folds when `fold` (Record, whose
   // caller waits anyway); called back on the log's answer thread
@@ -172,22 +171,23 @@ class CompactLedger {
       Recording& r, absl::StatusOr<std::vector<log::AppendResult>> batch,
       bool fold) const;
   // Turns commands into append requests checked against the folded state;
-  // known[i] is set for retried ones. Requires mu_.
+  // known[i] is set for retried ones.
   absl::StatusOr<std::vector<log::AppendRequest>> Prepare(
       const std::vector<RecordRequest>& requests, const std::string& actor,
-      std::vector<bool>& known) const;
+      std::vector<bool>& known) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Folds every entry committed since the last fold (by any writer).
-  // Requires mu_.
-  absl::Status CatchUp() const;
+  absl::Status CatchUp() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   std::unique_ptr<log::Log> log_;
-  mutable std::mutex mu_;
+  mutable absl::Mutex mu_;
   // The state folded from the log's first follower_.folded() entries.
   // Guarded by mu_ (but for its HandOver, which the admission calls on the
-  // commit thread); mutable because readers catch up with committed
-  // entries. Declared before admission_, which hands events over to it.
-  mutable WorldFollower follower_;
-  mutable uint64_t snapshot_size_ = 0;  // entries the last snapshot asked for covers
+  // commit thread through the pointer it was given, and which has a lock of
+  // its own); mutable because readers catch up with committed entries.
+  // Declared before admission_, which hands events over to it.
+  mutable WorldFollower follower_ ABSL_GUARDED_BY(mu_);
+  // Entries the last snapshot asked for covers.
+  mutable uint64_t snapshot_size_ ABSL_GUARDED_BY(mu_) = 0;
   // Checks every batch again at commit, against the entries committed
   // before it (see domain_admission.h); none on a read-only ledger. Used
   // by log_'s commit thread, which ~CompactLedger stops (Close) first.

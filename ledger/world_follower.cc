@@ -80,7 +80,7 @@ absl::Status WorldFollower::FoldTo(uint64_t end) {
     // before that size was published, so this is not racing the hand-over.)
     uint64_t next = end;
     {
-      std::lock_guard<std::mutex> lock(handed_over_mu_);
+      absl::MutexLock lock(&handed_over_mu_);
       if (auto it = handed_over_.lower_bound(folded_); it != handed_over_.end()) {
         next = std::min(next, it->first);
       }
@@ -95,7 +95,7 @@ absl::Status WorldFollower::FoldHandedOver() {
   // thread committing a group, which should not wait on a fold.
   std::vector<std::pair<uint64_t, AcceptedEvent>> next;
   {
-    std::lock_guard<std::mutex> lock(handed_over_mu_);
+    absl::MutexLock lock(&handed_over_mu_);
     // Those below folded_ were read from the log.
     handed_over_.erase(handed_over_.begin(), handed_over_.lower_bound(folded_));
     for (auto it = handed_over_.begin();
@@ -117,7 +117,7 @@ absl::Status WorldFollower::FoldHandedOver() {
 }
 
 void WorldFollower::HandOver(std::map<uint64_t, AcceptedEvent> events) {
-  std::lock_guard<std::mutex> lock(handed_over_mu_);
+  absl::MutexLock lock(&handed_over_mu_);
   if (handed_over_.empty()) {
     handed_over_ = std::move(events);
   } else {

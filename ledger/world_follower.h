@@ -31,12 +31,13 @@
 #include <cstdint>
 #include <limits>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "compact/v1/compact.pb.h"
 #include "ledger/compact/world.h"
@@ -117,8 +118,8 @@ class WorldFollower {
   compact::World world_;
   uint64_t folded_ = 0;
   uint64_t resumed_from_ = 0;
-  std::mutex handed_over_mu_;
-  std::map<uint64_t, AcceptedEvent> handed_over_;  // guarded by handed_over_mu_
+  absl::Mutex handed_over_mu_;
+  std::map<uint64_t, AcceptedEvent> handed_over_ ABSL_GUARDED_BY(handed_over_mu_);
 };
 
 // The name under which the snapshot of the log's first `covered` entries

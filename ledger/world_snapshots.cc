@@ -15,45 +15,43 @@ WorldSnapshotter::WorldSnapshotter(log::Log& log) : log_(log) {}
 
 WorldSnapshotter::~WorldSnapshotter() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  changed_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 void WorldSnapshotter::Request(uint64_t covered) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (stopping_) return;
     asked_ = std::max(asked_, covered);
     if (!thread_.joinable()) thread_ = std::thread([this] { Run(); });
   }
-  changed_.notify_all();
 }
 
 absl::Status WorldSnapshotter::Wait() {
-  std::unique_lock<std::mutex> lock(mu_);
-  changed_.wait(lock, [&] { return asked_ == 0 && !taking_; });
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(this, &WorldSnapshotter::Idle));
   return last_;
 }
 
 void WorldSnapshotter::Run() {
   // Named so that operators can tell it apart in top -H, perf and gdb.
   pthread_setname_np(pthread_self(), "ledger-snapshot");
-  std::unique_lock<std::mutex> lock(mu_);
+  mu_.Lock();
   for (;;) {
-    changed_.wait(lock, [&] { return stopping_ || asked_ != 0; });
-    if (asked_ == 0) return;  // stopping, and nothing left to take
+    mu_.Await(absl::Condition(this, &WorldSnapshotter::AskedOrStopping));
+    if (asked_ == 0) break;  // stopping, and nothing left to take
     const uint64_t covered = std::exchange(asked_, 0);
     taking_ = true;
-    lock.unlock();
+    mu_.Unlock();
     absl::Status taken = Take(covered);
-    lock.lock();
+    mu_.Lock();
     taking_ = false;
-    last_ = std::move(taken);
-    changed_.notify_all();
+    last_ = std::move(taken);  // Wait's condition is checked on unlock
   }
+  mu_.Unlock();
 }
 
 absl::Status WorldSnapshotter::Take(uint64_t covered) {

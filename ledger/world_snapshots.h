@@ -15,13 +15,13 @@
 #ifndef LEDGER_WORLD_SNAPSHOTS_H_
 #define LEDGER_WORLD_SNAPSHOTS_H_
 
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/log/log.h"
 
 namespace ledger {
@@ -42,26 +42,32 @@ class WorldSnapshotter {
   // Asks for a snapshot of the log's first `covered` entries, which must
   // be committed. Returns at once; an ask not yet started is replaced by a
   // newer one.
-  void Request(uint64_t covered);
+  void Request(uint64_t covered) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Waits until no snapshot is asked for or being taken, and returns how
   // the last one taken went.
-  absl::Status Wait();
+  absl::Status Wait() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  void Run();
+  void Run() ABSL_LOCKS_EXCLUDED(mu_);
+  // The conditions Wait and Run wait for.
+  bool Idle() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return asked_ == 0 && !taking_; }
+  bool AskedOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return stopping_ || asked_ != 0;
+  }
   // Rebuilds the state of the first `covered` entries from the newest
   // stored snapshot and the log, and stores it.
   absl::Status Take(uint64_t covered);
 
   log::Log& log_;
-  std::mutex mu_;
-  std::condition_variable changed_;
-  uint64_t asked_ = 0;     // guarded by mu_; 0: nothing asked
-  bool taking_ = false;    // guarded by mu_
-  bool stopping_ = false;  // guarded by mu_
-  absl::Status last_;      // guarded by mu_
-  std::thread thread_;     // runs Run; started by the first Request
+  absl::Mutex mu_;
+  uint64_t asked_ ABSL_GUARDED_BY(mu_) = 0;  // 0: nothing asked
+  bool taking_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status last_ ABSL_GUARDED_BY(mu_);
+  // Runs Run; started by the first Request (under mu_), joined by the
+  // destructor (after Request can no longer start it).
+  std::thread thread_;
 };
 
 }  // namespace ledger

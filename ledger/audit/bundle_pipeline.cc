@@ -48,10 +48,9 @@ BodyPipeline::BodyPipeline(LineReader& reader, std::string_view first_line, bool
 
 BodyPipeline::~BodyPipeline() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stop_ = true;
   }
-  changed_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
@@ -176,8 +175,8 @@ void BodyPipeline::Run() {
     for (;;) {
       std::unique_ptr<Block> block;
       {
-        std::unique_lock<std::mutex> lock(mu_);
-        changed_.wait(lock, [this] { return stop_ || !free_.empty(); });
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(this, &BodyPipeline::StopOrFree));
         if (stop_) return;
         block = std::move(free_.back());
         free_.pop_back();
@@ -190,28 +189,29 @@ void BodyPipeline::Run() {
       // would otherwise wait.
       bool consumer_busy;
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         consumer_busy = !ready_.empty();
       }
       if (consumer_busy) HashLeaves(*block);
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         if (stop_) return;
         ready_.push_back(std::move(block));
       }
-      changed_.notify_all();
       if (last) return;
     }
   } catch (...) {
     // Out of memory outside FillCaught (hashing): the consumer takes the
     // blocks already handed over, then ends on a failure (see Next).
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stop_ = true;
   }
-  changed_.notify_all();
 }
 
 void BodyPipeline::StartThread() {
+  // The thread does not run yet, so nobody contends for mu_; it is held
+  // because free_ is guarded by it.
+  absl::MutexLock lock(&mu_);
   // The blocks the two stages pass around; the consumer's current one is
   // among them.
   const size_t blocks = free_.size() + (current_ != nullptr ? 1 : 0);
@@ -240,13 +240,12 @@ const BodyLine& BodyPipeline::Next() {
     FillCaught(*current_);
     HashLeaves(*current_);
   } else {
-    std::unique_lock<std::mutex> lock(mu_);
+    mu_.Lock();
     if (current_ != nullptr) free_.push_back(std::move(current_));
-    changed_.notify_all();
-    changed_.wait(lock, [this] { return !ready_.empty() || stop_; });
+    mu_.Await(absl::Condition(this, &BodyPipeline::ReadyOrStop));
     if (ready_.empty()) {
       // The reading thread gave up without a block (see Run).
-      lock.unlock();
+      mu_.Unlock();
       current_ = std::make_unique<Block>();
       current_->lines.resize(1);
       current_->count = 1;
@@ -255,7 +254,7 @@ const BodyLine& BodyPipeline::Next() {
     } else {
       current_ = std::move(ready_.front());
       ready_.pop_front();
-      lock.unlock();
+      mu_.Unlock();
       HashLeaves(*current_);
     }
   }

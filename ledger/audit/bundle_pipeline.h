@@ -23,21 +23,21 @@
 #define LEDGER_AUDIT_BUNDLE_PIPELINE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <istream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "compact/v1/compact.pb.h"
 #include "google/protobuf/any.pb.h"
 #include "google/protobuf/arena.h"
@@ -154,8 +154,11 @@ class BodyPipeline {
   // has time, see Run).
   static void HashLeaves(Block& block);
   // The reading thread.
-  void Run();
-  void StartThread();
+  void Run() ABSL_LOCKS_EXCLUDED(mu_);
+  void StartThread() ABSL_LOCKS_EXCLUDED(mu_);
+  // The conditions Run and Next wait for.
+  bool StopOrFree() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return stop_ || !free_.empty(); }
+  bool ReadyOrStop() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return !ready_.empty() || stop_; }
 
   // First stage (the reading thread's once it runs).
   LineReader& reader_;
@@ -169,11 +172,10 @@ class BodyPipeline {
   std::atomic<bool> scan_only_{false};
 
   // Shared.
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::deque<std::unique_ptr<Block>> ready_;  // guarded by mu_
-  std::vector<std::unique_ptr<Block>> free_;  // guarded by mu_
-  bool stop_ = false;                         // guarded by mu_
+  absl::Mutex mu_;
+  std::deque<std::unique_ptr<Block>> ready_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Block>> free_ ABSL_GUARDED_BY(mu_);
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
   std::thread thread_;
 
   // Second stage.

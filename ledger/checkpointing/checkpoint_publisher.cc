@@ -177,7 +177,7 @@ void CheckpointPublisher::Loop() {
   absl::Time next_allowed = absl::InfinitePast();
   for (;;) {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (stop_) return;
     }
     const uint64_t size = log_.WaitForSize(published_size_, absl::Now() + kPoll);
@@ -185,8 +185,8 @@ void CheckpointPublisher::Loop() {
     {
       // The log grew: sign once the interval since the last signature has
       // passed, taking in whatever else is committed meanwhile.
-      std::unique_lock<std::mutex> lock(mu_);
-      wake_.wait_until(lock, absl::ToChronoTime(next_allowed), [this] { return stop_; });
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithDeadline(absl::Condition(&stop_), next_allowed);
       if (stop_) return;  // the owner publishes the final size
     }
     const bool signed_it = PublishIfGrown();
@@ -196,7 +196,7 @@ void CheckpointPublisher::Loop() {
 }
 
 void CheckpointPublisher::Start() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (thread_.joinable()) return;
   stop_ = false;
   thread_ = std::thread([this] { Loop(); });
@@ -204,10 +204,9 @@ void CheckpointPublisher::Start() {
 
 void CheckpointPublisher::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
+    absl::MutexLock lock(&mu_);
+    stop_ = true;  // wakes Loop's AwaitWithDeadline on unlock
   }
-  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 

@@ -20,17 +20,17 @@
 #define LEDGER_CHECKPOINTING_CHECKPOINT_PUBLISHER_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ledger/audit/checkpointer.h"
 #include "ledger/log/log.h"
@@ -101,15 +101,15 @@ class CheckpointPublisher {
 
   // Runs PublishIfGrown on a background thread whenever the log grows, at
   // most once per interval (after a failure, at most once a second).
-  void Start();
+  void Start() ABSL_LOCKS_EXCLUDED(mu_);
   // Stops and joins that thread (does not publish: call PublishIfGrown after
   // the last append to cover the final size). Idempotent.
-  void Stop();
+  void Stop() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   CheckpointPublisher(log::Log& log, CheckpointPublisherOptions options, std::string origin,
                       uint64_t published_size, std::unique_ptr<witness::Cosigning> cosigning);
-  void Loop();
+  void Loop() ABSL_LOCKS_EXCLUDED(mu_);
   void Report(const Publication& publication);
 
   log::Log& log_;
@@ -120,9 +120,8 @@ class CheckpointPublisher {
   std::string last_error_;  // owned by whoever publishes (see class comment)
 
   std::thread thread_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stop_ = false;  // guarded by mu_
+  absl::Mutex mu_;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace ledger::checkpointing

@@ -8,7 +8,6 @@
 #ifndef LEDGER_LOG_COMMIT_STATE_H_
 #define LEDGER_LOG_COMMIT_STATE_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -18,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ledger/log/compact_range.h"
 #include "ledger/log/hash.h"
@@ -31,9 +31,10 @@ struct Log::Writer {
   const std::vector<AppendRequest>* requests = nullptr;
   const DurableHook* on_durable = nullptr;
   absl::StatusOr<std::vector<AppendResult>> result;
-  // AppendBatch: the caller waits on `cv` until `done`.
+  // AppendBatch: the caller waits on `cv` until `done`, both under Log's
+  // queue_mu_ (which the analysis cannot name from here).
   bool done = false;
-  std::condition_variable cv;
+  absl::CondVar cv;
   // AppendBatchAsync: the writer owns its batch and is called back (and
   // deleted) by the commit thread.
   std::vector<AppendRequest> owned_requests;

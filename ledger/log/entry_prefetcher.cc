@@ -24,26 +24,28 @@ EntryPrefetcher::EntryPrefetcher(const RocksDb& db, uint64_t from, int node_leve
 
 EntryPrefetcher::~EntryPrefetcher() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stop_ = true;
   }
-  changed_.notify_all();
   reader_.join();
 }
 
+bool EntryPrefetcher::RoomOrStopping() const {
+  return stop_ || ready_.size() < kChunksInFlight;
+}
+
 bool EntryPrefetcher::Push(std::unique_ptr<Chunk> chunk) {
-  std::unique_lock<std::mutex> lock(mu_);
-  changed_.wait(lock, [this] { return stop_ || ready_.size() < kChunksInFlight; });
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(this, &EntryPrefetcher::RoomOrStopping));
   if (stop_) return false;
   ready_.push_back(std::move(chunk));
-  changed_.notify_all();
   return true;
 }
 
 std::unique_ptr<EntryPrefetcher::Chunk> EntryPrefetcher::NewChunk() {
   std::unique_ptr<Chunk> chunk;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (!free_.empty()) {
       chunk = std::move(free_.back());
       free_.pop_back();
@@ -106,22 +108,20 @@ void EntryPrefetcher::Read(uint64_t from) {
     }
   }
   if (open && !chunk->items.empty()) Push(std::move(chunk));
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   status_ = it.status("reading entries");
   finished_ = true;
-  changed_.notify_all();
 }
 
 bool EntryPrefetcher::Refill() {
   while (current_ == nullptr || next_item_ == current_->items.size()) {
-    std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [this] { return !ready_.empty() || finished_; });
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(this, &EntryPrefetcher::ReadyOrFinished));
     if (ready_.empty()) return false;
     if (current_ != nullptr) free_.push_back(std::move(current_));
     current_ = std::move(ready_.front());
     ready_.pop_front();
     next_item_ = 0;
-    changed_.notify_all();
   }
   return true;
 }
@@ -151,7 +151,7 @@ bool EntryPrefetcher::NextBatch(size_t max, std::vector<Item>& items) {
 }
 
 absl::Status EntryPrefetcher::status() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return status_;
 }
 

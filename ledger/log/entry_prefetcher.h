@@ -9,18 +9,18 @@
 #define LEDGER_LOG_ENTRY_PREFETCHER_H_
 
 #include <array>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/log/hash.h"
 #include "ledger/log/rocks_db.h"
 
@@ -67,24 +67,28 @@ class EntryPrefetcher {
   void Read(uint64_t from);
   // Appends to `chunk` the stored nodes completed by entry `sequence`.
   void ReadNodes(uint64_t sequence, Chunk& chunk);
-  bool Push(std::unique_ptr<Chunk> chunk);
+  bool Push(std::unique_ptr<Chunk> chunk) ABSL_LOCKS_EXCLUDED(mu_);
   // An empty chunk, recycled when one is free.
-  std::unique_ptr<Chunk> NewChunk();
+  std::unique_ptr<Chunk> NewChunk() ABSL_LOCKS_EXCLUDED(mu_);
   // Makes current_ a chunk with items left; false at the end.
-  bool Refill();
+  bool Refill() ABSL_LOCKS_EXCLUDED(mu_);
+  // The conditions Push and Refill wait for.
+  bool RoomOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  bool ReadyOrFinished() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !ready_.empty() || finished_;
+  }
   Item ItemAt(size_t index) const;
 
   const RocksDb& db_;
   const int node_levels_;
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::deque<std::unique_ptr<Chunk>> ready_;  // guarded by mu_
+  absl::Mutex mu_;
+  std::deque<std::unique_ptr<Chunk>> ready_ ABSL_GUARDED_BY(mu_);
   // Consumed chunks for the reader to refill: their buffers stay allocated
   // (and their pages mapped) instead of a fresh megabyte per chunk.
-  std::vector<std::unique_ptr<Chunk>> free_;   // guarded by mu_
-  bool finished_ = false;                      // guarded by mu_
-  bool stop_ = false;                          // guarded by mu_
-  absl::Status status_;                        // guarded by mu_
+  std::vector<std::unique_ptr<Chunk>> free_ ABSL_GUARDED_BY(mu_);
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool stop_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Status status_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<Chunk> current_;             // consumer's
   size_t next_item_ = 0;                       // consumer's
   // Reader's: one cursor per tree level over the Merkle family.

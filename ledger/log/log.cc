@@ -33,16 +33,16 @@ Log::~Log() { Close(); }
 
 void Log::Close() {
   {
-    std::lock_guard<std::mutex> lock(queue_mu_);
+    absl::MutexLock lock(&queue_mu_);
     closing_ = true;
   }
-  queue_filled_.notify_one();
+  queue_filled_.Signal();
   if (committer_.joinable()) committer_.join();
   {
-    std::lock_guard<std::mutex> lock(answers_mu_);
+    absl::MutexLock lock(&answers_mu_);
     committer_stopped_ = true;
   }
-  answers_filled_.notify_one();
+  answers_filled_.Signal();
   if (answerer_.joinable()) answerer_.join();
 }
 
@@ -78,7 +78,11 @@ absl::Status Log::CheckTail() {
         NextStep::kVerifyLog);
   }
   LEDGER_ASSIGN_OR_RETURN(frontier_, CompactRange::FromStore(Nodes(), report.tree_size));
-  head_ = {report.tree_size, report.root};
+  {
+    // No thread runs yet; the lock is for the analysis, uncontended.
+    absl::MutexLock lock(&head_mu_);
+    head_ = {report.tree_size, report.root};
+  }
   last_recorded_at_ = absl::InfinitePast();
   if (report.tree_size > 0) {
     LEDGER_ASSIGN_OR_RETURN(StoredEntry last, GetEntry(report.tree_size - 1));
@@ -89,16 +93,16 @@ absl::Status Log::CheckTail() {
 }
 
 TreeHead Log::Head() const {
-  std::lock_guard<std::mutex> lock(head_mu_);
+  absl::MutexLock lock(&head_mu_);
   return head_;
 }
 
 uint64_t Log::WaitForSize(uint64_t known_size, absl::Time deadline) const {
-  std::unique_lock<std::mutex> lock(head_mu_);
+  absl::MutexLock lock(&head_mu_);
   while (head_.tree_size <= known_size) {
     const absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) break;
-    head_grew_.wait_for(lock, absl::ToChronoNanoseconds(left));
+    head_grew_.WaitWithTimeout(&head_mu_, left);
   }
   return head_.tree_size;
 }

@@ -33,22 +33,22 @@
 #ifndef LEDGER_LOG_LOG_H_
 #define LEDGER_LOG_LOG_H_
 
-#include <condition_variable>
 #include <thread>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "google/protobuf/any.pb.h"
 #include "ledger/log/compact_range.h"
@@ -383,14 +383,14 @@ class Log {
   void Enqueue(Writer* writer);
   // The commit thread: commits queued writers group by group until the log
   // is destroyed and the queue is empty.
-  void CommitLoop();
+  void CommitLoop() ABSL_LOCKS_EXCLUDED(queue_mu_, answers_mu_);
   // Stages every writer's batch, has `admission` (if any) admit it, and
   // commits them with one write; sets each writer's result. Called by the
   // commit thread only.
   void CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admission);
   // The answer thread: calls back committed asynchronous writers, in commit
   // order, until the commit thread has stopped and none is left.
-  void AnswerLoop();
+  void AnswerLoop() ABSL_LOCKS_EXCLUDED(answers_mu_);
   absl::Status CheckTail();
   // The newest checkpoint must still describe a prefix of this log.
   absl::Status CheckLatestCheckpoint() const;
@@ -412,34 +412,34 @@ class Log {
   std::unique_ptr<RocksDb> db_;
 
   // Append batches waiting for the commit thread, oldest first.
-  std::mutex queue_mu_;
-  std::condition_variable queue_filled_;
-  std::deque<Writer*> writers_;    // guarded by queue_mu_
-  bool closing_ = false;           // guarded by queue_mu_
-  BatchAdmission* admission_ = nullptr;  // guarded by queue_mu_
+  absl::Mutex queue_mu_;
+  absl::CondVar queue_filled_;
+  std::deque<Writer*> writers_ ABSL_GUARDED_BY(queue_mu_);
+  bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
+  BatchAdmission* admission_ ABSL_GUARDED_BY(queue_mu_) = nullptr;
   std::thread committer_;          // runs CommitLoop; not for read-only logs
   // Committed asynchronous writers waiting to be called back. Answering
   // (for a server: writing each caller's response, a send per caller) is
   // about a third of the per-append work; on its own thread it overlaps
   // the next group's write and sync instead of delaying it.
-  std::mutex answers_mu_;
-  std::condition_variable answers_filled_;
-  std::vector<std::unique_ptr<Writer>> answers_;  // guarded by answers_mu_
-  bool committer_stopped_ = false;                // guarded by answers_mu_
+  absl::Mutex answers_mu_;
+  absl::CondVar answers_filled_;
+  std::vector<std::unique_ptr<Writer>> answers_ ABSL_GUARDED_BY(answers_mu_);
+  bool committer_stopped_ ABSL_GUARDED_BY(answers_mu_) = false;
   std::thread answerer_;           // runs AnswerLoop; not for read-only logs
   // Guards the committed head, read by readers.
-  mutable std::mutex head_mu_;
-  mutable std::condition_variable head_grew_;
-  TreeHead head_;                  // guarded by head_mu_
+  mutable absl::Mutex head_mu_;
+  mutable absl::CondVar head_grew_;
+  TreeHead head_ ABSL_GUARDED_BY(head_mu_);
   // Committed stream versions (see "Memory" above). Every entry describes
   // the stream in the log as of the newest durable write: the commit thread
   // updates it after that write and before publishing the new head_, and
   // fills in a missing stream only while it owns the tail (nothing is being
   // written). So a reader that has seen head size H and finds a tip whose
   // sequence is below H has that stream's version in the first H entries.
-  mutable std::mutex streams_mu_;
-  std::unordered_map<std::string, StreamTip, StringHash, std::equal_to<>>
-      stream_tips_;                // guarded by streams_mu_
+  mutable absl::Mutex streams_mu_;
+  std::unordered_map<std::string, StreamTip, StringHash, std::equal_to<>> stream_tips_
+      ABSL_GUARDED_BY(streams_mu_);
   // Owned by the commit thread.
   CompactRange frontier_;
   Hash last_leaf_hash_{};

@@ -119,7 +119,7 @@ void Log::CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admissi
   tell_durable();
   {
     // Durable now; published before head_ (see stream_tips_).
-    std::lock_guard<std::mutex> lock(streams_mu_);
+    absl::MutexLock lock(&streams_mu_);
     if (stream_tips_.size() + pending.stream_versions.size() > kMaxCachedStreams) {
       stream_tips_.clear();
     }
@@ -128,10 +128,10 @@ void Log::CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admissi
     }
   }
   {
-    std::lock_guard<std::mutex> lock(head_mu_);
+    absl::MutexLock lock(&head_mu_);
     head_ = {pending.next_sequence, root};
   }
-  head_grew_.notify_all();
+  head_grew_.SignalAll();
 }
 
 absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
@@ -147,11 +147,11 @@ absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
   Writer self;
   self.requests = &requests;
   self.on_durable = &on_durable;
-  std::unique_lock<std::mutex> lock(queue_mu_);
+  absl::MutexLock lock(&queue_mu_);
   if (closing_) return Closed();
   writers_.push_back(&self);
-  queue_filled_.notify_one();
-  self.cv.wait(lock, [&] { return self.done; });
+  queue_filled_.Signal();
+  while (!self.done) self.cv.Wait(&queue_mu_);
   return std::move(self.result);
 }
 
@@ -168,10 +168,10 @@ void Log::AppendBatchAsync(std::vector<AppendRequest> requests, DurableHook on_d
   writer->on_durable = &writer->owned_on_durable;
   writer->on_done = std::move(done);
   {
-    std::lock_guard<std::mutex> lock(queue_mu_);
+    absl::MutexLock lock(&queue_mu_);
     if (!closing_) {
       writers_.push_back(writer.release());
-      queue_filled_.notify_one();
+      queue_filled_.Signal();
       return;
     }
   }
@@ -183,10 +183,10 @@ void Log::CommitLoop() {
   pthread_setname_np(pthread_self(), "ledger-commit");
   std::vector<Writer*> group;
   std::vector<std::unique_ptr<Writer>> finished;
-  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_mu_.Lock();
   for (;;) {
-    queue_filled_.wait(lock, [&] { return closing_ || !writers_.empty(); });
-    if (writers_.empty()) return;  // closing, and every queued batch is committed
+    while (!closing_ && writers_.empty()) queue_filled_.Wait(&queue_mu_);
+    if (writers_.empty()) break;  // closing, and every queued batch is committed
     group.clear();
     while (!writers_.empty() &&
            (group.empty() || (options_.group_commit && group.size() < kMaxGroupBatches))) {
@@ -194,49 +194,51 @@ void Log::CommitLoop() {
       writers_.pop_front();
     }
     BatchAdmission* admission = admission_;
-    lock.unlock();
+    queue_mu_.Unlock();
     CommitGroup(group, admission);
     // Waiting callers wake first (they need queue_mu_, released below).
-    lock.lock();
+    queue_mu_.Lock();
     for (Writer* w : group) {
       if (w->on_done) {
         finished.emplace_back(w);
         continue;
       }
       w->done = true;
-      w->cv.notify_one();
+      w->cv.Signal();
     }
-    lock.unlock();
+    queue_mu_.Unlock();
     if (!finished.empty()) {
       {
-        std::lock_guard<std::mutex> answers_lock(answers_mu_);
+        absl::MutexLock answers_lock(&answers_mu_);
         for (auto& w : finished) answers_.push_back(std::move(w));
       }
-      answers_filled_.notify_one();
+      answers_filled_.Signal();
       finished.clear();
     }
-    lock.lock();
+    queue_mu_.Lock();
   }
+  queue_mu_.Unlock();
 }
 
 void Log::AnswerLoop() {
   pthread_setname_np(pthread_self(), "ledger-answer");
   std::vector<std::unique_ptr<Writer>> answering;
-  std::unique_lock<std::mutex> lock(answers_mu_);
+  answers_mu_.Lock();
   for (;;) {
-    answers_filled_.wait(lock, [&] { return committer_stopped_ || !answers_.empty(); });
-    if (answers_.empty()) return;  // the commit thread has stopped and all are answered
+    while (!committer_stopped_ && answers_.empty()) answers_filled_.Wait(&answers_mu_);
+    if (answers_.empty()) break;  // the commit thread has stopped and all are answered
     answering.swap(answers_);
     // Without the lock: callbacks may queue further appends.
-    lock.unlock();
+    answers_mu_.Unlock();
     for (const auto& w : answering) w->on_done(std::move(w->result));
     answering.clear();
-    lock.lock();
+    answers_mu_.Lock();
   }
+  answers_mu_.Unlock();
 }
 
 void Log::SetAdmission(BatchAdmission* admission) {
-  std::lock_guard<std::mutex> lock(queue_mu_);
+  absl::MutexLock lock(&queue_mu_);
   admission_ = admission;
 }
 

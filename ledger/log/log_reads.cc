@@ -90,7 +90,7 @@ absl::StatusOr<uint64_t> Log::StreamVersionAt(std::string_view stream,
   // was already published (see stream_tips_).
   const uint64_t limit = std::min(tree_size, Size());
   {
-    std::lock_guard<std::mutex> lock(streams_mu_);
+    absl::MutexLock lock(&streams_mu_);
     if (auto it = stream_tips_.find(stream); it != stream_tips_.end()) {
       // No entry of the stream after `sequence` up to the newest write, so
       // none in the first `limit` entries either.

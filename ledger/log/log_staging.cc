@@ -103,7 +103,7 @@ absl::StatusOr<std::optional<AppendResult>> Log::FindRequest(
 
 absl::StatusOr<uint64_t> Log::CommittedVersion(const std::string& stream) {
   {
-    std::lock_guard<std::mutex> lock(streams_mu_);
+    absl::MutexLock lock(&streams_mu_);
     if (auto it = stream_tips_.find(stream); it != stream_tips_.end()) {
       return it->second.version;
     }
@@ -111,7 +111,7 @@ absl::StatusOr<uint64_t> Log::CommittedVersion(const std::string& stream) {
   // The commit thread owns the tail, so the index holds exactly the committed
   // entries and what it reads stays true until it writes itself.
   LEDGER_ASSIGN_OR_RETURN(const StreamTip tip, ReadStreamTip(stream, Size()));
-  std::lock_guard<std::mutex> lock(streams_mu_);
+  absl::MutexLock lock(&streams_mu_);
   if (stream_tips_.size() >= kMaxCachedStreams) stream_tips_.clear();
   stream_tips_.emplace(stream, tip);
   return tip.version;

@@ -53,7 +53,7 @@ absl::StatusOr<CosigningResult> Cosigning::Cosign(std::string_view note,
                                                   const ConsistencyProofSource& proofs,
                                                   absl::Time deadline) {
   LEDGER_ASSIGN_OR_RETURN(CheckpointToCosign checkpoint, PrepareCheckpoint(note));
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   std::vector<absl::StatusOr<CosignatureAnswer>> answers(
       clients_.size(), absl::UnknownError("not asked"));
   {
@@ -62,8 +62,9 @@ absl::StatusOr<CosigningResult> Cosigning::Cosign(std::string_view note,
     std::vector<std::thread> threads;
     threads.reserve(clients_.size());
     for (size_t i = 0; i < clients_.size(); ++i) {
-      threads.emplace_back([&, i] {
-        answers[i] = clients_[i]->RequestCosignature(checkpoint, proofs, deadline);
+      WitnessClient* client = clients_[i].get();
+      threads.emplace_back([&, i, client] {
+        answers[i] = client->RequestCosignature(checkpoint, proofs, deadline);
       });
     }
     for (std::thread& t : threads) t.join();

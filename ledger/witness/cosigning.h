@@ -11,13 +11,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ledger/witness/policy.h"
 #include "ledger/witness/witness_client.h"
@@ -69,7 +69,7 @@ class Cosigning {
  private:
   Cosigning(Policy policy, std::vector<std::unique_ptr<WitnessClient>> clients);
   const Policy policy_;
-  std::mutex mu_;  // one Cosign at a time: each client is single-threaded
+  absl::Mutex mu_;  // one Cosign at a time: each client is single-threaded
   std::vector<std::unique_ptr<WitnessClient>> clients_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -36,7 +36,7 @@ absl::StatusOr<std::unique_ptr<Witness>> Witness::Open(const Cosigner& cosigner,
   LEDGER_ASSIGN_OR_RETURN(auto notes, store->Load());
   std::unique_ptr<Witness> witness(
       new Witness(cosigner, std::move(log_keys), std::move(store), std::move(clock)));
-  std::lock_guard<std::mutex> lock(witness->mu_);
+  absl::MutexLock lock(&witness->mu_);
   for (auto& [origin, note] : notes) {
     // Load() checked that the note parses.
     log::Checkpoint checkpoint = *log::ParseCheckpoint(log::ParseNote(note)->text);
@@ -74,7 +74,7 @@ WitnessResponse Witness::AddCheckpoint(std::string_view body) {
 
 WitnessResponse Witness::Update(const log::Checkpoint& checkpoint, const log::OpenedNote& opened,
                                 uint64_t old_size, const std::vector<log::Hash>& proof) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   const auto it = states_.find(checkpoint.origin);
   const uint64_t stored_size = it == states_.end() ? 0 : it->second.checkpoint.tree_size;
   if (old_size != stored_size) {
@@ -116,7 +116,7 @@ WitnessResponse Witness::Update(const log::Checkpoint& checkpoint, const log::Op
 }
 
 WitnessResponse Witness::LatestCheckpoint(std::string_view origin_hash) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   for (const auto& [origin, state] : states_) {
     if (OriginHash(origin) == origin_hash) return {200, "text/plain; charset=utf-8", state.note};
   }
@@ -124,7 +124,7 @@ WitnessResponse Witness::LatestCheckpoint(std::string_view origin_hash) const {
 }
 
 std::optional<uint64_t> Witness::CosignedSize(std::string_view origin) const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   const auto it = states_.find(origin);
   if (it == states_.end()) return std::nullopt;
   return it->second.checkpoint.tree_size;

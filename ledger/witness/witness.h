@@ -32,7 +32,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +39,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/log/checkpoint.h"
 #include "ledger/log/signed_note.h"
 #include "ledger/witness/cosignature.h"
@@ -91,12 +91,13 @@ class Witness {
           std::unique_ptr<WitnessStore> store, Clock clock);
   // The checks of the stored state and the store, under mu_.
   WitnessResponse Update(const log::Checkpoint& checkpoint, const log::OpenedNote& opened,
-                         uint64_t old_size, const std::vector<log::Hash>& proof);
+                         uint64_t old_size, const std::vector<log::Hash>& proof)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   const Cosigner cosigner_;
   const std::vector<log::NoteVerifier> log_keys_;
   const Clock clock_;
-  mutable std::mutex mu_;
+  mutable absl::Mutex mu_;
   std::unique_ptr<WitnessStore> store_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, State, std::less<>> states_ ABSL_GUARDED_BY(mu_);
 };

@@ -48,12 +48,12 @@ class AppendStreamCall final
   // StopAll, under the owner's lock: stop reading. Returns what to start
   // now (in practice nothing, or the finish), for StopAll to Act on once
   // it has released its lock.
-  Next MarkStopping() {
-    std::lock_guard<std::mutex> lock(mu_);
+  Next MarkStopping() ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
     return DecideLocked();
   }
-  grpc::Status StoppedStatus() const {
+  grpc::Status StoppedStatus() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     return grpc::Status(grpc::StatusCode::UNAVAILABLE,
                         absl::StrCat("the server is shutting down; ", answered_,
                                      " requests of this call were answered. Resend any "
@@ -63,7 +63,7 @@ class AppendStreamCall final
 
   void OnReadDone(bool ok) override {
     Answer* slot = nullptr;
-    Update([&] {
+    Update([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       if (ok && !finish_claimed_) {
         Answer& read = answers_.emplace_back();
         read.bytes = request_.ByteSizeLong();
@@ -94,7 +94,7 @@ class AppendStreamCall final
 
   void OnWriteDone(bool ok) override {
     Answer* released = nullptr;
-    Update([&] {
+    Update([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       writing_ = false;
       unanswered_bytes_ -= answers_.front().bytes;
       answers_.pop_front();
@@ -113,7 +113,7 @@ class AppendStreamCall final
   }
 
   void OnCancel() override {
-    Update([&] {
+    Update([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       cancelled_ = true;
       return true;
     });
@@ -133,20 +133,20 @@ class AppendStreamCall final
   // stream to be answered: unless it appends whatever the stream's version,
   // it is checked against that stream, and checked before the earlier one
   // commits it would be refused (an unspecified version) or fail (the exact
-  // version the earlier one makes). Requires mu_.
-  bool MustWait(const Answer& read) const {
+  // version the earlier one makes).
+  bool MustWait(const Answer& read) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (request_.expected().kind() == ledger::v1::ExpectedVersion::KIND_ANY) return false;
     auto it = unanswered_streams_.find(read.stream);
     return it != unanswered_streams_.end() && it->second > 0;
   }
-  // `read` goes to the ledger. Requires mu_.
-  void Recording(const Answer& read) {
+  // `read` goes to the ledger.
+  void Recording(const Answer& read) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     ++outstanding_;
     ++unanswered_streams_[read.stream];
   }
   void RecordAndReadOn(Answer& slot) {
     Record(slot);
-    Update([&] {
+    Update([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       reading_ = false;
       return true;
     });
@@ -190,7 +190,7 @@ class AppendStreamCall final
       slot.response.mutable_refused()->set_code(static_cast<int>(status.code()));
       slot.response.mutable_refused()->set_message(std::string(status.message()));
     }
-    Update([&] {
+    Update([&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       slot.ready = true;
       --outstanding_;
       if (auto it = unanswered_streams_.find(slot.stream); --it->second == 0) {
@@ -204,10 +204,10 @@ class AppendStreamCall final
   // starts what the new state allows, all under one lock so that no other
   // thread can find an action possible and leave it to us.
   template <typename Change>
-  void Update(Change change) {
+  void Update(Change change) ABSL_LOCKS_EXCLUDED(mu_) {
     Next next;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      absl::MutexLock lock(&mu_);
       if (!change()) return;
       next = DecideLocked();
     }
@@ -216,7 +216,7 @@ class AppendStreamCall final
 
   // Writes first: a client waiting for its answer sends nothing until it
   // has it, and every write's reaction decides again, so reads resume.
-  Next DecideLocked() {
+  Next DecideLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     Next next;
     if (finish_claimed_) return next;
     if (!cancelled_ && !writing_ && !answers_.empty() && answers_.front().ready) {
@@ -265,22 +265,23 @@ class AppendStreamCall final
   const std::string actor_;
   AppendRequest request_;  // the read in flight, then being recorded
 
-  std::mutex mu_;
-  std::deque<Answer> answers_;    // read, in order; the front is written next
-  size_t unanswered_bytes_ = 0;   // of answers_
-  size_t outstanding_ = 0;        // requests with the ledger
+  absl::Mutex mu_;
+  // Read, in order; the front is written next.
+  std::deque<Answer> answers_ ABSL_GUARDED_BY(mu_);
+  size_t unanswered_bytes_ ABSL_GUARDED_BY(mu_) = 0;  // of answers_
+  size_t outstanding_ ABSL_GUARDED_BY(mu_) = 0;       // requests with the ledger
   // Per stream, requests of this call with the ledger.
-  std::map<std::string, size_t, std::less<>> unanswered_streams_;
+  std::map<std::string, size_t, std::less<>> unanswered_streams_ ABSL_GUARDED_BY(mu_);
   // A request read but waiting for an earlier one on its stream (see
   // MustWait); it is in answers_, and reading stays claimed meanwhile.
-  Answer* held_ = nullptr;
-  uint64_t answered_ = 0;
-  bool reading_ = false;
-  bool writing_ = false;
-  bool reads_done_ = false;
-  bool cancelled_ = false;
-  bool stopping_ = false;
-  bool finish_claimed_ = false;
+  Answer* held_ ABSL_GUARDED_BY(mu_) = nullptr;
+  uint64_t answered_ ABSL_GUARDED_BY(mu_) = 0;
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool finish_claimed_ ABSL_GUARDED_BY(mu_) = false;
 
   friend class AppendStreams;
 };
@@ -290,20 +291,30 @@ grpc::ServerBidiReactor<AppendRequest, AppendStreamResponse>* AppendStreams::Sta
   auto principal = access_.Check(*context, Permission::kWrite);
   if (!principal.ok()) {
     auto* refused = new AppendStreamCall(*this, std::string());
-    refused->finish_claimed_ = true;
+    {
+      // Not shared yet: the lock is uncontended, taken because the flag is
+      // guarded by it.
+      absl::MutexLock lock(&refused->mu_);
+      refused->finish_claimed_ = true;
+    }
     refused->Finish(ToGrpcStatus(principal.status()));
     return refused;
   }
   auto* call = new AppendStreamCall(*this, principal->name);
   bool stopping;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping = stopping_;
     if (!stopping) open_.insert(call);
   }
   if (stopping) {
-    call->finish_claimed_ = true;
-    call->Finish(call->StoppedStatus());
+    grpc::Status stopped;
+    {
+      absl::MutexLock lock(&call->mu_);  // uncontended: not registered
+      call->finish_claimed_ = true;
+      stopped = call->StoppedStatus();
+    }
+    call->Finish(stopped);
     return call;
   }
   // Outside mu_: gRPC may run a reaction inline, and an ending call takes
@@ -316,7 +327,7 @@ grpc::ServerBidiReactor<AppendRequest, AppendStreamResponse>* AppendStreams::Sta
 void AppendStreams::StopAll() {
   std::vector<std::pair<AppendStreamCall*, AppendStreamCall::Next>> acting;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     stopping_ = true;
     for (AppendStreamCall* call : open_) {
       AppendStreamCall::Next next = call->MarkStopping();
@@ -331,7 +342,7 @@ void AppendStreams::StopAll() {
 }
 
 void AppendStreams::Remove(AppendStreamCall* call) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   open_.erase(call);
 }
 

@@ -31,11 +31,13 @@
 #define LEDGER_SERVICES_APPEND_STREAM_H_
 
 #include <cstddef>
-#include <mutex>
 #include <unordered_set>
 
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/server_callback.h>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 
 #include "ledger/compact_ledger.h"
 #include "ledger/v1/ledger_service.pb.h"
@@ -73,20 +75,20 @@ class AppendStreams {
 
   // Every open call stops reading, answers what it has read and ends with
   // UNAVAILABLE; calls started afterwards end so at once. Idempotent.
-  void StopAll();
+  void StopAll() ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   friend class AppendStreamCall;
   // A call that ends by itself leaves the set before it finishes.
-  void Remove(AppendStreamCall* call);
+  void Remove(AppendStreamCall* call) ABSL_LOCKS_EXCLUDED(mu_);
 
   CompactLedger& ledger_;
   const AccessPolicy& access_;
   RecordingBudget& budget_;
   WriteHealth& health_;
-  std::mutex mu_;
-  bool stopping_ = false;                     // guarded by mu_
-  std::unordered_set<AppendStreamCall*> open_;  // guarded by mu_
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::unordered_set<AppendStreamCall*> open_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ledger::services

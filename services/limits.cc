@@ -11,7 +11,7 @@ RecordingBudget::Ticket::~Ticket() { budget_.Release(bytes_); }
 
 absl::StatusOr<std::unique_ptr<RecordingBudget::Ticket>> RecordingBudget::TryAdmit(
     size_t bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (requests_ >= max_requests_) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "the server has ", requests_, " recording requests in flight, its limit: retry after "
@@ -28,18 +28,18 @@ absl::StatusOr<std::unique_ptr<RecordingBudget::Ticket>> RecordingBudget::TryAdm
 }
 
 void RecordingBudget::Release(size_t bytes) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   --requests_;
   bytes_ -= bytes;
 }
 
 size_t RecordingBudget::requests() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return requests_;
 }
 
 size_t RecordingBudget::bytes() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return bytes_;
 }
 
@@ -47,7 +47,7 @@ ReadStreamSlots::Slot::~Slot() { slots_.Leave(caller_); }
 
 absl::StatusOr<std::unique_ptr<ReadStreamSlots::Slot>> ReadStreamSlots::TryEnter(
     const std::string& caller) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (total_ >= max_total_) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "the server serves ", total_, " streaming reads (Subscribe, ReadLog, ReadStream, "
@@ -66,13 +66,13 @@ absl::StatusOr<std::unique_ptr<ReadStreamSlots::Slot>> ReadStreamSlots::TryEnter
 }
 
 void ReadStreamSlots::Leave(const std::string& caller) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   --total_;
   if (auto it = by_caller_.find(caller); --it->second == 0) by_caller_.erase(it);
 }
 
 size_t ReadStreamSlots::open() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return total_;
 }
 

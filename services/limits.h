@@ -24,10 +24,11 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 
 namespace ledger::services {
 
@@ -60,13 +61,13 @@ class RecordingBudget {
   size_t bytes() const;
 
  private:
-  void Release(size_t bytes);
+  void Release(size_t bytes) ABSL_LOCKS_EXCLUDED(mu_);
 
   const size_t max_requests_;
   const size_t max_bytes_;
-  mutable std::mutex mu_;
-  size_t requests_ = 0;  // guarded by mu_
-  size_t bytes_ = 0;     // guarded by mu_
+  mutable absl::Mutex mu_;
+  size_t requests_ ABSL_GUARDED_BY(mu_) = 0;
+  size_t bytes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 class ReadStreamSlots {
@@ -96,13 +97,13 @@ class ReadStreamSlots {
   size_t open() const;
 
  private:
-  void Leave(const std::string& caller);
+  void Leave(const std::string& caller) ABSL_LOCKS_EXCLUDED(mu_);
 
   const size_t max_total_;
   const size_t max_per_caller_;
-  mutable std::mutex mu_;
-  size_t total_ = 0;                      // guarded by mu_
-  std::map<std::string, size_t> by_caller_;  // guarded by mu_; no zero counts
+  mutable absl::Mutex mu_;
+  size_t total_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, size_t> by_caller_ ABSL_GUARDED_BY(mu_);  // no zero counts
 };
 
 }  // namespace ledger::services

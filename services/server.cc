@@ -235,7 +235,7 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
   {
     // A recording may fail (and WriteFailed run) as soon as the server
     // starts: it waits for server_ and sees the health set below.
-    std::lock_guard<std::mutex> lock(s->health_mu_);
+    absl::MutexLock lock(&s->health_mu_);
     s->server_ = builder.BuildAndStart();
     if (s->server_ == nullptr || s->port_ == 0) {
       return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen));
@@ -269,7 +269,7 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
 }
 
 void LedgerServer::WriteFailed(const absl::Status& error) {
-  std::lock_guard<std::mutex> lock(health_mu_);
+  absl::MutexLock lock(&health_mu_);
   *options_.log << "ERROR: the ledger cannot write: " << error.message()
                 << "\nhealth now answers NOT_SERVING; recordings are refused until the server "
                    "is restarted (reads go on)"
@@ -285,7 +285,7 @@ std::string LedgerServer::address() const {
 }
 
 void LedgerServer::Shutdown(absl::Duration grace) {
-  std::lock_guard<std::mutex> lock(shutdown_mu_);
+  absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_ || server_ == nullptr) return;
   shut_down_ = true;
   server_->GetHealthCheckService()->SetServingStatus(false);

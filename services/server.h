@@ -31,11 +31,9 @@
 #ifndef LEDGER_SERVICES_SERVER_H_
 #define LEDGER_SERVICES_SERVER_H_
 
-#include <condition_variable>
 #include <cstdint>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -43,7 +41,9 @@
 
 #include <grpcpp/server.h>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "ledger/checkpointing/checkpoint_publisher.h"
 #include "ledger/compact_ledger.h"
@@ -215,11 +215,14 @@ class LedgerServer {
   WriteHealth write_health_;
   std::unique_ptr<LedgerServiceImpl> ledger_service_;
   std::unique_ptr<CompactServiceImpl> compact_service_;
-  std::unique_ptr<grpc::Server> server_;  // set under health_mu_ (see Start)
-  std::mutex health_mu_;
+  // Set under health_mu_ (see Start), which WriteFailed takes to see it
+  // set; not ABSL_GUARDED_BY it, because once Start has returned it is only
+  // read, and Shutdown reads it under shutdown_mu_.
+  std::unique_ptr<grpc::Server> server_;
+  absl::Mutex health_mu_;
   int port_ = 0;
-  std::mutex shutdown_mu_;
-  bool shut_down_ = false;  // guarded by shutdown_mu_
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 
   // Checkpoint signing; fixed by Start.
   std::vector<log::NoteSigner> signers_;

@@ -173,7 +173,7 @@ std::string HttpServer::url() const {
 }
 
 void HttpServer::Shutdown() {
-  std::lock_guard<std::mutex> lock(shutdown_mu_);
+  absl::MutexLock lock(&shutdown_mu_);
   if (shut_down_) return;
   shut_down_ = true;
   if (server_ != nullptr && listener_.joinable()) {

@@ -19,12 +19,13 @@
 #include <atomic>
 #include <iostream>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/publication/file_source.h"
 #include "services/http/file_handler.h"
@@ -91,8 +92,8 @@ class HttpServer {
   std::string host_;
   bool tls_ = false;
   int port_ = 0;
-  std::mutex shutdown_mu_;
-  bool shut_down_ = false;  // guarded by shutdown_mu_
+  absl::Mutex shutdown_mu_;
+  bool shut_down_ ABSL_GUARDED_BY(shutdown_mu_) = false;
 };
 
 }  // namespace ledger::services::http

@@ -29,7 +29,7 @@ absl::StatusOr<site::SiteOptions> SiteOptionsOf(const log::Log& log) {
 absl::StatusOr<std::shared_ptr<const site::SiteFiles>> LiveSite::Current() const {
   const uint64_t size = ledger_.log().Size();
   {
-    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    absl::MutexLock lock(&snapshot_mu_);
     if (snapshot_ != nullptr && snapshot_->tree_size() >= size) return snapshot_;
   }
   std::unique_lock<std::mutex> building(build_mu_, std::try_to_lock);
@@ -37,20 +37,20 @@ absl::StatusOr<std::shared_ptr<const site::SiteFiles>> LiveSite::Current() const
     // Another request is rebuilding: answer from the previous snapshot if
     // there is one, else wait for the build.
     {
-      std::lock_guard<std::mutex> lock(snapshot_mu_);
+      absl::MutexLock lock(&snapshot_mu_);
       if (snapshot_ != nullptr) return snapshot_;
     }
     building.lock();
   }
   {
-    std::lock_guard<std::mutex> lock(snapshot_mu_);
+    absl::MutexLock lock(&snapshot_mu_);
     if (snapshot_ != nullptr && snapshot_->tree_size() >= size) return snapshot_;
   }
   LEDGER_ASSIGN_OR_RETURN(site::SiteOptions options, SiteOptionsOf(ledger_.log()));
   LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<site::SiteFiles> built,
                           site::SiteFiles::Build(ledger_, options));
   std::shared_ptr<const site::SiteFiles> fresh = std::move(built);
-  std::lock_guard<std::mutex> lock(snapshot_mu_);
+  absl::MutexLock lock(&snapshot_mu_);
   snapshot_ = fresh;
   return fresh;
 }

@@ -12,7 +12,9 @@
 #include <mutex>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/publication/file_source.h"
 #include "ledger/site/site_data.h"
@@ -50,11 +52,14 @@ class LiveSite : public publication::FileSource {
   absl::StatusOr<std::shared_ptr<const site::SiteFiles>> Current() const;
 
   const CompactLedger& ledger_;
-  // Serializes rebuilds.
+  // Serializes rebuilds. A std::mutex, not an absl::Mutex: Current takes
+  // it with try_to_lock and falls back to waiting for it, a conditional
+  // acquisition that unique_lock expresses and the thread-safety analysis
+  // does not follow; it guards no data, only the work of rebuilding.
   mutable std::mutex build_mu_;
-  // Guards snapshot_ (held only to copy or replace the pointer).
-  mutable std::mutex snapshot_mu_;
-  mutable std::shared_ptr<const site::SiteFiles> snapshot_;
+  // Held only to copy or replace the pointer.
+  mutable absl::Mutex snapshot_mu_;
+  mutable std::shared_ptr<const site::SiteFiles> snapshot_ ABSL_GUARDED_BY(snapshot_mu_);
 };
 
 }  // namespace ledger::services::http

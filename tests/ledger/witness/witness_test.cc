@@ -3,7 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -182,6 +184,7 @@ TEST_F(WitnessTest, ConcurrentRequestsNeverRollTheStateBack) {
   // from 409s. The size seen after each success never decreases.
   std::atomic<uint64_t> highest{0};
   std::atomic<bool> rolled_back{false};
+  std::mutex reads_mu;
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
@@ -196,11 +199,13 @@ TEST_F(WitnessTest, ConcurrentRequestsNeverRollTheStateBack) {
         }
         if (r.status != 200) continue;
         old_size = to;
+        // Read and compare under one lock, so that the reads are ordered
+        // as the comparisons are: a read may never see less than any read
+        // before it.
+        std::lock_guard<std::mutex> lock(reads_mu);
         const uint64_t now = *witness_->CosignedSize(log_.origin());
-        uint64_t seen = highest.load();
-        while (now > seen && !highest.compare_exchange_weak(seen, now)) {
-        }
-        if (now < seen) rolled_back = true;
+        if (now < highest.load()) rolled_back = true;
+        highest = std::max(highest.load(), now);
       }
     });
   }

@@ -29,6 +29,8 @@ namespace ledger::log {
 // One caller of AppendBatch or AppendBatchAsync, queued.
 struct Log::Writer {
   const std::vector<AppendRequest>* requests = nullptr;
+  // AppendCopied: the entries copied, instead of `requests`.
+  const std::vector<std::string>* copied = nullptr;
   const DurableHook* on_durable = nullptr;
   absl::StatusOr<std::vector<AppendResult>> result;
   // AppendBatch: the caller waits on `cv` until `done`, both under Log's

@@ -237,6 +237,21 @@ class Log {
   void AppendBatchAsync(std::vector<AppendRequest> requests, DurableHook on_durable,
                         AppendDone done);
 
+  // Appends `entries`, copied byte for byte from another log with the same
+  // history (a mirror of a published log, a restore from one), as one
+  // atomic, synced batch, or nothing, so that this log's tree becomes the
+  // source's. Each must be exactly the entry this log would hold next: a
+  // ledger.v1.Entry whose sequence, previous_hash and stream_version follow
+  // on from the entries before it, whose recorded_at is not before theirs,
+  // within Append's limits, with a request id not used before. Copies are
+  // committed on their own, never in a group with other batches.
+  // InvalidArgument naming the first entry that is not; FailedPrecondition
+  // when an admission is set (copied entries would bypass it) or the log is
+  // read-only. Copied request ids are indexed by stream and payload, as
+  // the entry holds no fingerprint: a later append reusing one of them with
+  // a fingerprint gets AlreadyExists, never a second entry.
+  absl::StatusOr<std::vector<AppendResult>> AppendCopied(const std::vector<std::string>& entries);
+
   // Every batch committed from now on is admitted by `admission` first (see
   // BatchAdmission), or none when null. Set it before the first append:
   // batches already queued may be committed without it. `admission` must
@@ -379,8 +394,9 @@ class Log {
       std::map<std::string, std::pair<Hash, AppendResult>, std::less<>>;
 
   Log(LogOptions options, std::unique_ptr<RocksDb> db);
-  // Queues `writer` for the commit thread.
-  void Enqueue(Writer* writer);
+  // Queues `self` (a caller's batch) for the commit thread and waits for
+  // its result.
+  absl::StatusOr<std::vector<AppendResult>> Wait(Writer& self) ABSL_LOCKS_EXCLUDED(queue_mu_);
   // The commit thread: commits queued writers group by group until the log
   // is destroyed and the queue is empty.
   void CommitLoop() ABSL_LOCKS_EXCLUDED(queue_mu_, answers_mu_);
@@ -404,6 +420,14 @@ class Log {
   absl::StatusOr<uint64_t> CheckExpectedVersion(const AppendRequest& request,
                                                 const Pending& pending);
   absl::StatusOr<AppendResult> Stage(const AppendRequest& request, Pending& pending);
+  // Stages one entry copied from another log (AppendCopied).
+  absl::StatusOr<AppendResult> StageCopied(const std::string& bytes, Pending& pending);
+  // The stream's version in the log with the group staged so far.
+  absl::StatusOr<uint64_t> StagedVersion(const std::string& stream, const Pending& pending);
+  // Stages the writes of `entry` (serialized as `bytes`, the new version of
+  // its stream): the entry, its Merkle nodes, stream index and request id.
+  AppendResult StageWrites(const ledger::v1::Entry& entry, const std::string& bytes,
+                           const Hash& request_digest, Pending& pending);
   // The stream's newest entry among the first `limit` entries, from the
   // RocksDB stream index.
   absl::StatusOr<StreamTip> ReadStreamTip(std::string_view stream, uint64_t limit) const;

@@ -43,7 +43,10 @@ void Log::CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admissi
   pending.last_leaf = last_leaf_hash_;
   pending.next_sequence = frontier_.size();
   // recorded_at never decreases, even when the clock steps back.
-  pending.recorded_at = std::max(options_.clock(), last_recorded_at_);
+  // A copy (alone in its group) keeps its entries' own times.
+  pending.recorded_at = group.front()->copied != nullptr
+                            ? last_recorded_at_
+                            : std::max(options_.clock(), last_recorded_at_);
   bool admitted = false;  // some batch of the group was admitted
   for (Writer* w : group) {
     // Each batch is all-or-nothing on its own: remember where it started.
@@ -54,18 +57,32 @@ void Log::CommitGroup(const std::vector<Writer*>& group, BatchAdmission* admissi
     pending.undo_streams.clear();
     pending.undo_requests.clear();
     std::vector<AppendResult> results;
-    results.reserve(w->requests->size());
     absl::Status failed;
-    for (size_t i = 0; i < w->requests->size() && failed.ok(); ++i) {
-      auto result = Stage((*w->requests)[i], pending);
-      if (result.ok()) results.push_back(*result);
-      else failed = InBatch(result.status(), i, w->requests->size());
+    if (w->copied != nullptr) {
+      results.reserve(w->copied->size());
+      if (admission != nullptr) {
+        failed = absl::FailedPreconditionError(
+            "copied entries would bypass the domain's admission: copy into a log that no "
+            "domain state has opened");
+      }
+      for (size_t i = 0; i < w->copied->size() && failed.ok(); ++i) {
+        auto result = StageCopied((*w->copied)[i], pending);
+        if (result.ok()) results.push_back(*result);
+        else failed = result.status();
+      }
+    } else {
+      results.reserve(w->requests->size());
+      for (size_t i = 0; i < w->requests->size() && failed.ok(); ++i) {
+        auto result = Stage((*w->requests)[i], pending);
+        if (result.ok()) results.push_back(*result);
+        else failed = InBatch(result.status(), i, w->requests->size());
+      }
     }
     auto appends = [&] {
       return std::any_of(results.begin(), results.end(),
                          [](const AppendResult& r) { return !r.deduplicated; });
     };
-    if (failed.ok() && admission != nullptr && appends()) {
+    if (failed.ok() && admission != nullptr && w->copied == nullptr && appends()) {
       failed = admission->Admit(*w->requests, results);
       admitted = admitted || failed.ok();
     }
@@ -147,6 +164,20 @@ absl::StatusOr<std::vector<AppendResult>> Log::AppendBatch(
   Writer self;
   self.requests = &requests;
   self.on_durable = &on_durable;
+  return Wait(self);
+}
+
+absl::StatusOr<std::vector<AppendResult>> Log::AppendCopied(
+    const std::vector<std::string>& entries) {
+  if (options_.read_only) {
+    return absl::FailedPreconditionError("the ledger was opened read-only");
+  }
+  Writer self;
+  self.copied = &entries;
+  return Wait(self);
+}
+
+absl::StatusOr<std::vector<AppendResult>> Log::Wait(Writer& self) {
   absl::MutexLock lock(&queue_mu_);
   if (closing_) return Closed();
   writers_.push_back(&self);
@@ -188,8 +219,11 @@ void Log::CommitLoop() {
     while (!closing_ && writers_.empty()) queue_filled_.Wait(&queue_mu_);
     if (writers_.empty()) break;  // closing, and every queued batch is committed
     group.clear();
+    // A copy is committed alone (its entries keep their own recorded_at).
     while (!writers_.empty() &&
-           (group.empty() || (options_.group_commit && group.size() < kMaxGroupBatches))) {
+           (group.empty() || (options_.group_commit && group.size() < kMaxGroupBatches &&
+                              group.front()->copied == nullptr &&
+                              writers_.front()->copied == nullptr))) {
       group.push_back(writers_.front());
       writers_.pop_front();
     }

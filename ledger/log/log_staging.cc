@@ -117,15 +117,16 @@ absl::StatusOr<uint64_t> Log::CommittedVersion(const std::string& stream) {
   return tip.version;
 }
 
+absl::StatusOr<uint64_t> Log::StagedVersion(const std::string& stream, const Pending& pending) {
+  if (auto it = pending.stream_versions.find(stream); it != pending.stream_versions.end()) {
+    return it->second.version;
+  }
+  return CommittedVersion(stream);
+}
+
 absl::StatusOr<uint64_t> Log::CheckExpectedVersion(const AppendRequest& request,
                                                    const Pending& pending) {
-  uint64_t current = 0;
-  if (auto it = pending.stream_versions.find(request.stream);
-      it != pending.stream_versions.end()) {
-    current = it->second.version;
-  } else {
-    LEDGER_ASSIGN_OR_RETURN(current, CommittedVersion(request.stream));
-  }
+  LEDGER_ASSIGN_OR_RETURN(const uint64_t current, StagedVersion(request.stream, pending));
   const ExpectedVersion& expected = request.expected;
   const bool matches =
       expected.kind == ExpectedVersion::Kind::kAny ||
@@ -167,29 +168,86 @@ absl::StatusOr<AppendResult> Log::Stage(const AppendRequest& request, Pending& p
         " (the C2SP tlog-tiles entry limit): shorten the event (its quotes, note or text) "
         "or split it"));
   }
+  return StageWrites(entry, bytes, digest, pending);
+}
+
+AppendResult Log::StageWrites(const ledger::v1::Entry& entry, const std::string& bytes,
+                              const Hash& request_digest, Pending& pending) {
+  const std::string& stream = entry.stream();
   const Hash leaf = LeafHash(bytes);
   pending.batch.Put(Family::kEntries, format::EntryKey(entry.sequence()), bytes);
   pending.frontier.Append(leaf, [&](const CompactRange::NewNode& node) {
     pending.batch.Put(Family::kMerkle, format::NodeKey(node.level, node.index),
                       HashBytes(node.hash));
   });
-  pending.batch.Put(Family::kStreams, format::StreamKey(request.stream, current + 1),
+  pending.batch.Put(Family::kStreams, format::StreamKey(stream, entry.stream_version()),
                     format::EncodeUint64(entry.sequence()));
-  AppendResult result{entry.sequence(), current + 1, leaf, pending.recorded_at, false,
-                      request.stream};
-  if (!request.request_id.empty()) {
-    pending.batch.Put(Family::kRequests, request.request_id,
-                      format::EncodeRequestRecord({entry.sequence(), digest}));
-    pending.request_ids.emplace(request.request_id, std::make_pair(digest, result));
-    pending.undo_requests.push_back(request.request_id);
+  AppendResult result{entry.sequence(), entry.stream_version(), leaf, RecordedAt(entry), false,
+                      stream};
+  if (!entry.request_id().empty()) {
+    pending.batch.Put(Family::kRequests, entry.request_id(),
+                      format::EncodeRequestRecord({entry.sequence(), request_digest}));
+    pending.request_ids.emplace(entry.request_id(), std::make_pair(request_digest, result));
+    pending.undo_requests.push_back(entry.request_id());
   }
-  auto [it, added] = pending.stream_versions.try_emplace(request.stream);
-  pending.undo_streams.emplace_back(request.stream,
+  auto [it, added] = pending.stream_versions.try_emplace(stream);
+  pending.undo_streams.emplace_back(stream,
                                     added ? std::nullopt : std::optional<StreamTip>(it->second));
-  it->second = StreamTip{current + 1, entry.sequence()};
+  it->second = StreamTip{entry.stream_version(), entry.sequence()};
   pending.last_leaf = leaf;
   ++pending.next_sequence;
   return result;
+}
+
+absl::StatusOr<AppendResult> Log::StageCopied(const std::string& bytes, Pending& pending) {
+  const uint64_t sequence = pending.next_sequence;
+  auto refuse = [&](const auto&... why) {
+    return absl::InvalidArgumentError(absl::StrCat("copied entry ", sequence, " ", why...));
+  };
+  if (bytes.size() > format::kMaxEntryBytes) {
+    return refuse("is ", bytes.size(), " bytes; the limit is ", format::kMaxEntryBytes);
+  }
+  ledger::v1::Entry entry;
+  if (!entry.ParseFromString(bytes)) return refuse("is not a ledger entry (ledger.v1.Entry)");
+  if (entry.sequence() != sequence) {
+    return refuse("says it is entry ", entry.sequence(), ": entries must be copied in order");
+  }
+  if (entry.previous_hash() != HashBytes(pending.last_leaf)) {
+    return refuse("does not chain to the entry before it: its previous_hash is not that "
+                  "entry's leaf hash ", ToHex(pending.last_leaf));
+  }
+  AppendRequest request;
+  request.stream = entry.stream();
+  request.request_id = entry.request_id();
+  request.payload = entry.payload();
+  if (absl::Status valid = ValidateRequest(request); !valid.ok()) return refuse(valid.message());
+  const google::protobuf::Timestamp& at = entry.recorded_at();
+  using google::protobuf::util::TimeUtil;
+  if (at.seconds() < TimeUtil::kTimestampMinSeconds ||
+      at.seconds() > TimeUtil::kTimestampMaxSeconds || at.nanos() < 0 ||
+      at.nanos() > 999'999'999) {
+    return refuse("has an invalid recorded_at");
+  }
+  const absl::Time recorded_at = RecordedAt(entry);
+  if (recorded_at < pending.recorded_at) {
+    return refuse("was recorded at ", absl::FormatTime(recorded_at),
+                  ", before the entry before it (", absl::FormatTime(pending.recorded_at), ")");
+  }
+  LEDGER_ASSIGN_OR_RETURN(const uint64_t current, StagedVersion(request.stream, pending));
+  if (entry.stream_version() != current + 1) {
+    return refuse("is version ", entry.stream_version(), " of stream \"", request.stream,
+                  "\", whose next version is ", current + 1);
+  }
+  if (!request.request_id.empty()) {
+    bool used = pending.request_ids.contains(request.request_id);
+    if (!used) {
+      LEDGER_ASSIGN_OR_RETURN(auto record, db_->Get(Family::kRequests, request.request_id));
+      used = record.has_value();
+    }
+    if (used) return refuse("reuses the request id \"", request.request_id, "\"");
+  }
+  pending.recorded_at = recorded_at;
+  return StageWrites(entry, bytes, RequestDigest(request), pending);
 }
 
 }  // namespace ledger::log

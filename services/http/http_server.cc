@@ -70,7 +70,8 @@ void Reply(const FileHandler& handler, const httplib::Request& req, httplib::Res
 
 }  // namespace
 
-void ListenExclusively(httplib::Server& server) {
+void ConfigureServerSockets(httplib::Server& server) {
+  server.set_tcp_nodelay(true);
   // cpp-httplib's default also sets SO_REUSEPORT, which lets a second
   // server bind a port that one already listens on and silently share its
   // connections; a taken port must be an error instead.
@@ -126,7 +127,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   httplib::Server& http = *server->server_;
   http.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
   http.set_keep_alive_max_count(kKeepAliveRequests);
-  ListenExclusively(http);
+  ConfigureServerSockets(http);
   const FileHandler* handler = server->handler_.get();
   http.set_pre_routing_handler([handler](const httplib::Request& req, httplib::Response& res) {
     Reply(*handler, req, res);

@@ -57,9 +57,11 @@ std::vector<std::unique_ptr<publication::FileSource>> LedgerFileSources(
     const CompactLedger& ledger);
 
 // Makes `server` fail to bind a port another socket listens on (cpp-httplib
-// would share it). Every cpp-httplib server of the ledger calls this before
-// binding.
-void ListenExclusively(httplib::Server& server);
+// would share it), and answer without Nagle's delay (an answer that does
+// not fill a packet would otherwise wait up to 40 ms for the client's
+// delayed ACK on a keep-alive connection: 25 answers a second). Every
+// cpp-httplib server of the ledger calls this before binding.
+void ConfigureServerSockets(httplib::Server& server);
 
 class HttpServer {
  public:

@@ -158,7 +158,7 @@ int RunWitness(const std::string& listen, const std::string& key_file, const std
   const sigset_t stop = BlockStopSignals();
   httplib::Server server;
   Route(server, w->get());
-  services::http::ListenExclusively(server);
+  services::http::ConfigureServerSockets(server);
   const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
   if (bound < 0) return FailOpen("witness", absl::UnavailableError(absl::StrCat(
         "cannot listen on ", listen,

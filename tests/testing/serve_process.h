@@ -74,14 +74,17 @@ class ServeProcess {
 
   // Reads the server's output up to its "listening on ADDR" line; the
   // address, or "" when the process ended first.
-  std::string Address() {
+  std::string Address() { return After("listening on "); }
+
+  // Reads the output up to the next line that starts with `prefix`; the
+  // word that follows it, or "" when the process ended first.
+  std::string After(const std::string& prefix) {
     char line[4096];
     while (out_ != nullptr && fgets(line, sizeof line, out_) != nullptr) {
       std::string text(line);
       output_ += text;
-      constexpr char kListening[] = "listening on ";
-      if (text.rfind(kListening, 0) == 0) {
-        text = text.substr(sizeof kListening - 1);
+      if (text.rfind(prefix, 0) == 0) {
+        text = text.substr(prefix.size());
         return text.substr(0, text.find_first_of(" \n"));
       }
     }
@@ -105,7 +108,7 @@ class ServeProcess {
     return status;
   }
 
-  // What the server printed up to the address line.
+  // What the process printed up to the last line read.
   const std::string& output() const { return output_; }
 
  private:

@@ -3,6 +3,7 @@
 
 #include "tools/ledgerctl/audit_commands.h"
 #include "tools/ledgerctl/cli_common.h"
+#include "tools/ledgerctl/mirror_commands.h"
 #include "tools/ledgerctl/publish_commands.h"
 #include "tools/ledgerctl/service_commands.h"
 #include "tools/ledgerctl/witness_commands.h"
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
   ledger::cli::AddWitnessCommands(app, commands);
   ledger::cli::AddVerifyConsistencyCommand(app, commands);
   ledger::cli::AddPublishCommands(app, commands);
+  ledger::cli::AddMirrorCommands(app, commands);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -6,8 +6,6 @@
 // verified, offline for a bundle.
 #include <sys/stat.h>
 
-#include <httplib.h>
-
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -28,6 +26,7 @@
 #include "ledger/log/hash.h"
 #include "ledger/log/merkle.h"
 #include "ledger/log/proof_verify.h"
+#include "ledger/tiles/http_fetcher.h"
 #include "ledger/tiles/tile_fetcher.h"
 #include "ledger/tiles/verified_tree.h"
 #include "tools/ledgerctl/trust_options.h"
@@ -39,8 +38,6 @@ namespace {
 
 using nlohmann::json;
 
-// A checkpoint note, a hash tile or an entry bundle is far smaller.
-constexpr size_t kMaxFetchBytes = 32 << 20;
 constexpr size_t kMaxCheckpointFileBytes = 1 << 20;
 
 absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
@@ -51,45 +48,6 @@ absl::StatusOr<std::string> ReadSmallFile(const std::string& path) {
   if (in.bad()) return absl::UnavailableError(absl::StrCat("cannot read ", path));
   out.resize(static_cast<size_t>(in.gcount()));
   return out;
-}
-
-// A fetcher of a log published at `url` (http:// or https://, a prefix the
-// tlog-tiles paths are appended to).
-absl::StatusOr<tiles::TileFetcher> HttpFetcher(const std::string& url) {
-  const size_t scheme = url.find("://");
-  const size_t path_start = url.find('/', scheme + 3);
-  const std::string origin = url.substr(0, path_start);
-  std::string prefix = path_start == std::string::npos ? "/" : url.substr(path_start);
-  if (prefix.back() != '/') prefix += '/';
-  auto client = std::make_shared<httplib::Client>(origin);
-  if (!client->is_valid()) {
-    return absl::InvalidArgumentError(absl::StrCat("\"", url, "\" is not an http:// or https:// URL"));
-  }
-  client->set_follow_location(true);
-  client->set_connection_timeout(10);
-  client->set_read_timeout(30);
-  return tiles::TileFetcher([client, prefix, url](const std::string& path) -> absl::StatusOr<std::string> {
-    std::string body;
-    bool too_large = false;
-    auto r = client->Get(prefix + path, [&](const char* data, size_t n) {
-      if (body.size() + n > kMaxFetchBytes) {
-        too_large = true;
-        return false;
-      }
-      body.append(data, n);
-      return true;
-    });
-    if (too_large) return absl::DataLossError(absl::StrCat(url, path, " is larger than any tile"));
-    if (!r) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot fetch ", url, path, ": ", httplib::to_string(r.error())));
-    }
-    if (r->status == 404) return absl::NotFoundError(absl::StrCat(url, path, ": 404 Not Found"));
-    if (r->status != 200) {
-      return absl::UnavailableError(absl::StrCat(url, path, ": HTTP status ", r->status));
-    }
-    return body;
-  });
 }
 
 // The newer view of the log: its newest verified checkpoint and, unless it
@@ -164,7 +122,7 @@ absl::Status LoadPublished(const tiles::TileFetcher& fetch, const std::string& w
 
 absl::Status LoadNew(const std::string& source, const Trust& trust, NewView& view) {
   if (absl::StartsWith(source, "http://") || absl::StartsWith(source, "https://")) {
-    LEDGER_ASSIGN_OR_RETURN(tiles::TileFetcher fetch, HttpFetcher(source));
+    LEDGER_ASSIGN_OR_RETURN(tiles::TileFetcher fetch, tiles::HttpFetcher(source));
     return LoadPublished(fetch, source, trust, view);
   }
   struct stat st;

@@ -1,0 +1,286 @@
+// tiles_bench: the published log (C2SP tlog-tiles), measured against
+// baselines in the same run:
+//
+//   mirror    `ledgerctl mirror`'s work (ledger/tiles/mirror.h): one
+//             catch-up of N entries over loopback HTTP from the server that
+//             `serve --http` runs, every tile and entry verified and every
+//             bundle appended with a synced write, into a fresh database.
+//             Baseline: `ledgerctl verify --db` (VerifyLogAt) over the same
+//             entries.
+//   serve     full level-0 hash tiles (8,192 bytes) per second from that
+//             server, and from nginx serving the same files published to a
+//             directory, with the same load client: C threads, one
+//             keep-alive connection each, GETs of full tiles in turn for S
+//             seconds, every answer checked for status 200 and 8,192 bytes.
+//             nginx runs with one worker per core and access logging off;
+//             when /usr/sbin/nginx is missing its row says so.
+//
+// Run (Release build):
+//   ./build-release/bench/tiles_bench [--entries 200000] [--clients 8]
+//                                     [--seconds 3] [--dir DIR]
+// The source log is built once under DIR (default $LEDGER_BENCH_DIR or
+// /tmp/ledger-bench) and reused; the copy is made fresh every run.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/wrappers.pb.h"
+#include "ledger/log/checkpoint.h"
+#include "ledger/log/log.h"
+#include "ledger/log/signed_note.h"
+#include "ledger/log/verify.h"
+#include "ledger/publication/directory_writer.h"
+#include "ledger/tiles/http_fetcher.h"
+#include "ledger/tiles/mirror.h"
+#include "ledger/tiles/tile_files.h"
+#include "ledger/tiles/tile_path.h"
+#include "ledger/tiles/tile_publisher.h"
+#include "services/http/http_server.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr char kOrigin[] = "bench.compact-ledger.example/tiles";
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "tiles_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+std::unique_ptr<ledger::log::Log> OpenLog(const std::string& path, bool sync) {
+  ledger::log::LogOptions options;
+  options.path = path;
+  options.sync = sync;
+  auto log = ledger::log::Log::Open(options);
+  if (!log.ok()) Die(std::string(log.status().message()));
+  return *std::move(log);
+}
+
+// The source: `entries` entries of about 300 bytes (a recorded event's
+// size), a signed checkpoint of its head, and its tiles published to
+// `published`. Returns the signer (made fresh; the checkpoint is re-signed
+// each run so the key need not be kept).
+ledger::log::NoteSigner BuildSource(const std::string& dir, uint64_t entries) {
+  auto source = OpenLog(dir + "/source", /*sync=*/false);
+  std::vector<ledger::log::AppendRequest> batch;
+  for (uint64_t i = source->Size(); i < entries; ++i) {
+    google::protobuf::StringValue value;
+    value.set_value(absl::StrCat("event ", i, ": ", std::string(260, 'x')));
+    ledger::log::AppendRequest request;
+    request.stream = absl::StrCat("compact/c", i % 97);
+    request.actor = "bench";
+    request.payload.PackFrom(value);
+    batch.push_back(std::move(request));
+    if (batch.size() == 1000 || i + 1 == entries) {
+      if (auto appended = source->AppendBatch(batch); !appended.ok()) {
+        Die(std::string(appended.status().message()));
+      }
+      batch.clear();
+    }
+  }
+  auto signer = ledger::log::NoteSigner::Generate(kOrigin);
+  if (!signer.ok()) Die("cannot make a key");
+  if (!(*source->LatestCheckpoint())) {
+    auto note = ledger::log::SignCheckpoint(kOrigin, source->Head(), *signer);
+    if (!note.ok() || !source->PutCheckpoint(*note).ok()) Die("cannot sign the source");
+  }
+  return *signer;
+}
+
+// A fresh signed checkpoint of the source (the stored one was signed by an
+// earlier run's key), kept in memory for the mirror to fetch.
+std::string SignHead(const ledger::log::Log& log, const ledger::log::NoteSigner& signer) {
+  auto note = ledger::log::SignCheckpoint(kOrigin, log.Head(), signer);
+  if (!note.ok()) Die("cannot sign");
+  return *note;
+}
+
+void MeasureMirror(const std::string& dir, const ledger::log::Log& source,
+                   const ledger::log::NoteSigner& signer, const std::string& url) {
+  const uint64_t n = source.Size();
+  const std::string copy_path = dir + "/copy";
+  std::filesystem::remove_all(copy_path);
+  auto copy = OpenLog(copy_path, /*sync=*/true);
+  auto http = ledger::tiles::HttpFetcher(url);
+  if (!http.ok()) Die(std::string(http.status().message()));
+  const std::string note = SignHead(source, signer);
+  ledger::tiles::TileFetcher fetch = [&](const std::string& path) -> absl::StatusOr<std::string> {
+    if (path == ledger::tiles::kCheckpointPath) return note;
+    return (*http)(path);
+  };
+  ledger::tiles::MirrorOptions options;
+  options.keys = {signer.verifier()};
+  options.origin = kOrigin;
+  auto mirror = ledger::tiles::Mirror::Open(copy.get(), fetch, options);
+  if (!mirror.ok()) Die(std::string(mirror.status().message()));
+  auto start = Clock::now();
+  auto round = (*mirror)->CatchUp();
+  const double mirror_s = Seconds(start);
+  if (!round.ok() || copy->Head().root != source.Head().root) {
+    Die(absl::StrCat("the mirror did not copy the source: ", round.status().message()));
+  }
+  copy.reset();
+
+  start = Clock::now();
+  auto verified = ledger::log::VerifyLogAt(dir + "/source");
+  const double verify_s = Seconds(start);
+  if (!verified.ok() || !verified->ok()) Die("the source does not verify");
+  std::printf("mirror catch-up over loopback HTTP, %llu entries: %.0f entries/s (%.2f s)\n",
+              static_cast<unsigned long long>(n), n / mirror_s, mirror_s);
+  std::printf("  baseline verify --db, same entries:  %.0f entries/s (%.2f s)\n", n / verify_s,
+              verify_s);
+  std::printf("  ratio: %.2f of verify --db\n", verify_s / mirror_s);
+}
+
+// GETs full tiles at `host`:`port` + `prefix` from `clients` threads for
+// `seconds`; requests per second, or -1 when an answer was wrong.
+double Load(const std::string& host, int port, uint64_t full_tiles, int clients, double seconds) {
+  std::atomic<uint64_t> done{0};
+  std::atomic<bool> wrong{false};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < clients; ++c) {
+    threads.emplace_back([&, c] {
+      httplib::Client client(host, port);
+      client.set_keep_alive(true);
+      uint64_t tile = static_cast<uint64_t>(c) * 7919 % full_tiles;
+      while (!stop.load(std::memory_order_relaxed)) {
+        auto r = client.Get("/" + ledger::tiles::TilePath({.level = 0, .index = tile}));
+        if (!r || r->status != 200 || r->body.size() != 8192) {
+          wrong = true;
+          return;
+        }
+        done.fetch_add(1, std::memory_order_relaxed);
+        tile = (tile + 1) % full_tiles;
+      }
+    });
+  }
+  const auto start = Clock::now();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& t : threads) t.join();
+  const double elapsed = Seconds(start);
+  return wrong ? -1 : done.load() / elapsed;
+}
+
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    Die("no free port");
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// nginx serving `root` on a free loopback port; its pid and port, or pid -1.
+std::pair<pid_t, int> StartNginx(const std::string& dir, const std::string& root) {
+  const std::string nginx = "/usr/sbin/nginx";
+  if (!std::filesystem::exists(nginx)) return {-1, 0};
+  const int port = FreePort();
+  const std::string conf = dir + "/nginx.conf";
+  std::ofstream(conf) << "daemon off;\nworker_processes " << std::thread::hardware_concurrency()
+                      << ";\npid " << dir << "/nginx.pid;\nerror_log " << dir
+                      << "/nginx-error.log;\nevents { worker_connections 1024; }\n"
+                      << "http { access_log off; keepalive_requests 1000000;\n"
+                      << "  server { listen 127.0.0.1:" << port << "; root " << root
+                      << "; location / { } } }\n";
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl(nginx.c_str(), nginx.c_str(), "-c", conf.c_str(), "-p", dir.c_str(), nullptr);
+    _exit(127);
+  }
+  // Ready when it answers.
+  httplib::Client probe("127.0.0.1", port);
+  for (int i = 0; i < 200; ++i) {
+    if (auto r = probe.Get("/checkpoint"); r && r->status == 200) return {pid, port};
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  kill(pid, SIGTERM);
+  waitpid(pid, nullptr, 0);
+  Die("nginx did not start (see " + dir + "/nginx-error.log)");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  uint64_t entries = 200000;
+  int clients = 8;
+  double seconds = 3;
+  const char* env_dir = std::getenv("LEDGER_BENCH_DIR");
+  std::string dir = env_dir != nullptr ? env_dir : "/tmp/ledger-bench";
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--entries") entries = std::stoull(argv[i + 1]);
+    else if (flag == "--clients") clients = std::stoi(argv[i + 1]);
+    else if (flag == "--seconds") seconds = std::stod(argv[i + 1]);
+    else if (flag == "--dir") dir = argv[i + 1];
+    else Die("unknown flag " + flag + " (--entries N --clients C --seconds S --dir DIR)");
+  }
+  if (entries < 256) Die("--entries must be at least 256 (one full tile)");
+  dir = absl::StrCat(dir, "/tiles-", entries);
+  std::filesystem::create_directories(dir);
+  // Writes to a peer that has gone must not kill the load client.
+  signal(SIGPIPE, SIG_IGN);
+  const ledger::log::NoteSigner signer = BuildSource(dir, entries);
+  auto source = OpenLog(dir + "/source", /*sync=*/false);
+
+  const std::string published = dir + "/published";
+  auto out = ledger::publication::DirectoryWriter::Open(published);
+  if (!out.ok()) Die(std::string(out.status().message()));
+  if (auto report = ledger::tiles::PublishTiles(*source, *out); !report.ok()) {
+    Die(std::string(report.status().message()));
+  }
+
+  std::vector<std::unique_ptr<ledger::publication::FileSource>> sources;
+  sources.push_back(std::make_unique<ledger::tiles::TileFiles>(*source));
+  auto server = ledger::services::http::HttpServer::Start({}, std::move(sources));
+  if (!server.ok()) Die(std::string(server.status().message()));
+  const int port = (*server)->port();
+
+  MeasureMirror(dir, *source, signer, absl::StrCat("http://127.0.0.1:", port, "/"));
+
+  const uint64_t full_tiles = source->Size() / 256;
+  const double ours = Load("127.0.0.1", port, full_tiles, clients, seconds);
+  if (ours < 0) Die("serve --http answered a tile wrongly");
+  std::printf("full hash tiles, %d clients, %.1f s: serve --http %.0f requests/s\n", clients,
+              seconds, ours);
+  const auto [nginx_pid, nginx_port] = StartNginx(dir, published);
+  if (nginx_pid < 0) {
+    std::printf("  baseline nginx: not measured (/usr/sbin/nginx is missing)\n");
+  } else {
+    const double baseline = Load("127.0.0.1", nginx_port, full_tiles, clients, seconds);
+    kill(nginx_pid, SIGTERM);
+    waitpid(nginx_pid, nullptr, 0);
+    if (baseline < 0) Die("nginx answered a tile wrongly");
+    std::printf("  baseline nginx, same files: %.0f requests/s\n  ratio: %.2f of nginx\n",
+                baseline, ours / baseline);
+  }
+  (*server)->Shutdown();
+  return 0;
+}

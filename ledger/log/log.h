@@ -322,6 +322,11 @@ class Log {
   // for another is DataLoss ("missing"). The reader borrows the log, which
   // must outlive it. For publishing the tree as tiles.
   NodeReader Nodes() const;
+  // The `count` stored nodes of tree level `level` from index `first`, in
+  // index order, read in one scan (a hash tile's worth costs about one
+  // read, where Nodes() costs one per node). DataLoss naming the first
+  // node missing.
+  absl::StatusOr<std::vector<Hash>> NodesAt(uint8_t level, uint64_t first, uint64_t count) const;
   // RFC 9162 inclusion proof of entry `sequence` in the tree of `tree_size`.
   absl::StatusOr<std::vector<Hash>> InclusionProof(uint64_t sequence,
                                                    uint64_t tree_size) const;

@@ -36,6 +36,28 @@ NodeReader Log::Nodes() const {
   };
 }
 
+absl::StatusOr<std::vector<Hash>> Log::NodesAt(uint8_t level, uint64_t first,
+                                               uint64_t count) const {
+  std::vector<Hash> nodes;
+  nodes.reserve(count);
+  RocksDb::Cursor it = db_->NewCursor(Family::kMerkle);
+  it.Seek(format::NodeKey(level, first));
+  for (uint64_t index = first; index - first < count; ++index, it.Next()) {
+    if (it.Valid() && it.key() == format::NodeKey(level, index)) {
+      LEDGER_ASSIGN_OR_RETURN(const Hash hash, HashFromBytes(it.value()));
+      nodes.push_back(hash);
+    } else {
+      LEDGER_RETURN_IF_ERROR(it.status("reading Merkle nodes"));
+      return WithNextStep(
+          absl::DataLossError(absl::StrCat("Merkle node (level ", level, ", index ", index,
+                                           ") is missing; verify the whole log to find the "
+                                           "first damaged entry")),
+          NextStep::kVerifyLog);
+    }
+  }
+  return nodes;
+}
+
 absl::StatusOr<std::vector<Hash>> Log::InclusionProof(uint64_t sequence,
                                                       uint64_t tree_size) const {
   const uint64_t size = Size();

@@ -36,7 +36,12 @@ absl::StatusOr<std::string> LogTiles::Read(const TileId& tile, uint64_t tree_siz
         absl::StrCat(TilePath(tile), " is not a tile of the tree of size ", tree_size));
   }
   if (tile.entries) return ReadBundle(tile);
-  return BuildHashTile(log_.Nodes(), tile);
+  // One scan of the tile's nodes (TileInTree checked that they exist).
+  LEDGER_ASSIGN_OR_RETURN(
+      std::vector<log::Hash> hashes,
+      log_.NodesAt(static_cast<uint8_t>(tile.level * kTileHeight), tile.index * kTileWidth,
+                   tile.width));
+  return EncodeHashTile(hashes);
 }
 
 absl::StatusOr<std::string> LogTiles::ReadBundle(const TileId& tile) const {

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -832,6 +833,26 @@ TEST_F(LogTest, AdmissionSeesEveryCommitInOrderButNoRetry) {
     ASSERT_THAT(entry, IsOk());
     EXPECT_EQ(entry->entry.payload().value(), admission.shown[i].second);
   }
+}
+
+TEST_F(LogTest, NodesAtReadsARangeOfStoredNodesAsNodesDoesOneByOne) {
+  auto log = OpenLog();
+  std::vector<AppendRequest> batch;
+  for (int i = 0; i < 300; ++i) batch.push_back(Request("s/a", absl::StrCat("event ", i)));
+  ASSERT_THAT(log->AppendBatch(batch), IsOk());
+  const NodeReader nodes = log->Nodes();
+  for (const auto& [level, first, count] :
+       std::vector<std::tuple<uint8_t, uint64_t, uint64_t>>{{0, 0, 256}, {0, 256, 44}, {1, 10, 5}, {8, 0, 1}}) {
+    auto range = log->NodesAt(level, first, count);
+    ASSERT_THAT(range, IsOk());
+    ASSERT_EQ(range->size(), count);
+    for (uint64_t i = 0; i < count; ++i) EXPECT_EQ((*range)[i], *nodes(level, first + i));
+  }
+  // Beyond the stored nodes: the first missing one is named.
+  auto beyond = log->NodesAt(0, 290, 20);
+  EXPECT_EQ(beyond.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(beyond.status().message(), HasSubstr("(level 0, index 300)"));
+  EXPECT_EQ(log->NodesAt(8, 1, 1).status().code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

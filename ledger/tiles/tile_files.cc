@@ -62,10 +62,29 @@ absl::StatusOr<publication::PublishedFile> TileFiles::GetTile(const TileId& tile
   // read in the tree where it is the right edge. Either never changes (a
   // partial tile's width fixes its bytes), as C2SP tlog-tiles says: "This
   // endpoint is immutable, so its caching headers SHOULD be long-lived".
-  LEDGER_ASSIGN_OR_RETURN(std::string bytes, tiles_.Read(tile, *smallest));
+  std::string bytes;
+  if (tile.full() && !tile.entries) {
+    LEDGER_ASSIGN_OR_RETURN(bytes, FullHashTile(tile, *smallest));
+  } else {
+    LEDGER_ASSIGN_OR_RETURN(bytes, tiles_.Read(tile, *smallest));
+  }
   return publication::PublishedFile{.bytes = std::move(bytes),
                                     .content_type = kTileContentType,
                                     .caching = publication::Caching::kImmutable};
+}
+
+absl::StatusOr<std::string> TileFiles::FullHashTile(const TileId& tile, uint64_t tree_size) const {
+  const std::pair<uint32_t, uint64_t> key(tile.level, tile.index);
+  {
+    absl::MutexLock lock(&cache_mu_);
+    if (auto it = full_hash_tiles_.find(key); it != full_hash_tiles_.end()) return it->second;
+  }
+  // Read outside the lock: a reader racing this one reads the same bytes.
+  LEDGER_ASSIGN_OR_RETURN(std::string bytes, tiles_.Read(tile, tree_size));
+  absl::MutexLock lock(&cache_mu_);
+  if (full_hash_tiles_.size() >= kMaxCachedHashTiles) full_hash_tiles_.clear();
+  full_hash_tiles_.try_emplace(key, bytes);
+  return bytes;
 }
 
 absl::StatusOr<publication::PublishedFile> TileFiles::Get(std::string_view path) const {

@@ -21,6 +21,10 @@
 // type). Everything else is NotFound; a path under "tile/" that is not a
 // canonical tile path (tile_path.h) is InvalidArgument.
 //
+// Memory: full hash tiles, once read, are kept (they never change) up to
+// kMaxCachedHashTiles (32 MiB), so a busy server reads each from the store
+// once; past that the cache starts over empty.
+//
 // Thread-safety: Get may be called from many threads at once (the log's
 // reads may), and sees the checkpoint stored when it runs.
 #ifndef LEDGER_TILES_TILE_FILES_H_
@@ -33,7 +37,10 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "ledger/log/checkpoint.h"
 #include "ledger/log/log.h"
 #include "ledger/publication/file_source.h"
@@ -61,6 +68,9 @@ absl::StatusOr<PublishedCheckpoint> ParsePublishedCheckpoint(std::string note);
 
 class TileFiles : public publication::FileSource {
  public:
+  // Full hash tiles kept in memory (8 KiB each).
+  static constexpr size_t kMaxCachedHashTiles = 4096;
+
   // `log` must outlive this object.
   explicit TileFiles(const log::Log& log) : log_(log), tiles_(log) {}
   // Serves `pinned` (a checkpoint the log stores) and its tree, whatever the
@@ -87,9 +97,18 @@ class TileFiles : public publication::FileSource {
   static std::vector<std::string> PathsAddedBetween(uint64_t old_size, uint64_t new_size);
 
  private:
+  // The bytes of full hash tile `tile` (of the tree of `tree_size`), from
+  // the cache or read and cached.
+  absl::StatusOr<std::string> FullHashTile(const TileId& tile, uint64_t tree_size) const
+      ABSL_LOCKS_EXCLUDED(cache_mu_);
+
   const log::Log& log_;
   LogTiles tiles_;
   std::optional<PublishedCheckpoint> pinned_;
+  mutable absl::Mutex cache_mu_;
+  // Keyed by (level, index).
+  mutable absl::flat_hash_map<std::pair<uint32_t, uint64_t>, std::string> full_hash_tiles_
+      ABSL_GUARDED_BY(cache_mu_);
 };
 
 }  // namespace ledger::tiles

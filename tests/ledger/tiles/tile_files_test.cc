@@ -88,6 +88,27 @@ TEST_F(TileFilesTest, FullAndPartialTilesAreImmutable) {
   EXPECT_EQ(level1->caching, Caching::kImmutable);
 }
 
+TEST_F(TileFilesTest, AFullHashTileServedAgainIsTheSameTileAndStillOnlyOnceCheckpointed) {
+  CheckpointAt(300);
+  TileFiles files(*log_);
+  const std::string expected = *LogTiles(*log_).Read(*ParseTilePath("tile/0/000"), 300);
+  for (int i = 0; i < 3; ++i) {
+    auto full = files.Get("tile/0/000");
+    ASSERT_TRUE(full.ok()) << full.status();
+    EXPECT_EQ(full->bytes, expected);
+  }
+  // Kept tiles are still served only within the newest checkpoint's tree:
+  // tile/0/001 is full in the log from 512 entries, but not published
+  // before a checkpoint of that size.
+  testing::GrowLog(*log_, 600);
+  EXPECT_THAT(files.Get("tile/0/001"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("is not published")));
+  CheckpointAt(600);
+  auto second = files.Get("tile/0/001");
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->bytes, *LogTiles(*log_).Read(*ParseTilePath("tile/0/001"), 600));
+  EXPECT_EQ(files.Get("tile/0/000")->bytes, expected);
+}
+
 TEST_F(TileFilesTest, OnlyTilesOfTheCheckpointedTreeArePublished) {
   CheckpointAt(300);
   testing::GrowLog(*log_, 600);  // appended, not yet in a checkpoint

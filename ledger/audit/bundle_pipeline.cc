@@ -126,7 +126,7 @@ void BodyPipeline::Prepare(Block& block) {
   }
   for (size_t i = 0; i < block.entry_lines.size(); ++i) {
     BodyLine& line = block.lines[block.entry_lines[i]];
-    ReadEntryFields(block.entries[i], block.messages, line.fields);
+    log::ReadEntryFields(block.entries[i], block.messages, line.fields);
     if (!fold_ || !line.fields.parsed) continue;
     // Any::UnpackTo itself, so that what unpacks is exactly what did.
     any_.mutable_type_url()->assign(line.fields.type_url);

@@ -2,7 +2,7 @@
 //
 // Most of the work on a bundle's body is per line and independent of every
 // other line: find the line, decode its base64, read the entry's fields
-// (entry_fields.h), hash the leaf, and, when folding, unpack the domain
+// (ledger/log/entry_fields.h), hash the leaf, and, when folding, unpack the domain
 // event. BodyPipeline does that on a thread of its own, in blocks of up to
 // 1024 lines, while the caller's thread runs the second stage, which must
 // go in bundle order (chain, tree, checkpoints, fold: bundle_state.h).
@@ -43,7 +43,7 @@
 #include "google/protobuf/arena.h"
 #include "ledger/audit/bundle_format.h"
 #include "ledger/audit/bundle_verifier.h"
-#include "ledger/audit/entry_fields.h"
+#include "ledger/log/entry_fields.h"
 #include "ledger/audit/tree_builder.h"
 #include "ledger/log/hash.h"
 #include "ledger/log/multi_hash.h"
@@ -75,7 +75,7 @@ struct BodyLine {
   // Leaf()), its fields, and when folding its payload as a
   // compact.v1.Event (null when the payload does not unpack).
   size_t entry_index = 0;
-  EntryFields fields;
+  log::EntryFields fields;
   const compact::v1::Event* event = nullptr;
   // A parsed checkpoint line, when the first stage keeps the tree
   // (keeps_tree()): the root of the tree of the entry lines before it.

@@ -55,7 +55,7 @@ void BundleState::Note(BundleProblem problem, uint64_t sequence, std::string mes
 }
 
 void BundleState::OnEntry(uint64_t line, uint64_t sequence, const log::Hash& leaf,
-                          const EntryFields& entry, const compact::v1::Event* event) {
+                          const log::EntryFields& entry, const compact::v1::Event* event) {
   if (keep_tree_) tree_.Append(leaf);
   if (!entry.parsed) {
     if (!window_.unparseable.has_value()) window_.unparseable = sequence;
@@ -69,7 +69,7 @@ void BundleState::OnEntry(uint64_t line, uint64_t sequence, const log::Hash& lea
   ++entries_;
 }
 
-void BundleState::CheckEntry(uint64_t line, uint64_t sequence, const EntryFields& entry,
+void BundleState::CheckEntry(uint64_t line, uint64_t sequence, const log::EntryFields& entry,
                              const compact::v1::Event* event) {
   if (entry.sequence != sequence) {
     std::string message = absl::StrCat("the entry at position ", sequence, " (line ", line,
@@ -104,7 +104,7 @@ void BundleState::CheckEntry(uint64_t line, uint64_t sequence, const EntryFields
   if (folding_) Fold(sequence, entry, event);
 }
 
-void BundleState::Fold(uint64_t sequence, const EntryFields& entry,
+void BundleState::Fold(uint64_t sequence, const log::EntryFields& entry,
                        const compact::v1::Event* event) {
   absl::Status status;
   if (event == nullptr) {

@@ -15,7 +15,7 @@
 
 #include "compact/v1/compact.pb.h"
 #include "ledger/audit/bundle_verifier.h"
-#include "ledger/audit/entry_fields.h"
+#include "ledger/log/entry_fields.h"
 #include "ledger/audit/tree_builder.h"
 #include "ledger/compact/world.h"
 #include "ledger/log/checkpoint.h"
@@ -40,7 +40,7 @@ class BundleState {
   // leaf hash, its fields as read from its bytes, and (when folding) its
   // payload as a domain event, null when the payload is none.
   void OnEntry(uint64_t line, uint64_t sequence, const log::Hash& leaf,
-               const EntryFields& fields, const compact::v1::Event* event);
+               const log::EntryFields& fields, const compact::v1::Event* event);
   // A checkpoint line labelled `tree_size`; `root`: the root of the tree of
   // the entries so far, when the caller keeps the tree.
   void OnCheckpoint(uint64_t line, uint64_t tree_size, std::string_view note,
@@ -93,9 +93,9 @@ class BundleState {
   void Note(BundleProblem problem, uint64_t sequence, std::string message);
   // The root of the entries so far.
   log::Hash Root(const log::Hash* given) { return given != nullptr ? *given : tree_.Root(); }
-  void CheckEntry(uint64_t line, uint64_t sequence, const EntryFields& entry,
+  void CheckEntry(uint64_t line, uint64_t sequence, const log::EntryFields& entry,
                   const compact::v1::Event* event);
-  void Fold(uint64_t sequence, const EntryFields& entry, const compact::v1::Event* event);
+  void Fold(uint64_t sequence, const log::EntryFields& entry, const compact::v1::Event* event);
   // The checkpoint's size is where it stands; false when it is not (reported).
   bool CheckPlace(uint64_t index, uint64_t line, const log::Checkpoint& checkpoint);
   void Accept(uint64_t index, const log::VerifiedCheckpoint& verified, std::string_view note);

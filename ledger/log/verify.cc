@@ -10,12 +10,13 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/compact_range.h"
+#include "google/protobuf/arena.h"
+#include "ledger/log/entry_fields.h"
 #include "ledger/log/entry_prefetcher.h"
 #include "ledger/log/merkle.h"
 #include "ledger/log/multi_hash.h"
 #include "ledger/log/rocks_db.h"
 #include "ledger/log/storage_format.h"
-#include "ledger/v1/entry.pb.h"
 
 namespace ledger::log {
 
@@ -99,58 +100,6 @@ class NodeCursor {
   std::array<std::optional<RocksDb::Cursor>, 64> iterators_;
 };
 
-// The two fields verification needs from an entry, read straight from the
-// protobuf wire format: a full parse would copy the payload of every entry
-// and cost several times the hashing. The leaf hash covers every byte, so a
-// change anywhere else is still caught.
-struct EntryLink {
-  uint64_t sequence = 0;
-  std::string_view previous_hash;
-};
-
-bool ReadVarint(std::string_view& in, uint64_t& value) {
-  value = 0;
-  for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
-    const uint8_t byte = static_cast<uint8_t>(in.front());
-    in.remove_prefix(1);
-    value |= static_cast<uint64_t>(byte & 0x7f) << shift;
-    if ((byte & 0x80) == 0) return true;
-  }
-  return false;
-}
-
-// Scans `bytes` as a ledger.v1.Entry; false when it is not valid wire format.
-bool ScanEntryLink(std::string_view in, EntryLink& link) {
-  while (!in.empty()) {
-    uint64_t tag = 0, value = 0;
-    if (!ReadVarint(in, tag) || tag >> 3 == 0) return false;
-    switch (tag & 7) {
-      case 0:  // varint
-        if (!ReadVarint(in, value)) return false;
-        if (tag >> 3 == ledger::v1::Entry::kSequenceFieldNumber) link.sequence = value;
-        break;
-      case 1:  // fixed64
-        if (in.size() < 8) return false;
-        in.remove_prefix(8);
-        break;
-      case 2:  // length-delimited
-        if (!ReadVarint(in, value) || value > in.size()) return false;
-        if (tag >> 3 == ledger::v1::Entry::kPreviousHashFieldNumber) {
-          link.previous_hash = in.substr(0, value);
-        }
-        in.remove_prefix(value);
-        break;
-      case 5:  // fixed32
-        if (in.size() < 4) return false;
-        in.remove_prefix(4);
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
-
 struct Metadata {
   uint64_t tree_size = 0;
   Hash root{};
@@ -222,6 +171,7 @@ class Verifier {
   // Per batch.
   std::vector<std::string_view> bytes_;
   std::vector<std::string_view> previous_hashes_;
+  google::protobuf::Arena arena_;
   std::vector<Hash> leaves_;
   CompactRange::NewLevels levels_;
   std::vector<std::vector<std::optional<Hash>>> stored_;  // as levels_
@@ -298,6 +248,9 @@ absl::StatusOr<bool> Verifier::CheckBatch(
   std::optional<Pending> pending;
   bytes_.clear();
   previous_hashes_.clear();
+  // Holds what protobuf parsed of this batch's entries, if any was not in
+  // the plain encoding the scan reads.
+  arena_.Reset();
   for (const EntryPrefetcher::Item& item : items) {
     const uint64_t expected = next_ + bytes_.size();
     const auto key = format::DecodeUint64(item.key);
@@ -319,8 +272,9 @@ absl::StatusOr<bool> Verifier::CheckBatch(
       break;
     }
     const std::string_view bytes = item.value;
-    EntryLink entry;
-    if (!ScanEntryLink(bytes, entry)) {
+    EntryFields entry;
+    ReadEntryFields(bytes, arena_, entry);
+    if (!entry.parsed) {
       pending = Pending{Problem::kUnreadableEntry, expected,
                         absl::StrCat("entry ", expected, "'s stored bytes (", bytes.size(),
                                      ") do not parse as a ledger.v1.Entry")};

@@ -1,4 +1,4 @@
-#include "ledger/audit/entry_fields.h"
+#include "ledger/log/entry_fields.h"
 
 #include <cstring>
 #include <limits>
@@ -7,7 +7,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "ledger/v1/entry.pb.h"
 
-namespace ledger::audit::internal {
+namespace ledger::log {
 
 namespace {
 
@@ -251,4 +251,4 @@ void ReadEntryFields(std::string_view bytes, google::protobuf::Arena& arena,
   fields.value = entry->payload().value();
 }
 
-}  // namespace ledger::audit::internal
+}  // namespace ledger::log

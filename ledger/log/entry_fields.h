@@ -1,5 +1,6 @@
-// Internal to the bundle verifier: the fields of a ledger.v1.Entry it
-// checks, read from the entry's bytes.
+// EntryFields: the fields of a ledger.v1.Entry that verifiers check, read
+// from the entry's bytes. The one entry scanner of the ledger: whole-log
+// verification (verify.h) and the audit bundle verifier use it.
 //
 // A full parse (ledger::v1::Entry::ParseFromArray) copies every string and
 // allocates the payload and the timestamp, several times the cost of the
@@ -12,8 +13,8 @@
 // parse, and each field's value.
 //
 // Thread-safe (stateless).
-#ifndef LEDGER_AUDIT_ENTRY_FIELDS_H_
-#define LEDGER_AUDIT_ENTRY_FIELDS_H_
+#ifndef LEDGER_LOG_ENTRY_FIELDS_H_
+#define LEDGER_LOG_ENTRY_FIELDS_H_
 
 #include <cstdint>
 #include <string_view>
@@ -22,7 +23,7 @@ namespace google::protobuf {
 class Arena;
 }
 
-namespace ledger::audit::internal {
+namespace ledger::log {
 
 struct EntryFields {
   // ledger::v1::Entry::ParseFromArray succeeds on the bytes; the other
@@ -50,6 +51,6 @@ void ReadEntryFields(std::string_view bytes, google::protobuf::Arena& arena,
 // `fields` is unspecified). For tests.
 bool ScanEntryFields(std::string_view bytes, EntryFields& fields);
 
-}  // namespace ledger::audit::internal
+}  // namespace ledger::log
 
-#endif  // LEDGER_AUDIT_ENTRY_FIELDS_H_
+#endif  // LEDGER_LOG_ENTRY_FIELDS_H_

@@ -221,5 +221,48 @@ TEST_F(LedgerctlCompactTest, ReplayHelpExplainsReducedPrecision) {
   EXPECT_THAT(r.out, HasSubstr("END of that period"));
 }
 
+TEST_F(LedgerctlCompactTest, ExportPopoloTellsWhoWasWhoWithoutInventingWhenItBegan) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  auto r = Ctl("export-popolo --db " + db());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json popolo = nlohmann::json::parse(r.out);
+  for (const char* list : {"organizations", "persons", "posts", "memberships"}) {
+    ASSERT_TRUE(popolo.contains(list) && popolo[list].is_array()) << list;
+    EXPECT_FALSE(popolo[list].empty()) << list;
+  }
+  // The seed knows memberships only "as of" a paper's date: no start or end
+  // is invented, and the paper's own words are kept.
+  bool ewsg_as_written = false;
+  for (const nlohmann::json& membership : popolo["memberships"]) {
+    const nlohmann::json& ours = membership["compact_ledger"];
+    ASSERT_TRUE(ours.contains("as_of")) << membership.dump();
+    EXPECT_FALSE(membership.contains("start_date")) << membership.dump();
+    EXPECT_FALSE(membership.contains("end_date")) << membership.dump();
+    if (membership["organization_id"] == "ewsg" &&
+        ours["as_of"]["as_written"] == "2nd June 2006" && ours["as_of"]["edtf"] == "2006-06-02") {
+      ewsg_as_written = true;
+    }
+  }
+  EXPECT_TRUE(ewsg_as_written) << r.out;
+  // The Cabinet member, with his title, and his membership.
+  const auto& persons = popolo["persons"];
+  const auto clee = std::find_if(persons.begin(), persons.end(),
+                                 [](const nlohmann::json& p) { return p["id"] == "stephen-clee"; });
+  ASSERT_NE(clee, persons.end()) << r.out;
+  EXPECT_EQ((*clee)["honorific_prefix"], "Cllr.");
+  const auto& memberships = popolo["memberships"];
+  EXPECT_TRUE(std::any_of(memberships.begin(), memberships.end(), [](const nlohmann::json& m) {
+    return m.value("person_id", "") == "stephen-clee" && m.value("role", "") == "CABINET MEMBER";
+  }));
+}
+
+TEST_F(LedgerctlCompactTest, ExportPopoloOfNoDatabaseSaysWhereItLookedAndCreatesNothing) {
+  auto r = Ctl("export-popolo --db " + db());
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("no ledger database at " + db()));
+  EXPECT_THAT(r.err, HasSubstr("ledgerctl demo --db DIR"));
+  EXPECT_FALSE(std::ifstream(db() + "/CURRENT").good());
+}
+
 }  // namespace
 }  // namespace ledger

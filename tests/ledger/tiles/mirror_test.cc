@@ -204,6 +204,29 @@ TEST_F(MirrorTest, AnAlteredHashTileIsNamed) {
   EXPECT_EQ(copy_->Size(), 0u);
 }
 
+TEST_F(MirrorTest, ATruncatedTileOrABundleWithEntriesSwappedIsRefused) {
+  auto mirror = OpenMirror(copy_.get());
+  std::string tile = *LogTiles(*source_).Read(*ParseTilePath("tile/0/000"), 300);
+  published_.tiles.overrides["tile/0/000"] = tile.substr(0, tile.size() - 32);
+  auto truncated = mirror->CatchUp();
+  EXPECT_EQ(truncated.status().code(), absl::StatusCode::kDataLoss) << truncated.status();
+  EXPECT_THAT(truncated.status().message(), HasSubstr("tile/0/000"));
+
+  published_.tiles.overrides.clear();
+  std::string bundle = *LogTiles(*source_).Read(*ParseTilePath("tile/entries/000"), 300);
+  // Entries 0 and 1 swapped: each is a uint16 length and its bytes.
+  const auto length = [&](size_t at) {
+    return (static_cast<uint8_t>(bundle[at]) << 8 | static_cast<uint8_t>(bundle[at + 1])) + 2;
+  };
+  const size_t first = length(0), second = length(first);
+  bundle = bundle.substr(first, second) + bundle.substr(0, first) + bundle.substr(first + second);
+  published_.tiles.overrides["tile/entries/000"] = bundle;
+  auto swapped = mirror->CatchUp();
+  EXPECT_EQ(swapped.status().code(), absl::StatusCode::kDataLoss) << swapped.status();
+  EXPECT_THAT(swapped.status().message(), HasSubstr("entry 0 in tile/entries/000"));
+  EXPECT_EQ(copy_->Size(), 0u);
+}
+
 TEST_F(MirrorTest, AForkIsRefusedAndTheCopyKept) {
   auto mirror = OpenMirror(copy_.get());
   ASSERT_TRUE(mirror->CatchUp().ok());

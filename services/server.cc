@@ -192,6 +192,9 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
     publishing.witnesses = s->witness_policy_;
     publishing.witness_deadline = options.witness_deadline;
     publishing.messages = options.log;
+    publishing.on_publishing = [server = s.get()](bool publishing) {
+      server->PublishingChanged(publishing);
+    };
     LEDGER_ASSIGN_OR_RETURN(s->publisher_, checkpointing::CheckpointPublisher::Create(
                                                s->ledger_->log(), std::move(publishing)));
   }
@@ -246,6 +249,9 @@ absl::StatusOr<std::unique_ptr<LedgerServer>> LedgerServer::Start(const ServerOp
     for (const char* name : {"", "ledger.v1.LedgerService", "compact.v1.CompactService"}) {
       s->server_->GetHealthCheckService()->SetServingStatus(name, serving);
     }
+    if (s->publisher_ != nullptr) {
+      s->server_->GetHealthCheckService()->SetServingStatus(kPublishingHealth, serving);
+    }
   }
   *options.log << "serving ledger.v1.LedgerService, compact.v1.CompactService, health and "
                << "reflection on " << s->address() << " (database " << options.db << ", "
@@ -275,6 +281,15 @@ void LedgerServer::WriteFailed(const absl::Status& error) {
                    "is restarted (reads go on)"
                 << std::endl;
   if (server_ != nullptr) server_->GetHealthCheckService()->SetServingStatus(false);
+}
+
+void LedgerServer::PublishingChanged(bool publishing) {
+  absl::MutexLock lock(&health_mu_);
+  // Before Start has built the server there is nothing to tell (the first
+  // publication runs after it); after a failed write everything stays
+  // NOT_SERVING.
+  if (server_ == nullptr || write_health_.failed()) return;
+  server_->GetHealthCheckService()->SetServingStatus(kPublishingHealth, publishing);
 }
 
 LedgerServer::~LedgerServer() { Shutdown(absl::ZeroDuration()); }

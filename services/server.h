@@ -25,6 +25,13 @@
 // NOT_SERVING (for the server and each service) from the first recording
 // that fails because the ledger cannot write (services/write_health.h)
 // until the server is restarted; the log says why. Reads go on meanwhile.
+// A server that signs checkpoints also answers for kPublishingHealth
+// ("ledger.checkpoints"): NOT_SERVING while the grown log's checkpoint
+// cannot be published (not signed or stored, or its witness quorum not
+// met: the published checkpoint lags the log and the log says why),
+// SERVING again once one is. Recording is not affected, so the server
+// itself stays SERVING: a load balancer keeps sending it work while a
+// monitor sees that publication lags.
 //
 // Thread-safety: Start, port, Shutdown and Wait may be called from any
 // thread; Shutdown is idempotent.
@@ -72,6 +79,8 @@ inline constexpr int kMaxReceiveMessageBytes = 64 << 20;
 // minimums a server could not serve its own health checks and a few
 // auditors at once; above the maximums the limit no longer protects
 // anything on one machine.
+// The health service name that tells whether checkpoints are published.
+inline constexpr char kPublishingHealth[] = "ledger.checkpoints";
 inline constexpr int kMinThreads = 16;
 inline constexpr int kMaxThreads = 4096;
 inline constexpr int kMaxRecordingRequests = 1'000'000;
@@ -205,6 +214,9 @@ class LedgerServer {
   // NOT_SERVING from now on, and the log says why. On the thread that saw
   // the failure.
   void WriteFailed(const absl::Status& error);
+  // The publisher's state (CheckpointPublisherOptions::on_publishing):
+  // health of kPublishingHealth follows it, unless writes have failed.
+  void PublishingChanged(bool publishing);
 
   ServerOptions options_;
   std::unique_ptr<CompactLedger> ledger_;

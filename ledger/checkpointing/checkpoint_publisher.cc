@@ -165,12 +165,23 @@ bool CheckpointPublisher::PublishIfGrown() {
                          << error << std::endl;
     }
     last_error_ = error;
+    SetPublishing(false);
     return false;
   }
   Report(*published);
-  if (!published->stored) return false;
+  if (!published->stored) {
+    SetPublishing(false);
+    return false;
+  }
   last_error_.clear();
+  SetPublishing(true);
   return true;
+}
+
+void CheckpointPublisher::SetPublishing(bool publishing) {
+  if (publishing_ == publishing) return;
+  publishing_ = publishing;
+  if (options_.on_publishing) options_.on_publishing(publishing);
 }
 
 void CheckpointPublisher::Loop() {

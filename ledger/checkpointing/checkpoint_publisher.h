@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -54,6 +55,13 @@ struct CheckpointPublisherOptions {
   absl::Duration witness_deadline = absl::Seconds(5);
   // Where the publisher reports (warnings, witness failures). Not owned.
   std::ostream* messages = nullptr;
+  // Told whether publishing keeps up, each time that changes: false when a
+  // checkpoint of the grown log could not be signed or stored or did not
+  // meet its witness quorum (the published checkpoint stays behind the
+  // log), true once one is published again. Called by whoever publishes
+  // (PublishIfGrown's caller or the background thread); must be quick.
+  // Default: none.
+  std::function<void(bool publishing)> on_publishing;
 };
 
 // One publication.
@@ -117,7 +125,11 @@ class CheckpointPublisher {
   const std::string origin_;
   std::atomic<uint64_t> published_size_;
   std::unique_ptr<witness::Cosigning> cosigning_;
+  // Tells on_publishing when `publishing` differs from what it said last.
+  void SetPublishing(bool publishing);
+
   std::string last_error_;  // owned by whoever publishes (see class comment)
+  std::optional<bool> publishing_;  // likewise: what on_publishing was told last
 
   std::thread thread_;
   absl::Mutex mu_;

@@ -22,6 +22,8 @@
 #include "ledger/log/checkpoint.h"
 #include "ledger/log/log.h"
 #include "ledger/log/signed_note.h"
+#include "ledger/witness/cosignature.h"
+#include "services/health_client.h"
 #include "tests/services/service_test_util.h"
 #include "tests/testing/run_command.h"
 
@@ -289,6 +291,56 @@ TEST_F(CheckpointTest, ShutdownSignsTheFinalSizeAndARestartKeepsTheOrigin) {
   ASSERT_TRUE(latest.ok()) << latest.status();
   EXPECT_EQ(latest->tree_size(), final_size);
   EXPECT_EQ(latest->origin(), kOrigin);
+}
+
+// Whether the published checkpoint keeps up with the log.
+absl::StatusOr<bool> Publishing(HealthClient& health) { return health.Check(kPublishingHealth); }
+
+TEST_F(CheckpointTest, HealthSaysWhenCheckpointsCannotBePublishedWhileRecordingGoesOn) {
+  // One witness, unreachable (nothing listens on its port), whose
+  // cosignature the quorum needs: the log grows, no checkpoint is published.
+  auto witness = witness::Cosigner::Generate("witness.example/w1");
+  ASSERT_TRUE(witness.ok()) << witness.status();
+  const std::string policy = keys_.Sub("policy");
+  std::ofstream(policy) << "log " << key_.verifier().KeyString() << "\n"
+                        << "witness w1 " << witness->verifier().KeyString()
+                        << " http://127.0.0.1:1/\n"
+                        << "quorum w1\n";
+  ServerOptions options = Signing();
+  options.witness_policy_file = policy;
+  options.witness_deadline = absl::Seconds(2);
+  TestServer server(options);
+  ASSERT_TRUE(server.Start().ok());
+  auto client = server.Client();
+  HealthClient health(client->channel());
+  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  const absl::Time give_up = absl::Now() + kPatience;
+  absl::StatusOr<bool> publishing = Publishing(health);
+  while (absl::Now() < give_up && (!publishing.ok() || *publishing)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    publishing = Publishing(health);
+  }
+  ASSERT_TRUE(publishing.ok()) << publishing.status();
+  EXPECT_FALSE(*publishing) << server.log_text();
+  // The server and its services still serve: recording goes on.
+  EXPECT_TRUE(*health.Check(""));
+  EXPECT_TRUE(*health.Check("compact.v1.CompactService"));
+  Endorse(server, *client, 0);
+  client.reset();
+  server.Stop();
+  EXPECT_THAT(server.log_text(), HasSubstr("NOT published: its witness quorum is not met"));
+}
+
+TEST_F(CheckpointTest, HealthSaysCheckpointsArePublishedWhenTheyAre) {
+  TestServer server(Signing());
+  ASSERT_TRUE(server.Start().ok());
+  auto client = server.Client();
+  HealthClient health(client->channel());
+  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  WaitForCheckpoint(*client, server.server().ledger().log().Size());
+  auto publishing = Publishing(health);
+  ASSERT_TRUE(publishing.ok()) << publishing.status();
+  EXPECT_TRUE(*publishing);
 }
 
 TEST_F(CheckpointTest, WithoutKeysTheHeadIsUnsigned) {

@@ -96,6 +96,7 @@ class CheckpointPublisherTest : public ::testing::Test {
     options.witnesses = *policy;
     options.witness_deadline = absl::Seconds(30);
     options.messages = &messages_;
+    options.on_publishing = [this](bool publishing) { publishing_told_.push_back(publishing); };
     return CheckpointPublisher::Create(log, std::move(options));
   }
 
@@ -125,6 +126,8 @@ class CheckpointPublisherTest : public ::testing::Test {
   log::NoteSigner signer_ = TestKey(7);
   std::vector<WitnessProcess> witnesses_;
   std::ostringstream messages_;
+  // What on_publishing was told, in order.
+  std::vector<bool> publishing_told_;
 };
 
 TEST_F(CheckpointPublisherTest, AllThreeWitnessesCosignAndTheStoredCheckpointMeetsThePolicy) {
@@ -204,6 +207,9 @@ TEST_F(CheckpointPublisherTest, AnUnmetQuorumPublishesNothingSaysWhyAndIsMetOnce
   ASSERT_TRUE((*publisher)->PublishIfGrown()) << messages_.str();
   EXPECT_EQ((*publisher)->published_size(), 5u);
   EXPECT_TRUE(policy->Check(**log_->LatestCheckpoint(), kOrigin).ok());
+  // The owner (a server's health) heard of each change once: published,
+  // lagging behind the log, published again.
+  EXPECT_THAT(publishing_told_, ::testing::ElementsAre(true, false, true));
 }
 
 TEST_F(CheckpointPublisherTest, AWitnessThatSawADifferentTreeRefusesAndIsReported) {

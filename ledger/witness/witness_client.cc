@@ -26,7 +26,11 @@ std::string Quote(std::string_view body) {
 }
 
 void SetTimeouts(httplib::Client& http, absl::Duration remaining) {
-  const int64_t micros = std::max<int64_t>(1000, absl::ToInt64Microseconds(remaining));
+  // Whole milliseconds, rounded up: cpp-httplib waits in milliseconds,
+  // truncating, and a wait that ends before the deadline would be reported
+  // as a broken connection instead of a witness too slow to answer.
+  const int64_t millis = absl::ToInt64Milliseconds(absl::Ceil(remaining, absl::Milliseconds(1)));
+  const int64_t micros = std::max<int64_t>(1, millis) * 1000;
   const time_t seconds = static_cast<time_t>(micros / 1000000);
   const time_t usec = static_cast<time_t>(micros % 1000000);
   http.set_connection_timeout(seconds, usec);
@@ -108,12 +112,24 @@ absl::StatusOr<WitnessClient::Reply> WitnessClient::Post(const std::string& body
   if (!result) {
     const httplib::Error error = result.error();
     if (absl::Now() >= deadline) {
+      http_->stop();  // a late answer must not be read as the next one
       return absl::DeadlineExceededError(
           absl::StrCat(Name(), " did not answer in time (", httplib::to_string(error), ")"));
+    }
+    if (error == httplib::Error::Read || error == httplib::Error::Write) {
+      // Connected, but the exchange broke: the witness closed the connection
+      // or did not answer in HTTP.
+      http_->stop();  // the next request starts on a fresh connection
+      return absl::UnavailableError(absl::StrCat(
+          Name(), " closed the connection or sent no readable HTTP answer (",
+          httplib::to_string(error), ")"));
     }
     return absl::UnavailableError(
         absl::StrCat(Name(), " cannot be reached: ", httplib::to_string(error)));
   }
+  // cpp-httplib reads no body after a 204 or 304: a body sent anyway would
+  // be read as the next answer on this keep-alive connection. Drop it.
+  if (result->status == 204 || result->status == 304 || result->status < 200) http_->stop();
   return Reply{result->status, result->get_header_value("Content-Type"), result->body};
 }
 
@@ -186,6 +202,15 @@ absl::StatusOr<CosignatureAnswer> WitnessClient::RequestCosignature(
             " as inconsistent with what it cosigned before (a different tree: a split view "
             "or a rewritten log): ", Quote(reply.body)));
       default:
+        if (reply.status >= 100 && reply.status < 400) {
+          // 204, 201, a redirect...: not an answer of the protocol, whose
+          // only success is a 200 with the cosignature line.
+          return absl::DataLossError(absl::StrCat(
+              Name(), " answered HTTP ", reply.status,
+              reply.body.empty() ? "" : absl::StrCat(" with ", Quote(reply.body)),
+              " where a C2SP tlog-witness answers 200 with its cosignature: check that its "
+              "URL in the policy is the witness's submission prefix"));
+        }
         if (reply.status >= 500) {
           return absl::UnavailableError(
               absl::StrCat(Name(), " failed (HTTP ", reply.status, "): ", Quote(reply.body)));

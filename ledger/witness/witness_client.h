@@ -75,14 +75,17 @@ class WitnessClient {
   // cosignature (its key, this checkpoint's text), and known_size() is the
   // checkpoint's size. Errors name the witness and say what to do:
   //   DeadlineExceeded  no answer in time;
-  //   Unavailable       no connection, or a 5xx answer;
+  //   Unavailable       no connection, a connection closed without an HTTP
+  //                     answer, or a 5xx answer;
   //   NotFound          404: the witness does not know this log's origin;
   //   PermissionDenied  403: it does not trust any of the log's keys;
   //   FailedPrecondition 409 with a size above the checkpoint's (it cosigned
   //                     a larger tree: another view of this log), or twice;
   //   DataLoss          422: it refused the consistency proof (it saw a
-  //                     different tree), or a 200 without a valid
-  //                     cosignature by its key;
+  //                     different tree); a 200 without a valid cosignature
+  //                     by its key (or with a body that is not signature
+  //                     lines); a status below 400 other than 200 and 409
+  //                     (e.g. 204: not a tlog-witness answer);
   //   InvalidArgument   400 and other statuses (with the witness's body);
   // and the errors of `proofs`.
   absl::StatusOr<CosignatureAnswer> RequestCosignature(const CheckpointToCosign& checkpoint,

@@ -13,6 +13,9 @@ namespace ledger::testing {
 inline constexpr uint64_t kSeedEntries = 84;
 // The event that registers compact "worcestershire-2006" (its first event).
 inline constexpr uint64_t kSeedCompactRegistration = 27;
+// Wyre Forest District Council's adoption of "worcestershire-2006" (the
+// event recorded with ref "council-adoption").
+inline constexpr uint64_t kSeedCouncilAdoption = 54;
 
 }  // namespace ledger::testing
 

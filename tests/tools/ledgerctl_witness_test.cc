@@ -9,12 +9,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "ledger/log/checkpoint.h"
 #include "ledger/witness/add_checkpoint.h"
@@ -72,8 +77,8 @@ class LedgerctlWitnessTest : public ::testing::Test {
     const std::string address = process_->Address();
     ASSERT_FALSE(address.empty()) << process_->output();
     const size_t colon = address.rfind(':');
-    client_ = std::make_unique<httplib::Client>(address.substr(0, colon),
-                                                std::stoi(address.substr(colon + 1)));
+    port_ = std::stoi(address.substr(colon + 1));
+    client_ = std::make_unique<httplib::Client>(address.substr(0, colon), port_);
   }
 
   httplib::Result Post(const std::string& body) {
@@ -118,6 +123,7 @@ class LedgerctlWitnessTest : public ::testing::Test {
   std::vector<witness::CosignatureVerifier> witness_keys_;
   std::unique_ptr<testing::ServeProcess> process_;
   std::unique_ptr<httplib::Client> client_;
+  int port_ = 0;  // the witness's, once started
 };
 
 TEST_F(LedgerctlWitnessTest, KeygenWritesAKeyOnlyItsOwnerMayReadAndPrintsItsVerifierKey) {
@@ -308,6 +314,122 @@ TEST_F(LedgerctlWitnessTest, KilledRightAfterCosigningItRefusesAnInconsistentChe
   }
 }
 
+
+// Two clients race under load, each growing its own history of the same
+// log (same origin and key, different leaves from leaf 0: a split view),
+// while the witness is killed with SIGKILL five times and restarted on its
+// state. Every cosignature it ever returns is of one history, sizes never
+// go backwards, and after each restart it still holds at least the largest
+// size it answered before the kill.
+TEST_F(LedgerctlWitnessTest, KilledRepeatedlyUnderLoadItNeverCosignsTwoInconsistentCheckpoints) {
+  constexpr uint64_t kLeaves = 2000;
+  const TestLog truth(kOrigin, 1, "leaf", kLeaves);
+  const TestLog split(kOrigin, 1, "split", kLeaves);
+  const TestLog* histories[] = {&truth, &split};
+  Start();
+  const int port = port_;
+
+  struct Answer {
+    int history;  // which client's history
+    uint64_t size;
+  };
+  absl::Mutex mu;
+  std::vector<Answer> answers;         // guarded by mu
+  std::vector<std::string> problems;   // guarded by mu
+  std::atomic<bool> stop = false;
+  std::vector<std::thread> clients;
+  // Joins the clients however the test ends.
+  struct Joiner {
+    std::atomic<bool>& stop;
+    std::vector<std::thread>& threads;
+    ~Joiner() {
+      stop = true;
+      for (std::thread& t : threads) t.join();
+    }
+  } joiner{stop, clients};
+  for (int h = 0; h < 2; ++h) {
+    clients.emplace_back([&, h] {
+      const TestLog& history = *histories[h];
+      httplib::Client client("127.0.0.1", port);
+      client.set_read_timeout(30, 0);
+      uint64_t known = 0;
+      uint64_t step = h;
+      while (!stop) {
+        const uint64_t next = std::min<uint64_t>(known + 1 + step++ % 4, kLeaves);
+        if (next <= known) return;  // the end of this history
+        const auto r = client.Post("/add-checkpoint", history.Request(known, next), "text/plain");
+        if (!r) continue;  // down, or killed mid-request: ask again
+        if (r->status == 200) {
+          auto note = log::ParseNote(history.Checkpoint(next) + r->body);
+          absl::StatusOr<std::vector<witness::VerifiedCosignature>> cosigned =
+              note.ok() ? witness::VerifyCosignatures(*note, witness_keys_) : note.status();
+          absl::MutexLock lock(&mu);
+          if (!cosigned.ok() || cosigned->size() != 1) {
+            problems.push_back(absl::StrCat("a 200 without a valid cosignature: ", r->body));
+          }
+          answers.push_back({h, next});
+          known = next;
+        } else if (r->status == 409) {
+          auto size = witness::ParseTlogSize(r->body);
+          if (size.ok()) known = *size;
+        } else if (r->status != 422) {  // 422: the other history holds the witness
+          absl::MutexLock lock(&mu);
+          problems.push_back(absl::StrCat("unexpected ", r->status, ": ", r->body));
+        }
+      }
+    });
+  }
+
+  uint64_t largest_before_kill = 0;
+  for (int kill = 1; kill <= 5; ++kill) {
+    {
+      // Let the clients get a few cosignatures from this incarnation.
+      struct Enough {
+        const std::vector<Answer>* answers;
+        size_t target;
+        static bool Reached(Enough* e) { return e->answers->size() >= e->target; }
+      } enough{&answers, static_cast<size_t>(kill) * 4};
+      absl::MutexLock lock(&mu);
+      ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&Enough::Reached, &enough), absl::Seconds(60)))
+          << "the clients got no cosignature from incarnation " << kill << ": "
+          << absl::StrJoin(problems, "; ");
+    }
+    process_->Signal(SIGKILL);
+    process_->Wait();
+    {
+      absl::MutexLock lock(&mu);
+      for (const Answer& a : answers) largest_before_kill = std::max(largest_before_kill, a.size);
+    }
+    process_ = std::make_unique<testing::ServeProcess>(std::vector<std::string>{
+        LEDGERCTL_PATH, "witness", "--listen", absl::StrCat("127.0.0.1:", port), "--key",
+        dir_.Sub("w1.key"), "--logs", dir_.Sub("logs"), "--state", dir_.Sub("state")});
+    ASSERT_EQ(process_->Address(), absl::StrCat("127.0.0.1:", port)) << process_->output();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", port);
+    // Nothing answered before the kill is forgotten.
+    const auto latest = Latest();
+    ASSERT_TRUE(latest);
+    ASSERT_EQ(latest->status, 200) << latest->body;
+    auto note = log::ParseNote(latest->body);
+    ASSERT_TRUE(note.ok()) << note.status();
+    auto checkpoint = log::ParseCheckpoint(note->text);
+    ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+    EXPECT_GE(checkpoint->tree_size, largest_before_kill) << "restart " << kill;
+  }
+  stop = true;
+  for (std::thread& t : clients) t.join();
+  clients.clear();
+
+  absl::MutexLock lock(&mu);
+  EXPECT_THAT(problems, ::testing::IsEmpty());
+  ASSERT_FALSE(answers.empty());
+  const int winner = answers.front().history;
+  uint64_t last = 0;
+  for (const Answer& a : answers) {
+    EXPECT_EQ(a.history, winner) << "cosigned both histories: size " << a.size;
+    EXPECT_GT(a.size, last) << "a cosigned size went backwards";
+    last = a.size;
+  }
+}
 
 // `ledgerctl checkpoint --witness-policy`: a ledger asks a real witness to
 // cosign the checkpoint it signs.

@@ -445,6 +445,8 @@ int FailTrust(const std::string& command, const absl::Status& status) {
   return FailKeyFile(command, status);
 }
 
+}  // namespace
+
 int RunVerifyProof(const std::string& file, const TrustFlags& flags, const std::string& format) {
   auto trust = LoadTrust(flags);
   if (!trust.ok()) return FailTrust("verify-proof", trust.status());
@@ -469,8 +471,6 @@ int RunVerifyProof(const std::string& file, const TrustFlags& flags, const std::
   PrintVerifiedProof(parsed->proof, *verified, witnesses, format);
   return kExitOk;
 }
-
-}  // namespace
 
 int RunVerifyBundle(const std::string& bundle, const TrustFlags& flags,
                     const std::string& format) {

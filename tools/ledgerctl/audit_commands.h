@@ -25,6 +25,13 @@ void AddAuditCommands(CLI::App& app, Commands& commands);
 int RunVerifyBundle(const std::string& bundle, const TrustFlags& trust,
                     const std::string& format);
 
+// `verify-proof FILE [--key KEY...] [--origin O] [--policy FILE]`: offline
+// verification of a proof from `prove --compact` (JSON or C2SP tlog-proof),
+// and of its checkpoint's witness quorum when a policy is given; prints the
+// verdict. Exit 0 verified, 1 does not verify (or the quorum is not met), 2
+// bad key or policy, 3 unreadable.
+int RunVerifyProof(const std::string& file, const TrustFlags& flags, const std::string& format);
+
 // `prove --compact ID --event N`: prints the JSON proof of event N (a
 // ledger sequence, as `history` shows it) of compact ID against the newest
 // signed checkpoint.

@@ -17,6 +17,7 @@
 #include "ledger/scenario_file.h"
 #include "tools/ledgerctl/cli_common.h"
 #include "tools/ledgerctl/demo_pages.h"
+#include "tools/ledgerctl/demo_witnesses.h"
 
 namespace ledger::cli {
 
@@ -261,6 +262,7 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
     std::string format = "text";
     std::string order = "date";
     std::string http;
+    bool witnesses = false;
   };
   auto o = std::make_shared<Options>();
 
@@ -276,13 +278,18 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
                    "Then sign the log's head with a demo key and serve the web view (and the "
                    "tlog-tiles) at this loopback host:port until Ctrl-C; prints the URL")
       ->type_name("ADDR");
+  demo->add_flag("--witnesses", o->witnesses,
+                 "Then start three example partner witnesses on this machine, publish the "
+                 "log's head cosigned by a 2-of-3 quorum (C2SP tlog-witness, tlog-policy) and "
+                 "verify a proof of the Council's adoption against that policy");
   commands.push_back({demo, [o] {
     if (!o->http.empty()) {
       if (absl::Status checked = CheckDemoAddress(o->http); !checked.ok()) {
         return Fail("demo", checked);
       }
     }
-    const int code = RunDemo(o->db, o->scenario);
+    int code = RunDemo(o->db, o->scenario);
+    if (code == kExitOk && o->witnesses) code = RunWitnessedDemo(o->db);
     return code != kExitOk || o->http.empty() ? code : ServeDemoPages(o->db, o->http);
   }});
 

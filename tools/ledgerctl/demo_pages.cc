@@ -20,16 +20,15 @@ namespace ledger::cli {
 
 namespace {
 
-// The demo log's name in its checkpoints. A demo key signs them: the pages
-// show who signed, and a real deployment signs with its own key and origin
-// (`serve --sign-key --origin`).
-constexpr char kDemoOrigin[] = "demo.compact-ledger.example/worcestershire";
-// In the database directory, so that deleting the demo deletes its key.
-// RocksDB ignores files it does not name.
-constexpr char kDemoKeyFile[] = "demo-checkpoint-signing.key";
 // The seed's compact, the page a newcomer should see first.
 constexpr char kSeedCompact[] = "worcestershire-2006";
 
+}  // namespace
+
+// A demo key signs the demo's checkpoints: the pages show who signed, and a
+// real deployment signs with its own key and origin (`serve --sign-key
+// --origin`). The key is in the database directory, so that deleting the
+// demo deletes its key (RocksDB ignores files it does not name).
 absl::StatusOr<log::NoteSigner> DemoSigner(const std::string& db) {
   const std::string path = (std::filesystem::path(db) / kDemoKeyFile).string();
   std::error_code error;
@@ -41,8 +40,6 @@ absl::StatusOr<log::NoteSigner> DemoSigner(const std::string& db) {
   }
   return signer;
 }
-
-}  // namespace
 
 absl::Status CheckDemoAddress(const std::string& listen) {
   if (listen.find(':') == std::string::npos || !services::IsLoopbackAddress(listen)) {

@@ -5,8 +5,20 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "ledger/log/signed_note.h"
 
 namespace ledger::cli {
+
+// The demo log's name in its checkpoints.
+inline constexpr char kDemoOrigin[] = "demo.compact-ledger.example/worcestershire";
+// The demo's checkpoint signing key file, in the database directory.
+inline constexpr char kDemoKeyFile[] = "demo-checkpoint-signing.key";
+
+// The demo's checkpoint signing key, kept in `db` (made on first use, mode
+// 0600; reused later). Errors of audit::ReadPrivateKeyFile and
+// WritePrivateKeyFile.
+absl::StatusOr<log::NoteSigner> DemoSigner(const std::string& db);
 
 // InvalidArgument, saying what to give instead, unless `listen` is a
 // loopback host:port: checked before the demo runs, so that a bad --http

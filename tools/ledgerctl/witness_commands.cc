@@ -1,6 +1,7 @@
 // `ledgerctl witness-keygen` and `ledgerctl witness`: a C2SP tlog-witness
 // over HTTP (cpp-httplib) in front of ledger/witness/witness.h, which makes
-// every decision; this file only maps HTTP onto it.
+// every decision (routes: witness_http.h); this file reads the files and
+// flags and owns the process's signals.
 #include "tools/ledgerctl/witness_commands.h"
 
 #include <signal.h>
@@ -19,9 +20,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/audit/key_file.h"
-#include "ledger/witness/add_checkpoint.h"
 #include "ledger/witness/policy.h"
 #include "ledger/witness/witness.h"
+#include "ledger/witness/witness_http.h"
 #include "services/http/http_server.h"
 #include "tools/ledgerctl/cli_common.h"
 
@@ -96,44 +97,6 @@ absl::Status ParseListen(const std::string& listen, std::string* host, int* port
   return absl::OkStatus();
 }
 
-void Reply(httplib::Response& res, const witness::WitnessResponse& r) {
-  res.status = r.status;
-  res.set_content(r.body, r.content_type.c_str());
-}
-
-void Refuse(httplib::Response& res, int status, const std::string& message) {
-  res.status = status;
-  res.set_content(message + "\n", "text/plain; charset=utf-8");
-}
-
-// The routes of the spec: POST /add-checkpoint, and the monitoring GET of
-// the latest cosigned checkpoint of a log by the hex SHA-256 of its origin.
-void Route(httplib::Server& server, witness::Witness* w) {
-  server.set_payload_max_length(witness::kMaxAddCheckpointBytes);
-  server.Post("/add-checkpoint", [w](const httplib::Request& req, httplib::Response& res) {
-    const witness::WitnessResponse r = w->AddCheckpoint(req.body);
-    if (r.status != 200) std::cerr << "add-checkpoint: " << r.status << " " << r.body << std::flush;
-    Reply(res, r);
-  });
-  server.Get("/add-checkpoint", [](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Allow", "POST");
-    Refuse(res, 405, "add-checkpoint takes a POST (C2SP tlog-witness)");
-  });
-  server.Get(R"(/([0-9a-f]{64})/checkpoint)", [w](const httplib::Request& req, httplib::Response& res) {
-    Reply(res, w->LatestCheckpoint(req.matches[1].str()));
-  });
-  // httplib answers 413 itself to a body above the limit; say why.
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.status == 413) {
-      Refuse(res, 413, absl::StrCat("an add-checkpoint body is at most ",
-                                    witness::kMaxAddCheckpointBytes, " bytes"));
-    } else if (res.status == 404 && res.body.empty()) {
-      Refuse(res, 404, "this witness serves POST /add-checkpoint and GET /<hex SHA-256 of a log's "
-                       "origin>/checkpoint");
-    }
-  });
-}
-
 int RunWitness(const std::string& listen, const std::string& key_file, const std::string& logs_file,
                const std::string& state_dir) {
   std::string host;
@@ -157,7 +120,7 @@ int RunWitness(const std::string& listen, const std::string& key_file, const std
   // the sigwait thread below sees them.
   const sigset_t stop = BlockStopSignals();
   httplib::Server server;
-  Route(server, w->get());
+  witness::RouteWitness(server, w->get(), &std::cerr);
   services::http::ConfigureServerSockets(server);
   const int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
   if (bound < 0) return FailOpen("witness", absl::UnavailableError(absl::StrCat(

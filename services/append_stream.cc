@@ -159,6 +159,10 @@ class AppendStreamCall final
       Answered(slot, request.status());
       return;
     }
+    if (absl::Status can_write = owner_.health_.CheckCanWrite(); !can_write.ok()) {
+      Answered(slot, can_write);
+      return;
+    }
     auto admitted = owner_.budget_.TryAdmit(slot.bytes);
     if (!admitted.ok()) {
       Answered(slot, admitted.status());

@@ -22,6 +22,10 @@ grpc::ServerUnaryReactor* RecordAndFinish(grpc::CallbackServerContext* context,
     reactor->Finish(ToGrpcStatus(requests.status()));
     return reactor;
   }
+  if (absl::Status can_write = health.CheckCanWrite(); !can_write.ok()) {
+    reactor->Finish(ToGrpcStatus(can_write));
+    return reactor;
+  }
   size_t bytes = 0;
   for (const RecordRequest& request : *requests) {
     bytes += request.command.ByteSizeLong() + request.request_id.size();

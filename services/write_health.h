@@ -2,12 +2,15 @@
 // find out.
 //
 // When the log cannot write or sync (a full disk, an I/O error), the
-// recording gets UNAVAILABLE and RocksDB refuses every later write until the
-// database is reopened (docs/durability.md). The recording paths report each
-// outcome here; the first UNAVAILABLE marks the ledger unable to write and
-// calls the failure callback once, with that error: the server then makes
-// its health service answer NOT_SERVING and logs why, so that a load
-// balancer or an operator takes it out of service until it is restarted.
+// recording gets UNAVAILABLE (docs/durability.md). The recording paths
+// report each outcome here; the first UNAVAILABLE marks the ledger unable
+// to write and calls the failure callback once, with that error: the server
+// then makes its health service answer NOT_SERVING and logs why, so that a
+// load balancer or an operator takes it out of service until it is
+// restarted. From then on the recording paths refuse every recording
+// themselves (CheckCanWrite) rather than rely on RocksDB to keep refusing:
+// RocksDB may recover from some errors (a full disk freed) on its own, and
+// a server whose health says NOT_SERVING must not take writes meanwhile.
 //
 // Thread-safety: Observe may be called from any thread (the log's answer
 // thread, gRPC's); SetOnFailure must be called before any Observe.
@@ -38,6 +41,15 @@ class WriteHealth {
 
   // True once a recording failed to write.
   bool failed() const { return failed_.load(); }
+
+  // OK while no recording has failed to write; then UNAVAILABLE saying that
+  // the server takes no recordings until it is restarted.
+  absl::Status CheckCanWrite() const {
+    if (!failed()) return absl::OkStatus();
+    return absl::UnavailableError(
+        "the ledger could not write earlier (see the server's log: a full disk or an I/O "
+        "error); it takes no recordings until it is restarted once the disk is fixed");
+  }
 
  private:
   OnFailure on_failure_;

@@ -63,6 +63,8 @@ TEST(WriteHealthTest, FailedWriteTurnsHealthToNotServingAndTheLogSaysWhy) {
   fs->ClearErrors();
   auto still = client->Call(&CompactService::Stub::RecordEvent, client->compact(), request);
   EXPECT_EQ(still.status().code(), absl::StatusCode::kUnavailable) << still.status();
+  EXPECT_THAT(std::string(still.status().message()), HasSubstr("until it is restarted"));
+  EXPECT_EQ(server.Size(*client), size);
   auto serving = health.Check(kLedgerService);
   ASSERT_TRUE(serving.ok());
   EXPECT_FALSE(*serving);

@@ -21,7 +21,9 @@
 //             checkpoint that covers it, which `serve --http` serves at
 //             once with the tiles under it: p50 / p99 at 1 and 64
 //             concurrent recorders, with the server's default checkpoint
-//             interval (1 s) and with 0 (sign after every commit). The
+//             interval (1 s) and with 0 (sign after every commit); and
+//             with 0 and a 2-of-3 quorum of three witnesses served on
+//             loopback by this process (each cosigning durably). The
 //             baseline is the append's own latency in the same run.
 //
 // Run (Release build):
@@ -63,6 +65,10 @@
 #include "ledger/tiles/tile_files.h"
 #include "ledger/tiles/tile_path.h"
 #include "ledger/tiles/tile_publisher.h"
+#include "ledger/witness/cosignature.h"
+#include "ledger/witness/policy.h"
+#include "ledger/witness/witness.h"
+#include "ledger/witness/witness_http.h"
 #include "services/http/http_server.h"
 
 namespace {
@@ -225,11 +231,45 @@ double Percentile(std::vector<double> values, double p) {
   return values[static_cast<size_t>(p * (values.size() - 1))];
 }
 
+// Three witnesses served on loopback by this process, and the tlog-policy
+// that needs two of them, for `log_key`.
+struct LocalWitnesses {
+  std::vector<std::unique_ptr<ledger::witness::Witness>> witnesses;
+  std::vector<std::unique_ptr<ledger::witness::WitnessHttpServer>> servers;
+  ledger::witness::Policy policy;
+};
+
+std::unique_ptr<LocalWitnesses> StartWitnesses(const std::string& dir,
+                                               const ledger::log::NoteVerifier& log_key) {
+  auto local = std::make_unique<LocalWitnesses>();
+  std::string text = absl::StrCat("log ", log_key.KeyString(), "\n");
+  for (const char* name : {"w1", "w2", "w3"}) {
+    auto cosigner = ledger::witness::Cosigner::Generate(absl::StrCat(name, ".bench.example"));
+    if (!cosigner.ok()) Die("cannot make a witness key");
+    const std::string state = absl::StrCat(dir, "/witness-", name);
+    std::filesystem::remove_all(state);
+    auto witness = ledger::witness::Witness::Open(*cosigner, {log_key}, state);
+    if (!witness.ok()) Die(std::string(witness.status().message()));
+    auto server = ledger::witness::WitnessHttpServer::Start(witness->get(), "127.0.0.1", 0);
+    if (!server.ok()) Die(std::string(server.status().message()));
+    absl::StrAppend(&text, "witness ", name, " ", cosigner->verifier().KeyString(), " ",
+                    (*server)->url(), "\n");
+    local->witnesses.push_back(*std::move(witness));
+    local->servers.push_back(*std::move(server));
+  }
+  absl::StrAppend(&text, "group partners 2 w1 w2 w3\nquorum partners\n");
+  auto policy = ledger::witness::Policy::Parse(text);
+  if (!policy.ok()) Die(std::string(policy.status().message()));
+  local->policy = *std::move(policy);
+  return local;
+}
+
 // `recorders` threads append for `seconds` to a fresh synced log; each
 // waits, after an append is acknowledged, until a checkpoint covering it is
-// stored by a publisher signing at most once per `interval`.
+// stored by a publisher signing at most once per `interval` (with a 2-of-3
+// quorum of local witnesses when `witnessed`).
 void MeasurePublication(const std::string& dir, int recorders, absl::Duration interval,
-                        double seconds) {
+                        double seconds, bool witnessed) {
   const std::string path = absl::StrCat(dir, "/publish-", recorders);
   std::filesystem::remove_all(path);
   auto log = OpenLog(path, /*sync=*/true);
@@ -237,6 +277,11 @@ void MeasurePublication(const std::string& dir, int recorders, absl::Duration in
   options.signers.push_back(*ledger::log::NoteSigner::Generate(kOrigin));
   options.origin = kOrigin;
   options.interval = interval;
+  std::unique_ptr<LocalWitnesses> witnesses;
+  if (witnessed) {
+    witnesses = StartWitnesses(dir, options.signers.front().verifier());
+    options.witnesses = witnesses->policy;
+  }
   auto publisher = ledger::checkpointing::CheckpointPublisher::Create(*log, options);
   if (!publisher.ok()) Die(std::string(publisher.status().message()));
   (*publisher)->Start();
@@ -272,9 +317,10 @@ void MeasurePublication(const std::string& dir, int recorders, absl::Duration in
   stop = true;
   for (auto& t : threads) t.join();
   (*publisher)->Stop();
-  std::printf("publication, %d recorder%s, checkpoint interval %s: append to published checkpoint "
-              "p50 %.1f ms, p99 %.1f ms (%zu appends)\n",
-              recorders, recorders == 1 ? "" : "s", absl::FormatDuration(interval).c_str(),
+  std::printf("publication%s, %d recorder%s, checkpoint interval %s: append to published "
+              "checkpoint p50 %.1f ms, p99 %.1f ms (%zu appends)\n",
+              witnessed ? " with a 2-of-3 witness quorum" : "", recorders,
+              recorders == 1 ? "" : "s", absl::FormatDuration(interval).c_str(),
               Percentile(published_ms, 0.5), Percentile(published_ms, 0.99), published_ms.size());
   std::printf("  baseline, the synced append alone: p50 %.1f ms, p99 %.1f ms\n",
               Percentile(appended_ms, 0.5), Percentile(appended_ms, 0.99));
@@ -380,7 +426,12 @@ int main(int argc, char** argv) {
   (*server)->Shutdown();
 
   for (const absl::Duration interval : {absl::Seconds(1), absl::ZeroDuration()}) {
-    for (const int recorders : {1, 64}) MeasurePublication(dir, recorders, interval, seconds);
+    for (const int recorders : {1, 64}) {
+      MeasurePublication(dir, recorders, interval, seconds, /*witnessed=*/false);
+    }
+  }
+  for (const int recorders : {1, 64}) {
+    MeasurePublication(dir, recorders, absl::ZeroDuration(), seconds, /*witnessed=*/true);
   }
   return 0;
 }

@@ -34,7 +34,7 @@ struct MirrorFlags {
   double interval_seconds = 10;
 };
 
-// The checkpoint's first line (its origin) and size, for messages.
+// "tree size N (was M): K entries", for messages.
 std::string Describe(const tiles::MirrorRound& round) {
   return absl::StrCat("tree size ", round.tree_size, " (was ", round.previous_size, "): ",
                       round.entries, " entries");

@@ -10,19 +10,15 @@
 
 namespace ledger::tiles {
 
-absl::StatusOr<std::string> BuildHashTile(const log::NodeReader& nodes, const TileId& tile) {
+absl::StatusOr<std::string> BuildHashTile(const NodeRangeReader& nodes, const TileId& tile) {
   const std::optional<uint64_t> first = TileFirstEntry(tile);
   if (tile.entries || !first.has_value() || tile.level * kTileHeight >= 64) {
     return absl::InvalidArgumentError(
         absl::StrCat(TilePath(tile), " is not a hash tile of a tree with 64-bit sizes"));
   }
-  const auto level = static_cast<uint8_t>(tile.level * kTileHeight);
-  std::vector<log::Hash> hashes;
-  hashes.reserve(tile.width);
-  for (uint32_t i = 0; i < tile.width; ++i) {
-    LEDGER_ASSIGN_OR_RETURN(log::Hash hash, nodes(level, tile.index * kTileWidth + i));
-    hashes.push_back(hash);
-  }
+  LEDGER_ASSIGN_OR_RETURN(std::vector<log::Hash> hashes,
+                          nodes(static_cast<uint8_t>(tile.level * kTileHeight),
+                                tile.index * kTileWidth, tile.width));
   return EncodeHashTile(hashes);
 }
 
@@ -36,12 +32,11 @@ absl::StatusOr<std::string> LogTiles::Read(const TileId& tile, uint64_t tree_siz
         absl::StrCat(TilePath(tile), " is not a tile of the tree of size ", tree_size));
   }
   if (tile.entries) return ReadBundle(tile);
-  // One scan of the tile's nodes (TileInTree checked that they exist).
-  LEDGER_ASSIGN_OR_RETURN(
-      std::vector<log::Hash> hashes,
-      log_.NodesAt(static_cast<uint8_t>(tile.level * kTileHeight), tile.index * kTileWidth,
-                   tile.width));
-  return EncodeHashTile(hashes);
+  return BuildHashTile(
+      [this](uint8_t level, uint64_t first, uint64_t count) {
+        return log_.NodesAt(level, first, count);
+      },
+      tile);
 }
 
 absl::StatusOr<std::string> LogTiles::ReadBundle(const TileId& tile) const {

@@ -12,7 +12,9 @@
 #define LEDGER_TILES_LOG_TILES_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "ledger/log/log.h"
@@ -21,10 +23,15 @@
 
 namespace ledger::tiles {
 
-// The bytes of hash tile `tile` read from `nodes` (a log's stored nodes).
-// Errors of `nodes` are passed back; InvalidArgument when the tile lies
-// beyond what 64-bit indices address or is an entry bundle.
-absl::StatusOr<std::string> BuildHashTile(const log::NodeReader& nodes, const TileId& tile);
+// `count` nodes of tree level `level` from index `first`, in index order
+// (a log's stored nodes: Log::NodesAt).
+using NodeRangeReader = std::function<absl::StatusOr<std::vector<log::Hash>>(
+    uint8_t level, uint64_t first, uint64_t count)>;
+
+// The bytes of hash tile `tile` read from `nodes` in one range. Errors of
+// `nodes` are passed back; InvalidArgument when the tile lies beyond what
+// 64-bit indices address or is an entry bundle.
+absl::StatusOr<std::string> BuildHashTile(const NodeRangeReader& nodes, const TileId& tile);
 
 class LogTiles {
  public:

@@ -94,10 +94,15 @@ TEST(BuildHashTileTest, MatchesTesserasTileForTheSameLeaves) {
       nodes[{node.level, node.index}] = node.hash;
     });
   }
-  const log::NodeReader reader = [&](uint8_t level, uint64_t index) -> absl::StatusOr<log::Hash> {
-    auto it = nodes.find({level, index});
-    if (it == nodes.end()) return absl::NotFoundError("no node");
-    return it->second;
+  const NodeRangeReader reader = [&](uint8_t level, uint64_t first,
+                                     uint64_t count) -> absl::StatusOr<std::vector<log::Hash>> {
+    std::vector<log::Hash> hashes;
+    for (uint64_t index = first; index < first + count; ++index) {
+      auto it = nodes.find({level, index});
+      if (it == nodes.end()) return absl::NotFoundError("no node");
+      hashes.push_back(it->second);
+    }
+    return hashes;
   };
   auto tile = BuildHashTile(reader, {.level = 0, .index = 0, .width = 15});
   ASSERT_TRUE(tile.ok()) << tile.status();

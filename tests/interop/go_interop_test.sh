@@ -42,11 +42,9 @@ step() { echo "== $*"; }
 
 # ---- 1. Build the Go verifier offline ----------------------------------------
 step "building verify_with_go (GOPATH mode, offline)"
-mkdir -p "$build_dir/gocache"
 verifier=$build_dir/verify_with_go
-env GO111MODULE=off GOPATH="$gopath" GOCACHE="$build_dir/gocache" \
-    GOPROXY=off GOFLAGS= GOTOOLCHAIN=local GOENV=off CGO_ENABLED=0 \
-    "${GO:-go}" build -o "$verifier" "$here/verify_with_go.go"
+source "$here/go_build.sh"
+build_go_program "$here/verify_with_go.go" "$verifier" "$gopath" "$build_dir"
 
 # ---- 2. Produce a ledger, two signed checkpoints and proofs with ledgerctl ----
 step "ledgerctl demo / keygen / checkpoint"

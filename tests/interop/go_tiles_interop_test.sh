@@ -28,11 +28,9 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== building verify_tiles_with_go (GOPATH mode, offline)"
-mkdir -p "$build_dir/gocache"
 verifier=$build_dir/verify_tiles_with_go
-env GO111MODULE=off GOPATH="$gopath" GOCACHE="$build_dir/gocache" \
-    GOPROXY=off GOFLAGS= GOTOOLCHAIN=local GOENV=off CGO_ENABLED=0 \
-    "${GO:-go}" build -o "$verifier" "$here/verify_tiles_with_go.go"
+source "$here/go_build.sh"
+build_go_program "$here/verify_tiles_with_go.go" "$verifier" "$gopath" "$build_dir"
 
 # More than one tile's worth of entries, so that the reader needs a full
 # tile, a partial one and a tile of the level above: 220 sources (entries

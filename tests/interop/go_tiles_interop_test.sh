@@ -44,7 +44,10 @@ done > "$work/sources.jsonl"
 
 
 echo "== ledgerctl serve --http"
-"$ledgerctl" serve --db "$work/db" --listen 127.0.0.1:0 --http 127.0.0.1:0 > "$work/serve.out" 2>&1 &
+# The output file exists before the server starts, so that reading it never
+# races the shell that opens it.
+: > "$work/serve.out"
+"$ledgerctl" serve --db "$work/db" --listen 127.0.0.1:0 --http 127.0.0.1:0 >> "$work/serve.out" 2>&1 &
 serve_pid=$!
 url=""
 for _ in $(seq 1 600); do

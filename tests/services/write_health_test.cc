@@ -2,13 +2,17 @@
 // disk, injected by FaultFs on the log's write-ahead log) is answered
 // UNAVAILABLE, nothing is appended, grpc.health.v1 answers NOT_SERVING for
 // the server and both services from then on, the server's log says why,
-// and reads are still answered.
+// and reads are still answered. The same holds when the failed write comes
+// through LedgerService.AppendStream: each request on the stream is
+// answered, refused, and nothing is appended.
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "services/health_client.h"
 #include "tests/services/service_test_util.h"
 #include "tests/testing/fault_fs.h"
@@ -19,6 +23,8 @@ namespace {
 using ::testing::HasSubstr;
 using compact::v1::CompactService;
 using ledger::testing::FaultFs;
+using ledger::v1::AppendRequest;
+using ledger::v1::AppendStreamResponse;
 using namespace ledger::services::testing;  // NOLINT: test helpers
 
 constexpr char kLedgerService[] = "ledger.v1.LedgerService";
@@ -68,6 +74,67 @@ TEST(WriteHealthTest, FailedWriteTurnsHealthToNotServingAndTheLogSaysWhy) {
   auto serving = health.Check(kLedgerService);
   ASSERT_TRUE(serving.ok());
   EXPECT_FALSE(*serving);
+}
+
+// A new body's registration, sent on AppendStream.
+AppendRequest RegisterBody(int i, const std::string& request_id) {
+  AppendRequest r;
+  r.set_stream(absl::StrCat("body/", Body(i)));
+  r.set_request_id(request_id);
+  r.mutable_payload()->PackFrom(BodyEvent(i));
+  return r;
+}
+
+// Sends `requests` on one AppendStream call and returns its answers; the
+// call itself ends OK (refusals answer one request each).
+std::vector<AppendStreamResponse> SendOnOneStream(LedgerClient& client,
+                                                  const std::vector<AppendRequest>& requests) {
+  auto context = client.NewStreamContext();
+  auto stream = client.ledger().AppendStream(context.get());
+  for (const AppendRequest& r : requests) EXPECT_TRUE(stream->Write(r));
+  EXPECT_TRUE(stream->WritesDone());
+  std::vector<AppendStreamResponse> answers;
+  AppendStreamResponse answer;
+  while (stream->Read(&answer)) answers.push_back(answer);
+  const grpc::Status status = stream->Finish();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return answers;
+}
+
+TEST(WriteHealthTest, AFailedWriteOnAnAppendStreamIsRefusedAndLaterStreamsAreRefusedToo) {
+  auto fs = std::make_shared<FaultFs>();
+  TestServer server;
+  server.options().env = FaultFs::NewEnv(fs);
+  ASSERT_TRUE(server.Start().ok());
+  auto client = server.Client();
+  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  const uint64_t size = server.Size(*client);
+
+  fs->InjectError(FaultFs::Op::kWalAppend, rocksdb::IOStatus::IOError("injected EIO"));
+  auto failed = SendOnOneStream(*client, {RegisterBody(100, "stream-on-a-bad-disk")});
+  ASSERT_EQ(failed.size(), 1u);
+  ASSERT_TRUE(failed[0].has_refused());
+  EXPECT_EQ(failed[0].refused().code(), grpc::StatusCode::UNAVAILABLE)
+      << failed[0].refused().message();
+  EXPECT_EQ(failed[0].request_id(), "stream-on-a-bad-disk");
+  HealthClient health(client->channel());
+  auto serving = health.Check(kLedgerService);
+  ASSERT_TRUE(serving.ok()) << serving.status();
+  EXPECT_FALSE(*serving);
+  EXPECT_THAT(server.log_text(), HasSubstr("ERROR: the ledger cannot write"));
+
+  // The disk answers again; the server still refuses every request on a
+  // new stream, each with its own answer, and appends nothing.
+  fs->ClearErrors();
+  auto refused = SendOnOneStream(
+      *client, {RegisterBody(100, "stream-on-a-bad-disk"), RegisterBody(101, "another")});
+  ASSERT_EQ(refused.size(), 2u);
+  for (const AppendStreamResponse& answer : refused) {
+    ASSERT_TRUE(answer.has_refused()) << answer.request_id();
+    EXPECT_EQ(answer.refused().code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_THAT(answer.refused().message(), HasSubstr("until it is restarted"));
+  }
+  EXPECT_EQ(server.Size(*client), size);
 }
 
 TEST(WriteHealthTest, RefusedRecordingsLeaveHealthServing) {

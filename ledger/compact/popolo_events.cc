@@ -101,22 +101,22 @@ std::string BodyName(const compact::v1::WorldState& world, const std::string& id
 
 // The event's name in the record's words: the body's registered name, what
 // kind of gathering, and the date as the source wrote it (else its EDTF).
-std::string EventName(const compact::v1::WorldState& world, const MeetingSeen& m) {
+// Named once every fact is merged, as a later fact may give the date's words.
+void Name(const compact::v1::WorldState& world, json* event) {
+  const std::string classification = event->value("classification", "");
   std::string what = "meeting";
-  if (m.kind == compact::v1::MEETING_KIND_PUBLIC_EVENT) what = "event";
-  if (m.kind == compact::v1::MEETING_KIND_WORKSHOP) what = "workshop";
-  std::string name = absl::StrCat(BodyName(world, m.body_id), " ", what);
-  if (m.date.has_value()) {
-    absl::StrAppend(&name, ", ",
-                    m.date->as_written().empty() ? m.date->edtf() : m.date->as_written());
+  if (classification == "public_event") what = "event";
+  if (classification == "workshop") what = "workshop";
+  std::string name = absl::StrCat(BodyName(world, (*event)["organization_id"].get<std::string>()), " ", what);
+  const json& ext = (*event)["compact_ledger"];
+  if (ext.contains("date")) {
+    absl::StrAppend(&name, ", ", ext["date"].value("as_written", ext["date"].value("edtf", "")));
   }
-  return name;
+  (*event)["name"] = name;
 }
 
-json NewEvent(const compact::v1::WorldState& world, const MeetingSeen& m, uint64_t sequence) {
-  json out = {{"id", absl::StrCat("event-", sequence)},
-              {"name", EventName(world, m)},
-              {"organization_id", m.body_id}};
+json NewEvent(const MeetingSeen& m, uint64_t sequence) {
+  json out = {{"id", absl::StrCat("event-", sequence)}, {"organization_id", m.body_id}};
   const std::string classification = EnumWord(compact::v1::MeetingKind_Name(m.kind), 13);
   if (!classification.empty()) out["classification"] = classification;
   // Popolo's start_date is a date-time: only a whole day is written there.
@@ -263,11 +263,12 @@ json Events(const Corrected& record, std::map<uint64_t, std::string>* event_of_f
     if (!meeting.has_value() || meeting->body_id.empty()) continue;
     const auto [it, added] =
         index_of_key.emplace(MeetingKey(*meeting, fact.sequence()), events.size());
-    if (added) events.push_back(NewEvent(world, *meeting, fact.sequence()));
+    if (added) events.push_back(NewEvent(*meeting, fact.sequence()));
     json& event = events[it->second];
     Merge(&event, *meeting, fact, SourceLinks(world, fact.event()));
     (*event_of_fact)[fact.sequence()] = event["id"].get<std::string>();
   }
+  for (json& event : events) Name(world, &event);
   return events;
 }
 

@@ -358,6 +358,9 @@ TEST(PopoloTest, SeedMeetingsAreOneEventEachAndNeverMorePreciseThanTheSources) {
   EXPECT_FALSE(group.contains("classification")) << group;
   EXPECT_EQ(group["compact_ledger"]["date"]["edtf"], "[2010..2011-09]");
   EXPECT_EQ(by_body["ewsg"]["classification"], "public_event");
+  // The meeting's date has no words of its own; the decision's same day does.
+  EXPECT_EQ(by_body["worcestershire-partnership-board"]["name"],
+            "Worcestershire Partnership Board meeting, 4th April 2006");
 }
 
 TEST(PopoloTest, SeedMotionsKeepProposalsApartFromDecisions) {

@@ -62,8 +62,8 @@ std::optional<MeetingSeen> MeetingOf(const Corrected& record, const Fact& fact) 
     }
     return out;
   }
-  if (e.has_occurrence() && e.occurrence().action().kind() == compact::v1::ACTION_KIND_HOLD_MEETING &&
-      e.has_actor()) {
+  if (e.has_occurrence() && e.has_actor() &&
+      e.occurrence().action().kind() == compact::v1::ACTION_KIND_HOLD_MEETING) {
     out.body_id = e.actor().body_id();
     out.description = e.occurrence().action().description();
     borrow_date();
@@ -107,7 +107,8 @@ void Name(const compact::v1::WorldState& world, json* event) {
   std::string what = "meeting";
   if (classification == "public_event") what = "event";
   if (classification == "workshop") what = "workshop";
-  std::string name = absl::StrCat(BodyName(world, (*event)["organization_id"].get<std::string>()), " ", what);
+  const std::string body = (*event)["organization_id"].get<std::string>();
+  std::string name = absl::StrCat(BodyName(world, body), " ", what);
   const json& ext = (*event)["compact_ledger"];
   if (ext.contains("date")) {
     absl::StrAppend(&name, ", ", ext["date"].value("as_written", ext["date"].value("edtf", "")));

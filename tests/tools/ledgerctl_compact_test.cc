@@ -297,6 +297,9 @@ TEST_F(LedgerctlCompactTest, ExportOfAnUnknownFormatNamesTheFormatsAndOpensNothi
   auto missing = Ctl("export --db " + db());
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_THAT(missing.err, HasSubstr("--format"));
+  auto help = Ctl("export --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("Output format: popolo"));
 }
 
 }  // namespace

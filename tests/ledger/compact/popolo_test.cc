@@ -299,6 +299,31 @@ TEST_F(PopoloRecordTest, DecisionsGiveTheirProposalsResultsInPopolosWords) {
   EXPECT_EQ(motions["motion-12"]["compact_ledger"]["date"]["edtf"], "2012-04");
 }
 
+TEST_F(PopoloRecordTest, TheLatestDecisionOnAProposalGivesItsResultAndEveryOneIsKept) {
+  Record(kSetUp);
+  const std::string decided =
+      R"(,"action":{"kind":"ACTION_KIND_REVIEW_COMPACT","compactId":"c"},"respondsTo":{"ref":"p"}},"actor":{"bodyId":"b"},"citations":[{"sourceId":"s","quote":"RESOLVED"}],)";
+  Record(R"({"proposal":{"addressedTo":"b","action":{"kind":"ACTION_KIND_REVIEW_COMPACT","compactId":"c"}},"actor":{"bodyId":"b"},"date":{"edtf":"2012-01"},"ref":"p","citations":[{"sourceId":"s","quote":"asked"}]}
+{"decision":{"kind":"DECISION_KIND_REFER_BACK")" + decided +
+         R"("date":{"edtf":"2012-02-01"},"meeting":{"bodyId":"b","kind":"MEETING_KIND_BOARD","date":{"edtf":"2012-02-01"}}}
+{"decision":{"kind":"DECISION_KIND_AGREE")" + decided +
+         R"("date":{"edtf":"2012-03-01"},"meeting":{"bodyId":"b","kind":"MEETING_KIND_BOARD","date":{"edtf":"2012-03-01"}}})");
+  const json out = Export();
+  ASSERT_EQ(out["motions"].size(), 1u) << out["motions"].dump(2);
+  const json& motion = out["motions"][0];
+  EXPECT_EQ(motion["id"], "motion-4");
+  EXPECT_EQ(motion["result"], "pass");
+  // Put to no meeting: its session is the first meeting that took it up.
+  EXPECT_EQ(motion["legislative_session_id"], "event-5");
+  const json& decisions = motion["compact_ledger"]["decisions"];
+  ASSERT_EQ(decisions.size(), 2u);
+  EXPECT_EQ(decisions[0]["result"], "referred back");
+  EXPECT_EQ(decisions[0]["event_id"], "event-5");
+  EXPECT_EQ(decisions[1]["result"], "pass");
+  EXPECT_EQ(decisions[1]["event_id"], "event-6");
+  EXPECT_EQ(out["events"].size(), 2u);
+}
+
 TEST_F(PopoloRecordTest, RetractedProposalsDecisionsAndTheirMeetingsAreLeftOut) {
   Record(kSetUp);
   Record(DecisionAt("BOARD", "2012-03-05", "Minute 1") + "\n" +  // #4, retracted

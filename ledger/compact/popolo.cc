@@ -1,6 +1,7 @@
 #include "ledger/compact/popolo.h"
 
 #include <map>
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
@@ -9,16 +10,21 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/compact/popolo_parts.h"
 
 namespace ledger::compact {
-namespace {
+namespace popolo {
 
 using nlohmann::json;
 
-// Popolo's date pattern: a plain EDTF Level 0 calendar date, no more.
 bool IsPopoloDate(const std::string& edtf) {
   static const std::regex kPlain("^[0-9]{4}(-[0-9]{2}){0,2}$");
   return std::regex_match(edtf, kPlain);
+}
+
+bool IsExactDay(const std::string& edtf) {
+  static const std::regex kDay("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+  return std::regex_match(edtf, kDay);
 }
 
 json DateJson(const compact::v1::Date& d) {
@@ -27,11 +33,87 @@ json DateJson(const compact::v1::Date& d) {
   return out;
 }
 
+std::string EnumWord(const std::string& name, size_t prefix_length) {
+  if (name.size() <= prefix_length) return "";
+  std::string word = absl::AsciiStrToLower(name.substr(prefix_length));
+  return word == "unspecified" ? "" : word;
+}
+
+std::optional<uint64_t> SequenceOf(const compact::v1::WorldState& world,
+                                   const compact::v1::EventRef& ref) {
+  if (ref.has_sequence()) return ref.sequence();
+  if (auto it = world.refs().find(ref.ref()); !ref.ref().empty() && it != world.refs().end()) {
+    return it->second;
+  }
+  return std::nullopt;
+}
+
+std::set<uint64_t> Retracted(const compact::v1::WorldState& world) {
+  std::set<uint64_t> out;
+  for (const compact::v1::Fact& f : world.facts()) {
+    const auto& e = f.event();
+    if (e.has_annotation() && e.annotation().retracts() &&
+        e.annotation().kind() == compact::v1::ANNOTATION_KIND_CORRECTION) {
+      if (auto target = SequenceOf(world, e.annotation().target())) out.insert(*target);
+    }
+  }
+  return out;
+}
+
+Corrected::Corrected(const compact::v1::WorldState& w) : world(w), retracted(Retracted(w)) {
+  for (const compact::v1::Fact& f : w.facts()) {
+    const auto& e = f.event();
+    if (e.has_annotation() && e.annotation().kind() == compact::v1::ANNOTATION_KIND_CORRECTION &&
+        e.annotation().has_date()) {
+      if (auto target = SequenceOf(w, e.annotation().target())) redated[*target] = &f;
+    }
+  }
+}
+
+const compact::v1::Date* Corrected::DateOf(const compact::v1::Fact& fact,
+                                           std::optional<uint64_t>* by) const {
+  if (auto it = redated.find(fact.sequence()); it != redated.end()) {
+    *by = it->second->sequence();
+    return &it->second->event().annotation().date();
+  }
+  *by = std::nullopt;
+  return fact.event().has_date() ? &fact.event().date() : nullptr;
+}
+
+// RFC 3986 absolute URI: a scheme, ":", and no white space. A relative path
+// such as "scenarios/sources/x.txt" is not one.
+bool IsAbsoluteUri(const std::string& uri) {
+  static const std::regex kAbsolute("^[A-Za-z][A-Za-z0-9+.-]*:[^\\s]+$");
+  return std::regex_match(uri, kAbsolute);
+}
+
+json SourceLinks(const compact::v1::WorldState& world, const compact::v1::Event& event) {
+  json out = json::array();
+  std::set<std::string> seen;
+  for (const compact::v1::Citation& c : event.citations()) {
+    auto it = world.sources().find(c.source_id());
+    if (it == world.sources().end() || !seen.insert(c.source_id()).second) continue;
+    const compact::v1::SourceRegistered& source = it->second.source();
+    if (!IsAbsoluteUri(source.uri())) continue;
+    out.push_back({{"url", source.uri()}, {"note", source.title()}});
+  }
+  return out;
+}
+
+}  // namespace popolo
+
+namespace {
+
+using nlohmann::json;
+using popolo::DateJson;
+using popolo::IsPopoloDate;
+
 json Organization(const compact::v1::BodyRegistered& b) {
   json out = {{"id", b.body_id()}, {"name", b.name()}};
   if (!b.short_name().empty()) out["other_names"] = json::array({{{"name", b.short_name()}}});
-  out["classification"] =
-      absl::AsciiStrToLower(compact::v1::Classification_Name(b.classification()).substr(15));
+  const std::string classification =
+      popolo::EnumWord(compact::v1::Classification_Name(b.classification()), 15);
+  if (!classification.empty()) out["classification"] = classification;
   if (!b.parent_id().empty()) out["parent_id"] = b.parent_id();
   return out;
 }
@@ -79,19 +161,6 @@ json Membership(const compact::v1::Fact& fact) {
   return out;
 }
 
-// Sequences of the memberships a correction retracted.
-std::set<uint64_t> Retracted(const compact::v1::WorldState& world) {
-  std::set<uint64_t> out;
-  for (const compact::v1::Fact& f : world.facts()) {
-    const auto& e = f.event();
-    if (e.has_annotation() && e.annotation().retracts() &&
-        e.annotation().kind() == compact::v1::ANNOTATION_KIND_CORRECTION) {
-      out.insert(e.annotation().target().sequence());
-    }
-  }
-  return out;
-}
-
 template <typename Map, typename Fn>
 json InIdOrder(const Map& map, Fn fn) {
   std::map<std::string, json> sorted;
@@ -109,12 +178,15 @@ std::string PopoloJson(const compact::v1::WorldState& world) {
   out["persons"] = InIdOrder(world.persons(), [](const auto& r) { return Person(r.person()); });
   out["posts"] = InIdOrder(world.posts(), [](const auto& r) { return Post(r.post()); });
   json memberships = json::array();
-  const std::set<uint64_t> retracted = Retracted(world);
+  const popolo::Corrected record(world);
   for (const compact::v1::Fact& f : world.facts()) {
-    if (!f.event().has_membership_recorded() || retracted.contains(f.sequence())) continue;
+    if (!f.event().has_membership_recorded() || record.retracted.contains(f.sequence())) continue;
     memberships.push_back(Membership(f));
   }
   out["memberships"] = std::move(memberships);
+  std::map<uint64_t, std::string> event_of_fact;
+  out["events"] = popolo::Events(record, &event_of_fact);
+  out["motions"] = popolo::Motions(record, event_of_fact);
   return out.dump(2);
 }
 

@@ -264,5 +264,43 @@ TEST_F(LedgerctlCompactTest, ExportPopoloOfNoDatabaseSaysWhereItLookedAndCreates
   EXPECT_FALSE(std::ifstream(db() + "/CURRENT").good());
 }
 
+TEST_F(LedgerctlCompactTest, ExportFormatPopoloWritesWhatExportPopoloWritesWithMeetingsAndMotions) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  auto spelled = Ctl("export --format popolo --db " + db());
+  ASSERT_EQ(spelled.exit_code, 0) << spelled.err;
+  auto old = Ctl("export-popolo --db " + db());
+  ASSERT_EQ(old.exit_code, 0) << old.err;
+  EXPECT_EQ(spelled.out, old.out);
+  const nlohmann::json popolo = nlohmann::json::parse(spelled.out);
+  ASSERT_EQ(popolo["events"].size(), 5u);
+  ASSERT_EQ(popolo["motions"].size(), 19u);
+  // The report's proposal to Cabinet: put to the Cabinet of 29 June 2006, no
+  // result (Cabinet's resolution is not in the sources).
+  const auto& events = popolo["events"];
+  const auto cabinet = std::find_if(events.begin(), events.end(), [](const nlohmann::json& e) {
+    return e["organization_id"] == "wyre-forest-dc-cabinet";
+  });
+  ASSERT_NE(cabinet, events.end());
+  EXPECT_EQ((*cabinet)["start_date"], "2006-06-29");
+  const auto& motions = popolo["motions"];
+  EXPECT_TRUE(std::any_of(motions.begin(), motions.end(), [&](const nlohmann::json& m) {
+    return m.value("legislative_session_id", "") == (*cabinet)["id"] && !m.contains("result");
+  }));
+}
+
+TEST_F(LedgerctlCompactTest, ExportOfAnUnknownFormatNamesTheFormatsAndOpensNothing) {
+  auto r = Ctl("export --format csv --db " + db());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "ledgerctl export: --format 'csv' is not known: the formats are popolo\n");
+  EXPECT_EQ(r.out, "");
+  EXPECT_FALSE(std::ifstream(db() + "/CURRENT").good());
+  auto missing = Ctl("export --db " + db());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("--format"));
+  auto help = Ctl("export --help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("Output format: popolo"));
+}
+
 }  // namespace
 }  // namespace ledger

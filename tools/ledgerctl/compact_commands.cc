@@ -1,4 +1,5 @@
-// Subcommands over compacts: demo, import, replay, history, export-popolo.
+// Subcommands over compacts: demo, import, replay, history, export-popolo,
+// export.
 #include <iostream>
 #include <optional>
 #include <string>
@@ -231,21 +232,37 @@ int RunHistory(const std::string& db, const std::string& compact, const std::str
 }
 
 // Folds every event of the log into a World and prints its organisations,
-// persons, posts and memberships as Popolo JSON.
-int RunExportPopolo(const std::string& db) {
+// persons, posts, memberships, meetings and motions as Popolo JSON. `command`
+// names the subcommand in errors (export-popolo, or export --format popolo).
+int RunExportPopolo(const std::string& db, const std::string& command) {
   auto ledger = OpenLedgerToRead(db);
-  if (!ledger.ok()) return FailOpen("export-popolo", ledger.status());
+  if (!ledger.ok()) return FailOpen(command, ledger.status());
   auto timeline = (*ledger)->Timeline();
-  if (!timeline.ok()) return Fail("export-popolo", timeline.status());
+  if (!timeline.ok()) return Fail(command, timeline.status());
   compact::World world;
   for (const HistoryItem& item : *timeline) {
     const compact::EventMeta meta{item.sequence, absl::ToUnixMicros(item.recorded_at),
                                   item.actor};
     absl::Status folded = world.Apply(item.event, meta);
-    if (!folded.ok()) return Fail("export-popolo", folded);
+    if (!folded.ok()) return Fail(command, folded);
   }
   std::cout << compact::PopoloJson(world.state()) << "\n";
   return kExitOk;
+}
+
+// The formats `ledgerctl export --format` writes. (The audit bundle has its
+// own command, export-bundle: it also reads from a server.)
+constexpr char kExportFormats[] = "popolo";
+
+// `export --format F`: the format is checked before the database is opened,
+// so a misspelt format is a usage error whether or not the ledger exists.
+int RunExport(const std::string& db, const std::string& format) {
+  if (format != "popolo") {
+    return Fail("export", absl::InvalidArgumentError(absl::StrCat(
+                              "--format '", format, "' is not known: the formats are ",
+                              kExportFormats)));
+  }
+  return RunExportPopolo(db, "export");
 }
 
 }  // namespace
@@ -260,6 +277,7 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
     std::string compact;
     std::string known_at;
     std::string format = "text";
+    std::string export_format;
     std::string order = "date";
     std::string http;
     bool witnesses = false;
@@ -330,12 +348,23 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
                       }});
 
   CLI::App* popolo = app.add_subcommand(
-      "export-popolo", "Organisations, persons, posts and memberships of the ledger as "
-                       "Popolo JSON (dates as precise as Popolo allows; every EDTF date "
-                       "and the source's words kept in each membership's \"compact_ledger\" "
-                       "object)");
+      "export-popolo", "Organisations, persons, posts, memberships, meetings (Popolo events) "
+                       "and motions (proposals and decisions, with their results) of the "
+                       "ledger as Popolo JSON (dates as precise as Popolo allows; every EDTF "
+                       "date and the source's words kept in each object's \"compact_ledger\" "
+                       "object). The same as export --format popolo");
   AddDbOption(popolo, &o->db);
-  commands.push_back({popolo, [o] { return RunExportPopolo(o->db); }});
+  commands.push_back({popolo, [o] { return RunExportPopolo(o->db, "export-popolo"); }});
+
+  CLI::App* exporter = app.add_subcommand(
+      "export", "Write the record in another standard's format to standard output. "
+                "--format popolo: Popolo JSON, as export-popolo writes it");
+  AddDbOption(exporter, &o->db);
+  exporter->add_option("--format", o->export_format,
+                       absl::StrCat("Output format: ", kExportFormats))
+      ->required()
+      ->type_name("FORMAT");
+  commands.push_back({exporter, [o] { return RunExport(o->db, o->export_format); }});
 }
 
 }  // namespace ledger::cli

@@ -240,6 +240,26 @@ void Fold(WorldState* state, const Event& event, const EventMeta& meta,
   if (Carried(event)) FoldCarried(state, event, *action, meta.sequence, facts);
 }
 
+void RefoldPartySteps(WorldState* state) {
+  if (state->facts().empty()) return;
+  for (auto& [id, record] : *state->mutable_compacts()) {
+    record.clear_party_steps();
+    record.clear_withdrawals();
+  }
+  for (auto& [id, record] : *state->mutable_bodies()) record.clear_dissolutions();
+  for (const compact::v1::Fact& fact : state->facts()) {
+    const Event& event = fact.event();
+    if (event.has_annotation()) {
+      RetractPartySteps(state, event.annotation());
+      continue;
+    }
+    const Action* action = ActionOf(event);
+    if (action != nullptr && Carried(event)) {
+      FoldPartySteps(state, event, *action, fact.sequence());
+    }
+  }
+}
+
 bool Concerns(const Event& event, std::string_view compact_id) {
   const std::string id(compact_id);
   if (event.has_compact_registered()) {

@@ -248,6 +248,9 @@ absl::StatusOr<World> World::FromState(compact::v1::WorldState state) {
   }
   World world;
   world.state_ = std::move(state);
+  // Snapshots are never trusted over the log: records a newer fold keeps
+  // are rebuilt from the snapshot's own facts.
+  internal::RefoldPartySteps(&world.state_);
   world.index_ = internal::FactIndex::Build(world.state_);
   for (const compact::v1::Fact& fact : world.state_.facts()) {
     world.facts_.Add(fact.sequence(), fact.event());

@@ -314,6 +314,21 @@ TEST_F(PartiesOverTimeTest, ADissolutionIsStoredInTheDissolvedBodysStream) {
   EXPECT_EQ(*World::StreamOf(*prepared), "compact/c");
 }
 
+TEST_F(PartiesOverTimeTest, ASnapshotFoldedBeforePartyRecordsExistedChecksTheSameRules) {
+  Record(Withdraw("vcs", "2012"));
+  ::compact::v1::WorldState old = world_.state();
+  for (auto& [id, record] : *old.mutable_compacts()) {
+    record.clear_party_steps();
+    record.clear_withdrawals();
+  }
+  absl::StatusOr<World> restored = World::FromState(std::move(old));
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  world_ = *std::move(restored);
+  EXPECT_EQ(Try(Withdraw("pct", "2008-06")).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Try(Withdraw("vcs", "2013")).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(Try(Withdraw("pct", "2012")).ok());
+}
+
 // An auditor's verifier folds without facts: the same rules hold.
 class LeanPartiesOverTimeTest : public PartiesOverTimeTest {
  protected:

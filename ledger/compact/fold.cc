@@ -125,8 +125,76 @@ void EffectStarts(const Event& event, const FactDirectory& facts,
   if (target->range.latest) starts->set_latest(target->range.latest->ToString());
 }
 
+compact::v1::PartyStepRecord* AddStep(
+    google::protobuf::RepeatedPtrField<compact::v1::PartyStepRecord>* records,
+    const std::string& body, const Event& event, uint64_t seq) {
+  compact::v1::PartyStepRecord* r = records->Add();
+  r->set_body_id(body);
+  r->set_sequence(seq);
+  *r->mutable_date() = event.date();
+  return r;
+}
+
+// The records of parties over time (rules_parties.cc reads them): who took
+// a compact up and when, who withdrew, which bodies were dissolved.
+void FoldPartySteps(WorldState* state, const Event& event, const Action& action,
+                    uint64_t seq) {
+  auto& compacts = *state->mutable_compacts();
+  switch (action.kind()) {
+    case compact::v1::ACTION_KIND_ADOPT_COMPACT: {
+      auto* steps = compacts[action.compact_id()].mutable_party_steps();
+      AddStep(steps, event.actor().body_id(), event, seq);
+      for (const std::string& partner : action.body_ids()) AddStep(steps, partner, event, seq);
+      break;
+    }
+    case compact::v1::ACTION_KIND_SIGN_COMPACT:
+      AddStep(compacts[action.compact_id()].mutable_party_steps(), event.actor().body_id(),
+              event, seq);
+      break;
+    case compact::v1::ACTION_KIND_SUPERSEDE_COMPACT:
+      for (const std::string& id : action.body_ids()) {
+        AddStep(compacts[action.other_compact_id()].mutable_party_steps(), id, event, seq);
+      }
+      break;
+    case compact::v1::ACTION_KIND_WITHDRAW_FROM_COMPACT:
+      AddStep(compacts[action.compact_id()].mutable_withdrawals(), action.body_ids(0), event,
+              seq);
+      break;
+    case compact::v1::ACTION_KIND_DISSOLVE_BODY:
+      AddStep((*state->mutable_bodies())[action.body_ids(0)].mutable_dissolutions(),
+              action.body_ids(0), event, seq);
+      break;
+    default:
+      break;
+  }
+}
+
+// A retracting correction: the party records of its target count no more.
+void RetractPartySteps(WorldState* state, const compact::v1::Annotation& note) {
+  if (note.kind() != compact::v1::ANNOTATION_KIND_CORRECTION || !note.retracts()) return;
+  const uint64_t target = note.target().sequence();
+  auto retract = [target](auto* records) {
+    for (compact::v1::PartyStepRecord& r : *records) {
+      if (r.sequence() == target) r.set_retracted(true);
+    }
+  };
+  const std::string& stream = note.target_stream();
+  if (stream.rfind("compact/", 0) == 0) {
+    // Sequences are unique, and a supersession's steps sit with the compact
+    // superseded (not the target's stream): look in every compact.
+    for (auto& [id, record] : *state->mutable_compacts()) {
+      retract(record.mutable_party_steps());
+      retract(record.mutable_withdrawals());
+    }
+  } else if (stream.rfind("body/", 0) == 0) {
+    auto it = state->mutable_bodies()->find(stream.substr(5));
+    if (it != state->mutable_bodies()->end()) retract(it->second.mutable_dissolutions());
+  }
+}
+
 void FoldCarried(WorldState* state, const Event& event, const Action& action,
                  uint64_t seq, const FactDirectory& facts) {
+  FoldPartySteps(state, event, action, seq);
   auto& compacts = *state->mutable_compacts();
   if (action.kind() == compact::v1::ACTION_KIND_SIGN_COMPACT) {
     compact::v1::SignatureRecord* s =
@@ -160,6 +228,7 @@ void Fold(WorldState* state, const Event& event, const EventMeta& meta,
   state->set_last_sequence(meta.sequence);
   if (!event.ref().empty()) (*state->mutable_refs())[event.ref()] = meta.sequence;
   FoldRegistration(state, event, meta.sequence);
+  if (event.has_annotation()) RetractPartySteps(state, event.annotation());
   const Action* action = ActionOf(event);
   if (action == nullptr) return;
   if (IsConsultationStep(action->kind())) {
@@ -169,6 +238,26 @@ void Fold(WorldState* state, const Event& event, const EventMeta& meta,
     FoldMediation(state, event, *action, meta.sequence);
   }
   if (Carried(event)) FoldCarried(state, event, *action, meta.sequence, facts);
+}
+
+void RefoldPartySteps(WorldState* state) {
+  if (state->facts().empty()) return;
+  for (auto& [id, record] : *state->mutable_compacts()) {
+    record.clear_party_steps();
+    record.clear_withdrawals();
+  }
+  for (auto& [id, record] : *state->mutable_bodies()) record.clear_dissolutions();
+  for (const compact::v1::Fact& fact : state->facts()) {
+    const Event& event = fact.event();
+    if (event.has_annotation()) {
+      RetractPartySteps(state, event.annotation());
+      continue;
+    }
+    const Action* action = ActionOf(event);
+    if (action != nullptr && Carried(event)) {
+      FoldPartySteps(state, event, *action, fact.sequence());
+    }
+  }
 }
 
 bool Concerns(const Event& event, std::string_view compact_id) {

@@ -20,6 +20,13 @@ namespace ledger::compact::internal {
 void Fold(compact::v1::WorldState* state, const compact::v1::Event& event,
           const EventMeta& meta, const FactDirectory& facts, bool keep_fact = true);
 
+// Rebuilds the records of parties over time (CompactRecord.party_steps and
+// withdrawals, BodyRecord.dissolutions) from state->facts, so that a
+// snapshot folded before those records existed checks withdrawals like a
+// fresh fold. A state that keeps no facts is left as it is (its records
+// are all it has).
+void RefoldPartySteps(compact::v1::WorldState* state);
+
 // True when `event` concerns compact `compact_id`: it is in the compact's
 // stream, or names the compact (e.g. as the compact superseded), or
 // annotates an event in its stream.

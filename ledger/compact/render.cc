@@ -111,11 +111,32 @@ void Supersessions(const compact::v1::CompactState& c, std::string* out) {
   }
 }
 
-// Printed when parties differ from the compact's status, or may change.
-void PartyStatuses(const compact::v1::CompactState& c, std::string* out) {
+bool Former(const compact::v1::PartyStatus& p) {
+  return p.standing() == compact::v1::PARTY_STANDING_WITHDRAWN ||
+         p.standing() == compact::v1::PARTY_STANDING_CEASED;
+}
+
+// "FORMER party: withdrew on D ("words") [#n]" or "FORMER party: ceased
+// (body dissolved) on D, replaced by S [#n]".
+std::string FormerText(const compact::v1::PartyStatus& p, const Names& names) {
+  const bool ceased = p.standing() == compact::v1::PARTY_STANDING_CEASED;
+  std::string text = absl::StrCat("FORMER party: ", ceased ? "ceased (body dissolved) " : "withdrew ",
+                                  internal::WhenText(p.since()));
+  if (!p.since().as_written().empty()) absl::StrAppend(&text, " (\"", p.since().as_written(), "\")");
+  if (!p.successor().empty()) {
+    auto it = names.find(p.successor());
+    absl::StrAppend(&text, ", replaced by ", it == names.end() ? p.successor() : it->second);
+  }
+  if (p.has_sequence()) absl::StrAppend(&text, " [#", p.sequence(), "]");
+  return text + "; its own steps below are history";
+}
+
+// Printed when parties differ from the compact's status, may change, or are
+// former parties.
+void PartyStatuses(const compact::v1::CompactState& c, const Names& names, std::string* out) {
   bool telling = false;
   for (const auto& p : c.party_statuses()) {
-    telling = telling || p.status() != c.status() || !p.possibly().empty();
+    telling = telling || p.status() != c.status() || !p.possibly().empty() || Former(p);
   }
   if (!telling) return;
   absl::StrAppend(out, "Status per party:\n");
@@ -125,6 +146,7 @@ void PartyStatuses(const compact::v1::CompactState& c, std::string* out) {
                         ? std::string("no step of its own known to be in effect")
                         : compact::v1::CompactStatus_Name(p.status()).substr(15),
                     p.possibly().empty() ? "" : "; possibly " + p.possibly(), "\n");
+    if (Former(p)) absl::StrAppend(out, "      ", FormerText(p, names), "\n");
   }
 }
 
@@ -241,11 +263,12 @@ std::string RenderStateText(const compact::v1::StateReport& report) {
                     c.compact().version_label().empty() ? "" : " (" + c.compact().version_label() + ")",
                     " ==\nStatus (from certain facts in effect only): ",
                     compact::v1::CompactStatus_Name(c.status()).substr(15), "\n");
-    PartyStatuses(c, &out);
+    PartyStatuses(c, names, &out);
     Section("Endorsements", c.endorsements(), "endorsed", &out);
     Section("Adoptions", c.adoptions(), "adopted", &out);
     Section("Signatures", c.signatures(), "signed", &out);
     Section("Recommendations (not adoptions)", c.recommendations(), "recommended", &out);
+    Section("Withdrawals", c.withdrawals(), "withdrawal", &out);
     if (!c.supersedes().empty() || !c.superseded_by().empty()) absl::StrAppend(&out, "Supersession:\n");
     Supersessions(c, &out);
     Lists(c, names, &out);

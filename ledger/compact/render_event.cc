@@ -60,6 +60,13 @@ std::string KindPhrase(const Action& a, const Names& names) {
     case compact::v1::ACTION_KIND_ISSUE_DOCUMENT:
       return absl::StrCat("document \"", a.document_title(), "\"");
     case compact::v1::ACTION_KIND_OFFER: return "an offer concerning";
+    case compact::v1::ACTION_KIND_WITHDRAW_FROM_COMPACT:
+      return absl::StrCat("withdrawal of ", List(names, a.body_ids()), " from");
+    case compact::v1::ACTION_KIND_DISSOLVE_BODY:
+      return absl::StrCat("dissolution of ", List(names, a.body_ids()),
+                          a.successor_body_id().empty()
+                              ? std::string()
+                              : ", replaced by " + Name(names, a.successor_body_id()));
     default: break;
   }
   if (IsConsultationStep(a.kind())) {

@@ -79,6 +79,19 @@ compact::v1::MediationStage MediationStageOf(compact::v1::ActionKind kind);
 // True when the action kind concerns codes of practice.
 bool IsCodeStep(compact::v1::ActionKind kind);
 
+// True for WITHDRAW_FROM_COMPACT and DISSOLVE_BODY (rules_parties.cc).
+bool IsPartyChange(compact::v1::ActionKind kind);
+// Structural checks of a withdrawal's or dissolution's fields, and of
+// `successor_body_id` on any action (rules_parties.cc). InvalidArgument /
+// NotFound.
+absl::Status CheckPartyFields(const compact::v1::WorldState& state,
+                              const compact::v1::Action& action);
+// Rules for a carried withdrawal or dissolution: the withdrawing body is a
+// party on that date, has not withdrawn before and has not ceased; a body
+// is dissolved once (rules_parties.cc). FailedPrecondition.
+absl::Status CheckPartyChange(const compact::v1::WorldState& state,
+                              const compact::v1::Event& event);
+
 }  // namespace ledger::compact::internal
 
 #endif  // LEDGER_COMPACT_RULES_H_

@@ -162,6 +162,7 @@ absl::Status CheckEffect(const WorldState& state, const Event& event) {
     default:
       break;
   }
+  if (IsPartyChange(action.kind())) return CheckPartyChange(state, event);
   if (IsMediationStep(action.kind())) {
     return CheckMediationOrder(state, event, action);
   }

@@ -16,7 +16,8 @@ using compact::v1::WorldState;
 
 bool CompactOptional(ActionKind kind) {
   return kind == compact::v1::ACTION_KIND_HOLD_MEETING ||
-         kind == compact::v1::ACTION_KIND_ISSUE_DOCUMENT;
+         kind == compact::v1::ACTION_KIND_ISSUE_DOCUMENT ||
+         kind == compact::v1::ACTION_KIND_DISSOLVE_BODY;
 }
 
 bool NeedsOtherCompact(ActionKind kind) {
@@ -220,6 +221,7 @@ absl::Status CheckAction(const WorldState& state, const Action& action) {
   }
   LEDGER_RETURN_IF_ERROR(CheckCompacts(state, action));
   LEDGER_RETURN_IF_ERROR(CheckLists(state, action));
+  LEDGER_RETURN_IF_ERROR(CheckPartyFields(state, action));
   return CheckKindFields(state, action);
 }
 

@@ -34,6 +34,19 @@ void StepOf(const StateIndex& index, const FactInfo& f,
   index.View(f, step->mutable_fact());
 }
 
+// The withdrawing party is the body the action names, not necessarily the
+// actor (a board may record a partner's withdrawal).
+void WithdrawalOf(const StateIndex& index, const FactInfo& f,
+                  compact::v1::PartyStep* step) {
+  const auto& named = ActionOf(f.fact->event())->body_ids();
+  // Prepare guarantees exactly one; a corrupt snapshot must not crash a query.
+  const std::string party = named.empty() ? std::string() : named[0];
+  step->set_body_id(party);
+  auto body = index.world().bodies().find(party);
+  if (body != index.world().bodies().end()) step->set_body_name(body->second.body().name());
+  index.View(f, step->mutable_fact());
+}
+
 // True when a CERTAIN decision among `mine` agrees the proposal at
 // `sequence` (a carried decision that resolves it).
 bool Agreed(const StateIndex& index, uint64_t sequence, const Facts& mine) {
@@ -135,6 +148,9 @@ void AddCarried(const StateIndex& index, const FactInfo& f,
       return;
     case compact::v1::ACTION_KIND_SUPERSEDE_COMPACT:
       AddSupersession(index, f, id, out);
+      return;
+    case compact::v1::ACTION_KIND_WITHDRAW_FROM_COMPACT:
+      WithdrawalOf(index, f, out->add_withdrawals());
       return;
     default:
       break;

@@ -1,7 +1,11 @@
 // A compact's status per party on D (scope): a supersession "for the
-// Council" leaves the compact in force for its other parties.
+// Council" leaves the compact in force for its other parties. And its
+// standing (parties over time): a party that withdrew, or a body that was
+// dissolved, is a former party from the day that takes effect; its own
+// steps stay in the report as history.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +31,15 @@ struct PartyRecord {
   bool decided = false;
   std::vector<uint64_t> possibly;
   std::vector<std::string> possibly_text;
+  compact::v1::PartyStanding standing = compact::v1::PARTY_STANDING_CURRENT;
+  // The withdrawal or dissolution in effect that made it former.
+  compact::v1::Date since;
+  std::optional<uint64_t> sequence;
+  std::string successor;
+  // A withdrawal or dissolution that is uncertain on D (itself, or the start
+  // of its effect): it may or may not be former.
+  bool pending_withdrawal = false;
+  bool pending_dissolution = false;
 };
 
 // "uncertain on this day" or "decided, not yet in effect".
@@ -81,6 +94,71 @@ void TakenUp(const CompactState& c, std::map<std::string, PartyRecord>* parties)
   }
 }
 
+// Marks `record` former when fact `f` (a withdrawal or a dissolution) is
+// in effect on D; otherwise lists it beside, as what may have changed.
+void MarkFormer(const FactView& f, compact::v1::PartyStanding standing,
+                const std::string& successor, PartyRecord* record) {
+  const bool dissolution = standing == compact::v1::PARTY_STANDING_CEASED;
+  if (!InEffect(f)) {
+    // Decided but certainly not yet in effect leaves the standing certain.
+    if (!DecidedNotInEffect(f)) {
+      (dissolution ? record->pending_dissolution : record->pending_withdrawal) = true;
+    }
+    record->possibly.push_back(f.sequence());
+    record->possibly_text.push_back(absl::StrCat(dissolution ? "CEASED" : "WITHDRAWN", " (#",
+                                                 f.sequence(), ", ", Pending(f), ")"));
+    return;
+  }
+  // Dissolution outranks withdrawal: the body no longer exists at all.
+  if (record->standing == compact::v1::PARTY_STANDING_CEASED) return;
+  record->standing = standing;
+  record->since = f.has_effect() && f.effect().has_starts() ? f.effect().starts()
+                                                              : f.effective_date();
+  record->sequence = f.sequence();
+  record->successor = successor;
+}
+
+void Withdrawals(const CompactState& c, std::map<std::string, PartyRecord>* parties) {
+  for (const auto& w : c.withdrawals()) {
+    MarkFormer(w.fact(), compact::v1::PARTY_STANDING_WITHDRAWN, "", &(*parties)[w.body_id()]);
+  }
+}
+
+// Dissolutions name no compact: they are found through each party's body
+// record (BodyRecord.dissolutions), not among the compact's facts.
+void Dissolutions(const StateIndex& index, std::map<std::string, PartyRecord>* parties) {
+  for (auto& [id, record] : *parties) {
+    auto body = index.world().bodies().find(id);
+    if (body == index.world().bodies().end()) continue;
+    for (const auto& d : body->second.dissolutions()) {
+      const std::optional<FactInfo> info = index.Find(d.sequence());
+      if (!info.has_value() || !StateIndex::Visible(*info)) continue;
+      FactView view;
+      index.View(*info, &view);
+      MarkFormer(view, compact::v1::PARTY_STANDING_CEASED,
+                 ActionOf(view.event())->successor_body_id(), &record);
+    }
+  }
+}
+
+// CERTAIN unless a withdrawal or dissolution may have changed its standing.
+compact::v1::Certainty StandingCertainty(const PartyRecord& r) {
+  const bool may_change =
+      (r.standing == compact::v1::PARTY_STANDING_CURRENT &&
+       (r.pending_withdrawal || r.pending_dissolution)) ||
+      (r.standing == compact::v1::PARTY_STANDING_WITHDRAWN && r.pending_dissolution);
+  return may_change ? compact::v1::CERTAINTY_UNCERTAIN : compact::v1::CERTAINTY_CERTAIN;
+}
+
+void SetStanding(const PartyRecord& record, compact::v1::PartyStatus* status) {
+  status->set_standing(record.standing);
+  status->set_standing_certainty(StandingCertainty(record));
+  if (record.standing == compact::v1::PARTY_STANDING_CURRENT) return;
+  *status->mutable_since() = record.since;
+  if (record.sequence.has_value()) status->set_sequence(*record.sequence);
+  status->set_successor(record.successor);
+}
+
 }  // namespace
 
 void AddPartyStatuses(const StateIndex& index, CompactState* out) {
@@ -99,6 +177,8 @@ void AddPartyStatuses(const StateIndex& index, CompactState* out) {
   }
   Supersessions(*out, &parties);
   TakenUp(*out, &parties);
+  Withdrawals(*out, &parties);
+  Dissolutions(index, &parties);
   // A party the registration names is bound once the compact is in force.
   bool in_force = false;
   for (const auto& [id, record] : parties) in_force = in_force || record.in_force;
@@ -117,6 +197,7 @@ void AddPartyStatuses(const StateIndex& index, CompactState* out) {
     }
     status->mutable_possibly_changed_by()->Add(record.possibly.begin(), record.possibly.end());
     status->set_possibly(absl::StrJoin(record.possibly_text, "; "));
+    SetStanding(record, status);
   }
 }
 

@@ -198,18 +198,28 @@ compact::v1::CompactStatus StatusOf(const CompactState& s) {
       return compact::v1::COMPACT_STATUS_SUPERSEDED;
     }
   }
-  // Superseded for every party it is known to have.
-  bool all_superseded = !s.party_statuses().empty();
+  // Superseded for every current party it is known to have (a party that
+  // withdrew or ceased is bound by nothing, superseded or not).
+  bool any_current = false;
+  bool all_superseded = true;
   for (const auto& party : s.party_statuses()) {
+    if (party.standing() != compact::v1::PARTY_STANDING_CURRENT) continue;
+    any_current = true;
     all_superseded = all_superseded &&
                      party.status() == compact::v1::COMPACT_STATUS_SUPERSEDED;
   }
-  if (all_superseded) return compact::v1::COMPACT_STATUS_SUPERSEDED;
+  if (any_current && all_superseded) return compact::v1::COMPACT_STATUS_SUPERSEDED;
   bool decided = false;
   for (const auto* steps : {&s.adoptions(), &s.signatures()}) {
     for (const auto& step : *steps) {
-      if (certain(step.fact())) return compact::v1::COMPACT_STATUS_IN_FORCE;
-      decided = decided || DecidedNotInEffect(step.fact());
+      if (!certain(step.fact())) {
+        decided = decided || DecidedNotInEffect(step.fact());
+        continue;
+      }
+      // Taken up, but every party has since withdrawn or ceased.
+      return any_current || s.party_statuses().empty()
+                 ? compact::v1::COMPACT_STATUS_IN_FORCE
+                 : compact::v1::COMPACT_STATUS_NO_CURRENT_PARTY;
     }
   }
   if (decided) return compact::v1::COMPACT_STATUS_DECIDED_NOT_IN_EFFECT;

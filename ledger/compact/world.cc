@@ -26,11 +26,15 @@ absl::StatusOr<std::string> Named(std::string_view prefix,
 }
 
 // Proposals, decisions, plans and occurrences go to their compact's stream;
-// without a compact, to the acting body's (or the meeting's, or the body a
+// a dissolution to the dissolved body's; otherwise to the acting body's (or the meeting's, or the body a
 // proposal is addressed to, or the first body the action names).
 absl::StatusOr<std::string> StepStream(const Event& event) {
   const compact::v1::Action* action = internal::ActionOf(event);
   if (!action->compact_id().empty()) return Named("compact", action->compact_id());
+  // A dissolution belongs with the body that ceased, whoever dissolved it.
+  if (action->kind() == compact::v1::ACTION_KIND_DISSOLVE_BODY && !action->body_ids().empty()) {
+    return Named("body", action->body_ids(0));
+  }
   if (!event.actor().body_id().empty()) return Named("body", event.actor().body_id());
   if (!event.meeting().body_id().empty()) {
     return Named("body", event.meeting().body_id());
@@ -244,6 +248,9 @@ absl::StatusOr<World> World::FromState(compact::v1::WorldState state) {
   }
   World world;
   world.state_ = std::move(state);
+  // Snapshots are never trusted over the log: records a newer fold keeps
+  // are rebuilt from the snapshot's own facts.
+  internal::RefoldPartySteps(&world.state_);
   world.index_ = internal::FactIndex::Build(world.state_);
   for (const compact::v1::Fact& fact : world.state_.facts()) {
     world.facts_.Add(fact.sequence(), fact.event());

@@ -204,6 +204,45 @@ TEST_F(LedgerctlCompactTest, RefusedImportNamesTheLineAndAppendsNothing) {
   EXPECT_EQ(LogSize(), size);
 }
 
+TEST_F(LedgerctlCompactTest, ReplayMarksFormerPartiesAndRefusesWithdrawingANonParty) {
+  auto imported = Ctl("import --db " + db() + " " + LEDGER_EASTMERE_SCENARIO);
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  auto before = Ctl("replay --db " + db() + " --at 2013-03-30 --compact eastmere-2010");
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  EXPECT_THAT(before.out, Not(HasSubstr("FORMER party")));
+  auto after = Ctl("replay --db " + db() + " --at 2013-07-01");
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_THAT(after.out, HasSubstr("  - Eastmere PCT: IN_FORCE\n      FORMER party: ceased (body "
+                                   "dissolved) on 2013-03-31 (\"31st March 2013\"), replaced by "
+                                   "Eastmere Clinical Commissioning Group [#"));
+  EXPECT_THAT(after.out, HasSubstr("FORMER party: withdrew on 2013-06-30 (\"30th June 2013\")"));
+  EXPECT_THAT(after.out, HasSubstr("Withdrawals:\n  - withdrawal by Eastmere Council for "
+                                   "Voluntary Service"));
+  auto json = Ctl("replay --db " + db() + " --at 2013-04-15 --compact eastmere-2008 --format json");
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const nlohmann::json report = nlohmann::json::parse(json.out);
+  bool cvs = false;
+  for (const auto& p : report["compacts"][0]["partyStatuses"]) {
+    if (p["bodyId"] != "eastmere-cvs") continue;
+    cvs = true;
+    EXPECT_EQ(p["standing"], "PARTY_STANDING_CURRENT") << p.dump();
+    EXPECT_EQ(p["standingCertainty"], "CERTAINTY_UNCERTAIN") << p.dump();
+  }
+  EXPECT_TRUE(cvs);
+
+  const uint64_t size = LogSize();
+  const std::string refused = Write("withdraw.jsonl",
+      "{\"occurrence\": {\"action\": {\"kind\": \"ACTION_KIND_WITHDRAW_FROM_COMPACT\", "
+      "\"compactId\": \"eastmere-2010\", \"bodyIds\": [\"eastmere-ccg\"]}}, \"date\": "
+      "{\"edtf\": \"2013-05\"}, \"citations\": [{\"sourceId\": \"eastmere-partners-2013-05\", "
+      "\"quote\": \"has not signed the Compact\"}]}\n");
+  auto r = Ctl("import " + refused + " --db " + db());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_THAT(r.err, HasSubstr("withdraw.jsonl:1"));
+  EXPECT_THAT(r.err, HasSubstr("'eastmere-ccg' is not a party of compact 'eastmere-2010'"));
+  EXPECT_EQ(LogSize(), size);
+}
+
 TEST_F(LedgerctlCompactTest, ImportOfMissingFileIsUnreadable) {
   auto r = Ctl("import " + dir_.Sub("absent.jsonl") + " --db " + db());
   EXPECT_EQ(r.exit_code, 3);

@@ -30,14 +30,25 @@ export function stateView(state, ctx) {
 
   out.push(h('p', { class: 'compact-status' }, 'Status: ', h('strong', {}, status(state.status)),
     ' (from facts certain and in effect on this day only).'));
+  // A former party (withdrawn, or its body dissolved): its steps below stay as history.
+  const former = (p) => {
+    if (p.standing !== 'PARTY_STANDING_WITHDRAWN' && p.standing !== 'PARTY_STANDING_CEASED') return '';
+    const how = p.standing === 'PARTY_STANDING_CEASED' ? 'ceased (body dissolved)' : 'withdrew';
+    const since = p.since ? ` ${p.since.asWritten || p.since.edtf}` : '';
+    const successor = p.successor ? `, replaced by ${ctx.names[p.successor] || p.successor}` : '';
+    return [' — ', h('strong', {}, 'FORMER party'), `: ${how}${since}${successor} `,
+      p.sequence !== undefined ? h('a', { href: ctx.permalink(p.sequence) }, `#${p.sequence}`) : ''];
+  };
   section('Status per party', state.partyStatuses, (p) => [
-    `${p.bodyName || p.bodyId}: `, h('strong', {}, status(p.status)), p.possibly ? ` — possibly ${p.possibly}` : ''],
+    `${p.bodyName || p.bodyId}: `, h('strong', {}, status(p.status)), p.possibly ? ` — possibly ${p.possibly}` : '',
+    former(p)],
   );
   const step = (p) => [`${p.bodyName || p.bodyId}${p.onBehalfOf ? ` (on behalf of ${ctx.names[p.onBehalfOf] || p.onBehalfOf})` : ''}: `, factLink(p.fact)];
   section('Endorsements', state.endorsements, step);
   section('Recommendations', state.recommendations, step);
   section('Adoptions', state.adoptions, step);
   section('Signatures', state.signatures, step);
+  section('Withdrawals', state.withdrawals, step);
   const sup = (s) => [`${s.compactTitle || s.compactId}${s.forBodyIds && s.forBodyIds.length ? ` for ${s.forBodyIds.map((b) => ctx.names[b] || b).join(', ')}` : ' for everyone'}${s.condition ? ` (${s.condition})` : ''}: `, factLink(s.fact)];
   section('Supersedes', state.supersedes, sup);
   section('Superseded by', state.supersededBy, sup);

@@ -1,9 +1,11 @@
 // The second scenario (scenarios/eastmere-fictional.jsonl): a FICTIONAL
 // district written for these tests, exercising what the seed papers do not:
 // a decision that takes effect a month after it is made, a supersession for
-// one party only, memberships that begin and end, a proposed plan, and
-// corrections that name their replacement, replayed on telling dates and as
-// known before the corrections were recorded.
+// one party only, memberships that begin and end, a proposed plan,
+// corrections that name their replacement, a PCT abolished and replaced by a
+// clinical commissioning group, and a partner's withdrawal with effect from
+// a later date, replayed on telling dates and as known before the
+// corrections were recorded.
 #include <fstream>
 #include <map>
 #include <set>
@@ -12,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "ledger/compact/render.h"
 #include "ledger/compact/scenario.h"
@@ -81,6 +84,14 @@ const CompactState* Find(const StateReport& report, const std::string& id) {
     if (p.body_id() == body) return p.status();
   }
   return ::compact::v1::COMPACT_STATUS_UNSPECIFIED;
+}
+
+// The party's whole status entry; a default one when it is not a party.
+::compact::v1::PartyStatus Party(const CompactState& c, const std::string& body) {
+  for (const auto& p : c.party_statuses()) {
+    if (p.body_id() == body) return p;
+  }
+  return ::compact::v1::PartyStatus();
 }
 
 // The status of the membership of `who` in `body` on the report's day;
@@ -223,6 +234,86 @@ TEST(FictionalScenarioTest, AsKnownBeforeTheCorrectionTheFirstRecordHoldsAfterIt
   ASSERT_EQ(new_view->retracted_size(), 1);
   EXPECT_EQ(new_view->retracted(0).event().actor().body_id(), "eastmere-voluntary-action");
   EXPECT_THAT(RenderStateText(now), HasSubstr("(replaced by #"));
+}
+
+TEST(FictionalScenarioTest, TheAbolishedPctIsAFormerPartyAndItsSignatureStaysHistory) {
+  const World world = Load();
+  // Not a party before it signed.
+  const StateReport unsigned_yet = At(world, "2011-02-13");
+  ASSERT_NE(Find(unsigned_yet, "eastmere-2010"), nullptr);
+  for (const auto& p : Find(unsigned_yet, "eastmere-2010")->party_statuses()) {
+    EXPECT_NE(p.body_id(), "eastmere-pct");
+  }
+  const StateReport march = At(world, "2013-03-30");
+  const CompactState* before = Find(march, "eastmere-2010");
+  ASSERT_NE(before, nullptr);
+  EXPECT_EQ(Party(*before, "eastmere-pct").standing(), ::compact::v1::PARTY_STANDING_CURRENT);
+  EXPECT_EQ(Party(*before, "eastmere-pct").status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
+
+  const StateReport april = At(world, "2013-04-01");
+  const CompactState* after = Find(april, "eastmere-2010");
+  ASSERT_NE(after, nullptr);
+  const ::compact::v1::PartyStatus pct = Party(*after, "eastmere-pct");
+  EXPECT_EQ(pct.standing(), ::compact::v1::PARTY_STANDING_CEASED);
+  EXPECT_EQ(pct.since().edtf(), "2013-03-31");
+  EXPECT_EQ(pct.since().as_written(), "31st March 2013");
+  EXPECT_EQ(pct.successor(), "eastmere-ccg");
+  // The CCG replaced it but "has not signed the Compact": no party.
+  for (const auto& p : after->party_statuses()) EXPECT_NE(p.body_id(), "eastmere-ccg");
+  std::set<std::string> signatories;
+  for (const auto& s : after->signatures()) signatories.insert(s.body_id());
+  EXPECT_EQ(signatories, (std::set<std::string>{"eastmere-pct"}));
+  EXPECT_EQ(after->status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
+  EXPECT_THAT(RenderStateText(april),
+              HasSubstr("FORMER party: ceased (body dissolved) on 2013-03-31 (\"31st March 2013\"), "
+                        "replaced by Eastmere Clinical Commissioning Group"));
+}
+
+TEST(FictionalScenarioTest, TheCvsWithdrawalIsUncertainInAprilDecidedInMayAndInEffectFromJuly) {
+  const World world = Load();
+  const ::compact::v1::PartyStatus april =
+      Party(*Find(At(world, "2013-04-15"), "eastmere-2008"), "eastmere-cvs");
+  EXPECT_EQ(april.standing(), ::compact::v1::PARTY_STANDING_CURRENT);
+  EXPECT_EQ(april.standing_certainty(), ::compact::v1::CERTAINTY_UNCERTAIN);
+  EXPECT_THAT(april.possibly(), HasSubstr("uncertain on this day"));
+
+  const ::compact::v1::PartyStatus may =
+      Party(*Find(At(world, "2013-05-15"), "eastmere-2008"), "eastmere-cvs");
+  EXPECT_EQ(may.standing(), ::compact::v1::PARTY_STANDING_CURRENT);
+  EXPECT_EQ(may.standing_certainty(), ::compact::v1::CERTAINTY_CERTAIN);
+  EXPECT_THAT(may.possibly(), HasSubstr("decided, not yet in effect"));
+  EXPECT_EQ(Find(At(world, "2013-06-29"), "eastmere-2008")->status(),
+            ::compact::v1::COMPACT_STATUS_IN_FORCE);
+
+  const StateReport july = At(world, "2013-07-01");
+  const CompactState* c2008 = Find(july, "eastmere-2008");
+  ASSERT_NE(c2008, nullptr);
+  const ::compact::v1::PartyStatus cvs = Party(*c2008, "eastmere-cvs");
+  EXPECT_EQ(cvs.standing(), ::compact::v1::PARTY_STANDING_WITHDRAWN);
+  EXPECT_EQ(cvs.since().edtf(), "2013-06-30");
+  ASSERT_EQ(c2008->withdrawals_size(), 1);
+  // Superseded for the Council, and the CVS has withdrawn: the compact is
+  // superseded for every party it still has.
+  EXPECT_EQ(c2008->status(), ::compact::v1::COMPACT_STATUS_SUPERSEDED);
+  const std::string text = RenderStateText(july);
+  EXPECT_THAT(text, HasSubstr("FORMER party: withdrew on 2013-06-30 (\"30th June 2013\")"));
+  EXPECT_THAT(text, HasSubstr("Withdrawals:\n  - withdrawal by Eastmere Council for Voluntary Service"));
+}
+
+TEST(FictionalScenarioTest, WithdrawingABodyWhoseSignatureWasRetractedIsRefused) {
+  World world = Load();
+  const uint64_t last = world.state().last_sequence();
+  ::compact::v1::Event command;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+                  R"({"occurrence":{"action":{"kind":"ACTION_KIND_WITHDRAW_FROM_COMPACT","compactId":"eastmere-2008","bodyIds":["eastmere-voluntary-action"]}},"date":{"edtf":"2013-05"},"citations":[{"sourceId":"eastmere-partners-2013-05","quote":"withdraws"}]})",
+                  &command)
+                  .ok());
+  const absl::StatusOr<::compact::v1::Event> refused = world.Prepare(command);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("'eastmere-voluntary-action' is not a party of compact 'eastmere-2008'"));
+  EXPECT_EQ(world.state().last_sequence(), last);
 }
 
 }  // namespace

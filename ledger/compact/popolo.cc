@@ -11,6 +11,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/compact/popolo_parts.h"
+#include "ledger/compact/rules.h"
 
 namespace ledger::compact {
 namespace popolo {
@@ -108,13 +109,60 @@ using nlohmann::json;
 using popolo::DateJson;
 using popolo::IsPopoloDate;
 
-json Organization(const compact::v1::BodyRegistered& b) {
+// The day a dissolution takes effect, as state reads it: the date of its
+// effect ("with effect from"), of the event its effect waits for, or its own
+// (corrected) date. nullptr when that is not known.
+const compact::v1::Date* DissolvedOn(const popolo::Corrected& record,
+                                     const compact::v1::Fact& fact) {
+  std::optional<uint64_t> corrected_by;
+  const compact::v1::Event& e = fact.event();
+  if (!e.has_effect() || e.effect().immediate()) return record.DateOf(fact, &corrected_by);
+  if (e.effect().has_from()) return &e.effect().from();
+  const std::optional<uint64_t> awaited = popolo::SequenceOf(record.world, e.effect().on_event());
+  const compact::v1::Fact* on = awaited ? internal::FindFact(record.world, *awaited) : nullptr;
+  if (on == nullptr || record.retracted.contains(on->sequence())) return nullptr;
+  return record.DateOf(*on, &corrected_by);
+}
+
+// A body's carried dissolution that is not retracted (the rules allow one
+// at a time), from the fold's record of it; nullptr when it has none.
+const compact::v1::Fact* DissolutionOf(const popolo::Corrected& record,
+                                       const compact::v1::BodyRecord& body) {
+  for (const compact::v1::PartyStepRecord& d : body.dissolutions()) {
+    if (!d.retracted()) return internal::FindFact(record.world, d.sequence());
+  }
+  return nullptr;
+}
+
+// A dissolved body's Popolo dissolution_date is written only when the day
+// it took effect is a plain date; that day, the event's own date and words,
+// its effect's words and the successor (Popolo has no field for one) go to
+// the extension object.
+json Organization(const compact::v1::BodyRegistered& b, const popolo::Corrected& record,
+                  const compact::v1::Fact* dissolution) {
   json out = {{"id", b.body_id()}, {"name", b.name()}};
   if (!b.short_name().empty()) out["other_names"] = json::array({{{"name", b.short_name()}}});
   const std::string classification =
       popolo::EnumWord(compact::v1::Classification_Name(b.classification()), 15);
   if (!classification.empty()) out["classification"] = classification;
   if (!b.parent_id().empty()) out["parent_id"] = b.parent_id();
+  if (dissolution == nullptr) return out;
+  const compact::v1::Event& e = dissolution->event();
+  json dissolved = {{"sequence", dissolution->sequence()}};
+  std::optional<uint64_t> corrected_by;
+  if (const compact::v1::Date* date = record.DateOf(*dissolution, &corrected_by)) {
+    dissolved["date"] = DateJson(*date);
+  }
+  if (corrected_by) dissolved["date_corrected_by"] = *corrected_by;
+  if (e.has_effect()) dissolved["effect"] = e.effect().as_written();
+  const compact::v1::Date* on = DissolvedOn(record, *dissolution);
+  if (on != nullptr) {
+    dissolved["in_effect_from"] = DateJson(*on);
+    if (IsPopoloDate(on->edtf())) out["dissolution_date"] = on->edtf();
+  }
+  const std::string& successor = internal::ActionOf(e)->successor_body_id();
+  if (!successor.empty()) dissolved["successor_id"] = successor;
+  out["compact_ledger"] = {{"dissolved", std::move(dissolved)}};
   return out;
 }
 
@@ -174,11 +222,13 @@ json InIdOrder(const Map& map, Fn fn) {
 
 std::string PopoloJson(const compact::v1::WorldState& world) {
   json out;
-  out["organizations"] = InIdOrder(world.bodies(), [](const auto& r) { return Organization(r.body()); });
+  const popolo::Corrected record(world);
+  out["organizations"] = InIdOrder(world.bodies(), [&](const auto& r) {
+    return Organization(r.body(), record, DissolutionOf(record, r));
+  });
   out["persons"] = InIdOrder(world.persons(), [](const auto& r) { return Person(r.person()); });
   out["posts"] = InIdOrder(world.posts(), [](const auto& r) { return Post(r.post()); });
   json memberships = json::array();
-  const popolo::Corrected record(world);
   for (const compact::v1::Fact& f : world.facts()) {
     if (!f.event().has_membership_recorded() || record.retracted.contains(f.sequence())) continue;
     memberships.push_back(Membership(f));

@@ -19,7 +19,11 @@ namespace ledger::compact {
 // empty when the record has none. Organizations, persons and posts in id
 // order; memberships, events and motions in ledger order:
 //  - organization: id, name, other_names [{name}] (short name), classification
-//    (the Classification enum in lower case, e.g. "council"), parent_id;
+//    (the Classification enum in lower case, e.g. "council"), parent_id,
+//    dissolution_date (the day its DISSOLVE_BODY took effect, when that is a
+//    plain date; everything about the dissolution, the successor included,
+//    in the extension: {dissolved {sequence, date, date_corrected_by, effect,
+//    in_effect_from, successor_id}});
 //  - person: id, name, honorific_prefix, email;
 //  - post: id, label, role, organization_id;
 //  - membership: id ("membership-<sequence>"), label, role, organization_id,

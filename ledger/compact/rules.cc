@@ -267,6 +267,10 @@ const compact::v1::Fact* FindFact(const WorldState& state, uint64_t sequence) {
   return &*it;
 }
 
+bool HasId(const google::protobuf::RepeatedPtrField<std::string>& ids, const std::string& id) {
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
 // Read-only: never allocates into `event`, so concurrent readers are safe.
 const compact::v1::Action* ActionOf(const Event& event) {
   switch (event.kind_case()) {

@@ -20,6 +20,9 @@ namespace ledger::compact::internal {
 const compact::v1::Fact* FindFact(const compact::v1::WorldState& state,
                                   uint64_t sequence);
 
+// True when `ids` (a list of body, code or party ids) holds `id`.
+bool HasId(const google::protobuf::RepeatedPtrField<std::string>& ids, const std::string& id);
+
 // The action of a proposal, decision, plan or occurrence; nullptr otherwise.
 const compact::v1::Action* ActionOf(const compact::v1::Event& event);
 

@@ -17,13 +17,6 @@ using compact::v1::Action;
 using compact::v1::Event;
 using compact::v1::WorldState;
 
-bool Names(const google::protobuf::RepeatedPtrField<std::string>& ids, const std::string& id) {
-  for (const std::string& x : ids) {
-    if (x == id) return true;
-  }
-  return false;
-}
-
 // True when a's range certainly ends before b's begins.
 bool CertainlyBefore(const DayRange& a, const DayRange& b) {
   return a.latest.has_value() && b.earliest.has_value() && *a.latest < *b.earliest;
@@ -47,7 +40,7 @@ const compact::v1::PartyStepRecord* FirstFor(
 absl::Status RequireParty(const Event& event, const Action& action,
                           const compact::v1::CompactRecord& record, const DayRange& when) {
   const std::string& body = action.body_ids(0);
-  if (Names(record.compact().party_ids(), body)) return absl::OkStatus();
+  if (HasId(record.compact().party_ids(), body)) return absl::OkStatus();
   bool later_only = false;
   for (const compact::v1::PartyStepRecord& step : record.party_steps()) {
     if (step.retracted() || step.body_id() != body) continue;

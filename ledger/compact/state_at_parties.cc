@@ -20,10 +20,6 @@ namespace {
 using compact::v1::CompactState;
 using compact::v1::FactView;
 
-bool Names(const google::protobuf::RepeatedPtrField<std::string>& ids, const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
 // What one party's record says on D.
 struct PartyRecord {
   bool superseded = false;
@@ -56,13 +52,13 @@ bool Possible(const FactView& f) {
 bool TakesUp(const compact::v1::PartyStep& step, const std::string& id) {
   if (step.body_id() == id) return true;
   const compact::v1::Action* a = ActionOf(step.fact().event());
-  return a->kind() == compact::v1::ACTION_KIND_ADOPT_COMPACT && Names(a->body_ids(), id);
+  return a->kind() == compact::v1::ACTION_KIND_ADOPT_COMPACT && HasId(a->body_ids(), id);
 }
 
 void Supersessions(const CompactState& c, std::map<std::string, PartyRecord>* parties) {
   for (const auto& v : c.superseded_by()) {
     for (auto& [id, record] : *parties) {
-      if (!v.for_body_ids().empty() && !Names(v.for_body_ids(), id)) continue;
+      if (!v.for_body_ids().empty() && !HasId(v.for_body_ids(), id)) continue;
       if (InEffect(v.fact())) {
         record.superseded = true;
       } else if (Possible(v.fact())) {
@@ -187,7 +183,7 @@ void AddPartyStatuses(const StateIndex& index, CompactState* out) {
     status->set_body_id(id);
     auto body = index.world().bodies().find(id);
     if (body != index.world().bodies().end()) status->set_body_name(body->second.body().name());
-    const bool named = Names(out->compact().party_ids(), id);
+    const bool named = HasId(out->compact().party_ids(), id);
     if (record.superseded) {
       status->set_status(compact::v1::COMPACT_STATUS_SUPERSEDED);
     } else if (record.in_force || (named && in_force)) {

@@ -15,11 +15,6 @@ namespace {
 using compact::v1::CompactState;
 using Facts = std::vector<const FactInfo*>;
 
-bool Names(const google::protobuf::RepeatedPtrField<std::string>& ids,
-           const std::string& id) {
-  return std::find(ids.begin(), ids.end(), id) != ids.end();
-}
-
 // Progress of a code from one certain fact (higher is further on).
 compact::v1::CodeStatus CodeStepOf(const compact::v1::Event& e,
                                    const compact::v1::Action& a) {
@@ -38,7 +33,7 @@ compact::v1::CodeStatus CodeStepOf(const compact::v1::Event& e,
 bool CodeOverdue(const CompactState& out, const std::string& code_id) {
   for (const compact::v1::PlanView& plan : out.plans()) {
     if (plan.status() == compact::v1::PLAN_STATUS_OVERDUE &&
-        Names(plan.fact().event().plan().action().code_ids(), code_id)) {
+        HasId(plan.fact().event().plan().action().code_ids(), code_id)) {
       return true;
     }
   }
@@ -76,9 +71,9 @@ void AddCodes(const StateIndex& index, const std::string& id, const Facts& mine,
     int status = compact::v1::CODE_STATUS_UNSPECIFIED;
     for (const FactInfo* f : mine) {
       const compact::v1::Action* a = ActionOf(f->fact->event());
-      bool named = Names(a->code_ids(), code_id);
+      bool named = HasId(a->code_ids(), code_id);
       for (const compact::v1::Commitment& c : a->commitments()) {
-        named = named || Names(c.code_ids(), code_id);
+        named = named || HasId(c.code_ids(), code_id);
       }
       if (!named) continue;
       index.View(*f, code.add_facts());

@@ -10,14 +10,9 @@ namespace {
 
 using compact::v1::Action;
 
-bool Contains(const google::protobuf::RepeatedPtrField<std::string>& all,
-              const std::string& one) {
-  return std::find(all.begin(), all.end(), one) != all.end();
-}
-
 bool CodesCovered(const Action& wanted, const Action& got) {
   for (const std::string& code : wanted.code_ids()) {
-    if (!Contains(got.code_ids(), code)) return false;
+    if (!HasId(got.code_ids(), code)) return false;
   }
   return true;
 }

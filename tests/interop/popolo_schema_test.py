@@ -35,7 +35,8 @@ KINDS = {"organizations": "organization", "persons": "person", "posts": "post",
 # 4 April 2006, the Strategic Board on 7 June 2006, the Cabinet on 29 June
 # 2006 and the working group's one meeting; eight proposals and eleven
 # decisions. Eastmere: the Council on 30 November 2010; its two decisions
-# there and the review proposal.
+# there and the review proposal. Its PCT, abolished on 31 March 2013 and
+# replaced by the CCG, carries a dissolution_date.
 EXPECTED = {
     "the demo (Worcestershire seed)": {"events": 5, "motions": 19},
     "the Eastmere scenario": {"events": 1, "motions": 3},
@@ -107,7 +108,14 @@ def main():
         other = os.path.join(tmp, "eastmere")
         subprocess.run([ledgerctl, "import", "--db", other, eastmere], check=True,
                        capture_output=True)
-        problems += validate(export(ledgerctl, other), store, "the Eastmere scenario")
+        eastmere_popolo = export(ledgerctl, other)
+        problems += validate(eastmere_popolo, store, "the Eastmere scenario")
+        # The PCT abolished on 31 March 2013: a dissolution_date the
+        # organization schema has just checked, and its successor kept aside.
+        pct = [o for o in eastmere_popolo["organizations"] if o["id"] == "eastmere-pct"]
+        if not pct or pct[0].get("dissolution_date") != "2013-03-31" or \
+                pct[0]["compact_ledger"]["dissolved"].get("successor_id") != "eastmere-ccg":
+            problems.append("the Eastmere scenario: the PCT's dissolution is not exported: %s" % pct)
     for p in problems:
         print("INVALID " + p)
     return 1 if problems else 0

@@ -324,6 +324,41 @@ TEST_F(PopoloRecordTest, TheLatestDecisionOnAProposalGivesItsResultAndEveryOneIs
   EXPECT_EQ(out["events"].size(), 2u);
 }
 
+TEST_F(PopoloRecordTest, ADissolvedBodyHasADissolutionDateOnlyAsPreciseAsTheSourcesAndItsSuccessor) {
+  Record(kSetUp);
+  Record(R"({"bodyRegistered":{"bodyId":"pct","name":"Example PCT","classification":"CLASSIFICATION_PCT"},"citations":[{"sourceId":"s","quote":"q"}]}
+{"bodyRegistered":{"bodyId":"ccg","name":"Example CCG","classification":"CLASSIFICATION_ORGANISATION"},"citations":[{"sourceId":"s","quote":"q"}]}
+{"bodyRegistered":{"bodyId":"forum","name":"Example Forum","classification":"CLASSIFICATION_ORGANISATION"},"citations":[{"sourceId":"s","quote":"q"}]}
+{"bodyRegistered":{"bodyId":"panel","name":"Example Panel","classification":"CLASSIFICATION_ORGANISATION"},"citations":[{"sourceId":"s","quote":"q"}]}
+{"occurrence":{"action":{"kind":"ACTION_KIND_DISSOLVE_BODY","bodyIds":["pct"],"successorBodyId":"ccg"}},"date":{"edtf":"2012-11-02","asWritten":"2nd November 2012"},"effect":{"from":{"edtf":"2013-04-01","asWritten":"1st April 2013"},"asWritten":"with effect from 1st April 2013"},"citations":[{"sourceId":"s","quote":"abolished"}]}
+{"occurrence":{"action":{"kind":"ACTION_KIND_DISSOLVE_BODY","bodyIds":["forum"]}},"date":{"edtf":"2012-11?"},"citations":[{"sourceId":"s","quote":"wound up"}]}
+{"occurrence":{"action":{"kind":"ACTION_KIND_DISSOLVE_BODY","bodyIds":["panel"]}},"date":{"edtf":"2012-06"},"citations":[{"sourceId":"s","quote":"closed"}]}
+{"annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"sequence":10},"retracts":true,"text":"The panel was not closed"},"citations":[{"sourceId":"s","quote":"q"}]})");
+  const json out = Export();
+  std::map<std::string, json> by_id;
+  for (const json& o : out["organizations"]) by_id[o["id"]] = o;
+  // In effect from the day the effect names, not the day it was announced.
+  const json& pct = by_id["pct"];
+  EXPECT_EQ(pct["dissolution_date"], "2013-04-01") << pct.dump(2);
+  const json& dissolved = pct["compact_ledger"]["dissolved"];
+  EXPECT_EQ(dissolved["sequence"], 8);
+  EXPECT_EQ(dissolved["date"]["edtf"], "2012-11-02");
+  EXPECT_EQ(dissolved["date"]["as_written"], "2nd November 2012");
+  EXPECT_EQ(dissolved["effect"], "with effect from 1st April 2013");
+  EXPECT_EQ(dissolved["in_effect_from"]["edtf"], "2013-04-01");
+  EXPECT_EQ(dissolved["successor_id"], "ccg");
+  // An uncertain month is not a Popolo date: only the extension has it.
+  const json& forum = by_id["forum"];
+  EXPECT_FALSE(forum.contains("dissolution_date")) << forum.dump(2);
+  EXPECT_EQ(forum["compact_ledger"]["dissolved"]["in_effect_from"]["edtf"], "2012-11?");
+  EXPECT_FALSE(forum["compact_ledger"]["dissolved"].contains("successor_id"));
+  // A retracted dissolution is not one; bodies never dissolved say nothing.
+  EXPECT_FALSE(by_id["panel"].contains("dissolution_date")) << by_id["panel"].dump(2);
+  EXPECT_FALSE(by_id["panel"].contains("compact_ledger"));
+  EXPECT_FALSE(by_id["ccg"].contains("dissolution_date"));
+  EXPECT_FALSE(by_id["b"].contains("compact_ledger"));
+}
+
 TEST_F(PopoloRecordTest, RetractedProposalsDecisionsAndTheirMeetingsAreLeftOut) {
   Record(kSetUp);
   Record(DecisionAt("BOARD", "2012-03-05", "Minute 1") + "\n" +  // #4, retracted

@@ -141,10 +141,14 @@ void PartyStatuses(const compact::v1::CompactState& c, const Names& names, std::
   if (!telling) return;
   absl::StrAppend(out, "Status per party:\n");
   for (const auto& p : c.party_statuses()) {
+    // A former party's status is what the compact was for it before it
+    // withdrew or ceased: said as past, so it never reads as current.
     absl::StrAppend(out, "  - ", p.body_name().empty() ? p.body_id() : p.body_name(), ": ",
+                    Former(p) ? "was " : "",
                     p.status() == compact::v1::COMPACT_STATUS_UNSPECIFIED
                         ? std::string("no step of its own known to be in effect")
                         : compact::v1::CompactStatus_Name(p.status()).substr(15),
+                    Former(p) ? " (former party)" : "",
                     p.possibly().empty() ? "" : "; possibly " + p.possibly(), "\n");
     if (Former(p)) absl::StrAppend(out, "      ", FormerText(p, names), "\n");
   }

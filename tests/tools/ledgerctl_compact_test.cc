@@ -212,7 +212,7 @@ TEST_F(LedgerctlCompactTest, ReplayMarksFormerPartiesAndRefusesWithdrawingANonPa
   EXPECT_THAT(before.out, Not(HasSubstr("FORMER party")));
   auto after = Ctl("replay --db " + db() + " --at 2013-07-01");
   ASSERT_EQ(after.exit_code, 0) << after.err;
-  EXPECT_THAT(after.out, HasSubstr("  - Eastmere PCT: IN_FORCE\n      FORMER party: ceased (body "
+  EXPECT_THAT(after.out, HasSubstr("  - Eastmere PCT: was IN_FORCE (former party)\n      FORMER party: ceased (body "
                                    "dissolved) on 2013-03-31 (\"31st March 2013\"), replaced by "
                                    "Eastmere Clinical Commissioning Group [#"));
   EXPECT_THAT(after.out, HasSubstr("FORMER party: withdrew on 2013-06-30 (\"30th June 2013\")"));

@@ -30,9 +30,11 @@ export function stateView(state, ctx) {
 
   out.push(h('p', { class: 'compact-status' }, 'Status: ', h('strong', {}, status(state.status)),
     ' (from facts certain and in effect on this day only).'));
-  // A former party (withdrawn, or its body dissolved): its steps below stay as history.
+  // A former party (withdrawn, or its body dissolved): its status is what the
+  // compact was for it before, and its steps below stay as history.
+  const isFormer = (p) => p.standing === 'PARTY_STANDING_WITHDRAWN' || p.standing === 'PARTY_STANDING_CEASED';
   const former = (p) => {
-    if (p.standing !== 'PARTY_STANDING_WITHDRAWN' && p.standing !== 'PARTY_STANDING_CEASED') return '';
+    if (!isFormer(p)) return '';
     const how = p.standing === 'PARTY_STANDING_CEASED' ? 'ceased (body dissolved)' : 'withdrew';
     const since = p.since ? ` ${p.since.asWritten || p.since.edtf}` : '';
     const successor = p.successor ? `, replaced by ${ctx.names[p.successor] || p.successor}` : '';
@@ -40,7 +42,7 @@ export function stateView(state, ctx) {
       p.sequence !== undefined ? h('a', { href: ctx.permalink(p.sequence) }, `#${p.sequence}`) : ''];
   };
   section('Status per party', state.partyStatuses, (p) => [
-    `${p.bodyName || p.bodyId}: `, h('strong', {}, status(p.status)), p.possibly ? ` — possibly ${p.possibly}` : '',
+    `${p.bodyName || p.bodyId}: `, isFormer(p) ? 'was ' : '', h('strong', {}, status(p.status)), p.possibly ? ` — possibly ${p.possibly}` : '',
     former(p)],
   );
   const step = (p) => [`${p.bodyName || p.bodyId}${p.onBehalfOf ? ` (on behalf of ${ctx.names[p.onBehalfOf] || p.onBehalfOf})` : ''}: `, factLink(p.fact)];

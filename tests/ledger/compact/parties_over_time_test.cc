@@ -137,7 +137,7 @@ TEST_F(PartiesOverTimeTest, AWithdrawnPartyIsFormerFromItsDateAndItsStepStaysHis
   EXPECT_EQ(after.withdrawals(0).fact().sequence(), withdrawal);
 
   const std::string text = RenderStateText(Report("2012-03-01"));
-  EXPECT_THAT(text, HasSubstr("  - vcs: IN_FORCE\n      FORMER party: withdrew on 2012-03-01 [#" +
+  EXPECT_THAT(text, HasSubstr("  - vcs: was IN_FORCE (former party)\n      FORMER party: withdrew on 2012-03-01 [#" +
                               std::to_string(withdrawal) + "]; its own steps below are history\n"));
   EXPECT_THAT(text, HasSubstr("Withdrawals:\n  - withdrawal by vcs on 2012-03-01 [#"));
 }

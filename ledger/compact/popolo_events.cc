@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "ledger/compact/popolo_parts.h"
+#include "ledger/compact/rules.h"
 
 namespace ledger::compact::popolo {
 namespace {
@@ -159,6 +160,7 @@ void Merge(json* event, const MeetingSeen& m, const Fact& fact, const json& link
 // amendment carried is the motion passed as amended); a recommendation, a
 // referral back and a noting are not passes and keep their own words.
 std::string Result(compact::v1::DecisionKind kind) {
+  if (internal::CarriesAction(kind)) return "pass";
   switch (kind) {
     case compact::v1::DECISION_KIND_RECOMMEND:
       return "recommended";
@@ -168,13 +170,6 @@ std::string Result(compact::v1::DecisionKind kind) {
       return "fail";
     case compact::v1::DECISION_KIND_NOTE:
       return "noted";
-    case compact::v1::DECISION_KIND_APPROVE:
-    case compact::v1::DECISION_KIND_ENDORSE:
-    case compact::v1::DECISION_KIND_ADOPT:
-    case compact::v1::DECISION_KIND_AGREE:
-    case compact::v1::DECISION_KIND_AMEND:
-    case compact::v1::DECISION_KIND_RESOLVE:
-      return "pass";
     default:
       return "";
   }

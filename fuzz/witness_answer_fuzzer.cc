@@ -17,8 +17,9 @@
 //   - every failure has the code the header documents for that status
 //     (200 → DataLoss, 409 → InvalidArgument or FailedPrecondition, 404 →
 //     NotFound, 403 → PermissionDenied, 422 → DataLoss, 5xx → Unavailable,
-//     any other → InvalidArgument), names the witness, and quotes at most
-//     a bounded part of the body.
+//     another status below 400 (201, 301...) → DataLoss, any other →
+//     InvalidArgument), names the witness, and quotes at most a bounded
+//     part of the body.
 //
 // Seeds: run the target with LEDGER_FUZZ_WRITE_SEEDS=<dir> (fuzz/gen_seeds.sh
 // does) to write valid answers (a cosignature at two timestamps, with the
@@ -155,8 +156,11 @@ absl::StatusCode CodeFor(int status) {
     case 404: return absl::StatusCode::kNotFound;
     case 403: return absl::StatusCode::kPermissionDenied;
     case 422: return absl::StatusCode::kDataLoss;
-    default: return status >= 500 ? absl::StatusCode::kUnavailable
-                                  : absl::StatusCode::kInvalidArgument;
+    // Another success or a redirect (201, 202, 301...) is not a
+    // tlog-witness answer at all; 400 and other 4xx are refusals.
+    default: return status >= 500   ? absl::StatusCode::kUnavailable
+                    : status < 400 ? absl::StatusCode::kDataLoss
+                                   : absl::StatusCode::kInvalidArgument;
   }
 }
 

@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "ledger/compact/render.h"
 #include "ledger/compact/world.h"
+#include "tests/ledger/compact/record_json.h"
 
 namespace ledger::compact {
 namespace {
@@ -58,14 +59,7 @@ class PartiesOverTimeTest : public ::testing::Test {
     Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"c"}},"actor":{"bodyId":"pct"},"date":{"edtf":"2009-02-14"},"ref":"pct-signs")"));
   }
 
-  absl::Status Try(const std::string& json) {
-    Event command;
-    auto parsed = google::protobuf::util::JsonStringToMessage(json, &command);
-    if (!parsed.ok()) return absl::InvalidArgumentError(std::string(parsed.message()));
-    absl::StatusOr<Event> event = world_.Prepare(command);
-    if (!event.ok()) return event.status();
-    return world_.Apply(*event, EventMeta{next_++, 1000, "test"});
-  }
+  absl::Status Try(const std::string& json) { return testing::RecordJson(world_, json, &next_); }
   // Records `json`; returns its sequence.
   uint64_t Record(const std::string& json) {
     const uint64_t sequence = next_;

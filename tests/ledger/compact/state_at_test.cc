@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "ledger/compact/render.h"
 #include "ledger/compact/world.h"
+#include "tests/ledger/compact/record_json.h"
 
 namespace ledger::compact {
 namespace {
@@ -38,14 +39,7 @@ class StateAtTest : public ::testing::Test {
     Record(Adopt("c2008", "2005-03-01", ""));
   }
 
-  absl::Status Try(const std::string& json) {
-    Event command;
-    auto parsed = google::protobuf::util::JsonStringToMessage(json, &command);
-    if (!parsed.ok()) return absl::InvalidArgumentError(std::string(parsed.message()));
-    absl::StatusOr<Event> event = world_.Prepare(command);
-    if (!event.ok()) return event.status();
-    return world_.Apply(*event, EventMeta{next_++, 1000, "test"});
-  }
+  absl::Status Try(const std::string& json) { return testing::RecordJson(world_, json, &next_); }
   void Record(const std::string& json) {
     absl::Status s = Try(json);
     ASSERT_TRUE(s.ok()) << s << " for " << json;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -30,6 +31,15 @@ class LedgerctlCompactTest : public ::testing::Test {
   std::string Write(const std::string& name, const std::string& text) {
     std::ofstream(dir_.Sub(name)) << text;
     return dir_.Sub(name);
+  }
+  // Imports `file` and expects it refused as bad input (exit 2), with each
+  // of `said` in the error, and nothing appended.
+  void ExpectImportRefused(const std::string& file, std::initializer_list<std::string> said) {
+    const uint64_t size = LogSize();
+    auto r = Ctl("import " + file + " --db " + db());
+    EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+    for (const std::string& words : said) EXPECT_THAT(r.err, HasSubstr(words));
+    EXPECT_EQ(LogSize(), size);
   }
   uint64_t LogSize() {
     auto r = Ctl("root --db " + db() + " --format json");
@@ -162,33 +172,24 @@ TEST_F(LedgerctlCompactTest, HistoryIsInDateOrderByDefaultAndInLedgerOrderOnRequ
 
 TEST_F(LedgerctlCompactTest, MalformedImportNamesTheLineAndAppendsNothing) {
   ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
-  const uint64_t size = LogSize();
   const std::string bad = Write("bad.jsonl",
       "{\"sourceRegistered\": {\"sourceId\": \"x\", \"date\": {\"edtf\": \"2011\"}}}\n"
       "{\"compactRegistered\": {\"compactId\": \"y\"\n");
-  auto r = Ctl("import " + bad + " --db " + db());
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("bad.jsonl:2"));
-  EXPECT_EQ(LogSize(), size);
+  ExpectImportRefused(bad, {"bad.jsonl:2"});
 }
 
 TEST_F(LedgerctlCompactTest, ImportOfAnEventAboveTheEntryLimitAppendsNothing) {
   ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
-  const uint64_t size = LogSize();
   const std::string big = Write("big.jsonl",
       "{\"sourceRegistered\": {\"sourceId\": \"x\", \"title\": \"X\", \"date\": "
       "{\"edtf\": \"2011\"}}}\n"
       "{\"sourceRegistered\": {\"sourceId\": \"y\", \"title\": \"" +
       std::string(70'000, 't') + "\", \"date\": {\"edtf\": \"2011\"}}}\n");
-  auto r = Ctl("import " + big + " --db " + db());
-  EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_THAT(r.err, HasSubstr("the limit is 65535"));
-  EXPECT_EQ(LogSize(), size);
+  ExpectImportRefused(big, {"the limit is 65535"});
 }
 
 TEST_F(LedgerctlCompactTest, RefusedImportNamesTheLineAndAppendsNothing) {
   ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
-  const uint64_t size = LogSize();
   // Well-formed, but the second line endorses a compact that does not exist.
   const std::string refused = Write("refused.jsonl",
       "{\"sourceRegistered\": {\"sourceId\": \"minutes\", \"title\": \"Minutes\", "
@@ -197,11 +198,7 @@ TEST_F(LedgerctlCompactTest, RefusedImportNamesTheLineAndAppendsNothing) {
       "\"ACTION_KIND_ENDORSE_COMPACT\", \"compactId\": \"no-such-compact\"}}, \"actor\": "
       "{\"bodyId\": \"worcestershire-partnership-board\"}, \"date\": {\"edtf\": \"2012-01\"}, "
       "\"citations\": [{\"sourceId\": \"minutes\", \"quote\": \"endorsed\"}]}\n");
-  auto r = Ctl("import " + refused + " --db " + db());
-  EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_THAT(r.err, HasSubstr("refused.jsonl:2"));
-  EXPECT_THAT(r.err, HasSubstr("no-such-compact"));
-  EXPECT_EQ(LogSize(), size);
+  ExpectImportRefused(refused, {"refused.jsonl:2", "no-such-compact"});
 }
 
 TEST_F(LedgerctlCompactTest, ReplayMarksFormerPartiesAndRefusesWithdrawingANonParty) {
@@ -230,17 +227,13 @@ TEST_F(LedgerctlCompactTest, ReplayMarksFormerPartiesAndRefusesWithdrawingANonPa
   }
   EXPECT_TRUE(cvs);
 
-  const uint64_t size = LogSize();
   const std::string refused = Write("withdraw.jsonl",
       "{\"occurrence\": {\"action\": {\"kind\": \"ACTION_KIND_WITHDRAW_FROM_COMPACT\", "
       "\"compactId\": \"eastmere-2010\", \"bodyIds\": [\"eastmere-ccg\"]}}, \"date\": "
       "{\"edtf\": \"2013-05\"}, \"citations\": [{\"sourceId\": \"eastmere-partners-2013-05\", "
       "\"quote\": \"has not signed the Compact\"}]}\n");
-  auto r = Ctl("import " + refused + " --db " + db());
-  EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_THAT(r.err, HasSubstr("withdraw.jsonl:1"));
-  EXPECT_THAT(r.err, HasSubstr("'eastmere-ccg' is not a party of compact 'eastmere-2010'"));
-  EXPECT_EQ(LogSize(), size);
+  ExpectImportRefused(refused,
+                      {"withdraw.jsonl:1", "'eastmere-ccg' is not a party of compact 'eastmere-2010'"});
 }
 
 TEST_F(LedgerctlCompactTest, ImportOfMissingFileIsUnreadable) {

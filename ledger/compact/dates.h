@@ -46,6 +46,12 @@ Seen SeenAt(const DayRange& range, const CivilDay& at);
 // True when the range has a known earliest day on or before `at`.
 bool StartsBy(const DayRange& range, const CivilDay& at);
 
+// True when every day of `a` is before every day of `b` (both bounded on
+// the sides compared): what the sources make certainly earlier.
+inline bool CertainlyBefore(const DayRange& a, const DayRange& b) {
+  return a.latest.has_value() && b.earliest.has_value() && *a.latest < *b.earliest;
+}
+
 // "2006-06-29", "[2006-06-29 .. 2011-09-30]", "on or before 2006-09-30",
 // "on or after 2006-06-29" or "undated".
 std::string RangeText(const DayRange& range);

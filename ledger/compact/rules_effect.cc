@@ -123,7 +123,7 @@ absl::Status CheckMediationOrder(const WorldState& state, const Event& event,
   absl::StatusOr<DayRange> last = RangeOf(c.last_step_date());
   absl::StatusOr<DayRange> now = RangeOf(event.date());
   if (!last.ok() || !now.ok()) return !last.ok() ? last.status() : now.status();
-  if (last->earliest && now->latest && *now->latest < *last->earliest) {
+  if (CertainlyBefore(*now, *last)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "this step of mediation case '", id, "' (", event.date().edtf(),
         ") is dated before the case's previous step (",

@@ -17,11 +17,6 @@ using compact::v1::Action;
 using compact::v1::Event;
 using compact::v1::WorldState;
 
-// True when a's range certainly ends before b's begins.
-bool CertainlyBefore(const DayRange& a, const DayRange& b) {
-  return a.latest.has_value() && b.earliest.has_value() && *a.latest < *b.earliest;
-}
-
 // The first unretracted record among `records` for `body`, or nullptr.
 // Rules read the records the fold keeps (state.proto), never the facts, so
 // that a World that keeps no facts checks them too.

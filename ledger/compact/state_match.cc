@@ -64,8 +64,7 @@ bool MeetsPlan(const FactInfo& plan, const FactInfo& done) {
     return false;
   }
   // Done before the plan was made cannot be what the plan asked for.
-  return !(plan.range.earliest && done.range.latest &&
-           *done.range.latest < *plan.range.earliest);
+  return !CertainlyBefore(done.range, plan.range);
 }
 
 bool ResolvesProposal(const FactInfo& proposal, const FactInfo& decision) {
@@ -78,8 +77,7 @@ bool ResolvesProposal(const FactInfo& proposal, const FactInfo& decision) {
   const Action& got = d.decision().action();
   return d.actor().body_id() == p.proposal().addressed_to() &&
          wanted.kind() == got.kind() && SameTarget(wanted, got) &&
-         !(proposal.range.earliest && decision.range.latest &&
-           *decision.range.latest < *proposal.range.earliest);
+         !CertainlyBefore(decision.range, proposal.range);
 }
 
 }  // namespace ledger::compact::internal

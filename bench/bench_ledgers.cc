@@ -1,5 +1,6 @@
 #include "bench/bench_ledgers.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -42,11 +43,12 @@ std::vector<Event> SetupCommands() {
                 std::string(kCite) + "}")};
 }
 
-Event Endorsement(int i) {
+Event Endorsement(int i, const std::string& compact_id) {
   static const char* kDates[] = {"2006-04-04", "2006-05", "2006", "[2006-06..2011-09]",
                                  "2007-22", "2008-03-01", "[..2009-01]"};
   return Parse(R"({"decision": {"kind": "DECISION_KIND_ENDORSE", "action": {"kind": )"
-               R"("ACTION_KIND_ENDORSE_COMPACT", "compactId": "c"}}, "actor": {"bodyId": )"
+               R"("ACTION_KIND_ENDORSE_COMPACT", "compactId": ")" + compact_id +
+               R"("}}, "actor": {"bodyId": )"
                R"("board"}, "date": {"edtf": ")" + std::string(kDates[i % 7]) + R"("}, )" +
                std::string(kCite) + "}");
 }
@@ -64,25 +66,53 @@ std::unique_ptr<CompactLedger> OpenLedger(const std::string& path, bool sync) {
   return *std::move(opened);
 }
 
-void EnsureLedger(const std::string& name, int events) {
-  const std::string path = LedgerPath(name, events);
+namespace {
+
+// Records `events` (after the set-up commands) in batches of 1,000 into a
+// new ledger at LedgerPath(name, size), unless a finished one is there.
+template <typename MakeEvent>
+void Build(const std::string& name, int size, std::vector<Event> setup, int events,
+           MakeEvent make_event) {
+  const std::string path = LedgerPath(name, size);
   const std::string ready = path + ".ready";
   if (std::filesystem::exists(ready)) return;
   std::filesystem::remove_all(path);
   std::filesystem::create_directories(BenchDir());
   auto ledger = OpenLedger(path, /*sync=*/false);  // set-up only
-  if (auto recorded = ledger->Record(SetupCommands(), "bench"); !recorded.ok()) {
+  if (auto recorded = ledger->Record(setup, "bench"); !recorded.ok()) {
     Fail("recording the set-up", recorded.status());
   }
-  for (int done = 1; done < events;) {
+  for (int done = 0; done < events;) {
     std::vector<Event> batch;
-    for (; done < events && batch.size() < 1000; ++done) batch.push_back(Endorsement(done));
+    for (; done < events && batch.size() < 1000; ++done) batch.push_back(make_event(done));
     if (auto recorded = ledger->Record(batch, "bench"); !recorded.ok()) {
       Fail("recording endorsements", recorded.status());
     }
   }
   std::FILE* f = std::fopen(ready.c_str(), "w");
   if (f != nullptr) std::fclose(f);
+}
+
+std::string OtherCompact(int i) { return "o" + std::to_string(i % 100); }
+
+}  // namespace
+
+void EnsureLedger(const std::string& name, int events) {
+  Build(name, events, SetupCommands(), events - 1, [](int i) { return Endorsement(i + 1); });
+}
+
+void EnsureWideLedger(const std::string& name, int events) {
+  std::vector<Event> setup = SetupCommands();
+  for (int i = 0; i < 100; ++i) {
+    setup.push_back(Parse(R"({"compactRegistered": {"compactId": ")" + OtherCompact(i) +
+                          R"(", "title": "Other", "scope": "SCOPE_COUNTY"}, "date": )"
+                          R"({"edtf": "2006-04"}, )" + std::string(kCite) + "}"));
+  }
+  const int rest = events - static_cast<int>(setup.size());
+  const int every = std::max(1, rest / 1000);
+  Build(name, events, std::move(setup), rest, [every](int i) {
+    return i % every == 0 ? Endorsement(i) : Endorsement(i, OtherCompact(i));
+  });
 }
 
 }  // namespace ledger::bench

@@ -16,6 +16,14 @@
 //                  does. Compare with state_cold/N in the same run.
 //   known_at_warm/N/P  StateAt(known_at) on an open ledger; compare with
 //                  state_warm/N.
+//   wide_warm/N    StateAt of compact "c", which has about 1,000 events, on
+//                  an open ledger of N entries (N = 10k, 100k, 1M; the rest
+//                  concern 100 other compacts): the plain query.
+//   wide_known_at_warm/N/P  the same as known at entry N*P/100's time, as
+//                  `GetCompact` with as_known_at answers it. Goal: within
+//                  2x of wide_warm/N, and flat in N. (Opening the ledger,
+//                  which `replay --as-known-at` adds, is the same with or
+//                  without it: state_cold and known_at_cold.)
 //
 // Run (Release build): ./build/bench/state_bench
 // The ledgers are built once under $LEDGER_BENCH_DIR (default
@@ -136,6 +144,42 @@ void BM_KnownAtWarm(benchmark::State& state) {
   state.counters["events"] = n;
 }
 
+// Whether `report` can be the state of compact "c" of a wide ledger: the
+// one compact, endorsed at least once and at most about 1,000 times.
+bool PlausibleWide(const ledger::compact::v1::StateReport& report) {
+  return report.compacts_size() == 1 && report.compacts(0).compact_id() == "c" &&
+         report.compacts(0).endorsements_size() >= 1 &&
+         report.compacts(0).endorsements_size() <= 1100;
+}
+
+std::unique_ptr<ledger::CompactLedger> OpenWideLedger(int n) {
+  ledger::bench::EnsureWideLedger("wide", n);
+  return ledger::bench::OpenLedger(ledger::bench::LedgerPath("wide", n));
+}
+
+void BM_WideWarm(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  auto ledger = OpenWideLedger(n);
+  for (auto _ : state) {
+    auto report = ledger->StateAt(kAt, "c");
+    if (!report.ok() || !PlausibleWide(*report)) state.SkipWithError("wrong state report");
+    benchmark::DoNotOptimize(report);
+  }
+  state.counters["events"] = n;
+}
+
+void BM_WideKnownAtWarm(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  auto ledger = OpenWideLedger(n);
+  const absl::Time known_at = KnownAt(*ledger, static_cast<int>(state.range(1)));
+  for (auto _ : state) {
+    auto report = ledger->StateAt(kAt, "c", known_at);
+    if (!report.ok() || !PlausibleWide(*report)) state.SkipWithError("wrong state report");
+    benchmark::DoNotOptimize(report);
+  }
+  state.counters["events"] = n;
+}
+
 void BM_RawRead(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   EnsureLedger("state", n);
@@ -158,6 +202,10 @@ BENCHMARK(BM_KnownAtCold)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_KnownAtWarm)
     ->ArgsProduct({{1000, 10000, 100000}, {5, 50, 95}})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WideWarm)->Arg(10000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WideKnownAtWarm)
+    ->ArgsProduct({{10000, 100000, 1000000}, {5, 50, 95}})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_RawRead)->Arg(1000)->Arg(10000)->Arg(100000)->Unit(benchmark::kMillisecond);
 

@@ -362,22 +362,21 @@ absl::Status CompactLedger::StateAt(const compact::CivilDay& at,
                                     std::string_view compact_id,
                                     std::optional<absl::Time> known_at,
                                     compact::v1::StateReport* out) const {
-  {
-    // The folded state keeps an index of its facts up to date as it folds,
-    // so the answer costs what the compact's facts cost, not the whole
-    // history. So it does as known at a time after every entry so far.
-    absl::MutexLock lock(&mu_);
-    LEDGER_RETURN_IF_ERROR(CatchUp());
-    if (!known_at.has_value()) return follower_.world().StateAt(at, compact_id, out);
-    if (log_->Size() == follower_.folded()) {
-      LEDGER_ASSIGN_OR_RETURN(const uint64_t known,
-                              WorldFollower::EntriesKnownAt(*log_, *known_at));
-      if (known == follower_.folded()) return follower_.world().StateAt(at, compact_id, out);
-    }
+  // How many entries were recorded by then: a binary search over the log,
+  // outside the lock.
+  std::optional<uint64_t> known;
+  if (known_at.has_value()) {
+    LEDGER_ASSIGN_OR_RETURN(known, WorldFollower::EntriesKnownAt(*log_, *known_at));
   }
-  // From the newest snapshot at or before `known_at`.
-  LEDGER_ASSIGN_OR_RETURN(compact::World world, WorldFollower::AsKnownAt(*log_, *known_at));
-  return world.StateAt(at, compact_id, out);
+  // The folded state keeps an index of its facts up to date as it folds, so
+  // the answer costs what the compact's facts cost, not the whole history;
+  // as known at T it leaves out the facts recorded after T.
+  absl::MutexLock lock(&mu_);
+  LEDGER_RETURN_IF_ERROR(CatchUp());
+  if (!known.has_value() || *known >= follower_.folded()) {
+    return follower_.world().StateAt(at, compact_id, out);
+  }
+  return follower_.world().StateAt(at, compact_id, *known, out);
 }
 
 absl::StatusOr<std::vector<HistoryItem>> CompactLedger::History(

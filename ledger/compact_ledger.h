@@ -18,7 +18,9 @@
 // follower of the log into the domain's state: the events the admission
 // accepted at commit are handed over to it and folded from memory without
 // running the rules again; entries of other writers are read from the log.
-// "As known at T" starts from the newest snapshot at or before T.
+// "As known at T" is answered from the same folded state, leaving out the
+// events recorded after T (compact::World::StateAt with a sequence limit),
+// so it costs what the plain query costs, wherever T falls in the log.
 //
 // Thread-safety: all methods may be called concurrently. The domain checks
 // of Record calls are serialised; their appends are group-committed by the

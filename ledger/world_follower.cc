@@ -178,15 +178,4 @@ absl::StatusOr<uint64_t> WorldFollower::EntriesKnownAt(const log::Log& log,
   return low;
 }
 
-absl::StatusOr<compact::World> WorldFollower::AsKnownAt(const log::Log& log,
-                                                        absl::Time known_at,
-                                                        uint64_t* entries) {
-  LEDGER_ASSIGN_OR_RETURN(const uint64_t known, EntriesKnownAt(log, known_at));
-  WorldFollower follower(log);
-  LEDGER_RETURN_IF_ERROR(follower.Resume(known));
-  LEDGER_RETURN_IF_ERROR(follower.FoldTo(known));
-  if (entries != nullptr) *entries = known;
-  return follower.TakeWorld();
-}
-
 }  // namespace ledger

@@ -1,8 +1,9 @@
 // WorldFollower: the one place where the log is folded into the compact
 // domain's state (compact::World). Everything that needs the state of a
 // prefix of the log goes through it: CompactLedger (state and history),
-// the snapshotter, the admission's rebuild after a failed write, and
-// "as known at T".
+// the snapshotter and the admission's rebuild after a failed write. ("As
+// known at T" needs no fold of its own: the folded state answers it, see
+// compact::World::StateAt.)
 //
 // A follower owns how far it has folded (folded()), folds entries read from
 // the log, and folds the events the log's commit thread hands over
@@ -17,10 +18,8 @@
 // (32 bytes), then the compact.v1.WorldState bytes. A snapshot is derived
 // data, never trusted over the log: it is used only while entry N-1 is
 // still that entry, and a missing or unusable one costs only the time to
-// fold. Snapshots are kept (the ledger takes them at each doubling of the
-// log, see CompactLedger, so they take about twice the newest one's space),
-// which lets "as known at T" start from the newest one recorded at or
-// before T instead of from the first entry.
+// fold. The ledger takes them at each doubling of the log (see
+// CompactLedger); older ones are kept, about the newest one's space again.
 //
 // Thread-safety: HandOver may be called from any thread, concurrently with
 // anything. Every other method needs exclusive access (CompactLedger holds
@@ -97,13 +96,6 @@ class WorldFollower {
   // Stores the state as the snapshot of the log's first folded() entries
   // (folded() > 0). Nothing is stored on a read-only log.
   absl::Status StoreSnapshot(log::Log& log) const;
-
-  // The state of the entries recorded at or before `known_at` (recorded_at
-  // never decreases along the log): from the newest snapshot at or before
-  // them, plus the entries after it. `entries` is set to how many entries
-  // that is.
-  static absl::StatusOr<compact::World> AsKnownAt(const log::Log& log, absl::Time known_at,
-                                                  uint64_t* entries = nullptr);
 
   // How many of the log's first entries were recorded at or before
   // `known_at`: a binary search over recorded_at.

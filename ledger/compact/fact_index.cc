@@ -106,20 +106,57 @@ void FactIndex::Correct(const WorldState& state, int note, int position) {
 void FactIndex::SetRange(const WorldState& state, int position) {
   IndexedFact& info = facts_[position];
   if (info.corrupt) --corrupt_;
-  info.range = DayRange();
-  info.corrupt = false;
-  const compact::v1::Date& date = DateOf(state, position);
-  info.dated = !date.edtf().empty();
-  if (!info.dated) return;
+  SetRange(state, &info);
+  if (info.corrupt) ++corrupt_;
+}
+
+void FactIndex::SetRange(const WorldState& state, IndexedFact* fact) {
+  fact->range = DayRange();
+  fact->corrupt = false;
+  const compact::v1::Date& date = DateOf(state, *fact);
+  fact->dated = !date.edtf().empty();
+  if (!fact->dated) return;
   absl::StatusOr<DayRange> range = RangeOf(date);
   if (range.ok()) {
-    info.range = *range;
+    fact->range = *range;
   } else {
-    info.corrupt = true;
-    ++corrupt_;
+    fact->corrupt = true;
   }
 }
 
+int FactIndex::PositionsBefore(uint64_t known_through) const {
+  if (sorted_) {
+    return static_cast<int>(
+        std::lower_bound(sequences_.begin(), sequences_.end(), known_through) -
+        sequences_.begin());
+  }
+  return static_cast<int>(
+      std::count_if(sequences_.begin(), sequences_.end(),
+                    [known_through](uint64_t s) { return s < known_through; }));
+}
+
+IndexedFact FactIndex::AsKnownThrough(const WorldState& state, int position,
+                                      uint64_t known_through) const {
+  const IndexedFact& now = facts_[position];
+  const uint64_t sequence = state.facts(now.fact).sequence();
+  const std::vector<int>& notes = AnnotationsOf(sequence);
+  // Annotations are indexed in ledger order: none since means none undone.
+  if (notes.empty() || state.facts(notes.back()).sequence() < known_through) return now;
+  IndexedFact then;
+  then.fact = now.fact;
+  for (int note : notes) {
+    if (state.facts(note).sequence() >= known_through) continue;
+    const compact::v1::Annotation& a = state.facts(note).event().annotation();
+    if (a.kind() != compact::v1::ANNOTATION_KIND_CORRECTION ||
+        a.target().sequence() != sequence) {
+      continue;
+    }
+    if (a.retracts()) then.retracted = true;
+    if (a.has_date()) then.date_from = note;
+  }
+  SetRange(state, &then);
+  return then;
+}
 int FactIndex::Find(uint64_t sequence) const {
   // Sequences ascend in every state World folds or accepts; a state built
   // by hand may not, so fall back to the last match.
@@ -146,11 +183,12 @@ const std::vector<int>& FactIndex::AnnotationsOf(uint64_t sequence) const {
 
 const compact::v1::Date& FactIndex::DateOf(const WorldState& state,
                                            int position) const {
-  const IndexedFact& info = facts_[position];
-  if (info.date_from >= 0) {
-    return state.facts(info.date_from).event().annotation().date();
-  }
-  return state.facts(info.fact).event().date();
+  return DateOf(state, facts_[position]);
+}
+
+const compact::v1::Date& FactIndex::DateOf(const WorldState& state, const IndexedFact& fact) {
+  if (fact.date_from >= 0) return state.facts(fact.date_from).event().annotation().date();
+  return state.facts(fact.fact).event().date();
 }
 
 absl::Status FactIndex::CheckDates(const WorldState& state) const {

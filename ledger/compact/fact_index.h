@@ -50,6 +50,15 @@ class FactIndex {
 
   // Number of state.facts indexed so far.
   int size() const { return indexed_; }
+  // Number of non-annotation facts whose sequence is below `known_through`:
+  // the positions 0 .. that count - 1 are the facts folded before it (facts
+  // ascend in sequence in every state a World holds).
+  int PositionsBefore(uint64_t known_through) const;
+  // facts()[position] as it stood when only the facts with a sequence below
+  // `known_through` were folded: the corrections recorded since are undone.
+  // Requires the fact's own sequence to be below `known_through`.
+  IndexedFact AsKnownThrough(const compact::v1::WorldState& state, int position,
+                             uint64_t known_through) const;
   // Non-annotation facts in ledger order ("positions" index this).
   const std::vector<IndexedFact>& facts() const { return facts_; }
   // Position of the non-annotation fact at `sequence`, or -1.
@@ -65,6 +74,9 @@ class FactIndex {
   // The effective date of facts()[position].
   const compact::v1::Date& DateOf(const compact::v1::WorldState& state,
                                   int position) const;
+  // The effective date of `fact` (facts()[p] or an AsKnownThrough of it).
+  static const compact::v1::Date& DateOf(const compact::v1::WorldState& state,
+                                         const IndexedFact& fact);
   // DataLoss naming the first fact (in ledger order) whose effective date
   // is corrupt; OK when none is.
   absl::Status CheckDates(const compact::v1::WorldState& state) const;
@@ -75,6 +87,8 @@ class FactIndex {
   // Applies correction state.facts(note) to facts_[position].
   void Correct(const compact::v1::WorldState& state, int note, int position);
   void SetRange(const compact::v1::WorldState& state, int position);
+  // Sets fact->range, dated and corrupt from its effective date.
+  static void SetRange(const compact::v1::WorldState& state, IndexedFact* fact);
 
   int indexed_ = 0;
   int corrupt_ = 0;

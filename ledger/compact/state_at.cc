@@ -93,9 +93,15 @@ void StateIndex::SetEffect(FactInfo* info) const {
   } else if (e.effect().has_on_event()) {
     info->effect_event = e.effect().on_event().sequence();
     const int target = facts_->Find(e.effect().on_event().sequence());
-    info->effect_starts = target < 0 ? nullptr : &facts_->DateOf(*world_, target);
-    starts = target < 0 ? DayRange() : facts_->facts()[target].range;
-    info->effect_event_retracted = target >= 0 && facts_->facts()[target].retracted;
+    if (target >= 0 && target < size_) {
+      const IndexedFact waited_for = Indexed(target);
+      info->effect_starts = &FactIndex::DateOf(*world_, waited_for);
+      starts = waited_for.range;
+      info->effect_event_retracted = waited_for.retracted;
+    } else {
+      info->effect_starts = nullptr;
+      starts = DayRange();
+    }
   }
   info->effect_range = DayRange{LaterStart(info->range.earliest, starts.earliest),
                                 LaterEnd(info->range.latest, starts.latest)};
@@ -104,11 +110,34 @@ void StateIndex::SetEffect(FactInfo* info) const {
   if (info->seen == Seen::kNotYet) info->in_effect = Seen::kNotYet;
 }
 
+const compact::v1::BodyRecord* StateIndex::Body(const std::string& id) const {
+  auto it = world_->bodies().find(id);
+  return it == world_->bodies().end() || !Known(it->second.sequence()) ? nullptr : &it->second;
+}
+
+const compact::v1::CompactRecord* StateIndex::Compact(const std::string& id) const {
+  auto it = world_->compacts().find(id);
+  return it == world_->compacts().end() || !Known(it->second.sequence()) ? nullptr
+                                                                          : &it->second;
+}
+
+IndexedFact StateIndex::Indexed(int position) const {
+  if (known_through_ == kAllFolded) return facts_->facts()[position];
+  return facts_->AsKnownThrough(*world_, position, known_through_);
+}
+
+absl::Span<const int> StateIndex::PositionsOf(std::string_view id) const {
+  const std::vector<int>& all = facts_->PositionsOf(id);
+  if (known_through_ == kAllFolded) return all;
+  return absl::MakeConstSpan(all.data(), std::lower_bound(all.begin(), all.end(), size_) -
+                                             all.begin());
+}
+
 FactInfo StateIndex::Info(int position) const {
-  const IndexedFact& indexed = facts_->facts()[position];
+  const IndexedFact indexed = Indexed(position);
   FactInfo info;
   info.fact = &world_->facts(indexed.fact);
-  info.effective_date = &facts_->DateOf(*world_, position);
+  info.effective_date = &FactIndex::DateOf(*world_, indexed);
   info.range = indexed.range;
   info.dated = indexed.dated;
   info.retracted = indexed.retracted;
@@ -118,6 +147,7 @@ FactInfo StateIndex::Info(int position) const {
 }
 
 std::optional<FactInfo> StateIndex::Find(uint64_t sequence) const {
+  if (!Known(sequence)) return std::nullopt;
   const int position = facts_->Find(sequence);
   if (position < 0) return std::nullopt;
   return Info(position);
@@ -126,7 +156,9 @@ std::optional<FactInfo> StateIndex::Find(uint64_t sequence) const {
 std::vector<const Fact*> StateIndex::conflicts() const {
   std::vector<const Fact*> out;
   out.reserve(facts_->conflicts().size());
-  for (int i : facts_->conflicts()) out.push_back(&world_->facts(i));
+  for (int i : facts_->conflicts()) {
+    if (Known(world_->facts(i).sequence())) out.push_back(&world_->facts(i));
+  }
   return out;
 }
 
@@ -149,7 +181,9 @@ void StateIndex::View(const FactInfo& info, compact::v1::FactView* view) const {
     view->set_uncertain_because(UncertainBecause(info));
   }
   for (int note : facts_->AnnotationsOf(info.fact->sequence())) {
-    AnnotationOf(world_->facts(note), view->add_annotations());
+    if (Known(world_->facts(note).sequence())) {
+      AnnotationOf(world_->facts(note), view->add_annotations());
+    }
   }
   if (!info.has_effect) return;
   compact::v1::EffectView* effect = view->mutable_effect();
@@ -173,8 +207,8 @@ void StateIndex::View(const FactInfo& info, compact::v1::FactView* view) const {
 
 bool CompactExists(const StateIndex& index, const compact::v1::CompactRecord& c) {
   const std::string& id = c.compact().compact_id();
-  for (int position : index.fact_index().PositionsOf(id)) {
-    const IndexedFact& info = index.fact_index().facts()[position];
+  for (int position : index.PositionsOf(id)) {
+    const IndexedFact info = index.Indexed(position);
     if (info.retracted || !info.dated) continue;
     if (StartsBy(info.range, index.at())) return true;
   }
@@ -203,11 +237,13 @@ void AddOtherFacts(const StateIndex& index, compact::v1::StateReport* report) {
   }
 }
 
-std::vector<const compact::v1::CompactRecord*> CompactsWanted(
-    const compact::v1::WorldState& world, const std::string& wanted) {
+std::vector<const compact::v1::CompactRecord*> CompactsWanted(const StateIndex& index,
+                                                               const std::string& wanted) {
   std::vector<const compact::v1::CompactRecord*> out;
-  for (const auto& [id, record] : world.compacts()) {
-    if (wanted.empty() || id == wanted) out.push_back(&record);
+  for (const auto& [id, record] : index.world().compacts()) {
+    if ((wanted.empty() || id == wanted) && index.Known(record.sequence())) {
+      out.push_back(&record);
+    }
   }
   std::sort(out.begin(), out.end(), [](const auto* a, const auto* b) {
     return a->compact().compact_id() < b->compact().compact_id();
@@ -220,30 +256,32 @@ std::vector<const compact::v1::CompactRecord*> CompactsWanted(
 absl::Status StateAtIndexed(const compact::v1::WorldState& world,
                             const FactIndex& facts, const CivilDay& at,
                             std::string_view compact_id,
-                            compact::v1::StateReport* out) {
+                            compact::v1::StateReport* out, uint64_t known_through) {
   const std::string wanted(compact_id);
-  if (!wanted.empty() && !world.compacts().contains(wanted)) {
+  const StateIndex index(world, facts, at, known_through);
+  if (!wanted.empty() && index.Compact(wanted) == nullptr) {
     return absl::NotFoundError(absl::StrCat(
         "compact '", wanted, "' is not registered; list compacts with an "
         "empty id"));
   }
   LEDGER_RETURN_IF_ERROR(facts.CheckDates(world));
-  const StateIndex index(world, facts, at);
   out->Clear();
   out->set_at(at.ToString());
   out->set_compact_id(wanted);
   for (const auto& [id, body] : world.bodies()) {
-    (*out->mutable_body_names())[id] = body.body().name();
+    if (index.Known(body.sequence())) (*out->mutable_body_names())[id] = body.body().name();
   }
-  for (const compact::v1::CompactRecord* record : CompactsWanted(world, wanted)) {
+  for (const compact::v1::CompactRecord* record : CompactsWanted(index, wanted)) {
     if (!CompactExists(index, *record)) continue;
     CompactStateAt(index, *record, out->add_compacts());
   }
   for (const auto& [id, person] : world.persons()) {
-    (*out->mutable_person_names())[id] = person.person().name();
+    if (index.Known(person.sequence())) {
+      (*out->mutable_person_names())[id] = person.person().name();
+    }
   }
   for (const auto& [id, post] : world.posts()) {
-    (*out->mutable_post_labels())[id] = post.post().label();
+    if (index.Known(post.sequence())) (*out->mutable_post_labels())[id] = post.post().label();
   }
   if (wanted.empty()) {
     AddOtherFacts(index, out);

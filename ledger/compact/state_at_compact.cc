@@ -26,10 +26,7 @@ void StepOf(const StateIndex& index, const FactInfo& f,
             compact::v1::PartyStep* step) {
   const compact::v1::Party& actor = f.fact->event().actor();
   step->set_body_id(actor.body_id());
-  auto body = index.world().bodies().find(actor.body_id());
-  if (body != index.world().bodies().end()) {
-    step->set_body_name(body->second.body().name());
-  }
+  if (const auto* body = index.Body(actor.body_id())) step->set_body_name(body->body().name());
   step->set_on_behalf_of(actor.on_behalf_of());
   index.View(f, step->mutable_fact());
 }
@@ -42,8 +39,7 @@ void WithdrawalOf(const StateIndex& index, const FactInfo& f,
   // Prepare guarantees exactly one; a corrupt snapshot must not crash a query.
   const std::string party = named.empty() ? std::string() : named[0];
   step->set_body_id(party);
-  auto body = index.world().bodies().find(party);
-  if (body != index.world().bodies().end()) step->set_body_name(body->second.body().name());
+  if (const auto* body = index.Body(party)) step->set_body_name(body->body().name());
   index.View(f, step->mutable_fact());
 }
 
@@ -122,9 +118,8 @@ void AddSupersession(const StateIndex& index, const FactInfo& f,
   compact::v1::SupersessionView* view =
       ours ? out->add_supersedes() : out->add_superseded_by();
   view->set_compact_id(ours ? a.other_compact_id() : a.compact_id());
-  auto other = index.world().compacts().find(view->compact_id());
-  if (other != index.world().compacts().end()) {
-    view->set_compact_title(other->second.compact().title());
+  if (const auto* other = index.Compact(view->compact_id())) {
+    view->set_compact_title(other->compact().title());
   }
   *view->mutable_for_body_ids() = a.body_ids();
   view->set_condition(a.condition());
@@ -200,7 +195,7 @@ void CompactStateAt(const StateIndex& index,
   const std::string& id = record.compact().compact_id();
   out->set_compact_id(id);
   *out->mutable_compact() = record.compact();
-  const std::vector<int>& positions = index.fact_index().PositionsOf(id);
+  const absl::Span<const int> positions = index.PositionsOf(id);
   std::vector<FactInfo> infos;
   infos.reserve(positions.size());
   for (int position : positions) infos.push_back(index.Info(position));

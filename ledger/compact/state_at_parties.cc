@@ -124,9 +124,9 @@ void Withdrawals(const CompactState& c, std::map<std::string, PartyRecord>* part
 // record (BodyRecord.dissolutions), not among the compact's facts.
 void Dissolutions(const StateIndex& index, std::map<std::string, PartyRecord>* parties) {
   for (auto& [id, record] : *parties) {
-    auto body = index.world().bodies().find(id);
-    if (body == index.world().bodies().end()) continue;
-    for (const auto& d : body->second.dissolutions()) {
+    const compact::v1::BodyRecord* body = index.Body(id);
+    if (body == nullptr) continue;
+    for (const auto& d : body->dissolutions()) {
       const std::optional<FactInfo> info = index.Find(d.sequence());
       if (!info.has_value() || !StateIndex::Visible(*info)) continue;
       FactView view;
@@ -181,8 +181,7 @@ void AddPartyStatuses(const StateIndex& index, CompactState* out) {
   for (auto& [id, record] : parties) {
     compact::v1::PartyStatus* status = out->add_party_statuses();
     status->set_body_id(id);
-    auto body = index.world().bodies().find(id);
-    if (body != index.world().bodies().end()) status->set_body_name(body->second.body().name());
+    if (const auto* body = index.Body(id)) status->set_body_name(body->body().name());
     const bool named = HasId(out->compact().party_ids(), id);
     if (record.superseded) {
       status->set_status(compact::v1::COMPACT_STATUS_SUPERSEDED);

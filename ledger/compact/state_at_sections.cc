@@ -49,11 +49,13 @@ bool OnlyProposed(const CompactState& out, uint64_t plan_sequence) {
   return false;
 }
 
-std::vector<const compact::v1::CodeRecord*> CodesOf(
-    const compact::v1::WorldState& world, const std::string& id) {
+std::vector<const compact::v1::CodeRecord*> CodesOf(const StateIndex& index,
+                                                     const std::string& id) {
   std::vector<const compact::v1::CodeRecord*> codes;
-  for (const auto& [code_id, record] : world.codes()) {
-    if (record.code().compact_id() == id) codes.push_back(&record);
+  for (const auto& [code_id, record] : index.world().codes()) {
+    if (record.code().compact_id() == id && index.Known(record.sequence())) {
+      codes.push_back(&record);
+    }
   }
   std::sort(codes.begin(), codes.end(), [](auto* a, auto* b) {
     return a->sequence() < b->sequence();
@@ -65,7 +67,7 @@ std::vector<const compact::v1::CodeRecord*> CodesOf(
 
 void AddCodes(const StateIndex& index, const std::string& id, const Facts& mine,
               CompactState* out) {
-  for (const compact::v1::CodeRecord* record : CodesOf(index.world(), id)) {
+  for (const compact::v1::CodeRecord* record : CodesOf(index, id)) {
     compact::v1::CodeState& code = *out->add_codes();
     const std::string& code_id = record->code().code_id();
     int status = compact::v1::CODE_STATUS_UNSPECIFIED;

@@ -8,12 +8,14 @@
 #define LEDGER_COMPACT_STATE_INDEX_H_
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "compact/v1/compact.pb.h"
 #include "ledger/compact/dates.h"
 #include "ledger/compact/fact_index.h"
@@ -49,22 +51,44 @@ struct FactInfo {
   DayRange effect_range;
 };
 
+// Every fact folded so far (no "as known through" limit).
+inline constexpr uint64_t kAllFolded = std::numeric_limits<uint64_t>::max();
+
 class StateIndex {
  public:
-  // `facts` must index every fact of `world` (FactIndex::size()).
+  // `facts` must index every fact of `world` (FactIndex::size()). With
+  // `known_through` below kAllFolded the index shows the state as it was
+  // when only the facts with a lower sequence were folded (bitemporal "as
+  // known at"): later facts, annotations and corrections are not seen, nor
+  // records registered by them.
   StateIndex(const compact::v1::WorldState& world, const FactIndex& facts,
-             const CivilDay& at)
-      : world_(&world), facts_(&facts), at_(at) {}
+             const CivilDay& at, uint64_t known_through = kAllFolded)
+      : world_(&world),
+        facts_(&facts),
+        at_(at),
+        known_through_(known_through),
+        size_(known_through == kAllFolded ? static_cast<int>(facts.facts().size())
+                                          : facts.PositionsBefore(known_through)) {}
 
   const CivilDay& at() const { return at_; }
   const compact::v1::WorldState& world() const { return *world_; }
-  const FactIndex& fact_index() const { return *facts_; }
-  // Number of non-annotation facts (positions are 0 .. size()-1, in
+  // True when the fact or record at `sequence` was folded before the limit.
+  bool Known(uint64_t sequence) const { return sequence < known_through_; }
+  // The body or compact registered as `id`, or null (also when its
+  // registration is not seen).
+  const compact::v1::BodyRecord* Body(const std::string& id) const;
+  const compact::v1::CompactRecord* Compact(const std::string& id) const;
+  // Number of non-annotation facts seen (positions are 0 .. size()-1, in
   // ledger order).
-  int size() const { return static_cast<int>(facts_->facts().size()); }
+  int size() const { return size_; }
+  // Positions of the facts seen that concern compact `id`, ascending.
+  absl::Span<const int> PositionsOf(std::string_view id) const;
+  // The fact at `position` with the corrections seen (no day applied).
+  IndexedFact Indexed(int position) const;
   // The fact at `position` as seen on D.
   FactInfo Info(int position) const;
-  // Info of the fact at `sequence`, or nullopt (annotations have none).
+  // Info of the fact at `sequence`, or nullopt (annotations have none, nor
+  // facts not seen).
   std::optional<FactInfo> Find(uint64_t sequence) const;
   // True when the fact is shown on D (not retracted, not "not yet").
   static bool Visible(const FactInfo& info) {
@@ -86,6 +110,8 @@ class StateIndex {
   const compact::v1::WorldState* world_;
   const FactIndex* facts_;
   CivilDay at_;
+  uint64_t known_through_;
+  int size_;
 };
 
 // True when fact view `f` counts toward a compact's status on D: CERTAIN,
@@ -111,11 +137,13 @@ void CompactStateAt(const StateIndex& index,
 bool CompactExists(const StateIndex& index, const compact::v1::CompactRecord& c);
 
 // State at `at` of `compact_id` (or all) from `world` and an index of all
-// its facts, written to `out` (state_at.cc).
+// its facts, as known through `known_through` (see StateIndex), written to
+// `out` (state_at.cc).
 absl::Status StateAtIndexed(const compact::v1::WorldState& world,
                             const FactIndex& facts, const CivilDay& at,
                             std::string_view compact_id,
-                            compact::v1::StateReport* out);
+                            compact::v1::StateReport* out,
+                            uint64_t known_through = kAllFolded);
 
 }  // namespace ledger::compact::internal
 

@@ -271,11 +271,16 @@ std::vector<uint64_t> World::SequencesConcerning(
 
 absl::Status World::StateAt(const CivilDay& at, std::string_view compact_id,
                             compact::v1::StateReport* out) const {
+  return StateAt(at, compact_id, internal::kAllFolded, out);
+}
+
+absl::Status World::StateAt(const CivilDay& at, std::string_view compact_id,
+                            uint64_t known_through, compact::v1::StateReport* out) const {
   if (!keep_facts_) {
     return absl::FailedPreconditionError(
         "this World keeps no facts (WorldOptions::keep_facts): it checks rules only");
   }
-  return internal::StateAtIndexed(state_, index_, at, compact_id, out);
+  return internal::StateAtIndexed(state_, index_, at, compact_id, out, known_through);
 }
 
 absl::StatusOr<compact::v1::StateReport> World::StateAt(

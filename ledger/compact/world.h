@@ -155,6 +155,13 @@ class World {
                        compact::v1::StateReport* out) const;
   absl::StatusOr<compact::v1::StateReport> StateAt(
       const CivilDay& at, std::string_view compact_id) const;
+  // The same, as known when only the events with a ledger sequence below
+  // `known_through` were folded (bitemporal "as known at"): the report a
+  // World holding just those events gives, answered from this one's index
+  // at the same cost (later events, corrections and registrations are left
+  // out, not folded away).
+  absl::Status StateAt(const CivilDay& at, std::string_view compact_id,
+                       uint64_t known_through, compact::v1::StateReport* out) const;
 
  private:
   // Prepare without the refusal wording of Apply.

@@ -126,17 +126,24 @@ TEST_F(WorldFollowerTest, EntriesKnownAtCountsTheEntriesRecordedByThen) {
   EXPECT_EQ(known(absl::InfiniteFuture()), log_->Size());
 }
 
-TEST_F(WorldFollowerTest, AsKnownAtEqualsFoldingTheEntriesRecordedByThenFromScratch) {
+// "As known at T" (CompactLedger::StateAt) asks the state folded to the end
+// for the entries recorded by T: the same report as folding only those.
+TEST_F(WorldFollowerTest, AsKnownAtIsTheStateOfTheEntriesRecordedByThenFoldedAlone) {
   Build(8);
-  StoreSnapshotOf(6);
-  StoreSnapshotOf(10);
+  WorldFollower all(*log_);
+  ASSERT_THAT(all.CatchUp(), IsOk());
   const absl::Time start = absl::FromUnixSeconds(1'800'000'000);
+  const compact::CivilDay day{2010, 1, 1};
   for (int hours = 0; hours <= 8; ++hours) {
-    uint64_t entries = 0;
-    auto world = WorldFollower::AsKnownAt(*log_, start + absl::Hours(hours), &entries);
-    ASSERT_THAT(world, IsOk());
-    EXPECT_EQ(entries, 4u + hours);
-    EXPECT_TRUE(MessageDifferencer::Equals(world->state(), FromScratch(entries))) << hours;
+    auto entries = WorldFollower::EntriesKnownAt(*log_, start + absl::Hours(hours));
+    ASSERT_THAT(entries, IsOk());
+    EXPECT_EQ(*entries, 4u + hours);
+    auto alone = compact::World::FromState(FromScratch(*entries));
+    ASSERT_THAT(alone, IsOk());
+    ::compact::v1::StateReport known_then, expected;
+    ASSERT_THAT(all.world().StateAt(day, "", *entries, &known_then), IsOk());
+    ASSERT_THAT(alone->StateAt(day, "", &expected), IsOk());
+    EXPECT_TRUE(MessageDifferencer::Equals(known_then, expected)) << hours;
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/base/absl_view.h"
 
 namespace ledger::audit {
 
@@ -18,7 +19,6 @@ namespace {
 
 constexpr size_t kReadBlock = size_t{256} << 10;
 
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 std::string Base64(std::string_view bytes) { return absl::Base64Escape(AbslView(bytes)); }
 

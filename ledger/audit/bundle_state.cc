@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/base/absl_view.h"
 
 namespace ledger::audit::internal {
 
@@ -15,8 +16,6 @@ std::string Short(const log::Hash& hash) { return ToHex(hash).substr(0, 16); }
 std::string CheckpointName(uint64_t index, uint64_t tree_size) {
   return absl::StrCat("checkpoint ", index, " (tree size ", tree_size, ")");
 }
-
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "ledger/audit/bundle_format.h"
 #include "ledger/audit/bundle_pipeline.h"
 #include "ledger/audit/bundle_state.h"
+#include "ledger/base/absl_view.h"
 
 namespace ledger::audit {
 
@@ -21,7 +22,6 @@ using internal::BundleState;
 using internal::PipelineOptions;
 using Result = LineReader::Result;
 
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 void SetProblem(BundleReport& report, BundleProblem problem, uint64_t line,
                 std::string message) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "ledger/audit/bundle_format.h"
+#include "ledger/base/absl_view.h"
 #include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/compact/world.h"
@@ -14,8 +15,6 @@
 namespace ledger::audit {
 
 namespace {
-
-absl::string_view AbslView(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 absl::StatusOr<std::string> Unbase64(std::string_view b64, std::string_view what) {
   std::string out;

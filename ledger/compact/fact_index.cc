@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/base/absl_view.h"
 #include "ledger/compact/rules.h"
 
 namespace ledger::compact::internal {
@@ -172,7 +173,7 @@ int FactIndex::Find(uint64_t sequence) const {
 }
 
 const std::vector<int>& FactIndex::PositionsOf(std::string_view id) const {
-  auto it = by_compact_.find(absl::string_view(id.data(), id.size()));
+  auto it = by_compact_.find(AbslView(id));
   return it == by_compact_.end() ? Empty() : it->second;
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/base/absl_view.h"
 #include "ledger/base/status_macros.h"
 
 namespace ledger::log {
@@ -38,7 +39,7 @@ absl::StatusOr<uint64_t> ParseTreeSize(std::string_view s) {
 // Canonical padded base64 of exactly 32 bytes.
 absl::StatusOr<Hash> ParseRootHash(std::string_view s) {
   std::string raw;
-  if (!absl::Base64Unescape(absl::string_view(s.data(), s.size()), &raw) ||
+  if (!absl::Base64Unescape(AbslView(s), &raw) ||
       absl::Base64Escape(raw) != s) {
     return LineError(3, "(root hash) is not canonical padded base64");
   }

@@ -13,6 +13,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "ledger/base/absl_view.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/hash.h"
 
@@ -53,11 +54,11 @@ absl::Status OpenSslError(const char* what) {
 // Untrusted text, quoted and escaped for an error message.
 std::string Quote(std::string_view s) {
   return absl::StrCat(
-      "\"", absl::CEscape(absl::string_view(s.data(), s.size())), "\"");
+      "\"", absl::CEscape(AbslView(s)), "\"");
 }
 
 std::string Base64(std::string_view bytes) {
-  return absl::Base64Escape(absl::string_view(bytes.data(), bytes.size()));
+  return absl::Base64Escape(AbslView(bytes));
 }
 
 // Decodes canonical, padded standard base64 (RFC 4648 section 4) only.
@@ -65,7 +66,7 @@ absl::StatusOr<std::string> DecodeBase64(std::string_view b64,
                                          const char* what) {
   std::string out;
   if (b64.empty() ||
-      !absl::Base64Unescape(absl::string_view(b64.data(), b64.size()), &out) ||
+      !absl::Base64Unescape(AbslView(b64), &out) ||
       Base64(out) != b64) {
     return Invalid(what, " is not canonical padded base64");
   }

@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "ledger/base/absl_view.h"
 #include "ledger/base/posix_io.h"
 #include "ledger/base/status_macros.h"
 
@@ -42,7 +43,7 @@ absl::Status ValidatePublishedPath(std::string_view path) {
     return absl::InvalidArgumentError("a published path may not hold NUL");
   }
   const std::vector<std::string> segments =
-      absl::StrSplit(absl::string_view(path.data(), path.size()), '/');
+      absl::StrSplit(AbslView(path), '/');
   for (const std::string& segment : segments) {
     if (segment.empty() || segment == "." || segment == "..") {
       return absl::InvalidArgumentError(absl::StrCat(
@@ -88,7 +89,7 @@ absl::StatusOr<std::optional<std::string>> DirectoryWriter::Read(std::string_vie
 absl::Status DirectoryWriter::MakeParents(std::string_view path) {
   std::string dir = directory_;
   std::vector<std::string> segments =
-      absl::StrSplit(absl::string_view(path.data(), path.size()), '/');
+      absl::StrSplit(AbslView(path), '/');
   segments.pop_back();  // the file itself
   for (const std::string& segment : segments) {
     const std::string parent = dir;

@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/base/absl_view.h"
 
 namespace ledger::witness {
 
@@ -18,7 +19,7 @@ absl::Status Bad(std::string_view what) {
 bool ParseSize(std::string_view s, uint64_t* out) {
   if (s.empty() || s.size() > 20 || (s.size() > 1 && s[0] == '0')) return false;
   if (!std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
-  return absl::SimpleAtoi(absl::string_view(s.data(), s.size()), out);
+  return absl::SimpleAtoi(AbslView(s), out);
 }
 
 }  // namespace
@@ -47,7 +48,7 @@ absl::StatusOr<AddCheckpointRequest> ParseAddCheckpointRequest(std::string_view 
       return Bad(absl::StrCat("more than ", kMaxProofLines, " consistency proof lines"));
     }
     std::string raw;
-    if (!absl::Base64Unescape(absl::string_view(text.data(), text.size()), &raw) ||
+    if (!absl::Base64Unescape(AbslView(text), &raw) ||
         raw.size() != 32 || absl::Base64Escape(raw) != text) {
       return Bad(absl::StrCat("line ", line, " is not a hash in canonical padded base64"));
     }

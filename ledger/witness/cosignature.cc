@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/base/absl_view.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/hash.h"
 
@@ -21,13 +22,13 @@ constexpr char kHeader[] = "cosignature/v1\n";
 constexpr size_t kSignatureBytes = 8 + 64;
 
 std::string Base64(std::string_view bytes) {
-  return absl::Base64Escape(absl::string_view(bytes.data(), bytes.size()));
+  return absl::Base64Escape(AbslView(bytes));
 }
 
 // Canonical padded standard base64 only (as signed_note.cc).
 absl::StatusOr<std::string> DecodeBase64(std::string_view b64, const char* what) {
   std::string out;
-  if (b64.empty() || !absl::Base64Unescape(absl::string_view(b64.data(), b64.size()), &out) ||
+  if (b64.empty() || !absl::Base64Unescape(AbslView(b64), &out) ||
       Base64(out) != b64) {
     return absl::InvalidArgumentError(absl::StrCat(what, " is not canonical padded base64"));
   }
@@ -77,7 +78,7 @@ absl::StatusOr<KeyParts> ParseKeyParts(std::string_view s, const char* what) {
   uint32_t id = 0;
   if (hex.size() != 8 || !std::all_of(hex.begin(), hex.end(), [](char c) {
         return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-      }) || !absl::SimpleHexAtoi(absl::string_view(hex.data(), hex.size()), &id)) {
+      }) || !absl::SimpleHexAtoi(AbslView(hex), &id)) {
     return bad("the key ID is not 8 lowercase hex digits");
   }
   parts.key_id = id;

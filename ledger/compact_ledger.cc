@@ -76,6 +76,15 @@ CompactLedger::~CompactLedger() {
   if (log_ != nullptr) log_->Close();
 }
 
+absl::StatusOr<std::unique_ptr<CompactLedger>> CompactLedger::OpenToRead(
+    const std::string& path) {
+  log::LogOptions options;
+  options.path = path;
+  options.create_if_missing = false;
+  options.read_only = true;
+  return Open(options);
+}
+
 absl::StatusOr<std::unique_ptr<CompactLedger>> CompactLedger::Open(
     const log::LogOptions& options) {
   LEDGER_ASSIGN_OR_RETURN(auto log, log::Log::Open(options));
@@ -379,21 +388,32 @@ absl::Status CompactLedger::StateAt(const compact::CivilDay& at,
   return follower_.world().StateAt(at, compact_id, *known, out);
 }
 
+absl::StatusOr<std::vector<uint64_t>> CompactLedger::SequencesConcerning(
+    std::string_view compact_id) const {
+  absl::MutexLock lock(&mu_);
+  LEDGER_RETURN_IF_ERROR(CatchUp());
+  if (!follower_.world().HasCompact(compact_id)) {
+    return WithNextStep(
+        absl::NotFoundError(absl::StrCat("no compact \"", std::string(compact_id),
+                                         "\" in the ledger; the state at any date lists the "
+                                         "compacts it has")),
+        NextStep::kListCompacts);
+  }
+  return follower_.world().SequencesConcerning(compact_id);
+}
+
+absl::Status CompactLedger::ReadWorld(
+    absl::FunctionRef<void(const compact::World&)> read) const {
+  absl::MutexLock lock(&mu_);
+  LEDGER_RETURN_IF_ERROR(CatchUp());
+  read(follower_.world());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<HistoryItem>> CompactLedger::History(
     std::string_view compact_id) const {
-  std::vector<uint64_t> sequences;
-  {
-    absl::MutexLock lock(&mu_);
-    LEDGER_RETURN_IF_ERROR(CatchUp());
-    if (!follower_.world().HasCompact(compact_id)) {
-      return WithNextStep(
-          absl::NotFoundError(absl::StrCat("no compact \"", std::string(compact_id),
-                                           "\" in the ledger; the state at any date lists the "
-                                           "compacts it has")),
-          NextStep::kListCompacts);
-    }
-    sequences = follower_.world().SequencesConcerning(compact_id);
-  }
+  LEDGER_ASSIGN_OR_RETURN(const std::vector<uint64_t> sequences,
+                          SequencesConcerning(compact_id));
   std::vector<HistoryItem> items;
   for (uint64_t sequence : sequences) {
     LEDGER_ASSIGN_OR_RETURN(log::StoredEntry stored, log_->GetEntry(sequence));

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -82,6 +83,11 @@ class CompactLedger {
   // Opens the log (see log::Log::Open) and folds its events.
   static absl::StatusOr<std::unique_ptr<CompactLedger>> Open(
       const log::LogOptions& options);
+  // Opens the existing ledger at `path` to read it: RocksDB's read-only
+  // open, which takes no lock, so it works while a server holds the
+  // database, and sees the log as committed when it opened. No commit or
+  // snapshot thread is started and nothing is written; Record fails.
+  static absl::StatusOr<std::unique_ptr<CompactLedger>> OpenToRead(const std::string& path);
 
   // Prepares and appends `commands` in order as one batch: all are recorded
   // or none. The error of the first refused command says which one and why;
@@ -136,6 +142,13 @@ class CompactLedger {
   // The events concerning a compact, in ledger order. NotFound for an
   // unknown compact.
   absl::StatusOr<std::vector<HistoryItem>> History(std::string_view compact_id) const;
+  // Their ledger sequences only (nothing is read from the log).
+  absl::StatusOr<std::vector<uint64_t>> SequencesConcerning(std::string_view compact_id) const;
+
+  // Calls `read` with the domain state folded to the end of the log, under
+  // the ledger's lock: `read` must not call back into the ledger, and holds
+  // up recording while it runs. For exports of the whole state.
+  absl::Status ReadWorld(absl::FunctionRef<void(const compact::World&)> read) const;
 
   // Every event of the log, in order (the timeline).
   absl::StatusOr<std::vector<HistoryItem>> Timeline() const;
@@ -163,9 +176,8 @@ class CompactLedger {
   // caller waits anyway); called back on the log's answer thread
   // (RecordAsync) it leaves the handed-over events to the next CatchUp,
   // because answers are answered one at a time there, right behind the one
-  // serial stage of every append: folding there (then on the commit thread
-  // itself) cost each append over gRPC about 3 us of it (AppendStream at 64
-  // clients: 35.7k -> 37-38k appends/s).
+  // serial stage of every append: folding there would slow every append
+  // over gRPC (docs/performance.md, Appends over gRPC).
   struct Recording;
   absl::StatusOr<std::shared_ptr<Recording>> Begin(std::vector<RecordRequest> requests,
                                                    const std::string& actor) const;

@@ -14,23 +14,23 @@ namespace ledger {
 namespace {
 
 constexpr char kSnapshotPrefix[] = "compact/world/";
-constexpr size_t kSnapshotHeader = 8 + 32;
 
 // The snapshot `bytes`, when it is one of the log's first `covered` entries
 // (as its name says) and still matches the log; else nullopt.
 absl::StatusOr<std::optional<compact::World>> ParseSnapshot(const log::Log& log,
                                                             uint64_t covered,
                                                             std::string_view bytes) {
-  if (bytes.size() < kSnapshotHeader) return std::nullopt;
-  if (log::format::DecodeUint64(bytes.substr(0, 8)) != covered || covered == 0 ||
+  const std::optional<log::format::SnapshotHeader> header =
+      log::format::DecodeSnapshotHeader(bytes);
+  if (!header.has_value() || header->covered != covered || covered == 0 ||
       covered > log.Size()) {
     return std::nullopt;
   }
   LEDGER_ASSIGN_OR_RETURN(log::StoredEntry last, log.GetEntry(covered - 1));
-  if (bytes.substr(8, 32) != log::HashBytes(last.leaf_hash)) return std::nullopt;
+  if (header->last_leaf_hash != last.leaf_hash) return std::nullopt;
+  const std::string_view payload = bytes.substr(log::format::kSnapshotHeaderBytes);
   compact::v1::WorldState state;
-  if (!state.ParseFromArray(bytes.data() + kSnapshotHeader,
-                            static_cast<int>(bytes.size() - kSnapshotHeader))) {
+  if (!state.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return std::nullopt;
   }
   auto world = compact::World::FromState(std::move(state));
@@ -158,7 +158,7 @@ absl::Status WorldFollower::StoreSnapshot(log::Log& log) const {
   if (log.read_only()) return absl::OkStatus();
   if (folded_ == 0) return absl::InvalidArgumentError("a snapshot of no entries");
   LEDGER_ASSIGN_OR_RETURN(log::StoredEntry last, log.GetEntry(folded_ - 1));
-  std::string bytes = log::format::EncodeUint64(folded_) + log::HashBytes(last.leaf_hash);
+  std::string bytes = log::format::EncodeSnapshotHeader({folded_, last.leaf_hash});
   world_.state().AppendToString(&bytes);
   return log.PutSnapshot(WorldSnapshotName(folded_), bytes);
 }

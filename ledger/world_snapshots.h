@@ -2,16 +2,13 @@
 // (see world_follower.h for how they are stored and used) on a thread of
 // its own, so that recording never waits on one.
 //
-// Taking a snapshot serialises the whole state: about 64 ms at 135k events,
-// and as long again to store it, both growing with the log. Taken under the
-// ledger's lock, that stalled every recorder at each doubling of the log.
-// The snapshotter takes them from a copy of the state that it rebuilds on
-// its thread (the newest stored snapshot plus the entries since, through a
-// WorldFollower); the price is that thread's CPU and, while it runs, a
-// second copy of the state in memory. Measured over 140k endorsements
-// recorded by 64 concurrent RecordAsync callers (the slowest round of 64,
-// same run): 125 ms with the snapshot under the lock (at the snapshot of
-// 131072 entries), 15-28 ms with the snapshotter.
+// Taking a snapshot serialises the whole state and stores it, both growing
+// with the log; taken under the ledger's lock, that stalled every recorder
+// at each doubling of the log. The snapshotter takes them from a copy of
+// the state that it rebuilds on its thread (the newest stored snapshot plus
+// the entries since, through a WorldFollower); the price is that thread's
+// CPU and, while it runs, a second copy of the state in memory. The
+// measured difference is in docs/performance.md (Snapshots).
 #ifndef LEDGER_WORLD_SNAPSHOTS_H_
 #define LEDGER_WORLD_SNAPSHOTS_H_
 

@@ -4,12 +4,11 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/time_util.h"
+#include "compact/v1/compact.pb.h"
 #include "ledger/audit/bundle_format.h"
 #include "ledger/base/absl_view.h"
 #include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
-#include "ledger/compact/world.h"
 #include "ledger/log/proof_verify.h"
 
 namespace ledger::audit {
@@ -76,28 +75,6 @@ absl::StatusOr<EntryProof> ProveEntry(const log::Log& log, uint64_t sequence) {
   LEDGER_ASSIGN_OR_RETURN(proof.inclusion, log.InclusionProof(sequence, proof.tree_size));
   proof.checkpoint = *std::move(latest);
   return proof;
-}
-
-absl::StatusOr<std::vector<uint64_t>> EventsConcerning(const log::Log& log,
-                                                       std::string_view compact_id) {
-  compact::World world;
-  LEDGER_RETURN_IF_ERROR(log.ForEachEntry(0, log.Size(), [&](const log::StoredEntry& stored) {
-    compact::v1::Event event;
-    if (!stored.entry.payload().UnpackTo(&event)) return absl::OkStatus();  // not a domain event
-    const compact::EventMeta meta{
-        stored.sequence,
-        google::protobuf::util::TimeUtil::TimestampToMicroseconds(stored.entry.recorded_at()),
-        stored.entry.actor()};
-    absl::Status applied = world.Apply(event, meta);
-    if (applied.ok()) return absl::OkStatus();
-    return absl::DataLossError(absl::StrCat("event ", stored.sequence,
-                                            " does not fold: ", applied.message()));
-  }));
-  if (!world.HasCompact(compact_id)) {
-    return absl::NotFoundError(absl::StrCat("no compact \"", std::string(compact_id),
-                                            "\" in the ledger"));
-  }
-  return world.SequencesConcerning(compact_id);
 }
 
 std::string FormatTlogProof(const EntryProof& proof) {

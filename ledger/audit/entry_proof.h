@@ -42,12 +42,6 @@ struct EntryProof {
 // the log.
 absl::StatusOr<EntryProof> ProveEntry(const log::Log& log, uint64_t sequence);
 
-// The sequences of the events that concern compact `compact_id` (folding the
-// log from its start). NotFound for an unknown compact; DataLoss when an
-// event does not fold.
-absl::StatusOr<std::vector<uint64_t>> EventsConcerning(const log::Log& log,
-                                                       std::string_view compact_id);
-
 // C2SP tlog-proof@v1 text: header, "extra" with the entry bytes, index,
 // base64 hashes, blank line, the checkpoint note verbatim.
 std::string FormatTlogProof(const EntryProof& proof);

@@ -68,4 +68,19 @@ std::optional<RequestRecord> DecodeRequestRecord(std::string_view bytes) {
   return record;
 }
 
+std::string EncodeSnapshotHeader(const SnapshotHeader& header) {
+  std::string out = EncodeUint64(header.covered);
+  out.append(reinterpret_cast<const char*>(header.last_leaf_hash.data()),
+             header.last_leaf_hash.size());
+  return out;
+}
+
+std::optional<SnapshotHeader> DecodeSnapshotHeader(std::string_view bytes) {
+  if (bytes.size() < kSnapshotHeaderBytes) return std::nullopt;
+  SnapshotHeader header;
+  header.covered = *DecodeUint64(bytes.substr(0, 8));
+  std::memcpy(header.last_leaf_hash.data(), bytes.data() + 8, header.last_leaf_hash.size());
+  return header;
+}
+
 }  // namespace ledger::log::format

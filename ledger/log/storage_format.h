@@ -10,7 +10,10 @@
 //              value: sequence (8 bytes BE)
 //   requests   key: request id
 //              value: sequence (8 bytes BE) || SHA-256 of the request (32)
-//   snapshots  key: caller-chosen name; value: caller-defined bytes
+//   snapshots  key: caller-chosen name
+//              value: covered (8 bytes BE) || leaf hash of entry covered-1
+//              (32) || caller-defined bytes: state derived from the log's
+//              first `covered` entries, usable only while that entry stays
 //   checkpoints key: tree size (8 bytes BE)
 //              value: a C2SP signed note whose body is the tlog-checkpoint
 //              of that size, exactly as published
@@ -81,6 +84,20 @@ inline constexpr size_t kRequestRecordBytes = 8 + 32;
 std::string EncodeRequestRecord(const RequestRecord& record);
 // nullopt when `bytes` is not kRequestRecordBytes long.
 std::optional<RequestRecord> DecodeRequestRecord(std::string_view bytes);
+
+// The header of a snapshot value: the number of the log's first entries
+// the snapshot was derived from, and the leaf hash of the last of them, so
+// a reader can tell whether the log still holds those entries. The
+// caller's bytes follow it.
+struct SnapshotHeader {
+  uint64_t covered = 0;
+  std::array<uint8_t, 32> last_leaf_hash{};
+};
+inline constexpr size_t kSnapshotHeaderBytes = 8 + 32;
+std::string EncodeSnapshotHeader(const SnapshotHeader& header);
+// nullopt when `bytes` is shorter than kSnapshotHeaderBytes; the caller's
+// bytes are bytes.substr(kSnapshotHeaderBytes).
+std::optional<SnapshotHeader> DecodeSnapshotHeader(std::string_view bytes);
 
 }  // namespace ledger::log::format
 

@@ -319,6 +319,30 @@ TEST_F(CompactLedgerTest, HistoryListsEventsConcerningTheCompact) {
   EXPECT_TRUE((*history)[0].event.has_compact_registered());
   EXPECT_TRUE((*history)[1].event.has_decision());
   EXPECT_EQ(ledger->History("nope").status().code(), absl::StatusCode::kNotFound);
+  auto sequences = ledger->SequencesConcerning("c1");
+  ASSERT_THAT(sequences, IsOk());
+  ASSERT_EQ(sequences->size(), 2u);
+  EXPECT_EQ((*sequences)[0], (*history)[0].sequence);
+  EXPECT_EQ((*sequences)[1], (*history)[1].sequence);
+  EXPECT_EQ(ledger->SequencesConcerning("nope").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CompactLedgerTest, OpenToReadReadsWithoutWritingAndRefusesToRecord) {
+  {
+    auto ledger = Open();
+    Seed(*ledger);
+  }
+  auto reader = CompactLedger::OpenToRead(dir_.Sub("db"));
+  ASSERT_THAT(reader, IsOk());
+  int compacts = 0;
+  ASSERT_THAT((*reader)->ReadWorld([&](const compact::World& world) {
+    compacts = world.state().compacts_size();
+  }),
+              IsOk());
+  EXPECT_GT(compacts, 0);
+  EXPECT_FALSE((*reader)->Record({Endorse("c1", "board", "2006-04-04")}, "clerk").ok());
+  EXPECT_EQ(CompactLedger::OpenToRead(dir_.Sub("nowhere")).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(CompactLedgerTest, ForeignPayloadInTheLogIsReportedAtOpen) {

@@ -27,6 +27,7 @@
 #include "ledger/base/status_macros.h"
 #include "ledger/checkpointing/checkpoint_publisher.h"
 #include "ledger/compact/render.h"
+#include "ledger/compact_ledger.h"
 #include "ledger/log/checkpoint.h"
 #include "services/client.h"
 #include "tools/ledgerctl/service_commands.h"
@@ -508,9 +509,9 @@ int RunVerifyBundle(const std::string& bundle, const TrustFlags& flags,
 }
 
 int RunProveCompact(const std::string& db, const std::string& compact_id, uint64_t sequence) {
-  auto log = OpenExistingLog(db);
-  if (!log.ok()) return FailOpen("prove", log.status());
-  auto events = audit::EventsConcerning(**log, compact_id);
+  auto ledger = CompactLedger::OpenToRead(db);
+  if (!ledger.ok()) return FailOpen("prove", ledger.status());
+  auto events = (*ledger)->SequencesConcerning(compact_id);
   if (!events.ok()) return Fail("prove", events.status());
   if (std::find(events->begin(), events->end(), sequence) == events->end()) {
     return Fail("prove", absl::NotFoundError(absl::StrCat(
@@ -518,7 +519,7 @@ int RunProveCompact(const std::string& db, const std::string& compact_id, uint64
                              "\"; `ledgerctl history --db ", db, " --compact ", compact_id,
                              "` lists its events with their numbers")));
   }
-  auto proof = audit::ProveEntry(**log, sequence);
+  auto proof = audit::ProveEntry((*ledger)->log(), sequence);
   if (!proof.ok()) return Fail("prove", proof.status());
   std::cout << audit::EntryProofToJson(*proof, compact_id) << "\n";
   return kExitOk;

@@ -40,18 +40,6 @@ absl::StatusOr<std::unique_ptr<CompactLedger>> OpenLedger(const std::string& db,
   return CompactLedger::Open(options);
 }
 
-// Opens the ledger to read it: RocksDB's read-only open, which takes no
-// lock, so it works while `ledgerctl serve` (or another writer) holds the
-// database, and sees the log as committed when it opened. No commit or
-// snapshot thread is started and nothing is written.
-absl::StatusOr<std::unique_ptr<CompactLedger>> OpenLedgerToRead(const std::string& db) {
-  log::LogOptions options;
-  options.path = db;
-  options.create_if_missing = false;
-  options.read_only = true;
-  return CompactLedger::Open(options);
-}
-
 std::string TimelineLine(const HistoryItem& item) {
   return absl::StrCat("#", item.sequence, "  ", compact::RenderEventText(item.event));
 }
@@ -173,7 +161,7 @@ int RunDemo(const std::string& db, const std::string& file) {
   std::cout << "verified: " << report->entries_checked << " entries, root "
             << log::ToHex(head.root) << "\n\n== Timeline (date order) ==\n"
             << kDateOrderNote << "\n";
-  ledger = OpenLedgerToRead(db);
+  ledger = CompactLedger::OpenToRead(db);
   if (!ledger.ok()) return FailOpen("demo", ledger.status());
   auto timeline = (*ledger)->Timeline();
   if (!timeline.ok()) return Fail("demo", timeline.status());
@@ -196,7 +184,7 @@ int RunReplay(const std::string& db, const std::string& at, const std::string& c
     if (!parsed.ok()) return Fail("replay", parsed.status());
     known_at = *parsed;
   }
-  auto ledger = OpenLedgerToRead(db);
+  auto ledger = CompactLedger::OpenToRead(db);
   if (!ledger.ok()) return FailOpen("replay", ledger.status());
   return PrintState(**ledger, at, compact, known_at, format, "replay");
 }
@@ -207,7 +195,7 @@ int RunHistory(const std::string& db, const std::string& compact, const std::str
     return Fail("history", absl::InvalidArgumentError(absl::StrCat(
                                "--order '", order, "' is not known: use date or ledger")));
   }
-  auto ledger = OpenLedgerToRead(db);
+  auto ledger = CompactLedger::OpenToRead(db);
   if (!ledger.ok()) return FailOpen("history", ledger.status());
   auto history = (*ledger)->History(compact);
   if (!history.ok()) return Fail("history", history.status());
@@ -231,22 +219,17 @@ int RunHistory(const std::string& db, const std::string& compact, const std::str
   return kExitOk;
 }
 
-// Folds every event of the log into a World and prints its organisations,
-// persons, posts, memberships, meetings and motions as Popolo JSON. `command`
-// names the subcommand in errors (export-popolo, or export --format popolo).
+// Prints the organisations, persons, posts, memberships, meetings and
+// motions of the ledger's folded state as Popolo JSON. `command` names the
+// subcommand in errors (export-popolo, or export --format popolo).
 int RunExportPopolo(const std::string& db, const std::string& command) {
-  auto ledger = OpenLedgerToRead(db);
+  auto ledger = CompactLedger::OpenToRead(db);
   if (!ledger.ok()) return FailOpen(command, ledger.status());
-  auto timeline = (*ledger)->Timeline();
-  if (!timeline.ok()) return Fail(command, timeline.status());
-  compact::World world;
-  for (const HistoryItem& item : *timeline) {
-    const compact::EventMeta meta{item.sequence, absl::ToUnixMicros(item.recorded_at),
-                                  item.actor};
-    absl::Status folded = world.Apply(item.event, meta);
-    if (!folded.ok()) return Fail(command, folded);
-  }
-  std::cout << compact::PopoloJson(world.state()) << "\n";
+  std::string popolo;
+  const absl::Status read = (*ledger)->ReadWorld(
+      [&](const compact::World& world) { popolo = compact::PopoloJson(world.state()); });
+  if (!read.ok()) return Fail(command, read);
+  std::cout << popolo << "\n";
   return kExitOk;
 }
 

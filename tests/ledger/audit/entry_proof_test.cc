@@ -37,7 +37,7 @@ class EntryProofTest : public ::testing::Test {
   // The proof of the compact's first event, against a fresh checkpoint.
   EntryProof FirstEventProof() {
     SignHead(log(), {key_});
-    auto events = EventsConcerning(log(), kCompact);
+    auto events = ledger_->SequencesConcerning(kCompact);
     EXPECT_TRUE(events.ok() && !events->empty());
     auto proof = ProveEntry(log(), events->front());
     EXPECT_TRUE(proof.ok()) << proof.status();
@@ -76,8 +76,6 @@ TEST_F(EntryProofTest, NoCheckpointOrNoSuchEntryIsRefusedWithWhatToDo) {
   EXPECT_THAT(unsigned_log.status().message(), HasSubstr("checkpoint"));
   SignHead(log(), {key_});
   EXPECT_EQ(ProveEntry(log(), log().Size()).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(EventsConcerning(log(), "no-such-compact").status().code(),
-            absl::StatusCode::kNotFound);
 }
 
 TEST_F(EntryProofTest, EntriesAfterTheNewestCheckpointNeedANewOne) {
@@ -211,19 +209,6 @@ TEST_F(EntryProofTest, JsonProofWithACheckpointTheTlogFormRefusesIsRefused) {
       << parsed.status();
   json.replace(json.find("\"tlogProof\""), 11, "\"tlXgProof\"");  // an unknown key
   EXPECT_EQ(EntryProofFromJson(json).status().code(), absl::StatusCode::kInvalidArgument);
-}
-
-TEST_F(EntryProofTest, EventsConcerningListsTheCompactsEventsInLedgerOrder) {
-  auto events = EventsConcerning(log(), kCompact);
-  ASSERT_TRUE(events.ok()) << events.status();
-  ASSERT_FALSE(events->empty());
-  EXPECT_TRUE(std::is_sorted(events->begin(), events->end()));
-  auto history = ledger_->History(kCompact);
-  ASSERT_TRUE(history.ok());
-  ASSERT_EQ(history->size(), events->size());
-  for (size_t i = 0; i < events->size(); ++i) {
-    EXPECT_EQ((*history)[i].sequence, (*events)[i]);
-  }
 }
 
 }  // namespace

@@ -30,6 +30,25 @@ TEST(StorageFormatTest, RequestRecordOfTheWrongLengthIsRefused) {
   EXPECT_FALSE(DecodeRequestRecord("").has_value());
 }
 
+TEST(StorageFormatTest, SnapshotHeaderRoundTripsAndLeavesTheCallersBytes) {
+  SnapshotHeader header;
+  header.covered = 1104;
+  for (size_t i = 0; i < header.last_leaf_hash.size(); ++i) {
+    header.last_leaf_hash[i] = static_cast<uint8_t>(0xa0 + i);
+  }
+  const std::string bytes = EncodeSnapshotHeader(header) + "state";
+  // Covered first, big-endian, then the leaf hash (docs/FORMAT.md).
+  EXPECT_EQ(bytes.substr(0, 8), EncodeUint64(1104));
+  EXPECT_EQ(bytes[8], '\xa0');
+  EXPECT_EQ(bytes.substr(kSnapshotHeaderBytes), "state");
+  const auto decoded = DecodeSnapshotHeader(bytes);
+  ASSERT_TRUE(decoded.has_value());
+  EXPECT_EQ(decoded->covered, 1104u);
+  EXPECT_EQ(decoded->last_leaf_hash, header.last_leaf_hash);
+  EXPECT_TRUE(DecodeSnapshotHeader(bytes.substr(0, kSnapshotHeaderBytes)).has_value());
+  EXPECT_FALSE(DecodeSnapshotHeader(bytes.substr(0, kSnapshotHeaderBytes - 1)).has_value());
+}
+
 TEST(StorageFormatTest, StreamKeyVersionReadsOnlyKeysOfThatStream) {
   EXPECT_EQ(StreamKeyVersion(StreamKey("compact/a", 7), "compact/a"), 7u);
   EXPECT_FALSE(StreamKeyVersion(StreamKey("compact/ab", 7), "compact/a").has_value());

@@ -54,6 +54,25 @@ TEST_F(LedgerctlLiveDbTest, ReadCommandsAnswerWhileServeHoldsTheDatabase) {
   auto history = Ctl("history --db " + db() + " --compact wyre-forest-interim-2005");
   ASSERT_EQ(history.exit_code, 0) << history.err;
   EXPECT_THAT(history.out, HasSubstr("REGISTERED compact wyre-forest-interim-2005"));
+  // The server's answers print as the database's do: one renderer, in both
+  // orders and both formats.
+  for (const std::string options : {"", " --order ledger", " --format json",
+                                    " --order ledger --format json"}) {
+    const std::string args = " --compact worcestershire-2006" + options;
+    auto local = Ctl("history --db " + db() + args);
+    auto remote = Ctl("history --server " + address + args);
+    ASSERT_EQ(local.exit_code, 0) << local.err;
+    ASSERT_EQ(remote.exit_code, 0) << remote.err;
+    EXPECT_EQ(remote.out, local.out) << options;
+    EXPECT_THAT(local.out, HasSubstr("worcestershire-2006"));
+  }
+  auto replay_remote =
+      Ctl("replay --server " + address + " --at 2006-07-01 --compact worcestershire-2006");
+  ASSERT_EQ(replay_remote.exit_code, 0) << replay_remote.err;
+  EXPECT_EQ(replay_remote.out, replay.out);
+  auto bad_order = Ctl("history --server " + address + " --compact c --order sideways");
+  EXPECT_EQ(bad_order.exit_code, 2);
+  EXPECT_THAT(bad_order.err, HasSubstr("use date or ledger"));
 
   auto root = Ctl("root --db " + db() + " --format json");
   ASSERT_EQ(root.exit_code, 0) << root.err;

@@ -5,12 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "google/protobuf/util/json_util.h"
-#include "ledger/compact/history_order.h"
 #include "ledger/compact/popolo.h"
 #include "ledger/compact/render.h"
 #include "ledger/compact_ledger.h"
@@ -19,12 +15,11 @@
 #include "tools/ledgerctl/cli_common.h"
 #include "tools/ledgerctl/demo_pages.h"
 #include "tools/ledgerctl/demo_witnesses.h"
+#include "tools/ledgerctl/read_render.h"
 
 namespace ledger::cli {
 
 namespace {
-
-using nlohmann::json;
 
 constexpr char kDemoActor[] = "ledgerctl demo";
 // The telling dates of the seed story (docs/domain.md).
@@ -38,63 +33,6 @@ absl::StatusOr<std::unique_ptr<CompactLedger>> OpenLedger(const std::string& db,
   options.path = db;
   options.create_if_missing = create;
   return CompactLedger::Open(options);
-}
-
-std::string TimelineLine(const HistoryItem& item) {
-  return absl::StrCat("#", item.sequence, "  ", compact::RenderEventText(item.event));
-}
-
-json HistoryJson(const HistoryItem& item) {
-  return {{"sequence", item.sequence}, {"stream", item.stream},
-          {"streamVersion", item.stream_version}, {"recordedAt", Rfc3339(item.recorded_at)},
-          {"actor", item.actor}, {"leafHash", log::ToHex(item.leaf_hash)},
-          {"event", ProtoJson(item.event)}};
-}
-
-constexpr char kDateOrderNote[] =
-    "In date order: each event at the first day its date allows (\"from\" a range's first "
-    "day; \"by\" the last day of a date open at the start; open ends marked); undated "
-    "events first; events placed on the same day in ledger order (#sequence). "
-    "--order ledger lists them as recorded.";
-
-// One history item with where date order placed it.
-struct Placed {
-  const HistoryItem* item;
-  std::optional<compact::HistoryPlacement> placement;  // absent in ledger order
-};
-
-absl::StatusOr<std::vector<Placed>> InOrder(const std::vector<HistoryItem>& items,
-                                            bool by_date) {
-  std::vector<Placed> out;
-  if (!by_date) {
-    for (const HistoryItem& item : items) out.push_back({&item, std::nullopt});
-    return out;
-  }
-  std::vector<compact::HistoryEntry> entries;
-  for (const HistoryItem& item : items) entries.push_back({item.sequence, &item.event});
-  auto order = compact::OrderByDate(entries);
-  if (!order.ok()) return order.status();
-  for (const compact::HistoryPlacement& p : *order) out.push_back({&items[p.index], p});
-  return out;
-}
-
-std::string PlacedLine(const Placed& p) {
-  if (!p.placement.has_value()) return TimelineLine(*p.item);
-  std::string at = compact::PlacementText(*p.placement);
-  if (at.size() < 30) at.resize(30, ' ');
-  return absl::StrCat(at, "  ", TimelineLine(*p.item));
-}
-
-json PlacedJson(const Placed& p) {
-  json out = HistoryJson(*p.item);
-  if (p.placement.has_value()) {
-    out["placement"] = compact::PlacementKind(*p.placement);
-    if (p.placement->day.has_value()) out["placedAt"] = p.placement->day->ToString();
-    if (p.placement->open_end) out["openEnd"] = true;
-    if (p.placement->corrected_by.has_value()) out["correctedBy"] = *p.placement->corrected_by;
-    if (p.placement->placed_with.has_value()) out["placedWith"] = *p.placement->placed_with;
-  }
-  return out;
 }
 
 // Records a scenario; prints how many events were new.
@@ -126,18 +64,14 @@ int RunImport(const std::string& db, const std::string& file, const std::string&
   return status.ok() ? kExitOk : Fail("import", status);
 }
 
-int PrintState(const CompactLedger& ledger, const std::string& at, const std::string& compact,
+int ReplayState(const CompactLedger& ledger, const std::string& at, const std::string& compact,
                std::optional<absl::Time> known_at, const std::string& format,
                const std::string& command) {
   auto day = compact::ParseQueryDate(at);
   if (!day.ok()) return Fail(command, day.status());
   auto report = ledger.StateAt(*day, compact, known_at);
   if (!report.ok()) return Fail(command, report.status());
-  if (format == "json") {
-    std::cout << ProtoJson(*report).dump() << "\n";
-  } else {
-    std::cout << compact::RenderStateText(*report);
-  }
+  PrintState(*report, format);
   return kExitOk;
 }
 
@@ -159,18 +93,17 @@ int RunDemo(const std::string& db, const std::string& file) {
     return kExitTampered;
   }
   std::cout << "verified: " << report->entries_checked << " entries, root "
-            << log::ToHex(head.root) << "\n\n== Timeline (date order) ==\n"
-            << kDateOrderNote << "\n";
+            << log::ToHex(head.root) << "\n\n== Timeline (date order) ==\n";
   ledger = CompactLedger::OpenToRead(db);
   if (!ledger.ok()) return FailOpen("demo", ledger.status());
   auto timeline = (*ledger)->Timeline();
   if (!timeline.ok()) return Fail("demo", timeline.status());
-  auto ordered = InOrder(*timeline, /*by_date=*/true);
-  if (!ordered.ok()) return Fail("demo", ordered.status());
-  for (const Placed& p : *ordered) std::cout << PlacedLine(p) << "\n";
+  if (absl::Status printed = PrintTimeline(*timeline, std::cout); !printed.ok()) {
+    return Fail("demo", printed);
+  }
   for (const char* date : kDemoDates) {
     std::cout << "\n== State at " << date << " (the end of that month) ==\n";
-    const int code = PrintState(**ledger, date, "", std::nullopt, "text", "demo");
+    const int code = ReplayState(**ledger, date, "", std::nullopt, "text", "demo");
     if (code != kExitOk) return code;
   }
   return kExitOk;
@@ -186,37 +119,20 @@ int RunReplay(const std::string& db, const std::string& at, const std::string& c
   }
   auto ledger = CompactLedger::OpenToRead(db);
   if (!ledger.ok()) return FailOpen("replay", ledger.status());
-  return PrintState(**ledger, at, compact, known_at, format, "replay");
+  return ReplayState(**ledger, at, compact, known_at, format, "replay");
 }
 
 int RunHistory(const std::string& db, const std::string& compact, const std::string& format,
                const std::string& order) {
-  if (order != "date" && order != "ledger") {
-    return Fail("history", absl::InvalidArgumentError(absl::StrCat(
-                               "--order '", order, "' is not known: use date or ledger")));
+  if (absl::Status checked = CheckHistoryOrder(order); !checked.ok()) {
+    return Fail("history", checked);
   }
   auto ledger = CompactLedger::OpenToRead(db);
   if (!ledger.ok()) return FailOpen("history", ledger.status());
   auto history = (*ledger)->History(compact);
   if (!history.ok()) return Fail("history", history.status());
-  auto ordered = InOrder(*history, order == "date");
-  if (!ordered.ok()) return Fail("history", ordered.status());
-  if (format != "json") {
-    std::cout << "History of compact " << compact << ". "
-              << (order == "date" ? std::string(kDateOrderNote)
-                                  : std::string("In ledger order (as recorded)."))
-              << "\n";
-  }
-  for (const Placed& p : *ordered) {
-    if (format == "json") {
-      std::cout << PlacedJson(p).dump() << "\n";
-    } else {
-      const HistoryItem& item = *p.item;
-      std::cout << PlacedLine(p) << "   [recorded " << Rfc3339(item.recorded_at) << " by "
-                << item.actor << ", " << item.stream << " v" << item.stream_version << "]\n";
-    }
-  }
-  return kExitOk;
+  absl::Status printed = PrintHistory(*history, compact, format, order);
+  return printed.ok() ? kExitOk : Fail("history", printed);
 }
 
 // Prints the organisations, persons, posts, memberships, meetings and

@@ -2,21 +2,17 @@
 // asked of a running server.
 #include <iostream>
 
-#include <nlohmann/json.hpp>
-
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/util/json_util.h"
 #include "ledger/compact/edtf.h"
-#include "ledger/compact/render.h"
 #include "ledger/log/hash.h"
 #include "services/convert.h"
+#include "tools/ledgerctl/read_render.h"
 #include "tools/ledgerctl/service_commands.h"
 
 namespace ledger::cli {
 
 namespace {
 
-using nlohmann::json;
 using Stub = compact::v1::CompactService::Stub;
 
 struct RemoteFlags {
@@ -47,37 +43,48 @@ int RemoteReplay(CLI::App* app, const RemoteFlags& f) {
   if (!client.ok()) return FailConnect("replay", client.status());
   auto report = (*client)->Call(&Stub::GetCompact, (*client)->compact(), request);
   if (!report.ok()) return Fail("replay", report.status());
-  if (FormatOf(app) == "json") {
-    std::cout << ProtoJson(*report).dump() << "\n";
-  } else {
-    std::cout << compact::RenderStateText(*report);
-  }
+  PrintState(*report, FormatOf(app));
   return kExitOk;
 }
 
+// The server's answer as the items a local read gives.
+absl::StatusOr<std::vector<HistoryItem>> HistoryItems(
+    const compact::v1::GetHistoryResponse& response) {
+  std::vector<HistoryItem> items;
+  for (const auto& e : response.events()) {
+    HistoryItem& item = items.emplace_back();
+    item.sequence = e.sequence();
+    item.stream = e.stream();
+    item.stream_version = e.stream_version();
+    item.recorded_at = services::FromTimestamp(e.recorded_at());
+    item.actor = e.actor();
+    auto leaf = log::HashFromBytes(e.leaf_hash());
+    if (!leaf.ok()) {
+      return absl::DataLossError(absl::StrCat("the server's event ", e.sequence(),
+                                              " has no valid leaf hash: ",
+                                              leaf.status().message()));
+    }
+    item.leaf_hash = *leaf;
+    item.event = e.event();
+  }
+  return items;
+}
+
 int RemoteHistory(CLI::App* app, const RemoteFlags& f) {
+  const std::string order = Value(app, "--order").empty() ? "date" : Value(app, "--order");
+  if (absl::Status checked = CheckHistoryOrder(order); !checked.ok()) {
+    return Fail("history", checked);
+  }
   compact::v1::GetHistoryRequest request;
   request.set_compact_id(Value(app, "--compact"));
   auto client = ConnectClient(f.client, f.token_file);
   if (!client.ok()) return FailConnect("history", client.status());
   auto history = (*client)->Call(&Stub::GetHistory, (*client)->compact(), request);
   if (!history.ok()) return Fail("history", history.status());
-  const bool as_json = FormatOf(app) == "json";
-  for (const auto& e : history->events()) {
-    const std::string leaf = log::ToHex(*log::HashFromBytes(e.leaf_hash()));
-    const std::string at = Rfc3339(services::FromTimestamp(e.recorded_at()));
-    if (as_json) {
-      json line = {{"sequence", e.sequence()}, {"stream", e.stream()},
-                   {"streamVersion", e.stream_version()}, {"recordedAt", at},
-                   {"actor", e.actor()}, {"leafHash", leaf}, {"event", ProtoJson(e.event())}};
-      std::cout << line.dump() << "\n";
-    } else {
-      std::cout << "#" << e.sequence() << "  " << compact::RenderEventText(e.event())
-                << "   [recorded " << at << " by " << e.actor() << ", " << e.stream() << " v"
-                << e.stream_version() << "]\n";
-    }
-  }
-  return kExitOk;
+  auto items = HistoryItems(*history);
+  if (!items.ok()) return Fail("history", items.status());
+  absl::Status printed = PrintHistory(*items, request.compact_id(), FormatOf(app), order);
+  return printed.ok() ? kExitOk : Fail("history", printed);
 }
 
 // Gives `name` (registered with --db) a --server alternative.

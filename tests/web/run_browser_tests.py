@@ -66,6 +66,12 @@ def altered_copy(log_dir, out_dir, rel_path, offset):
 # Dates at which the site suite compares the page with `ledgerctl replay`.
 REPLAY_DATES = ["2005-01", "2005-03", "2006-05", "2006-07-01", "2007-06", "2011-10", "2012"]
 SEED_COMPACT = "worcestershire-2006"
+# The fictional Eastmere log (scenarios/eastmere-fictional.jsonl): a party's
+# withdrawal from the 2008 compact, decided in April 2013 with effect from
+# 30 June 2013, and the PCT, a party to the 2010 compact, abolished on
+# 31 March 2013; compacts and dates at which the pages show them.
+EASTMERE_STATES = [("eastmere-2008", ["2013-05", "2013-06-29", "2013-07"]),
+                   ("eastmere-2010", ["2013-03-30", "2013-04"])]
 
 
 def bundle_entry_offset(bundle, index):
@@ -76,9 +82,26 @@ def bundle_entry_offset(bundle, index):
     return o + 2, int.from_bytes(bundle[o:o + 2], "big")
 
 
-def make_site_fixtures(program, ledgerctl, tmp, out):
+def make_eastmere_fixture(program, ledgerctl, source_dir, tmp, out):
+    """The published Eastmere log and the states `ledgerctl replay` prints
+    for EASTMERE_STATES; returns them for fixture.json."""
+    site = os.path.join(out, "eastmere")
+    db = os.path.join(tmp, "db-eastmere")
+    subprocess.run([program, "--db", db, "--out", site, "--scenario",
+                    os.path.join(source_dir, "scenarios", "eastmere-fictional.jsonl")], check=True)
+    expected = os.path.join(site, "expected")
+    os.makedirs(expected)
+    for compact, dates in EASTMERE_STATES:
+        for date in dates:
+            with open(os.path.join(expected, "replay-%s-%s.json" % (compact, date)), "w") as f:
+                subprocess.run([ledgerctl, "replay", "--db", db, "--at", date, "--compact",
+                                compact, "--format", "json"], check=True, stdout=f)
+    return [{"compact": compact, "dates": dates} for compact, dates in EASTMERE_STATES]
+
+
+def make_site_fixtures(program, ledgerctl, source_dir, tmp, out):
     """The published seed log, three altered copies, and the states that
-    `ledgerctl replay` prints for the seed compact."""
+    `ledgerctl replay` prints for the seed compact; and the Eastmere log."""
     good = os.path.join(out, "good")
     db = os.path.join(tmp, "db")
     subprocess.run([program, "--db", db, "--out", good], check=True)
@@ -108,7 +131,8 @@ def make_site_fixtures(program, ledgerctl, tmp, out):
     shutil.copytree(good, os.path.join(out, "impostor"))
     shutil.copy(os.path.join(good, "checkpoint.impostor"), os.path.join(out, "impostor", "checkpoint"))
     fixture.update({"tampered": target, "bundlePath": bundle_path, "dates": REPLAY_DATES,
-                    "compact": SEED_COMPACT})
+                    "compact": SEED_COMPACT,
+                    "eastmere": make_eastmere_fixture(program, ledgerctl, source_dir, tmp, out)})
     with open(os.path.join(out, "fixture.json"), "w") as f:
         json.dump(fixture, f)
 
@@ -233,7 +257,7 @@ def main():
             if not args.fixture_program or not args.ledgerctl:
                 print("FAIL: the site suite needs --fixture-program and --ledgerctl")
                 return 1
-            make_site_fixtures(args.fixture_program, args.ledgerctl, tmp,
+            make_site_fixtures(args.fixture_program, args.ledgerctl, args.source_dir, tmp,
                                os.path.join(root, "fixture"))
         if args.keep:
             shutil.copytree(root, args.keep, dirs_exist_ok=True)

@@ -69,6 +69,40 @@ export async function run(suite) {
     }
   });
 
+  test('on the Eastmere log a party that withdrew or ceased reads as a former party, as replay reports it, every fact verified', async () => {
+    const seen = new Set();
+    for (const { compact, dates } of fixture.eastmere) {
+      const published = await fetchJson(`${FIXTURE}/eastmere/data/compact/${compact}.json`);
+      for (const at of dates) {
+        const replay = await fetchJson(`${FIXTURE}/eastmere/expected/replay-${compact}-${at}.json`);
+        const expected = (replay.compacts || [])[0] || null;
+        const interval = intervalFor(published.intervals, parseQueryDate(at).day);
+        assert(interval, `no interval for ${compact} on ${at}`);
+        assertEqual(JSON.stringify(canonical(interval.state)), JSON.stringify(canonical(stripEvents(expected, replay.at))), `${compact} on ${at}:`);
+        const former = ((expected || {}).partyStatuses || []).filter((p) => p.standing && p.standing !== 'PARTY_STANDING_CURRENT');
+        const page = await openPage(`${FIXTURE}/eastmere/compact.html?id=${compact}${at ? `&at=${at}` : ''}`);
+        try {
+          const items = [...page.doc.querySelectorAll('#state li')].map((li) => li.textContent);
+          for (const p of former) {
+            seen.add(p.standing);
+            const name = p.bodyName || p.bodyId;
+            const line = items.find((t) => t.startsWith(`${name}: was `));
+            assert(line && /FORMER party/.test(line), `${compact} on ${at}: no former-party line for ${name}: ${items.join(' | ')}`);
+            assert(line.includes(p.standing === 'PARTY_STANDING_CEASED' ? 'ceased (body dissolved)' : 'withdrew'), line);
+          }
+          if (!former.length) {
+            assert(!items.some((t) => /FORMER party/.test(t)), `${compact} on ${at} shows a former party that replay does not`);
+          }
+          await page.win.pageVerification;
+          assert(/All \d+ facts on this page verified/.test(page.doc.getElementById('tally').textContent), page.doc.getElementById('tally').textContent);
+        } finally {
+          page.done();
+        }
+      }
+    }
+    assert(seen.has('PARTY_STANDING_WITHDRAWN') && seen.has('PARTY_STANDING_CEASED'), `former standings shown: ${[...seen].join(', ')}`);
+  });
+
   test('the compact page shows the status replay gives, and says which interval it shows', async () => {
     for (const at of fixture.dates) {
       const replay = await fetchJson(`${FIXTURE}/good/expected/replay-${at}.json`);

@@ -1,7 +1,10 @@
 #include "ledger/scenario_file.h"
+#include "tests/testing/status_matchers.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+using ::ledger::testing::IsOk;
 
 namespace ledger {
 namespace {
@@ -13,7 +16,7 @@ TEST(ScenarioFileTest, ParsesLinesSkippingBlanksAndComments) {
       "# a comment\n\n{\"sourceRegistered\": {\"sourceId\": \"a\"}}\n"
       "{\"sourceRegistered\": {\"sourceId\": \"b\"}}\n",
       "f.jsonl");
-  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_THAT(s, IsOk());
   ASSERT_EQ(s->commands.size(), 2u);
   EXPECT_EQ(s->labels[0], "f.jsonl:3");
   EXPECT_EQ(s->labels[1], "f.jsonl:4");
@@ -47,7 +50,7 @@ TEST(ScenarioFileTest, IdenticalLinesAreRefusedNamingBoth) {
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("dup.jsonl:4 repeats line 1"));
   // The same event spelled differently is a second event.
   auto spaced = ParseScenario(line + "{\"sourceRegistered\": {\"sourceId\":\"a\"}}\n", "x");
-  ASSERT_TRUE(spaced.ok()) << spaced.status();
+  ASSERT_THAT(spaced, IsOk());
   EXPECT_EQ(spaced->commands.size(), 2u);
   EXPECT_NE(spaced->request_ids[0], spaced->request_ids[1]);
 }

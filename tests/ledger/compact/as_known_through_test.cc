@@ -14,6 +14,9 @@
 #include "gtest/gtest.h"
 #include "ledger/compact/scenario.h"
 #include "ledger/compact/world.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::compact {
 namespace {
@@ -23,7 +26,7 @@ std::vector<ScenarioLine> Lines(const std::string& relative) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(buffer.str());
-  EXPECT_TRUE(lines.ok()) << lines.status();
+  EXPECT_THAT(lines, IsOk());
   return lines.ok() ? *lines : std::vector<ScenarioLine>();
 }
 
@@ -43,7 +46,7 @@ std::vector<CivilDay> Days() {
 // limit that changed nothing would be noticed).
 int ExpectEveryPrefixMatches(const std::vector<ScenarioLine>& lines) {
   World whole;
-  EXPECT_TRUE(ApplyScenario(lines, 0, &whole).ok());
+  EXPECT_THAT(ApplyScenario(lines, 0, &whole), IsOk());
   std::vector<std::string> ids = {""};
   for (const auto& [id, record] : whole.state().compacts()) ids.push_back(id);
   const std::vector<CivilDay> days = Days();
@@ -52,14 +55,14 @@ int ExpectEveryPrefixMatches(const std::vector<ScenarioLine>& lines) {
   for (size_t known = 0; known <= lines.size(); ++known) {
     if (known > 0) {
       const std::vector<ScenarioLine> next(lines.begin() + (known - 1), lines.begin() + known);
-      EXPECT_TRUE(ApplyScenario(next, known - 1, &prefix).ok()) << "line " << known;
+      EXPECT_THAT(ApplyScenario(next, known - 1, &prefix), IsOk()) << "line " << known;
     }
     for (const std::string& id : ids) {
       for (const CivilDay& day : days) {
         ::compact::v1::StateReport limited, expected, unlimited;
         const absl::Status got = whole.StateAt(day, id, known, &limited);
         const absl::Status want = prefix.StateAt(day, id, &expected);
-        SCOPED_TRACE(testing::Message() << "known through " << known << ", compact '" << id
+        SCOPED_TRACE(::testing::Message() << "known through " << known << ", compact '" << id
                                         << "', on " << day.ToString());
         EXPECT_EQ(got.code(), want.code()) << got << " / " << want;
         if (!want.ok() || !got.ok()) {
@@ -97,13 +100,13 @@ TEST(AsKnownThroughTest, EveryPrefixOfEastmereMatchesItsOwnFold) {
 TEST(AsKnownThroughTest, NothingKnownThroughZeroAndEverythingThroughTheEnd) {
   const std::vector<ScenarioLine> lines = Lines("scenarios/eastmere-fictional.jsonl");
   World whole;
-  ASSERT_TRUE(ApplyScenario(lines, 0, &whole).ok());
+  ASSERT_THAT(ApplyScenario(lines, 0, &whole), IsOk());
   ::compact::v1::StateReport none, all, plain;
-  ASSERT_TRUE(whole.StateAt(CivilDay{2016, 1, 1}, "", 0, &none).ok());
+  ASSERT_THAT(whole.StateAt(CivilDay{2016, 1, 1}, "", 0, &none), IsOk());
   EXPECT_EQ(none.compacts_size(), 0);
   EXPECT_TRUE(none.body_names().empty());
-  ASSERT_TRUE(whole.StateAt(CivilDay{2016, 1, 1}, "", lines.size(), &all).ok());
-  ASSERT_TRUE(whole.StateAt(CivilDay{2016, 1, 1}, "", &plain).ok());
+  ASSERT_THAT(whole.StateAt(CivilDay{2016, 1, 1}, "", lines.size(), &all), IsOk());
+  ASSERT_THAT(whole.StateAt(CivilDay{2016, 1, 1}, "", &plain), IsOk());
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(all, plain));
   EXPECT_GT(plain.compacts_size(), 0);
 }

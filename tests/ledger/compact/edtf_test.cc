@@ -11,6 +11,9 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::compact {
 namespace {
@@ -39,7 +42,7 @@ void ExpectRanges(const std::vector<Range>& cases) {
   for (const Range& c : cases) {
     SCOPED_TRACE(c.edtf);
     const absl::StatusOr<EdtfDate> date = ParseEdtf(c.edtf);
-    ASSERT_TRUE(date.ok()) << date.status();
+    ASSERT_THAT(date, IsOk());
     EXPECT_EQ(date->edtf, c.edtf);
     EXPECT_EQ(Show(date->earliest), c.earliest);
     EXPECT_EQ(Show(date->latest), c.latest);
@@ -65,8 +68,8 @@ void ExpectFlags(const char* edtf, const char* unqualified, bool uncertain,
   SCOPED_TRACE(edtf);
   const absl::StatusOr<EdtfDate> date = ParseEdtf(edtf);
   const absl::StatusOr<EdtfDate> plain = ParseEdtf(unqualified);
-  ASSERT_TRUE(date.ok()) << date.status();
-  ASSERT_TRUE(plain.ok()) << plain.status();
+  ASSERT_THAT(date, IsOk());
+  ASSERT_THAT(plain, IsOk());
   EXPECT_EQ(date->uncertain, uncertain);
   EXPECT_EQ(date->approximate, approximate);
   EXPECT_EQ(date->earliest, plain->earliest);
@@ -130,7 +133,7 @@ TEST(EdtfTest, ParseCivilDayRoundTripsToString) {
   for (const CivilDay& day : days) {
     SCOPED_TRACE(day.ToString());
     const absl::StatusOr<CivilDay> parsed = ParseCivilDay(day.ToString());
-    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    ASSERT_THAT(parsed, IsOk());
     EXPECT_EQ(*parsed, day);
   }
 }
@@ -205,7 +208,7 @@ TEST(EdtfTest, ParseEdtfAcceptsExactlyTheDaysChronoAccepts) {
         EXPECT_EQ(date->earliest, day) << text;
         EXPECT_EQ(date->latest, day) << text;
         const absl::StatusOr<CivilDay> civil = ParseCivilDay(text);
-        ASSERT_TRUE(civil.ok()) << civil.status();
+        ASSERT_THAT(civil, IsOk());
         EXPECT_EQ(*civil, day);
       }
     }
@@ -226,15 +229,15 @@ TEST(EdtfTest, MonthsSeasonsAndYearsAgreeWithChrono) {
     for (unsigned m = 1; m <= 12; ++m) {
       const std::string text = year + (m < 10 ? "-0" : "-") + std::to_string(m);
       const absl::StatusOr<EdtfDate> month = ParseEdtf(text);
-      ASSERT_TRUE(month.ok()) << month.status();
+      ASSERT_THAT(month, IsOk());
       EXPECT_EQ(month->latest, last_day(y, m)) << text;
     }
     const absl::StatusOr<EdtfDate> winter = ParseEdtf(year + "-24");
-    ASSERT_TRUE(winter.ok()) << winter.status();
+    ASSERT_THAT(winter, IsOk());
     EXPECT_EQ(winter->latest, last_day(y + 1, 2)) << year;
     const absl::StatusOr<CivilDay> query = ParseQueryDate(year + "-02");
     if (y >= 0) {
-      ASSERT_TRUE(query.ok()) << query.status();
+      ASSERT_THAT(query, IsOk());
       EXPECT_EQ(*query, last_day(y, 2)) << year;
     } else {
       EXPECT_FALSE(query.ok()) << year;  // query dates have no sign
@@ -313,13 +316,13 @@ TEST(EdtfTest, EdtfValidateLevel0Intervals) {
 
 TEST(EdtfTest, KeepsTheInputUnchanged) {
   const absl::StatusOr<EdtfDate> date = ParseEdtf("2004-06-11%");
-  ASSERT_TRUE(date.ok()) << date.status();
+  ASSERT_THAT(date, IsOk());
   EXPECT_EQ(date->edtf, "2004-06-11%");
 }
 
 TEST(EdtfTest, PlainDatesAreCertainAndExact) {
   const absl::StatusOr<EdtfDate> date = ParseEdtf("2004-12-16");
-  ASSERT_TRUE(date.ok()) << date.status();
+  ASSERT_THAT(date, IsOk());
   EXPECT_FALSE(date->uncertain);
   EXPECT_FALSE(date->approximate);
   EXPECT_EQ(date->earliest, (CivilDay{2004, 12, 16}));
@@ -568,7 +571,7 @@ TEST(EdtfTest, IntervalFlagsComeFromEitherEnd) {
        }) {
     SCOPED_TRACE(c.edtf);
     const absl::StatusOr<EdtfDate> date = ParseEdtf(c.edtf);
-    ASSERT_TRUE(date.ok()) << date.status();
+    ASSERT_THAT(date, IsOk());
     EXPECT_EQ(date->uncertain, c.uncertain);
     EXPECT_EQ(date->approximate, c.approximate);
   }
@@ -642,14 +645,14 @@ TEST(EdtfTest, OneOfSetSpansFromItsEarliestToItsLatestMember) {
 
 TEST(EdtfTest, OneOfSetFlagsComeFromAnyMember) {
   const absl::StatusOr<EdtfDate> some = ParseEdtf("[2005~,2006,2007?]");
-  ASSERT_TRUE(some.ok()) << some.status();
+  ASSERT_THAT(some, IsOk());
   EXPECT_TRUE(some->uncertain);
   EXPECT_TRUE(some->approximate);
   EXPECT_EQ(Show(some->earliest), "2005-01-01");
   EXPECT_EQ(Show(some->latest), "2007-12-31");
 
   const absl::StatusOr<EdtfDate> none = ParseEdtf("[2005,2006]");
-  ASSERT_TRUE(none.ok()) << none.status();
+  ASSERT_THAT(none, IsOk());
   EXPECT_FALSE(none->uncertain);
   EXPECT_FALSE(none->approximate);
 }
@@ -1056,7 +1059,7 @@ TEST(EdtfTest, QueryDateMeansTheEndOfItsPeriod) {
        }) {
     SCOPED_TRACE(q.text);
     const absl::StatusOr<CivilDay> day = ParseQueryDate(q.text);
-    ASSERT_TRUE(day.ok()) << day.status();
+    ASSERT_THAT(day, IsOk());
     EXPECT_EQ(*day, q.day);
   }
 }

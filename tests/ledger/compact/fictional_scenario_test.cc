@@ -21,6 +21,9 @@
 #include "ledger/compact/state_at.h"
 #include "ledger/compact/world.h"
 #include "ledger/log/hash.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::compact {
 namespace {
@@ -39,7 +42,7 @@ std::string Source(const std::string& relative) {
 std::vector<ScenarioLine> Lines() {
   absl::StatusOr<std::vector<ScenarioLine>> lines =
       ParseScenario(Source("scenarios/eastmere-fictional.jsonl"));
-  EXPECT_TRUE(lines.ok()) << lines.status();
+  EXPECT_THAT(lines, IsOk());
   return lines.ok() ? *lines : std::vector<ScenarioLine>();
 }
 
@@ -50,7 +53,7 @@ World Load(int count = -1) {
   if (count >= 0) lines.resize(count);
   World world;
   absl::Status s = ApplyScenario(lines, 0, &world);
-  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_THAT(s, IsOk());
   return world;
 }
 
@@ -66,9 +69,9 @@ int LinesBefore(const std::string& ref) {
 
 StateReport At(const World& world, const std::string& day) {
   absl::StatusOr<CivilDay> at = ParseQueryDate(day);
-  EXPECT_TRUE(at.ok()) << at.status();
+  EXPECT_THAT(at, IsOk());
   absl::StatusOr<StateReport> report = StateAt(world.state(), *at, "");
-  EXPECT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report, IsOk());
   return report.ok() ? *report : StateReport();
 }
 

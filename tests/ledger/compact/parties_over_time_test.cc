@@ -11,6 +11,9 @@
 #include "ledger/compact/render.h"
 #include "ledger/compact/world.h"
 #include "tests/ledger/compact/record_json.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::compact {
 namespace {
@@ -59,17 +62,17 @@ class PartiesOverTimeTest : public ::testing::Test {
     Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"c"}},"actor":{"bodyId":"pct"},"date":{"edtf":"2009-02-14"},"ref":"pct-signs")"));
   }
 
-  absl::Status Try(const std::string& json) { return testing::RecordJson(world_, json, &next_); }
+  absl::Status Try(const std::string& json) { return compact::testing::RecordJson(world_, json, &next_); }
   // Records `json`; returns its sequence.
   uint64_t Record(const std::string& json) {
     const uint64_t sequence = next_;
     absl::Status s = Try(json);
-    EXPECT_TRUE(s.ok()) << s << " for " << json;
+    EXPECT_THAT(s, IsOk()) << s << " for " << json;
     return sequence;
   }
   StateReport Report(const std::string& day) {
     absl::StatusOr<StateReport> r = world_.StateAt(*ParseQueryDate(day), "");
-    EXPECT_TRUE(r.ok()) << r.status();
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : StateReport();
   }
   CompactState At(const std::string& day) {
@@ -228,7 +231,7 @@ TEST_F(PartiesOverTimeTest, WhenEveryPartyHasWithdrawnOrCeasedNoPartyIsCurrent) 
 
 TEST_F(PartiesOverTimeTest, APartyNamedOnlyByTheRegistrationMayWithdraw) {
   Record(With(R"("compactRegistered":{"compactId":"named","title":"Named","scope":"SCOPE_DISTRICT","partyIds":["board"]},"date":{"edtf":"2008"})"));
-  EXPECT_TRUE(Try(Withdraw("board", "2012", "", "named")).ok());
+  EXPECT_THAT(Try(Withdraw("board", "2012", "", "named")), IsOk());
 }
 
 TEST_F(PartiesOverTimeTest, BadWithdrawalsAndDissolutionsAreRefusedAndAppendNothing) {
@@ -282,7 +285,7 @@ TEST_F(PartiesOverTimeTest, ABodyCertainlyDissolvedCannotWithdrawAfterwards) {
   EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(late.message()), HasSubstr("'pct' was dissolved at #"));
   // On the same day it is no contradiction.
-  EXPECT_TRUE(Try(Withdraw("pct", "2013-03-31")).ok());
+  EXPECT_THAT(Try(Withdraw("pct", "2013-03-31")), IsOk());
 }
 
 TEST_F(PartiesOverTimeTest, ARetractedSignatureMakesNoPartyAndARetractedWithdrawalNoFormerOne) {
@@ -293,18 +296,18 @@ TEST_F(PartiesOverTimeTest, ARetractedSignatureMakesNoPartyAndARetractedWithdraw
   Record(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"vcs-out"},"text":"recorded in error","retracts":true})"));
   EXPECT_EQ(Party(At("2013"), "vcs").standing(), ::compact::v1::PARTY_STANDING_CURRENT);
   // With the first withdrawal retracted, a withdrawal may be recorded again.
-  EXPECT_TRUE(Try(Withdraw("vcs", "2014")).ok());
+  EXPECT_THAT(Try(Withdraw("vcs", "2014")), IsOk());
 }
 
 TEST_F(PartiesOverTimeTest, ADissolutionIsStoredInTheDissolvedBodysStream) {
   Event command;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(Dissolve("pct", "2013", "ccg"), &command).ok());
+  ASSERT_THAT(google::protobuf::util::JsonStringToMessage(Dissolve("pct", "2013", "ccg"), &command), IsOk());
   absl::StatusOr<Event> prepared = world_.Prepare(command);
-  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  ASSERT_THAT(prepared, IsOk());
   EXPECT_EQ(*World::StreamOf(*prepared), "body/pct");
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(Withdraw("vcs", "2013"), &command).ok());
+  ASSERT_THAT(google::protobuf::util::JsonStringToMessage(Withdraw("vcs", "2013"), &command), IsOk());
   prepared = world_.Prepare(command);
-  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  ASSERT_THAT(prepared, IsOk());
   EXPECT_EQ(*World::StreamOf(*prepared), "compact/c");
 }
 
@@ -316,11 +319,11 @@ TEST_F(PartiesOverTimeTest, ASnapshotFoldedBeforePartyRecordsExistedChecksTheSam
     record.clear_withdrawals();
   }
   absl::StatusOr<World> restored = World::FromState(std::move(old));
-  ASSERT_TRUE(restored.ok()) << restored.status();
+  ASSERT_THAT(restored, IsOk());
   world_ = *std::move(restored);
   EXPECT_EQ(Try(Withdraw("pct", "2008-06")).code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Try(Withdraw("vcs", "2013")).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(Try(Withdraw("pct", "2012")).ok());
+  EXPECT_THAT(Try(Withdraw("pct", "2012")), IsOk());
 }
 
 // An auditor's verifier folds without facts: the same rules hold.
@@ -332,9 +335,9 @@ class LeanPartiesOverTimeTest : public PartiesOverTimeTest {
 TEST_F(LeanPartiesOverTimeTest, AWorldThatKeepsNoFactsChecksTheSameRules) {
   EXPECT_EQ(Try(Withdraw("board", "2012")).code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Try(Withdraw("pct", "2008-06")).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(Try(Withdraw("vcs", "2012")).ok());
+  EXPECT_THAT(Try(Withdraw("vcs", "2012")), IsOk());
   EXPECT_EQ(Try(Withdraw("vcs", "2013")).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(Try(Dissolve("pct", "2013", "ccg")).ok());
+  EXPECT_THAT(Try(Dissolve("pct", "2013", "ccg")), IsOk());
   EXPECT_EQ(Try(Dissolve("pct", "2014")).code(), absl::StatusCode::kFailedPrecondition);
 }
 

@@ -19,6 +19,9 @@
 #include "gtest/gtest.h"
 #include "ledger/compact/scenario.h"
 #include "ledger/compact/world.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::compact {
 namespace {
@@ -30,11 +33,11 @@ json SeedPopolo() {
   std::stringstream text;
   text << in.rdbuf();
   absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(text.str());
-  EXPECT_TRUE(lines.ok()) << lines.status();
+  EXPECT_THAT(lines, IsOk());
   World world;
   if (lines.ok()) {
     absl::Status s = ApplyScenario(*lines, 0, &world);
-    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_THAT(s, IsOk());
   }
   return json::parse(PopoloJson(world.state()));
 }
@@ -135,11 +138,11 @@ TEST(PopoloTest, PlainDatesAreWrittenAndRangesOnlyInTheExtension) {
   uint64_t seq = 0;
   auto record = [&](const std::string& text) {
     absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(text);
-    ASSERT_TRUE(lines.ok()) << lines.status();
+    ASSERT_THAT(lines, IsOk());
     for (const ScenarioLine& line : *lines) {
       absl::StatusOr<::compact::v1::Event> event = world.Prepare(line.event);
-      ASSERT_TRUE(event.ok()) << event.status();
-      ASSERT_TRUE(world.Apply(*event, EventMeta{seq++, 0, "t"}).ok());
+      ASSERT_THAT(event, IsOk());
+      ASSERT_THAT(world.Apply(*event, EventMeta{seq++, 0, "t"}), IsOk());
     }
   };
   record(R"({"sourceRegistered":{"sourceId":"s","title":"T","date":{"edtf":"2012"}}}
@@ -160,11 +163,11 @@ class PopoloRecordTest : public ::testing::Test {
  protected:
   void Record(const std::string& text) {
     absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(text);
-    ASSERT_TRUE(lines.ok()) << lines.status();
+    ASSERT_THAT(lines, IsOk());
     for (const ScenarioLine& line : *lines) {
       absl::StatusOr<::compact::v1::Event> event = world_.Prepare(line.event);
-      ASSERT_TRUE(event.ok()) << event.status() << "\n" << text;
-      ASSERT_TRUE(world_.Apply(*event, EventMeta{seq_++, 0, "t"}).ok());
+      ASSERT_THAT(event, IsOk()) << event.status() << "\n" << text;
+      ASSERT_THAT(world_.Apply(*event, EventMeta{seq_++, 0, "t"}), IsOk());
     }
   }
   json Export() const { return json::parse(PopoloJson(world_.state())); }

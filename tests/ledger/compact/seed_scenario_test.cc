@@ -17,6 +17,9 @@
 #include "ledger/compact/scenario.h"
 #include "ledger/compact/state_at.h"
 #include "ledger/compact/world.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::compact {
 namespace {
@@ -41,16 +44,16 @@ World LoadSeed() {
   World world;
   if (lines.ok()) {
     absl::Status s = ApplyScenario(*lines, 0, &world);
-    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_THAT(s, IsOk());
   }
   return world;
 }
 
 StateReport At(const World& world, const std::string& day) {
   absl::StatusOr<CivilDay> at = ParseQueryDate(day);
-  EXPECT_TRUE(at.ok()) << at.status();
+  EXPECT_THAT(at, IsOk());
   absl::StatusOr<StateReport> report = StateAt(world.state(), *at, "");
-  EXPECT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report, IsOk());
   return *report;
 }
 
@@ -69,10 +72,10 @@ TEST(SeedScenarioTest, EveryLinePreparesAndApplies) {
       ReadFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
   ASSERT_FALSE(text.empty());
   absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(text);
-  ASSERT_TRUE(lines.ok()) << lines.status();
+  ASSERT_THAT(lines, IsOk());
   World world;
   absl::Status s = ApplyScenario(*lines, 0, &world);
-  ASSERT_TRUE(s.ok()) << s;
+  ASSERT_THAT(s, IsOk());
 }
 
 TEST(SeedScenarioTest, NoCompactExistsOnFifteenthJanuary2005) {
@@ -122,10 +125,10 @@ TEST(SeedScenarioTest, AdoptionUncertainAndSignaturesCertainOnFirstJuly2006) {
   EXPECT_EQ(interim->superseded_by(0).condition(), "with immediate effect");
   EXPECT_EQ(interim->status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
   const std::string text = RenderStateText(report);
-  EXPECT_THAT(text, testing::HasSubstr(
+  EXPECT_THAT(text, ::testing::HasSubstr(
       "UNCERTAIN: adopted by Wyre Forest District Council [inferred] some day in "
       "[2006-06-29 .. 2011-09-30] — the sources do not give the day"));
-  EXPECT_THAT(text, testing::HasSubstr("PROPOSED (not decided)"));
+  EXPECT_THAT(text, ::testing::HasSubstr("PROPOSED (not decided)"));
 }
 
 TEST(SeedScenarioTest, InterimSupersededForTheCouncilOnlyAndUncertainlyOnFirstJuly2006) {
@@ -135,7 +138,7 @@ TEST(SeedScenarioTest, InterimSupersededForTheCouncilOnlyAndUncertainlyOnFirstJu
   EXPECT_EQ(interim->status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
   ASSERT_EQ(interim->superseded_by_size(), 1);
   const auto& supersession = interim->superseded_by(0);
-  EXPECT_THAT(supersession.for_body_ids(), testing::ElementsAre("wyre-forest-dc"));
+  EXPECT_THAT(supersession.for_body_ids(), ::testing::ElementsAre("wyre-forest-dc"));
   // It takes effect with Council's adoption: both uncertain together.
   EXPECT_EQ(supersession.fact().effect().status(), ::compact::v1::EFFECT_STATUS_UNCERTAIN);
   EXPECT_EQ(supersession.fact().effect().on_event_sequence(),
@@ -146,7 +149,7 @@ TEST(SeedScenarioTest, InterimSupersededForTheCouncilOnlyAndUncertainlyOnFirstJu
   ASSERT_TRUE(parties.contains("community-action-wyre-forest"));
   EXPECT_EQ(parties["wyre-forest-dc"]->status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
   EXPECT_THAT(parties["wyre-forest-dc"]->possibly(),
-              testing::HasSubstr("SUPERSEDED by worcestershire-2006"));
+              ::testing::HasSubstr("SUPERSEDED by worcestershire-2006"));
   EXPECT_EQ(parties["community-action-wyre-forest"]->status(),
             ::compact::v1::COMPACT_STATUS_IN_FORCE);
   EXPECT_TRUE(parties["community-action-wyre-forest"]->possibly().empty());
@@ -194,7 +197,7 @@ TEST(SeedScenarioTest, CodesDueIn2006And2007FlaggedOnThirtiethJune2007) {
   }
   EXPECT_EQ(overdue_plans, 4);
   EXPECT_THAT(RenderStateText(At(LoadSeed(), "2007-06-30")),
-              testing::HasSubstr("OVERDUE (not known to be met)"));
+              ::testing::HasSubstr("OVERDUE (not known to be met)"));
 }
 
 TEST(SeedScenarioTest, ReviewConsultationAndDisagreementOnFifteenthOctober2011) {
@@ -352,7 +355,7 @@ TEST(SeedScenarioTest, BackgroundPapersAreSourcesKnownOnlyByCitation) {
   ASSERT_EQ(cabinet_2004.size(), 1u);
   EXPECT_EQ(cabinet_2004[0]->event().source_registered().date().edtf(), "2004-12-16");
   EXPECT_TRUE(cabinet_2004[0]->event().source_registered().issued_by().empty());
-  EXPECT_THAT(cabinet_2004[0]->event().note(), testing::HasSubstr("whether 16th December 2004"));
+  EXPECT_THAT(cabinet_2004[0]->event().note(), ::testing::HasSubstr("whether 16th December 2004"));
 }
 
 TEST(SeedScenarioTest, WorkingGroupsFirstMeetingHasAnInferredLowerBound) {
@@ -364,9 +367,9 @@ TEST(SeedScenarioTest, WorkingGroupsFirstMeetingHasAnInferredLowerBound) {
   const auto& date = meetings[0]->event().date();
   EXPECT_EQ(date.earliest(), "2010-01-01");
   EXPECT_EQ(date.latest(), "2011-09-30");
-  EXPECT_THAT(date.inferred_because(), testing::HasSubstr("the change of Government last year"));
+  EXPECT_THAT(date.inferred_because(), ::testing::HasSubstr("the change of Government last year"));
   EXPECT_THAT(RenderStateText(At(world, "2011-09-03")),
-              testing::HasSubstr("bounds inferred: Lower bound read from 'with the change of "
+              ::testing::HasSubstr("bounds inferred: Lower bound read from 'with the change of "
                                  "Government last year'"));
 }
 
@@ -416,8 +419,8 @@ TEST(SeedScenarioTest, TimetableItemsAreProposalsToTheBoardOnFifteenthOctober201
   }
   EXPECT_EQ(agenda, (std::set<std::string>{"2011-11", "2011-12"}));
   const std::string text = RenderStateText(report);
-  EXPECT_THAT(text, testing::HasSubstr("PROPOSED in #"));
-  EXPECT_THAT(text, testing::HasSubstr("proposed to happen in [2011-12-01 .. 2011-12-31] "
+  EXPECT_THAT(text, ::testing::HasSubstr("PROPOSED in #"));
+  EXPECT_THAT(text, ::testing::HasSubstr("proposed to happen in [2011-12-01 .. 2011-12-31] "
                                        "(\"the Board meeting in December\")"));
 }
 
@@ -484,7 +487,7 @@ TEST(SeedScenarioTest, SnapshotRoundTripGivesSameState) {
   ::compact::v1::WorldState restored_state;
   ASSERT_TRUE(restored_state.ParseFromString(bytes));
   absl::StatusOr<World> restored = World::FromState(restored_state);
-  ASSERT_TRUE(restored.ok()) << restored.status();
+  ASSERT_THAT(restored, IsOk());
   for (const char* day : {"2005-03-01", "2006-07-01", "2007-06-30", "2011-10-15"}) {
     EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
         At(world, day), At(*restored, day))) << day;
@@ -498,8 +501,8 @@ TEST(SeedScenarioTest, SupersessionConcernsBothCompacts) {
   const auto interim = world.SequencesConcerning(kInterim);
   const auto county = world.SequencesConcerning(kCounty);
   const uint64_t supersession = world.state().refs().at("council-supersession");
-  EXPECT_THAT(interim, testing::Contains(supersession));
-  EXPECT_THAT(county, testing::Contains(supersession));
+  EXPECT_THAT(interim, ::testing::Contains(supersession));
+  EXPECT_THAT(county, ::testing::Contains(supersession));
   EXPECT_TRUE(std::is_sorted(county.begin(), county.end()));
 }
 
@@ -508,16 +511,16 @@ TEST(ScenarioTest, MalformedLineIsNamedByNumber) {
       ParseScenario("{\"note\":\"ok\"}\n\n{\"noSuchField\":1}\n");
   ASSERT_FALSE(lines.ok());
   EXPECT_EQ(lines.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(lines.status().message()), testing::HasSubstr("line 3"));
+  EXPECT_THAT(std::string(lines.status().message()), ::testing::HasSubstr("line 3"));
 }
 
 TEST(ScenarioTest, RefusedLineIsNamedByNumber) {
   absl::StatusOr<std::vector<ScenarioLine>> lines =
       ParseScenario("{\"bodyRegistered\":{\"bodyId\":\"b\"}}\n");
-  ASSERT_TRUE(lines.ok()) << lines.status();
+  ASSERT_THAT(lines, IsOk());
   World world;
   absl::Status s = ApplyScenario(*lines, 0, &world);
-  EXPECT_THAT(std::string(s.message()), testing::HasSubstr("line 1"));
+  EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr("line 1"));
   EXPECT_TRUE(world.state().facts().empty());
 }
 

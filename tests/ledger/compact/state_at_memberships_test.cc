@@ -8,6 +8,9 @@
 #include "ledger/compact/render.h"
 #include "ledger/compact/state_at.h"
 #include "ledger/compact/world.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::compact {
 namespace {
@@ -35,14 +38,14 @@ class MembershipsTest : public ::testing::Test {
   absl::Status Try(const std::string& json) {
     Event command;
     auto parsed = google::protobuf::util::JsonStringToMessage(json, &command);
-    EXPECT_TRUE(parsed.ok()) << parsed.ToString() << " in " << json;
+    EXPECT_THAT(parsed, IsOk()) << parsed.ToString() << " in " << json;
     absl::StatusOr<Event> event = world_.Prepare(command);
     if (!event.ok()) return event.status();
     return world_.Apply(*event, EventMeta{next_++, 1000, "test"});
   }
   void Record(const std::string& json) {
     absl::Status s = Try(json);
-    ASSERT_TRUE(s.ok()) << s << " for " << json;
+    ASSERT_THAT(s, IsOk()) << s << " for " << json;
   }
   // Expects `json` refused with `code` and a message containing `words`,
   // and nothing folded.
@@ -55,7 +58,7 @@ class MembershipsTest : public ::testing::Test {
   }
   ::compact::v1::StateReport At(const std::string& day) {
     absl::StatusOr<::compact::v1::StateReport> r = StateAt(world_.state(), *ParseQueryDate(day), "");
-    EXPECT_TRUE(r.ok()) << r.status();
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : ::compact::v1::StateReport();
   }
   // The membership recorded at `sequence` on `day`, or null when not shown.
@@ -150,10 +153,10 @@ TEST_F(MembershipsTest, RetractedMembershipIsNotShown) {
 
 TEST_F(MembershipsTest, PersonsAndPostsHaveStreamsOfTheirOwnOrTheirBodys) {
   Event person, post;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                  R"({"personRegistered":{"personId":"ann","name":"Ann"}})", &person).ok());
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                  R"({"postRegistered":{"postId":"p","organizationId":"board","label":"Chair"}})", &post).ok());
+  ASSERT_THAT(google::protobuf::util::JsonStringToMessage(
+                  R"({"personRegistered":{"personId":"ann","name":"Ann"}})", &person), IsOk());
+  ASSERT_THAT(google::protobuf::util::JsonStringToMessage(
+                  R"({"postRegistered":{"postId":"p","organizationId":"board","label":"Chair"}})", &post), IsOk());
   EXPECT_EQ(*World::StreamOf(person), "person/ann");
   EXPECT_EQ(*World::StreamOf(post), "body/board");
 }

@@ -12,6 +12,9 @@
 #include "ledger/compact/render.h"
 #include "ledger/compact/world.h"
 #include "tests/ledger/compact/record_json.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::compact {
 namespace {
@@ -39,14 +42,14 @@ class StateAtTest : public ::testing::Test {
     Record(Adopt("c2008", "2005-03-01", ""));
   }
 
-  absl::Status Try(const std::string& json) { return testing::RecordJson(world_, json, &next_); }
+  absl::Status Try(const std::string& json) { return compact::testing::RecordJson(world_, json, &next_); }
   void Record(const std::string& json) {
     absl::Status s = Try(json);
-    ASSERT_TRUE(s.ok()) << s << " for " << json;
+    ASSERT_THAT(s, IsOk()) << s << " for " << json;
   }
   CompactState At(const std::string& day, const std::string& id) {
     absl::StatusOr<StateReport> r = world_.StateAt(*ParseQueryDate(day), id);
-    EXPECT_TRUE(r.ok()) << r.status();
+    EXPECT_THAT(r, IsOk());
     if (!r.ok() || r->compacts().empty()) return CompactState();
     return r->compacts(0);
   }
@@ -179,7 +182,7 @@ TEST_F(StateAtTest, EndorsingBeforeTheEffectStartsIsAllowedAfterItIsRefused) {
     return With(R"("decision":{"kind":"DECISION_KIND_ENDORSE","action":{"kind":"ACTION_KIND_ENDORSE_COMPACT","compactId":"c2008"}},"actor":{"bodyId":"board"},"date":{"edtf":")" +
                 edtf + "\"}");
   };
-  EXPECT_TRUE(Try(endorse("2010-12-15")).ok());
+  EXPECT_THAT(Try(endorse("2010-12-15")), IsOk());
   absl::Status late = Try(endorse("2011-02"));
   EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(late.message()), HasSubstr("in effect by 2011-01-01"));
@@ -200,7 +203,7 @@ TEST_F(StateAtTest, SupersessionForOnePartyLeavesTheCompactInForceForTheOthers) 
     return With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"c2008"}},"actor":{"bodyId":")" +
                 who + R"("},"date":{"edtf":"2012"})");
   };
-  EXPECT_TRUE(Try(sign("vcs")).ok());
+  EXPECT_THAT(Try(sign("vcs")), IsOk());
   EXPECT_EQ(Try(sign("council")).code(), absl::StatusCode::kFailedPrecondition);
 }
 
@@ -333,9 +336,9 @@ TEST_F(ProposedPlansTest, MalformedProposedInAndAfterAreRefusedAndAppendNothing)
 TEST_F(StateAtTest, EffectSurvivesASnapshot) {
   Record(Adopt("c2010", "2010-11-30", kFromNewYear));
   absl::StatusOr<World> restored = World::FromState(world_.state());
-  ASSERT_TRUE(restored.ok()) << restored.status();
+  ASSERT_THAT(restored, IsOk());
   auto report = restored->StateAt(*ParseQueryDate("2010-12-15"), "c2010");
-  ASSERT_TRUE(report.ok());
+  ASSERT_THAT(report, IsOk());
   EXPECT_EQ(report->compacts(0).status(), ::compact::v1::COMPACT_STATUS_DECIDED_NOT_IN_EFFECT);
 }
 

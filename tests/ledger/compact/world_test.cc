@@ -12,6 +12,9 @@
 #include "gtest/gtest.h"
 #include "ledger/compact/render.h"
 #include "ledger/compact/state_at.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::compact {
 namespace {
@@ -22,7 +25,7 @@ using ::testing::HasSubstr;
 Event E(const std::string& json) {
   Event event;
   auto status = google::protobuf::util::JsonStringToMessage(json, &event);
-  EXPECT_TRUE(status.ok()) << status.ToString() << " in " << json;
+  EXPECT_THAT(status, IsOk()) << status.ToString() << " in " << json;
   return event;
 }
 
@@ -53,12 +56,12 @@ class WorldTest : public ::testing::Test {
   }
   void Record(const std::string& json) {
     absl::Status s = Try(json);
-    ASSERT_TRUE(s.ok()) << s << " for " << json;
+    ASSERT_THAT(s, IsOk()) << s << " for " << json;
   }
   ::compact::v1::StateReport At(const std::string& day, const std::string& id = "") {
     absl::StatusOr<::compact::v1::StateReport> r =
         StateAt(world_.state(), *ParseQueryDate(day), id);
-    EXPECT_TRUE(r.ok()) << r.status();
+    EXPECT_THAT(r, IsOk());
     return r.ok() ? *r : ::compact::v1::StateReport();
   }
 
@@ -133,7 +136,7 @@ TEST_F(WorldTest, GivenBoundsMustMatchTheEdtf) {
 
 TEST_F(WorldTest, PrepareFillsBoundsFromEdtfAndInventsNothing) {
   absl::StatusOr<Event> e = world_.Prepare(E(Step("occurrence", "SIGN_COMPACT", "new", "[..2006-09]")));
-  ASSERT_TRUE(e.ok()) << e.status();
+  ASSERT_THAT(e, IsOk());
   EXPECT_EQ(e->date().earliest(), "");
   EXPECT_EQ(e->date().latest(), "2006-09-30");
   EXPECT_EQ(e->date().as_written(), "");
@@ -167,20 +170,20 @@ TEST_F(WorldTest, EndorsingAfterKnownSupersessionIsRefused) {
 
 TEST_F(WorldTest, EndorsementDatedBeforeSupersessionMayBeBackfilled) {
   Record(Supersede("2006-07"));
-  EXPECT_TRUE(Try(Step("decision", "ENDORSE_COMPACT", "old", "2005-03", "board",
-                       R"("kind":"DECISION_KIND_ENDORSE")")).ok());
+  EXPECT_THAT(Try(Step("decision", "ENDORSE_COMPACT", "old", "2005-03", "board",
+                       R"("kind":"DECISION_KIND_ENDORSE")")), IsOk());
 }
 
 TEST_F(WorldTest, PartySigningTwiceIsRefused) {
   Record(Step("occurrence", "SIGN_COMPACT", "new", "2006-06"));
   EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07")).code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07", "board")).ok());
+  EXPECT_THAT(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07", "board")), IsOk());
 }
 
 TEST_F(WorldTest, PlanToSignIsNotASignature) {
   Record(Step("plan", "SIGN_COMPACT", "new", "2006-05"));
-  EXPECT_TRUE(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-06")).ok());
+  EXPECT_THAT(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-06")), IsOk());
 }
 
 TEST_F(WorldTest, MediationStepsInOrderAreAccepted) {
@@ -301,7 +304,7 @@ TEST_F(WorldTest, MalformedReplacementCorrectionsAreRefusedAndFoldNothing) {
 
 TEST_F(WorldTest, CodeMayBeAgreedWithoutAPlan) {
   Record(With(R"("codeRegistered":{"codeId":"eq","compactId":"new","title":"Equality"})"));
-  EXPECT_TRUE(Try(With(R"("decision":{"kind":"DECISION_KIND_AGREE","action":{"kind":"ACTION_KIND_AGREE_CODE","compactId":"new","codeIds":["eq"]}},"actor":{"bodyId":"board"},"date":{"edtf":"2008"})")).ok());
+  EXPECT_THAT(Try(With(R"("decision":{"kind":"DECISION_KIND_AGREE","action":{"kind":"ACTION_KIND_AGREE_CODE","compactId":"new","codeIds":["eq"]}},"actor":{"bodyId":"board"},"date":{"edtf":"2008"})")), IsOk());
   const auto report = At("2009", "new");
   ASSERT_EQ(report.compacts(0).codes_size(), 1);
   EXPECT_EQ(report.compacts(0).codes(0).status(), ::compact::v1::CODE_STATUS_AGREED);
@@ -314,8 +317,8 @@ TEST_F(WorldTest, CodeOfAnotherCompactIsRefused) {
 }
 
 TEST_F(WorldTest, CompactMayBeAdoptedWithNoEarlierStep) {
-  EXPECT_TRUE(Try(Step("decision", "ADOPT_COMPACT", "new", "2006-09", "council",
-                       R"("kind":"DECISION_KIND_ADOPT")")).ok());
+  EXPECT_THAT(Try(Step("decision", "ADOPT_COMPACT", "new", "2006-09", "council",
+                       R"("kind":"DECISION_KIND_ADOPT")")), IsOk());
   EXPECT_EQ(At("2007", "new").compacts(0).status(), ::compact::v1::COMPACT_STATUS_IN_FORCE);
 }
 
@@ -408,7 +411,7 @@ TEST_F(WorldTest, SourceKnownOnlyByCitationNamesARegisteredCitingSourceAndHasNoH
     EXPECT_THAT(std::string(s.message()), HasSubstr(c.says)) << c.json;
   }
   EXPECT_EQ(world_.state().last_sequence(), before);
-  ASSERT_TRUE(Try(ok).ok());
+  ASSERT_THAT(Try(ok), IsOk());
   EXPECT_THAT(RenderEventText(world_.state().facts().rbegin()->event()),
               HasSubstr("known only by citation in src"));
 }
@@ -492,7 +495,7 @@ TEST_F(LeanWorldTest, CorrectionNamingNoEarlierEventIsNotFound) {
 TEST_F(LeanWorldTest, CorrectionTakesItsTargetsStream) {
   Record(With(R"("occurrence":{"action":{"kind":"ACTION_KIND_SIGN_COMPACT","compactId":"new"}},"actor":{"bodyId":"council"},"date":{"edtf":"2006-06"},"ref":"sig")"));
   auto prepared = world_.Prepare(E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"text":"signed in 2007","date":{"edtf":"2007"}})")));
-  ASSERT_TRUE(prepared.ok()) << prepared.status();
+  ASSERT_THAT(prepared, IsOk());
   EXPECT_EQ(prepared->annotation().target_stream(), "compact/new");
   auto wrong_stream = world_.Prepare(E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"targetStream":"compact/old","text":"x"})")));
   EXPECT_EQ(wrong_stream.status().code(), absl::StatusCode::kInvalidArgument);
@@ -581,7 +584,7 @@ TEST_F(ForkedWorldTest, CopiesEveryFieldOfWorldStateButTheFacts) {
 
 TEST_F(ForkedWorldTest, ChecksAgainstEventsBeforeTheFork) {
   auto correction = world_.Prepare(E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig"},"text":"signed in 2007","date":{"edtf":"2007"}})")));
-  ASSERT_TRUE(correction.ok()) << correction.status();
+  ASSERT_THAT(correction, IsOk());
   EXPECT_EQ(correction->annotation().target_stream(), "compact/new");
   EXPECT_EQ(Try(Step("occurrence", "SIGN_COMPACT", "new", "2006-07", "vcs")).code(),
             absl::StatusCode::kFailedPrecondition);
@@ -598,7 +601,7 @@ TEST_F(ForkedWorldTest, ChecksAgainstEventsFoldedIntoIt) {
   EXPECT_EQ(Try(With(R"("compactRegistered":{"compactId":"later","title":"Again","scope":"SCOPE_COUNTY"},"date":{"edtf":"2012"})")).code(),
             absl::StatusCode::kAlreadyExists);
   auto correction = world_.Prepare(E(With(R"("annotation":{"kind":"ANNOTATION_KIND_CORRECTION","target":{"ref":"sig-later"},"text":"signed in 2013"})")));
-  ASSERT_TRUE(correction.ok()) << correction.status();
+  ASSERT_THAT(correction, IsOk());
   EXPECT_EQ(correction->annotation().target_stream(), "compact/later");
   EXPECT_EQ(Try(Recommendation(R"({"ref":"sig-later"})", "later", "2012-06-29")).code(),
             absl::StatusCode::kInvalidArgument);

@@ -14,6 +14,8 @@
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
+using ::ledger::testing::IsOk;
+
 namespace ledger::publication {
 namespace {
 
@@ -32,8 +34,8 @@ class MapSource : public FileSource {
 };
 
 TEST(ValidatePublishedPathTest, RefusesPathsThatCouldLeaveTheDirectory) {
-  EXPECT_TRUE(ValidatePublishedPath("tile/0/000").ok());
-  EXPECT_TRUE(ValidatePublishedPath("checkpoint").ok());
+  EXPECT_THAT(ValidatePublishedPath("tile/0/000"), IsOk());
+  EXPECT_THAT(ValidatePublishedPath("checkpoint"), IsOk());
   for (const char* bad : {"", "/etc/passwd", "tile/../../x", "..", ".", "tile//0", "tile/0/",
                           "./checkpoint"}) {
     EXPECT_THAT(ValidatePublishedPath(bad), StatusIs(absl::StatusCode::kInvalidArgument,
@@ -44,15 +46,15 @@ TEST(ValidatePublishedPathTest, RefusesPathsThatCouldLeaveTheDirectory) {
 }
 
 TEST(DirectoryWriterTest, WritesReadableFilesCreatingTheirDirectories) {
-  testing::TempDir dir;
+  ::ledger::testing::TempDir dir;
   auto out = DirectoryWriter::Open(dir.Sub("out/site"));
-  ASSERT_TRUE(out.ok()) << out.status();
-  ASSERT_TRUE(out->Write("tile/0/x001/002", "bytes").ok());
-  EXPECT_EQ(testing::ReadFile(dir.Sub("out/site/tile/0/x001/002")), "bytes");
+  ASSERT_THAT(out, IsOk());
+  ASSERT_THAT(out->Write("tile/0/x001/002", "bytes"), IsOk());
+  EXPECT_EQ(::ledger::testing::ReadFile(dir.Sub("out/site/tile/0/x001/002")), "bytes");
   struct stat st {};
   ASSERT_EQ(::stat(dir.Sub("out/site/tile/0/x001/002").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0644u);  // a web server's user reads it
-  ASSERT_TRUE(out->Write("tile/0/x001/002", "replaced").ok());
+  ASSERT_THAT(out->Write("tile/0/x001/002", "replaced"), IsOk());
   EXPECT_EQ(*out->Read("tile/0/x001/002"), std::optional<std::string>("replaced"));
   EXPECT_EQ(*out->Read("tile/0/x001/003"), std::nullopt);
   // No temporary file is left behind.
@@ -64,7 +66,7 @@ TEST(DirectoryWriterTest, WritesReadableFilesCreatingTheirDirectories) {
 }
 
 TEST(DirectoryWriterTest, RefusesAFileWhereTheDirectoryShouldBe) {
-  testing::TempDir dir;
+  ::ledger::testing::TempDir dir;
   std::ofstream(dir.Sub("file")) << "x";
   EXPECT_THAT(DirectoryWriter::Open(dir.Sub("file")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a directory")));
@@ -73,46 +75,46 @@ TEST(DirectoryWriterTest, RefusesAFileWhereTheDirectoryShouldBe) {
 }
 
 TEST(DirectoryWriterTest, RefusesBadPathsAndRemovesTrees) {
-  testing::TempDir dir;
+  ::ledger::testing::TempDir dir;
   auto out = DirectoryWriter::Open(dir.path());
-  ASSERT_TRUE(out.ok());
+  ASSERT_THAT(out, IsOk());
   EXPECT_THAT(out->Write("../escape", "x"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("")));
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/../escape"));
-  ASSERT_TRUE(out->Write("tile/0/000.p/1", "a").ok());
-  ASSERT_TRUE(out->Write("tile/0/000.p/2", "b").ok());
+  ASSERT_THAT(out->Write("tile/0/000.p/1", "a"), IsOk());
+  ASSERT_THAT(out->Write("tile/0/000.p/2", "b"), IsOk());
   EXPECT_EQ(*out->RemoveAll("tile/0/000.p"), true);
   EXPECT_EQ(*out->RemoveAll("tile/0/000.p"), false);
   EXPECT_FALSE(std::filesystem::exists(dir.Sub("tile/0/000.p")));
 }
 
 TEST(PublishFilesTest, WritesOnlyWhatIsMissingOrChanged) {
-  testing::TempDir dir;
+  ::ledger::testing::TempDir dir;
   auto out = DirectoryWriter::Open(dir.path());
-  ASSERT_TRUE(out.ok());
+  ASSERT_THAT(out, IsOk());
   MapSource source;
   source.files["a/full"] = {"full", "application/octet-stream", Caching::kImmutable};
   source.files["head"] = {"one", "text/plain", Caching::kShort};
   auto first = PublishFiles(source, {"a/full", "head"}, *out);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   EXPECT_EQ(first->written, 2u);
   source.files["head"].bytes = "two";
   auto second = PublishFiles(source, {"a/full", "head"}, *out);
-  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second, IsOk());
   EXPECT_EQ(second->written, 1u);
   EXPECT_EQ(second->unchanged, 1u);
-  EXPECT_EQ(testing::ReadFile(dir.Sub("head")), "two");
+  EXPECT_EQ(::ledger::testing::ReadFile(dir.Sub("head")), "two");
 }
 
 TEST(PublishFilesTest, AnImmutableFileThatDiffersIsDataLoss) {
-  testing::TempDir dir;
+  ::ledger::testing::TempDir dir;
   auto out = DirectoryWriter::Open(dir.path());
-  ASSERT_TRUE(out.ok());
-  ASSERT_TRUE(out->Write("a/full", "other log").ok());
+  ASSERT_THAT(out, IsOk());
+  ASSERT_THAT(out->Write("a/full", "other log"), IsOk());
   MapSource source;
   source.files["a/full"] = {"this log", "application/octet-stream", Caching::kImmutable};
   EXPECT_THAT(PublishFiles(source, {"a/full"}, *out),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr("another log")));
-  EXPECT_EQ(testing::ReadFile(dir.Sub("a/full")), "other log");
+  EXPECT_EQ(::ledger::testing::ReadFile(dir.Sub("a/full")), "other log");
   EXPECT_THAT(PublishFiles(source, {"missing"}, *out),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("cannot publish missing")));
 }

@@ -12,6 +12,7 @@
 #include "ledger/log/signed_note.h"
 #include "ledger/scenario_file.h"
 #include "ledger/site/site_data.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger::site::testing {
@@ -23,15 +24,15 @@ class SeedLedgerTest : public ::testing::Test {
     options.path = dir_.Sub("db");
     options.create_if_missing = true;
     auto ledger = CompactLedger::Open(options);
-    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ASSERT_THAT(ledger, ::ledger::testing::IsOk());
     ledger_ = std::move(*ledger);
     auto scenario = ReadScenarioFile(LEDGER_SEED_SCENARIO);
-    ASSERT_TRUE(scenario.ok()) << scenario.status();
+    ASSERT_THAT(scenario, ::ledger::testing::IsOk());
     auto recorded = ledger_->Record(scenario->commands, "test", scenario->request_ids,
                                     scenario->labels);
-    ASSERT_TRUE(recorded.ok()) << recorded.status();
+    ASSERT_THAT(recorded, ::ledger::testing::IsOk());
     auto signer = log::NoteSigner::Generate("example.com/compact-ledger");
-    ASSERT_TRUE(signer.ok()) << signer.status();
+    ASSERT_THAT(signer, ::ledger::testing::IsOk());
     options_.log_keys = {signer->verifier().KeyString()};
   }
 

@@ -7,6 +7,9 @@
 #include "google/protobuf/util/json_util.h"
 #include "ledger/witness/cosignature.h"
 #include "tests/ledger/site/seed_ledger.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::site {
 namespace {
@@ -14,12 +17,12 @@ namespace {
 using ::testing::HasSubstr;
 using nlohmann::json;
 
-class SiteDataTest : public testing::SeedLedgerTest {
+class SiteDataTest : public site::testing::SeedLedgerTest {
  protected:
   json File(const std::string& path) {
     if (files_.empty()) {
       auto built = BuildSiteData(*ledger_, options_);
-      EXPECT_TRUE(built.ok()) << built.status();
+      EXPECT_THAT(built, IsOk());
       if (built.ok()) files_ = *built;
     }
     auto it = files_.find(path);
@@ -50,12 +53,12 @@ TEST_F(SiteDataTest, TheIndexListsTheCompactsBodiesAndKeysForTheWholeLog) {
 TEST_F(SiteDataTest, FactsCarryTheEventExactlyAsTheLogStoresIt) {
   const json data = File("data/compact/worcestershire-2006.json");
   auto history = ledger_->History("worcestershire-2006");
-  ASSERT_TRUE(history.ok());
+  ASSERT_THAT(history, IsOk());
   for (const HistoryItem& item : *history) {
     const json* fact = FactOf(data, item.sequence);
     ASSERT_NE(fact, nullptr) << "fact " << item.sequence << " is missing";
     std::string expected;
-    ASSERT_TRUE(google::protobuf::util::MessageToJsonString(item.event, &expected, {}).ok());
+    ASSERT_THAT(google::protobuf::util::MessageToJsonString(item.event, &expected, {}), IsOk());
     EXPECT_EQ((*fact)["event"], json::parse(expected)) << item.sequence;
     EXPECT_EQ((*fact)["stream"], item.stream);
   }
@@ -144,9 +147,9 @@ TEST_F(SiteDataTest, OptionsWithoutAValidKeyAreRefusedNamingTheKey) {
   quorum.witness_quorum = 1;
   EXPECT_THAT(BuildSiteData(*ledger_, quorum).status().message(), HasSubstr("quorum"));
   auto witness = witness::Cosigner::Generate("witness.example/w1");
-  ASSERT_TRUE(witness.ok());
+  ASSERT_THAT(witness, IsOk());
   quorum.witness_keys = {witness->verifier().KeyString()};
-  EXPECT_TRUE(BuildSiteData(*ledger_, quorum).ok());
+  EXPECT_THAT(BuildSiteData(*ledger_, quorum), IsOk());
   quorum.witness_keys = {options_.log_keys[0]};  // an Ed25519 note key is not a cosigner
   EXPECT_THAT(BuildSiteData(*ledger_, quorum).status().message(), HasSubstr("witness key"));
 }

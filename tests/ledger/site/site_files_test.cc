@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "tests/ledger/site/seed_ledger.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::site {
 namespace {
@@ -11,12 +14,12 @@ namespace {
 using ::testing::Contains;
 using ::testing::HasSubstr;
 
-class SiteFilesTest : public testing::SeedLedgerTest {
+class SiteFilesTest : public site::testing::SeedLedgerTest {
  protected:
   void SetUp() override {
     SeedLedgerTest::SetUp();
     auto site = SiteFiles::Build(*ledger_, options_);
-    ASSERT_TRUE(site.ok()) << site.status();
+    ASSERT_THAT(site, IsOk());
     site_ = std::move(*site);
   }
   std::unique_ptr<SiteFiles> site_;
@@ -24,12 +27,12 @@ class SiteFilesTest : public testing::SeedLedgerTest {
 
 TEST_F(SiteFilesTest, ThePagesAreEmbeddedAndTheRootIsTheIndex) {
   auto root = site_->Get("");
-  ASSERT_TRUE(root.ok()) << root.status();
+  ASSERT_THAT(root, IsOk());
   EXPECT_EQ(root->content_type, "text/html; charset=utf-8");
   EXPECT_THAT(root->bytes, HasSubstr("<!doctype html>"));
   EXPECT_EQ(root->bytes, site_->Get("index.html")->bytes);
   auto script = site_->Get("js/site.js");
-  ASSERT_TRUE(script.ok()) << script.status();
+  ASSERT_THAT(script, IsOk());
   EXPECT_EQ(script->content_type, "text/javascript; charset=utf-8");
   EXPECT_EQ(script->caching, publication::Caching::kShort);
 }
@@ -43,7 +46,7 @@ TEST_F(SiteFilesTest, PathsListEveryFileAndEachIsServed) {
   EXPECT_TRUE(std::is_sorted(paths.begin(), paths.end()));
   for (const std::string& path : paths) {
     auto file = site_->Get(path);
-    ASSERT_TRUE(file.ok()) << path << ": " << file.status();
+    ASSERT_THAT(file, IsOk()) << path << ": " << file.status();
     EXPECT_FALSE(file->bytes.empty()) << path;
   }
   EXPECT_EQ(site_->Get("data/index.json")->content_type, "application/json");

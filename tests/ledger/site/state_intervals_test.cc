@@ -6,6 +6,9 @@
 #include "absl/time/civil_time.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "tests/ledger/site/seed_ledger.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::site {
 namespace {
@@ -21,21 +24,21 @@ CivilDay NextDay(const CivilDay& d) {
   return {.year = n.year(), .month = n.month(), .day = n.day()};
 }
 
-class StateIntervalsTest : public testing::SeedLedgerTest {
+class StateIntervalsTest : public site::testing::SeedLedgerTest {
  protected:
   std::vector<StateInterval> Intervals(const std::string& compact) {
     auto timeline = ledger_->Timeline();
-    EXPECT_TRUE(timeline.ok()) << timeline.status();
+    EXPECT_THAT(timeline, IsOk());
     auto days = ChangeDays(*timeline);
-    EXPECT_TRUE(days.ok()) << days.status();
+    EXPECT_THAT(days, IsOk());
     auto intervals = StateIntervals(*ledger_, compact, *days);
-    EXPECT_TRUE(intervals.ok()) << intervals.status();
+    EXPECT_THAT(intervals, IsOk());
     return *intervals;
   }
 
   compact::v1::StateReport ReportOn(const CivilDay& day, const std::string& compact) {
     auto report = ledger_->StateAt(day, compact);
-    EXPECT_TRUE(report.ok()) << report.status();
+    EXPECT_THAT(report, IsOk());
     report->clear_at();
     WithoutQueryDay(day, &*report);
     return *report;
@@ -44,9 +47,9 @@ class StateIntervalsTest : public testing::SeedLedgerTest {
 
 TEST_F(StateIntervalsTest, ChangeDaysAreEveryBoundOfEveryDateAndTheDayAfter) {
   auto timeline = ledger_->Timeline();
-  ASSERT_TRUE(timeline.ok());
+  ASSERT_THAT(timeline, IsOk());
   auto days = ChangeDays(*timeline);
-  ASSERT_TRUE(days.ok()) << days.status();
+  ASSERT_THAT(days, IsOk());
   // Council's adoption, [2006-06-29..2011-09]: both bounds and the days after.
   for (const char* d : {"2006-06-29", "2006-06-30", "2011-09-30", "2011-10-01"}) {
     EXPECT_TRUE(days->contains(Day(d))) << d;

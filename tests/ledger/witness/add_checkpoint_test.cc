@@ -5,6 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/log/signed_note.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::witness {
 namespace {
@@ -36,12 +39,12 @@ constexpr char kSpecResponse[] =
 
 TEST(AddCheckpointRequestTest, ParsesTheSpecExample) {
   auto request = ParseAddCheckpointRequest(kSpecRequest);
-  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_THAT(request, IsOk());
   EXPECT_EQ(request->old_size, 20852014u);
   ASSERT_EQ(request->proof.size(), 4u);
   EXPECT_EQ(request->proof[0][0], 0x3e);  // 'PlRN' -> 3e 54 4d
   auto note = log::ParseNote(request->checkpoint);
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   EXPECT_EQ(note->signatures.size(), 2u);
   EXPECT_EQ(FormatAddCheckpointRequest(*request), kSpecRequest);
 }
@@ -50,7 +53,7 @@ TEST(AddCheckpointRequestTest, SpecResponseIsThreeSignatureLines) {
   // The client concatenates the response to the checkpoint and parses a note.
   auto request = ParseAddCheckpointRequest(kSpecRequest);
   auto note = log::ParseNote(request->checkpoint + kSpecResponse);
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   ASSERT_EQ(note->signatures.size(), 5u);
   EXPECT_EQ(note->signatures[2].name, "witness.example/w1");
   EXPECT_EQ(note->signatures[4].name, "witness.example/w2");
@@ -58,7 +61,7 @@ TEST(AddCheckpointRequestTest, SpecResponseIsThreeSignatureLines) {
 
 TEST(AddCheckpointRequestTest, EmptyProofFromZero) {
   auto request = ParseAddCheckpointRequest("old 0\n\nx\n1\nroot\n");
-  ASSERT_TRUE(request.ok()) << request.status();
+  ASSERT_THAT(request, IsOk());
   EXPECT_EQ(request->old_size, 0u);
   EXPECT_TRUE(request->proof.empty());
 }
@@ -97,7 +100,7 @@ TEST(AddCheckpointRequestTest, MalformedBodiesAreRefusedSayingWhy) {
     EXPECT_EQ(request.status().code(), absl::StatusCode::kInvalidArgument) << c.body.substr(0, 80);
     EXPECT_THAT(request.status().message(), HasSubstr(c.message)) << c.body.substr(0, 80);
   }
-  EXPECT_TRUE(ParseAddCheckpointRequest("old 1\n" + proof63 + "\n" + cp).ok());
+  EXPECT_THAT(ParseAddCheckpointRequest("old 1\n" + proof63 + "\n" + cp), IsOk());
 }
 
 TEST(AddCheckpointRequestTest, TlogSizeBody) {

@@ -5,6 +5,9 @@
 
 #include "absl/strings/escaping.h"
 #include "ledger/log/signed_note.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::witness {
 namespace {
@@ -38,7 +41,7 @@ TEST(CosignatureTest, SpecExampleLineCarriesKeyIdAndTimestamp) {
                              "\n\xE2\x80\x94 witness.example.com/w1 "
                              "jWbPPwAAAABkGFDLEZMHwSRaJNiIDoe9DYn/zXcrtPHeolMI5OWXEhZCB9dlrDJsX3b2"
                              "oyin1nPZqhf5nNo0xUe+mbIUBkBIfZ+qnA==\n");
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   ASSERT_EQ(note->signatures.size(), 1u);
   EXPECT_EQ(note->signatures[0].key_id, 0x8d66cf3fu);
   ASSERT_EQ(note->signatures[0].signature.size(), 72u);
@@ -49,12 +52,12 @@ TEST(CosignatureTest, SpecExampleLineCarriesKeyIdAndTimestamp) {
 TEST(CosignatureTest, CosignatureVerifiesAndYieldsItsTimestamp) {
   const Cosigner cosigner = TestCosigner();
   auto signature = cosigner.Cosign(kSpecCheckpoint, 1679315147);
-  ASSERT_TRUE(signature.ok()) << signature.status();
+  ASSERT_THAT(signature, IsOk());
   EXPECT_EQ(signature->name, "witness.example/w1");
   EXPECT_EQ(signature->key_id, cosigner.verifier().key_id());
   EXPECT_EQ(signature->signature.size(), 72u);
   auto timestamp = cosigner.verifier().Verify(kSpecCheckpoint, signature->signature);
-  ASSERT_TRUE(timestamp.ok()) << timestamp.status();
+  ASSERT_THAT(timestamp, IsOk());
   EXPECT_EQ(*timestamp, 1679315147u);
 }
 
@@ -96,7 +99,7 @@ TEST(CosignatureTest, VerifierKeyStringRoundTrips) {
   const std::string vkey = cosigner.verifier().KeyString();
   EXPECT_EQ(vkey.rfind("witness.example/w1+", 0), 0u);
   auto parsed = CosignatureVerifier::FromKeyString(vkey);
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->public_key(), cosigner.verifier().public_key());
   EXPECT_EQ(parsed->key_id(), cosigner.verifier().key_id());
 }
@@ -130,7 +133,7 @@ TEST(CosignatureTest, PrivateKeyStringRoundTripsWithoutEchoingTheSeed) {
   const Cosigner cosigner = TestCosigner();
   const std::string skey = cosigner.PrivateKeyString();
   auto parsed = Cosigner::FromPrivateKeyString(skey + "\n");
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->verifier().KeyString(), cosigner.verifier().KeyString());
   std::string damaged = skey;
   damaged[damaged.size() - 3] = damaged[damaged.size() - 3] == 'A' ? 'B' : 'A';
@@ -153,7 +156,7 @@ TEST(CosignatureTest, VerifyCosignaturesIgnoresOtherKeysAndRejectsBadKnownOnes) 
   note->signatures.push_back(*w1.Cosign(kSpecCheckpoint, 12));
   const std::vector<CosignatureVerifier> known = {w1.verifier(), w2.verifier()};
   auto verified = VerifyCosignatures(*note, known);
-  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_THAT(verified, IsOk());
   ASSERT_EQ(verified->size(), 1u);
   EXPECT_EQ((*verified)[0].witness, "w1.example");
   EXPECT_EQ((*verified)[0].timestamp, 12u);
@@ -167,7 +170,7 @@ TEST(CosignatureTest, VerifyCosignaturesIgnoresOtherKeysAndRejectsBadKnownOnes) 
 TEST(CosignatureTest, SignatureLineParsesBackAsTheSameSignature) {
   const log::NoteSignature signature = *TestCosigner().Cosign(kSpecCheckpoint, 42);
   auto note = log::ParseNote(std::string(kSpecCheckpoint) + "\n" + SignatureLine(signature));
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   EXPECT_EQ(note->signatures[0], signature);
 }
 

@@ -5,6 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/log/checkpoint.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::witness {
 namespace {
@@ -40,7 +43,7 @@ absl::Status ParseError(const std::string& text) { return Policy::Parse(text).st
 
 TEST(PolicyTest, ParsesTheSpecExample) {
   auto policy = Policy::Parse(SpecExample());
-  ASSERT_TRUE(policy.ok()) << policy.status();
+  ASSERT_THAT(policy, IsOk());
   ASSERT_EQ(policy->logs().size(), 1u);
   EXPECT_EQ(policy->logs()[0].key.name(), "example.com/log");
   ASSERT_EQ(policy->witnesses().size(), 6u);
@@ -67,7 +70,7 @@ TEST(PolicyTest, QuorumNeedsTwoXAndOneY) {
 
 TEST(PolicyTest, QuorumNoneIsAlwaysMet) {
   auto policy = Policy::Parse("quorum none\n");
-  ASSERT_TRUE(policy.ok()) << policy.status();
+  ASSERT_THAT(policy, IsOk());
   EXPECT_TRUE(policy->Evaluate({}).met);
 }
 
@@ -81,7 +84,7 @@ TEST(PolicyTest, LogsOnlyFileParsesWhenNoQuorumIsRequired) {
   const std::string text = absl::StrCat("log ", LogKey().verifier().KeyString(), "\n");
   EXPECT_THAT(Policy::Parse(text).status().message(), HasSubstr("no quorum line"));
   auto logs = Policy::Parse(text, {.require_quorum = false});
-  ASSERT_TRUE(logs.ok()) << logs.status();
+  ASSERT_THAT(logs, IsOk());
   EXPECT_EQ(logs->quorum(), "");
   EXPECT_FALSE(logs->Evaluate({}).met);
 }
@@ -160,7 +163,7 @@ class PolicyCheckTest : public ::testing::Test {
 
 TEST_F(PolicyCheckTest, TwoOfThreeCosignaturesMeetTheQuorum) {
   auto checked = policy_.Check(Cosigned({&w1_, &w3_}), "");
-  ASSERT_TRUE(checked.ok()) << checked.status();
+  ASSERT_THAT(checked, IsOk());
   EXPECT_TRUE(checked->quorum.met);
   EXPECT_THAT(checked->quorum.cosigned, ElementsAre("A", "C"));
   EXPECT_EQ(checked->checkpoint.checkpoint.tree_size, 5u);
@@ -201,7 +204,7 @@ TEST(PolicyTest, GroupsSharingSubgroupsAreEvaluatedOncePerGroup) {
   for (int i = 2; i < 200; ++i) absl::StrAppend(&text, "group g", i, " any g", i - 1, " g", i - 2, "\n");
   text += "quorum g199\n";
   auto policy = Policy::Parse(text);
-  ASSERT_TRUE(policy.ok()) << policy.status();
+  ASSERT_THAT(policy, IsOk());
   EXPECT_TRUE(policy->Evaluate({"g0"}).met);
   EXPECT_FALSE(policy->Evaluate({}).met);
 }

@@ -66,10 +66,10 @@ class WitnessClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto w = Witness::Open(cosigner_, {log_.key().verifier()}, dir_.Sub("state"));
-    ASSERT_TRUE(w.ok()) << w.status();
+    ASSERT_THAT(w, IsOk());
     witness_ = *std::move(w);
     auto server = WitnessHttpServer::Start(witness_.get(), "127.0.0.1", 0);
-    ASSERT_TRUE(server.ok()) << server.status();
+    ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
   }
 
@@ -79,7 +79,7 @@ class WitnessClientTest : public ::testing::Test {
 
   std::unique_ptr<WitnessClient> Client(const std::string& url) const {
     auto client = WitnessClient::Create(Named(url));
-    EXPECT_TRUE(client.ok()) << client.status();
+    EXPECT_THAT(client, IsOk());
     return client.ok() ? *std::move(client) : nullptr;
   }
   std::unique_ptr<WitnessClient> Client() const { return Client(server_->url()); }
@@ -92,7 +92,7 @@ class WitnessClientTest : public ::testing::Test {
   absl::StatusOr<CosignatureAnswer> Ask(WitnessClient& client, const std::string& note,
                                         absl::Duration timeout = absl::Seconds(30)) {
     auto checkpoint = PrepareCheckpoint(note);
-    EXPECT_TRUE(checkpoint.ok()) << checkpoint.status();
+    EXPECT_THAT(checkpoint, IsOk());
     const ConsistencyProofSource proofs = [this](uint64_t from, uint64_t to) {
       proofs_asked_.emplace_back(from, to);
       return absl::StatusOr<std::vector<log::Hash>>(log_.Proof(from, to));
@@ -231,9 +231,9 @@ TEST_F(WitnessClientTest, A200WithAnotherWitnessesCosignatureIsRefused) {
   // A real witness with another key answers; the policy names w1's key.
   const Cosigner other = *Cosigner::FromSeed("witness.example/other", TestSeed(10));
   auto w = Witness::Open(other, {log_.key().verifier()}, dir_.Sub("other-state"));
-  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_THAT(w, IsOk());
   auto server = WitnessHttpServer::Start(w->get(), "127.0.0.1", 0);
-  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server, IsOk());
   auto client = Client((*server)->url());
   EXPECT_THAT(Ask(*client, log_.Checkpoint(5)).status(),
               StatusIs(absl::StatusCode::kDataLoss,

@@ -16,6 +16,8 @@
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
+using ::ledger::testing::IsOk;
+
 namespace ledger::witness {
 namespace {
 
@@ -30,7 +32,7 @@ class WitnessHttpServerTest : public ::testing::Test {
   void SetUp() override {
     auto w = Witness::Open(*Cosigner::FromSeed("witness.example/w", TestSeed(9)),
                            {log_.key().verifier()}, dir_.Sub("state"));
-    ASSERT_TRUE(w.ok()) << w.status();
+    ASSERT_THAT(w, IsOk());
     witness_ = *std::move(w);
   }
   ledger::testing::TempDir dir_;
@@ -40,7 +42,7 @@ class WitnessHttpServerTest : public ::testing::Test {
 
 TEST_F(WitnessHttpServerTest, ServesAddCheckpointOnAFreePortUntilStopped) {
   auto server = WitnessHttpServer::Start(witness_.get(), "127.0.0.1", 0);
-  ASSERT_TRUE(server.ok()) << server.status();
+  ASSERT_THAT(server, IsOk());
   EXPECT_GT((*server)->port(), 0);
   EXPECT_EQ((*server)->url(), "http://127.0.0.1:" + std::to_string((*server)->port()));
   httplib::Client client((*server)->url());
@@ -66,7 +68,7 @@ TEST_F(WitnessHttpServerTest, ServesAddCheckpointOnAFreePortUntilStopped) {
 
 TEST_F(WitnessHttpServerTest, ATakenPortIsAnError) {
   auto first = WitnessHttpServer::Start(witness_.get(), "127.0.0.1", 0);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   EXPECT_THAT(WitnessHttpServer::Start(witness_.get(), "127.0.0.1", (*first)->port()).status(),
               StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot listen on 127.0.0.1:")));
 }

@@ -6,7 +6,10 @@
 #include <fstream>
 
 #include "tests/ledger/witness/witness_test_util.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::witness {
 namespace {
@@ -23,13 +26,13 @@ TEST(WitnessStoreTest, StoredNotesLoadBackByOrigin) {
   const TestLog a("a.example/log", 1, "leaf", 5), b("b.example/log", 2, "leaf", 5);
   {
     auto store = *WitnessStore::Open(dir.Sub("s"));
-    ASSERT_TRUE(store->Store(a.origin(), a.Checkpoint(3)).ok());
-    ASSERT_TRUE(store->Store(b.origin(), b.Checkpoint(4)).ok());
-    ASSERT_TRUE(store->Store(a.origin(), a.Checkpoint(5)).ok());
+    ASSERT_THAT(store->Store(a.origin(), a.Checkpoint(3)), IsOk());
+    ASSERT_THAT(store->Store(b.origin(), b.Checkpoint(4)), IsOk());
+    ASSERT_THAT(store->Store(a.origin(), a.Checkpoint(5)), IsOk());
   }
   auto store = *WitnessStore::Open(dir.Sub("s"));
   auto loaded = store->Load();
-  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  ASSERT_THAT(loaded, IsOk());
   ASSERT_EQ(loaded->size(), 2u);
   EXPECT_EQ(loaded->at(a.origin()), a.Checkpoint(5));
   EXPECT_EQ(loaded->at(b.origin()), b.Checkpoint(4));
@@ -38,7 +41,7 @@ TEST(WitnessStoreTest, StoredNotesLoadBackByOrigin) {
 TEST(WitnessStoreTest, LeftoverTemporaryFileIsDiscarded) {
   ledger::testing::TempDir dir;
   const TestLog a("a.example/log", 1, "leaf", 5);
-  { ASSERT_TRUE((*WitnessStore::Open(dir.Sub("s")))->Store(a.origin(), a.Checkpoint(3)).ok()); }
+  { ASSERT_THAT((*WitnessStore::Open(dir.Sub("s")))->Store(a.origin(), a.Checkpoint(3)), IsOk()); }
   std::ofstream(dir.Sub("s/" + OriginHash(a.origin()) + ".tmp")) << a.Checkpoint(5).substr(0, 20);
   auto store = *WitnessStore::Open(dir.Sub("s"));
   EXPECT_EQ(store->Load()->at(a.origin()), a.Checkpoint(3));
@@ -62,7 +65,7 @@ TEST(WitnessStoreTest, DirectoryIsLockedWhileOpen) {
   auto store = *WitnessStore::Open(dir.Sub("s"));
   EXPECT_EQ(WitnessStore::Open(dir.Sub("s")).status().code(), absl::StatusCode::kFailedPrecondition);
   store.reset();
-  EXPECT_TRUE(WitnessStore::Open(dir.Sub("s")).ok());
+  EXPECT_THAT(WitnessStore::Open(dir.Sub("s")), IsOk());
 }
 
 TEST(WitnessStoreTest, UncreatableDirectoryIsUnavailable) {

@@ -10,7 +10,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/ledger/witness/witness_test_util.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::witness {
 namespace {
@@ -31,7 +34,7 @@ class WitnessTest : public ::testing::Test {
   void Reopen() {
     witness_.reset();
     auto opened = Witness::Open(cosigner_, {log_.key().verifier()}, dir_.Sub("state"), [] { return 1700000000; });
-    ASSERT_TRUE(opened.ok()) << opened.status();
+    ASSERT_THAT(opened, IsOk());
     witness_ = *std::move(opened);
   }
 
@@ -54,10 +57,10 @@ TEST_F(WitnessTest, FirstCheckpointIsCosignedFromSizeZero) {
   const WitnessResponse r = witness_->AddCheckpoint(log_.Request(0, 10));
   ASSERT_EQ(r.status, 200) << r.body;
   auto note = log::ParseNote(log_.Checkpoint(10) + r.body);
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   const std::vector<CosignatureVerifier> known = {cosigner_.verifier()};
   auto verified = VerifyCosignatures(*note, known);
-  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_THAT(verified, IsOk());
   ASSERT_EQ(verified->size(), 1u);
   EXPECT_EQ((*verified)[0].timestamp, 1700000000u);
   EXPECT_EQ(witness_->CosignedSize(log_.origin()), 10u);
@@ -78,7 +81,7 @@ TEST_F(WitnessTest, MonitoringServesTheLatestCosignedCheckpoint) {
   const WitnessResponse r = witness_->LatestCheckpoint(OriginHash(log_.origin()));
   ASSERT_EQ(r.status, 200);
   const std::vector<log::NoteVerifier> keys = {log_.key().verifier()};
-  ASSERT_TRUE(log::VerifyCheckpoint(r.body, keys, log_.origin()).ok());
+  ASSERT_THAT(log::VerifyCheckpoint(r.body, keys, log_.origin()), IsOk());
   const std::vector<CosignatureVerifier> witnesses = {cosigner_.verifier()};
   EXPECT_EQ(VerifyCosignatures(*log::ParseNote(r.body), witnesses)->size(), 1u);
   EXPECT_EQ(witness_->LatestCheckpoint(OriginHash("example.com/other")).status, 404);

@@ -20,6 +20,9 @@
 #include "google/protobuf/descriptor.h"
 #include "tests/services/service_test_util.h"
 #include "tests/services/test_certs.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -103,9 +106,9 @@ class AccessMatrixTest : public ::testing::Test {
                                      "token recorder alice s3cret-recorder\n"
                                      "token admin root s3cret-admin\n"
                                      "cert recorder clerk.example\n");
-    ASSERT_TRUE(server_.Start().ok());
+    ASSERT_THAT(server_.Start(), IsOk());
     admin_ = Client(Caller::kAdmin);
-    ASSERT_TRUE(server_.SeedWorld(*admin_).ok());
+    ASSERT_THAT(server_.SeedWorld(*admin_), IsOk());
   }
 
   std::unique_ptr<LedgerClient> Client(Caller caller) {

@@ -13,6 +13,9 @@
 
 #include "ledger/log/verify.h"
 #include "tests/services/service_test_util.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -64,10 +67,10 @@ class AppendStreamTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_.options().max_receive_message_bytes = 64 << 10;
-    ASSERT_TRUE(server_.Start().ok());
+    ASSERT_THAT(server_.Start(), IsOk());
     client_ = server_.Client();
-    ASSERT_TRUE(server_.SeedWorld(*client_).ok());
-    ASSERT_TRUE(RegisterNotedBodies(*client_).ok());
+    ASSERT_THAT(server_.SeedWorld(*client_), IsOk());
+    ASSERT_THAT(RegisterNotedBodies(*client_), IsOk());
   }
 
   struct Call {
@@ -106,7 +109,7 @@ class AppendStreamTest : public ::testing::Test {
   void StopAndVerify() {
     server_.Stop();
     auto report = log::VerifyLogAt(server_.options().db);
-    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_THAT(report, IsOk());
     EXPECT_TRUE(report->ok()) << report->message;
   }
 
@@ -114,7 +117,7 @@ class AppendStreamTest : public ::testing::Test {
     ledger::v1::GetEntryRequest get;
     get.set_sequence(sequence);
     auto entry = client_->Call(&LedgerService::Stub::GetEntry, client_->ledger(), get);
-    EXPECT_TRUE(entry.ok()) << entry.status();
+    EXPECT_THAT(entry, IsOk());
     return entry.ok() ? entry->entry() : ledger::v1::Entry();
   }
 
@@ -130,7 +133,7 @@ TEST_F(AppendStreamTest, AnswersEveryRequestInOrderOnceRecorded) {
   }
   grpc::Status status;
   const auto answers = SendAll(requests, &status);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk()) << status.error_message();
   ASSERT_EQ(answers.size(), requests.size());
   for (size_t i = 0; i < answers.size(); ++i) {
     SCOPED_TRACE(i);
@@ -165,7 +168,7 @@ TEST_F(AppendStreamTest, RequestsOnOneStreamAreCheckedInTheOrderSent) {
   }
   grpc::Status status;
   const auto answers = SendAll(requests, &status);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk()) << status.error_message();
   ASSERT_EQ(answers.size(), requests.size());
   for (size_t i = 0; i < answers.size(); ++i) {
     SCOPED_TRACE(i);
@@ -201,7 +204,7 @@ TEST_F(AppendStreamTest, ARefusalAnswersItsRequestOnlyAndAppendsNothing) {
                                                Note(1, "last")};
   grpc::Status status;
   const auto answers = SendAll(requests, &status);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk()) << status.error_message();
   ASSERT_EQ(answers.size(), requests.size());
   ASSERT_TRUE(answers.front().has_appended());
   ASSERT_TRUE(answers.back().has_appended());
@@ -225,7 +228,7 @@ TEST_F(AppendStreamTest, ARetriedRequestIdIsAnsweredWithTheFirstResult) {
   AppendRequest other = Note(0, "something else", "once");
   const auto answers =
       SendAll({Note(0, "only once", "once"), Note(0, "only once", "once"), other}, &status);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk()) << status.error_message();
   ASSERT_EQ(answers.size(), 3u);
   ASSERT_TRUE(answers[0].has_appended());
   ASSERT_TRUE(answers[1].has_appended());
@@ -259,7 +262,7 @@ TEST_F(AppendStreamTest, ReadsAheadOnlyAsFarAsAnswersAreTaken) {
   while (call.stream->Read(&answer)) answers.push_back(answer);
   sender.join();
   const grpc::Status status = call.stream->Finish();
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk()) << status.error_message();
   ASSERT_EQ(answers.size(), static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
     ASSERT_TRUE(answers[i].has_appended()) << i << ": " << answers[i].refused().message();
@@ -286,7 +289,7 @@ TEST_F(AppendStreamTest, ConcurrentCallsKeepSequencesDenseAndTheLogVerifies) {
         sequences[c].push_back(answer.appended().sequence());
       }
       call.stream->WritesDone();
-      EXPECT_TRUE(call.stream->Finish().ok());
+      EXPECT_THAT(call.stream->Finish(), IsOk());
     });
   }
   for (auto& t : threads) t.join();
@@ -323,7 +326,7 @@ TEST_F(AppendStreamTest, ACancelledCallLeavesTheServerServing) {
   // server goes on answering.
   grpc::Status status;
   const auto answers = SendAll({Note(1, "after the cancel")}, &status);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk()) << status.error_message();
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_TRUE(answers[0].has_appended());
   StopAndVerify();
@@ -345,12 +348,12 @@ TEST_F(AppendStreamTest, ShutdownEndsOpenCallsWithUnavailableAndKeepsWhatWasAnsw
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
   EXPECT_THAT(status.error_message(), HasSubstr("same request id"));
   server_.Stop();
-  ASSERT_TRUE(server_.Start().ok());
+  ASSERT_THAT(server_.Start(), IsOk());
   client_ = server_.Client();
   ledger::v1::GetEntryRequest get;
   get.set_sequence(answer.appended().sequence());
   auto entry = client_->Call(&LedgerService::Stub::GetEntry, client_->ledger(), get);
-  ASSERT_TRUE(entry.ok()) << entry.status();
+  ASSERT_THAT(entry, IsOk());
   EXPECT_EQ(entry->entry().request_id(), "kept");
 }
 
@@ -396,7 +399,7 @@ TEST_F(AppendStreamTest, ShutdownUnderLoadKeepsEveryAcknowledgedAppend) {
         << c << ": " << ends[c];
   }
   StopAndVerify();
-  ASSERT_TRUE(server_.Start().ok());
+  ASSERT_THAT(server_.Start(), IsOk());
   client_ = server_.Client();
   size_t checked = 0;
   for (const auto& call : acked) {
@@ -414,12 +417,12 @@ TEST(AppendStreamAccessTest, CallersWhoMayNotRecordAreRefusedAtOnce) {
                                       "token auditor audrey s3cret-auditor\n");
   TestServer server;
   server.options().access_file = dir.Sub("access");
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   ClientOptions recorder_options;
   recorder_options.token = "s3cret-recorder";
   auto recorder = server.Client(recorder_options);
-  ASSERT_TRUE(server.SeedWorld(*recorder).ok());
-  ASSERT_TRUE(RegisterNotedBodies(*recorder).ok());
+  ASSERT_THAT(server.SeedWorld(*recorder), IsOk());
+  ASSERT_THAT(RegisterNotedBodies(*recorder), IsOk());
   const uint64_t size = server.Size(*recorder);
   struct Case {
     std::string token;
@@ -449,11 +452,11 @@ TEST(AppendStreamAccessTest, CallersWhoMayNotRecordAreRefusedAtOnce) {
   ASSERT_TRUE(stream->Read(&answer));
   ASSERT_TRUE(answer.has_appended()) << answer.refused().message();
   stream->WritesDone();
-  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_THAT(stream->Finish(), IsOk());
   ledger::v1::GetEntryRequest get;
   get.set_sequence(answer.appended().sequence());
   auto entry = recorder->Call(&LedgerService::Stub::GetEntry, recorder->ledger(), get);
-  ASSERT_TRUE(entry.ok()) << entry.status();
+  ASSERT_THAT(entry, IsOk());
   EXPECT_EQ(entry->entry().actor(), "alice");
 }
 

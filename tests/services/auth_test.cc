@@ -11,6 +11,9 @@
 #include "services/health_client.h"
 #include "tests/services/service_test_util.h"
 #include "tests/services/test_certs.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -39,9 +42,9 @@ class AuthTest : public ::testing::Test {
     o.tls_key_file = server.key;
     o.client_ca_file = ca_.ca_file();
     o.access_file = certs_dir_.Sub("access");
-    ASSERT_TRUE(server_.Start().ok());
+    ASSERT_THAT(server_.Start(), IsOk());
     auto admin = Client("", "");
-    ASSERT_TRUE(server_.SeedWorld(*admin).ok());  // alice seeds
+    ASSERT_THAT(server_.SeedWorld(*admin), IsOk());  // alice seeds
   }
 
   // A TLS client with `token` and/or a certificate for `cert_name`.
@@ -85,7 +88,7 @@ class AuthTest : public ::testing::Test {
 TEST_F(AuthTest, RecorderTokenRecordsAsItsName) {
   auto alice = Client("s3cret-recorder", "");
   auto r = Record(*alice, 0);
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(ActorOf(*alice, r->sequence()), "alice");
 }
 
@@ -101,10 +104,10 @@ TEST_F(AuthTest, AuditorReadsAndProvesButNeverWrites) {
   EXPECT_EQ(audrey->Call(&LedgerService::Stub::Append, audrey->ledger(), append).status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(server_.Size(*audrey), size);
-  EXPECT_TRUE(Read(*audrey).ok());
+  EXPECT_THAT(Read(*audrey), IsOk());
   ledger::v1::GetInclusionProofRequest proof;
   proof.set_sequence(0);
-  EXPECT_TRUE(audrey->Call(&LedgerService::Stub::GetInclusionProof, audrey->ledger(), proof).ok());
+  EXPECT_THAT(audrey->Call(&LedgerService::Stub::GetInclusionProof, audrey->ledger(), proof), IsOk());
 }
 
 TEST_F(AuthTest, MissingOrUnknownCredentialsAreUnauthenticated) {
@@ -130,13 +133,13 @@ TEST_F(AuthTest, ClientCertificatesCarryTheirRole) {
   o.key_file = clerk_pem.key;
   auto clerk_only = server_.Client(o);
   auto r = Record(*clerk_only, 1);
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(ActorOf(*clerk_only, r->sequence()), "clerk.example");
   const PemFiles scrutiny = ca_.Issue("scrutiny.example", false);
   o.cert_file = scrutiny.cert;
   o.key_file = scrutiny.key;
   auto auditor = server_.Client(o);
-  EXPECT_TRUE(Read(*auditor).ok());
+  EXPECT_THAT(Read(*auditor), IsOk());
   EXPECT_EQ(Record(*auditor, 1).status().code(), absl::StatusCode::kPermissionDenied);
   const PemFiles stranger = ca_.Issue("stranger.example", false);
   o.cert_file = stranger.cert;
@@ -227,12 +230,12 @@ TEST(ServerConfigTest, AccessFileOthersMayReadIsRefusedAtStart) {
   server.options().access_file = dir.Sub("access");
   EXPECT_EQ(server.Start().code(), absl::StatusCode::kInvalidArgument);
   chmod(dir.Sub("access").c_str(), 0400);
-  EXPECT_TRUE(AccessPolicy::Load(dir.Sub("access")).ok());
+  EXPECT_THAT(AccessPolicy::Load(dir.Sub("access")), IsOk());
 }
 
 TEST(ServerConfigTest, ParsedAccessFileIsNeverOpen) {
   auto policy = AccessPolicy::Parse("cert admin ops\n");
-  ASSERT_TRUE(policy.ok());
+  ASSERT_THAT(policy, IsOk());
   EXPECT_FALSE(policy->open());
   EXPECT_TRUE(AccessPolicy().open());
 }
@@ -266,7 +269,7 @@ TEST(ClientConfigTest, NoTokenOrRecordingOverPlaintextOffLoopback) {
     EXPECT_THAT(std::string(client.status().message()), HasSubstr("record")) << target;
     // Reading anonymously over plaintext is the caller's business.
     o.records = false;
-    EXPECT_TRUE(LedgerClient::Connect(o).ok()) << target;
+    EXPECT_THAT(LedgerClient::Connect(o), IsOk()) << target;
   }
   ledger::testing::TempDir dir;
   TestCa ca(dir.path());
@@ -278,7 +281,7 @@ TEST(ClientConfigTest, NoTokenOrRecordingOverPlaintextOffLoopback) {
     // Over TLS anywhere; over plaintext on loopback.
     EXPECT_EQ(LedgerClient::Connect(o).ok(), IsLoopbackAddress(target)) << target;
     o.ca_file = ca.ca_file();
-    EXPECT_TRUE(LedgerClient::Connect(o).ok()) << target;
+    EXPECT_THAT(LedgerClient::Connect(o), IsOk()) << target;
   }
 }
 
@@ -294,13 +297,13 @@ TEST(ServerConfigTest, MessageSizeLimitOutsideItsBoundsIsRefused) {
   for (int bytes : {kMinReceiveMessageBytes, kMaxReceiveMessageBytes}) {
     TestServer server;
     server.options().max_receive_message_bytes = bytes;
-    EXPECT_TRUE(server.Start().ok()) << bytes;
+    EXPECT_THAT(server.Start(), IsOk()) << bytes;
   }
 }
 
 TEST(ServerConfigTest, PlaintextLoopbackSaysSoAndRecordsAsLocal) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   EXPECT_THAT(server.log_text(), HasSubstr("WITHOUT TLS"));
   EXPECT_THAT(server.log_text(), HasSubstr("\"local\""));
 }
@@ -311,19 +314,19 @@ TEST(ServerConfigTest, AccessFileRejectsMalformedRules) {
     EXPECT_EQ(AccessPolicy::Parse(text).status().code(), absl::StatusCode::kInvalidArgument)
         << text;
   }
-  EXPECT_TRUE(AccessPolicy::Parse("# nothing\n\ncert admin ops\n").ok());
+  EXPECT_THAT(AccessPolicy::Parse("# nothing\n\ncert admin ops\n"), IsOk());
 }
 
 TEST(HealthAndReflectionTest, StandardToolsCanDiscoverTheServer) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
   HealthClient health(client->channel());
   auto serving = health.Check();
-  ASSERT_TRUE(serving.ok()) << serving.status();
+  ASSERT_THAT(serving, IsOk());
   EXPECT_TRUE(*serving);
   auto services = ListServicesByReflection(client->channel());
-  ASSERT_TRUE(services.ok()) << services.status();
+  ASSERT_THAT(services, IsOk());
   EXPECT_THAT(*services, HasSubstr("ledger.v1.LedgerService"));
   EXPECT_THAT(*services, HasSubstr("compact.v1.CompactService"));
   EXPECT_THAT(*services, HasSubstr("grpc.health.v1.Health"));

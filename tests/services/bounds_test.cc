@@ -30,6 +30,9 @@
 #include "tests/services/service_test_util.h"
 #include "tests/testing/fault_fs.h"
 #include "tests/testing/serve_process.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -117,11 +120,11 @@ TEST(BoundsTest, TwoThousandSubscribesFromOneAuditorLeaveTheServerAnsweringOther
   ledger::testing::TempDir dir;
   TestServer server;
   server.options().access_file = WritePrivateFile(dir.Sub("access"), kAccess);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   ClientOptions clerk_options;
   clerk_options.token = "s3cret-clerk";
   auto clerk = server.Client(clerk_options);
-  ASSERT_TRUE(server.SeedWorld(*clerk).ok());
+  ASSERT_THAT(server.SeedWorld(*clerk), IsOk());
   const int64_t threads_before = ProcStatus("self", "Threads");
 
   constexpr int kCalls = 2000;
@@ -196,8 +199,8 @@ TEST(BoundsTest, TwoThousandSubscribesFromOneAuditorLeaveTheServerAnsweringOther
   ClientOptions other_options;
   other_options.token = "s3cret-other";
   auto other = server.Client(other_options);
-  EXPECT_TRUE(other->Call(&LedgerService::Stub::GetCheckpoint, other->ledger(), {}).ok());
-  EXPECT_TRUE(other->Call(&CompactService::Stub::ListCompacts, other->compact(), {}).ok());
+  EXPECT_THAT(other->Call(&LedgerService::Stub::GetCheckpoint, other->ledger(), {}), IsOk());
+  EXPECT_THAT(other->Call(&CompactService::Stub::ListCompacts, other->compact(), {}), IsOk());
   {
     auto context = other->NewContext();
     auto reader = other->ledger().Subscribe(context.get(), {});
@@ -208,7 +211,7 @@ TEST(BoundsTest, TwoThousandSubscribesFromOneAuditorLeaveTheServerAnsweringOther
   }
   compact::v1::RecordEventRequest record;
   *record.mutable_event() = BodyEvent(77);
-  EXPECT_TRUE(clerk->Call(&CompactService::Stub::RecordEvent, clerk->compact(), record).ok());
+  EXPECT_THAT(clerk->Call(&CompactService::Stub::RecordEvent, clerk->compact(), record), IsOk());
 
   // The flood ends; its slots are free again.
   for (int i = 0; i < kCalls; ++i) {
@@ -244,11 +247,11 @@ TEST(BoundsTest, ConcurrentSixtyKibRecordingsLeaveTheResidentSetBounded) {
   options.token = "s3cret-clerk";
   options.timeout = kHung;
   auto clerk = LedgerClient::Connect(options);
-  ASSERT_TRUE(clerk.ok());
+  ASSERT_THAT(clerk, IsOk());
   {
     compact::v1::RecordEventsRequest seed;
     *seed.add_events()->mutable_event() = SourceEvent();
-    ASSERT_TRUE((*clerk)->Call(&CompactService::Stub::RecordEvents, (*clerk)->compact(), seed).ok());
+    ASSERT_THAT((*clerk)->Call(&CompactService::Stub::RecordEvents, (*clerk)->compact(), seed), IsOk());
   }
   const int64_t rss_before_kb = ProcStatus(pid, "VmHWM");
   const int64_t threads_before = ProcStatus(pid, "Threads");
@@ -324,9 +327,9 @@ TEST(BoundsTest, RecordingBeyondTheRequestCapIsRefusedAtOnceAndAppendsNothing) {
   TestServer server;
   server.options().max_recording_requests = 1;
   HeldSyncs syncs(server);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const uint64_t size = server.Size(*client);
   ASSERT_TRUE(syncs.StartHeldRecording(*client, 100, "held"));
 
@@ -351,15 +354,15 @@ TEST(BoundsTest, RecordingBeyondTheRequestCapIsRefusedAtOnceAndAppendsNothing) {
     EXPECT_EQ(answer.refused().code(), static_cast<int>(absl::StatusCode::kResourceExhausted))
         << answer.ShortDebugString();
     stream->WritesDone();
-    EXPECT_TRUE(stream->Finish().ok());
+    EXPECT_THAT(stream->Finish(), IsOk());
   }
   EXPECT_EQ(server.Size(*client), size);  // nothing committed meanwhile
 
-  ASSERT_TRUE(syncs.Release().ok());
+  ASSERT_THAT(syncs.Release(), IsOk());
   EXPECT_EQ(server.Size(*client), size + 1);  // the held one only
   // Once the budget is free the refused request goes through, once.
   auto retried = client->Call(&CompactService::Stub::RecordEvent, client->compact(), over);
-  ASSERT_TRUE(retried.ok()) << retried.status();
+  ASSERT_THAT(retried, IsOk());
   EXPECT_EQ(retried->sequence(), size + 1);
   EXPECT_EQ(server.Size(*client), size + 2);
 }
@@ -368,9 +371,9 @@ TEST(BoundsTest, RecordingBeyondTheByteCapIsRefusedAtOnceAndAppendsNothing) {
   TestServer server;
   server.options().max_recording_bytes = 1 << 20;
   HeldSyncs syncs(server);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const uint64_t size = server.Size(*client);
   ASSERT_TRUE(syncs.StartHeldRecording(*client, 100, "held"));
 
@@ -387,11 +390,11 @@ TEST(BoundsTest, RecordingBeyondTheByteCapIsRefusedAtOnceAndAppendsNothing) {
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("limit 1048576"));
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("same request id"));
 
-  ASSERT_TRUE(syncs.Release().ok());
+  ASSERT_THAT(syncs.Release(), IsOk());
   EXPECT_EQ(server.Size(*client), size + 1);
   // Alone, the batch is admitted although it is larger than the budget.
   auto retried = client->Call(&CompactService::Stub::RecordEvents, client->compact(), batch);
-  ASSERT_TRUE(retried.ok()) << retried.status();
+  ASSERT_THAT(retried, IsOk());
   EXPECT_EQ(server.Size(*client), size + 21);
 }
 

@@ -26,6 +26,9 @@
 #include "services/health_client.h"
 #include "tests/services/service_test_util.h"
 #include "tests/testing/run_command.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -44,8 +47,8 @@ constexpr absl::Duration kPatience = absl::Seconds(60);
 // A new signing key, written to `path` as `ledgerctl keygen` would.
 log::NoteSigner WriteKey(const std::string& path, const std::string& name = kOrigin) {
   auto signer = log::NoteSigner::Generate(name);
-  EXPECT_TRUE(signer.ok()) << signer.status();
-  EXPECT_TRUE(audit::WritePrivateKeyFile(path, *signer).ok());
+  EXPECT_THAT(signer, IsOk());
+  EXPECT_THAT(audit::WritePrivateKeyFile(path, *signer), IsOk());
   return *signer;
 }
 
@@ -81,7 +84,7 @@ std::vector<ledger::v1::Checkpoint> ListCheckpoints(LedgerClient& client,
   ledger::v1::Checkpoint checkpoint;
   while (reader->Read(&checkpoint)) out.push_back(checkpoint);
   grpc::Status status = reader->Finish();
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(status, IsOk()) << status.error_message();
   return out;
 }
 
@@ -104,7 +107,7 @@ class CheckpointTest : public ::testing::Test {
     *request.add_events()->mutable_event() = Endorsement(body);
     auto result = client.Call(&compact::v1::CompactService::Stub::RecordEvents,
                               client.compact(), request);
-    EXPECT_TRUE(result.ok()) << result.status();
+    EXPECT_THAT(result, IsOk());
     return server.server().ledger().log().Size();
   }
 
@@ -114,9 +117,9 @@ class CheckpointTest : public ::testing::Test {
 
 TEST_F(CheckpointTest, PublishedCheckpointVerifiesAndCoversTheLog) {
   TestServer server(Signing());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   Endorse(server, *client, 0);
   const uint64_t size = Endorse(server, *client, 1);
 
@@ -125,7 +128,7 @@ TEST_F(CheckpointTest, PublishedCheckpointVerifiesAndCoversTheLog) {
   EXPECT_EQ(checkpoint.origin(), kOrigin);
   const log::NoteVerifier verifier = key_.verifier();
   auto verified = log::VerifyCheckpoint(checkpoint.note(), {&verifier, 1}, kOrigin);
-  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->checkpoint.tree_size, size);
   const log::Log& log = server.server().ledger().log();
   EXPECT_EQ(verified->checkpoint.root, *log.RootAt(size));
@@ -137,20 +140,20 @@ TEST_F(CheckpointTest, PublishedCheckpointVerifiesAndCoversTheLog) {
 
 TEST_F(CheckpointTest, OlderSizesAreServedOnRequestAndListed) {
   TestServer server(Signing());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const uint64_t first = server.server().ledger().log().Size();
   WaitForCheckpoint(*client, first);
   const uint64_t second = Endorse(server, *client, 0);
   EXPECT_EQ(WaitForCheckpoint(*client, second).tree_size(), second);
 
   auto older = GetCheckpoint(*client, first);
-  ASSERT_TRUE(older.ok()) << older.status();
+  ASSERT_THAT(older, IsOk());
   EXPECT_EQ(older->tree_size(), first);
   const log::NoteVerifier verifier = key_.verifier();
   auto verified = log::VerifyCheckpoint(older->note(), {&verifier, 1}, kOrigin);
-  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->checkpoint.root, *server.server().ledger().log().RootAt(first));
 
   std::vector<uint64_t> sizes;
@@ -164,9 +167,9 @@ TEST_F(CheckpointTest, OlderSizesAreServedOnRequestAndListed) {
 
 TEST_F(CheckpointTest, UnknownSizeIsNotFoundNamingTheStoredOnes) {
   TestServer server(Signing());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const uint64_t size = server.server().ledger().log().Size();
   WaitForCheckpoint(*client, size);
 
@@ -183,7 +186,7 @@ TEST_F(CheckpointTest, UnknownSizeIsNotFoundNamingTheStoredOnes) {
 
 TEST_F(CheckpointTest, EmptyLogHasNoCheckpointYet) {
   TestServer server(Signing());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
   auto none = GetCheckpoint(*client, 0);
   EXPECT_EQ(none.status().code(), absl::StatusCode::kNotFound);
@@ -195,19 +198,19 @@ TEST_F(CheckpointTest, TwoKeysBothSign) {
   ServerOptions options = Signing();
   options.sign_key_files.push_back(keys_.Sub("next"));
   TestServer server(options);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const uint64_t size = server.server().ledger().log().Size();
   const ledger::v1::Checkpoint checkpoint = WaitForCheckpoint(*client, size);
 
   const log::NoteVerifier old_key = key_.verifier(), new_key = next.verifier();
   // A verifier holding either key alone accepts the checkpoint.
-  EXPECT_TRUE(log::VerifyCheckpoint(checkpoint.note(), {&old_key, 1}, kOrigin).ok());
-  EXPECT_TRUE(log::VerifyCheckpoint(checkpoint.note(), {&new_key, 1}, kOrigin).ok());
+  EXPECT_THAT(log::VerifyCheckpoint(checkpoint.note(), {&old_key, 1}, kOrigin), IsOk());
+  EXPECT_THAT(log::VerifyCheckpoint(checkpoint.note(), {&new_key, 1}, kOrigin), IsOk());
   const std::vector<log::NoteVerifier> both = {old_key, new_key};
   auto verified = log::VerifyCheckpoint(checkpoint.note(), both, kOrigin);
-  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->verified.size(), 2u);
   EXPECT_THAT(checkpoint.signer_keys(),
               UnorderedElementsAre(old_key.KeyString(), new_key.KeyString()));
@@ -256,9 +259,9 @@ TEST_F(CheckpointTest, ShutdownSignsTheFinalSizeAndARestartKeepsTheOrigin) {
   // An interval far longer than the test: only the first growth and the
   // shutdown are signed.
   TestServer server(Signing(absl::Hours(1)));
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   WaitForCheckpoint(*client, server.server().ledger().log().Size());
   Endorse(server, *client, 0);
   const uint64_t final_size = Endorse(server, *client, 1);
@@ -271,12 +274,12 @@ TEST_F(CheckpointTest, ShutdownSignsTheFinalSizeAndARestartKeepsTheOrigin) {
     options.path = server.options().db;
     options.read_only = true;
     auto log = log::Log::Open(options);
-    ASSERT_TRUE(log.ok()) << log.status();
+    ASSERT_THAT(log, IsOk());
     auto note = (*log)->LatestCheckpoint();
     ASSERT_TRUE(note.ok() && note->has_value());
     const log::NoteVerifier verifier = key_.verifier();
     auto verified = log::VerifyCheckpoint(**note, {&verifier, 1}, kOrigin);
-    ASSERT_TRUE(verified.ok()) << verified.status();
+    ASSERT_THAT(verified, IsOk());
     EXPECT_EQ(verified->checkpoint.tree_size, final_size);
   }
 
@@ -285,10 +288,10 @@ TEST_F(CheckpointTest, ShutdownSignsTheFinalSizeAndARestartKeepsTheOrigin) {
   server.options().origin = "other.example/ledger";
   EXPECT_EQ(server.Start().code(), absl::StatusCode::kInvalidArgument);
   server.options().origin.clear();
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   client = server.Client();
   auto latest = GetCheckpoint(*client, 0);
-  ASSERT_TRUE(latest.ok()) << latest.status();
+  ASSERT_THAT(latest, IsOk());
   EXPECT_EQ(latest->tree_size(), final_size);
   EXPECT_EQ(latest->origin(), kOrigin);
 }
@@ -300,7 +303,7 @@ TEST_F(CheckpointTest, HealthSaysWhenCheckpointsCannotBePublishedWhileRecordingG
   // One witness, unreachable (nothing listens on its port), whose
   // cosignature the quorum needs: the log grows, no checkpoint is published.
   auto witness = witness::Cosigner::Generate("witness.example/w1");
-  ASSERT_TRUE(witness.ok()) << witness.status();
+  ASSERT_THAT(witness, IsOk());
   const std::string policy = keys_.Sub("policy");
   std::ofstream(policy) << "log " << key_.verifier().KeyString() << "\n"
                         << "witness w1 " << witness->verifier().KeyString()
@@ -310,17 +313,17 @@ TEST_F(CheckpointTest, HealthSaysWhenCheckpointsCannotBePublishedWhileRecordingG
   options.witness_policy_file = policy;
   options.witness_deadline = absl::Seconds(2);
   TestServer server(options);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
   HealthClient health(client->channel());
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const absl::Time give_up = absl::Now() + kPatience;
   absl::StatusOr<bool> publishing = Publishing(health);
   while (absl::Now() < give_up && (!publishing.ok() || *publishing)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     publishing = Publishing(health);
   }
-  ASSERT_TRUE(publishing.ok()) << publishing.status();
+  ASSERT_THAT(publishing, IsOk());
   EXPECT_FALSE(*publishing) << server.log_text();
   // The server and its services still serve: recording goes on.
   EXPECT_TRUE(*health.Check(""));
@@ -333,24 +336,24 @@ TEST_F(CheckpointTest, HealthSaysWhenCheckpointsCannotBePublishedWhileRecordingG
 
 TEST_F(CheckpointTest, HealthSaysCheckpointsArePublishedWhenTheyAre) {
   TestServer server(Signing());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
   HealthClient health(client->channel());
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   WaitForCheckpoint(*client, server.server().ledger().log().Size());
   auto publishing = Publishing(health);
-  ASSERT_TRUE(publishing.ok()) << publishing.status();
+  ASSERT_THAT(publishing, IsOk());
   EXPECT_TRUE(*publishing);
 }
 
 TEST_F(CheckpointTest, WithoutKeysTheHeadIsUnsigned) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const uint64_t size = server.server().ledger().log().Size();
   auto head = GetCheckpoint(*client, 0);
-  ASSERT_TRUE(head.ok()) << head.status();
+  ASSERT_THAT(head, IsOk());
   EXPECT_EQ(head->tree_size(), size);
   EXPECT_EQ(head->root_hash(), log::HashBytes(server.server().ledger().log().Head().root));
   EXPECT_TRUE(head->note().empty());
@@ -363,9 +366,9 @@ TEST_F(CheckpointTest, WithoutKeysTheHeadIsUnsigned) {
 
 TEST_F(CheckpointTest, ExportBundleOverTheServerVerifies) {
   TestServer server(Signing());
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   WaitForCheckpoint(*client, server.server().ledger().log().Size());
   Endorse(server, *client, 0);
   Endorse(server, *client, 1);
@@ -384,7 +387,7 @@ TEST_F(CheckpointTest, ExportBundleOverTheServerVerifies) {
   options.keys = {key_.verifier()};
   options.origin = kOrigin;
   auto report = audit::VerifyBundleFile(remote, options);
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
   EXPECT_EQ(report->entries, size);
   EXPECT_EQ(report->checkpoints, checkpoints);

@@ -6,6 +6,9 @@
 #include "ledger/log/proof_verify.h"
 #include "services/convert.h"
 #include "tests/services/service_test_util.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -17,9 +20,9 @@ using namespace ledger::services::testing;  // NOLINT: test helpers
 class CompactServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(server_.Start().ok());
+    ASSERT_THAT(server_.Start(), IsOk());
     client_ = server_.Client();
-    ASSERT_TRUE(server_.SeedWorld(*client_).ok());
+    ASSERT_THAT(server_.SeedWorld(*client_), IsOk());
   }
 
   compact::v1::CommandContext Context(const std::string& date = "2006-06-07",
@@ -63,7 +66,7 @@ class CompactServiceTest : public ::testing::Test {
 
 TEST_F(CompactServiceTest, TypedCommandsRecordEachStep) {
   auto endorsed = Record(&CompactService::Stub::RecordEndorsement, Endorse(0));
-  ASSERT_TRUE(endorsed.ok()) << endorsed.status();
+  ASSERT_THAT(endorsed, IsOk());
   EXPECT_EQ(endorsed->stream(), "compact/test-compact");
 
   compact::v1::RecordAdoptionRequest adopt;
@@ -71,13 +74,13 @@ TEST_F(CompactServiceTest, TypedCommandsRecordEachStep) {
   adopt.set_compact_id(kCompact);
   adopt.mutable_by()->set_body_id(Body(1));
   adopt.add_partner_ids(Body(2));
-  ASSERT_TRUE(Record(&CompactService::Stub::RecordAdoption, adopt).ok());
+  ASSERT_THAT(Record(&CompactService::Stub::RecordAdoption, adopt), IsOk());
 
   compact::v1::RecordSignatureRequest sign;
   *sign.mutable_context() = Context("2006-07-02");
   sign.set_compact_id(kCompact);
   sign.mutable_by()->set_body_id(Body(2));
-  ASSERT_TRUE(Record(&CompactService::Stub::RecordSignature, sign).ok());
+  ASSERT_THAT(Record(&CompactService::Stub::RecordSignature, sign), IsOk());
 
   compact::v1::RecordSupersessionRequest supersede;
   *supersede.mutable_context() = Context("2006-07-01");
@@ -85,7 +88,7 @@ TEST_F(CompactServiceTest, TypedCommandsRecordEachStep) {
   supersede.set_superseded_compact_id(kOtherCompact);
   supersede.mutable_by()->set_body_id(Body(1));
   supersede.set_condition("with immediate effect");
-  ASSERT_TRUE(Record(&CompactService::Stub::RecordSupersession, supersede).ok());
+  ASSERT_THAT(Record(&CompactService::Stub::RecordSupersession, supersede), IsOk());
 
   compact::v1::RecordMediationStepRequest mediation;
   *mediation.mutable_context() = Context("2007-01-10");
@@ -97,16 +100,16 @@ TEST_F(CompactServiceTest, TypedCommandsRecordEachStep) {
   mediation.mutable_mediation()->set_against(Body(1));
   mediation.mutable_mediation()->set_issue("funding");
   auto requested = Record(&CompactService::Stub::RecordMediationStep, mediation);
-  ASSERT_TRUE(requested.ok()) << requested.status();
+  ASSERT_THAT(requested, IsOk());
   mediation.set_step(compact::v1::ACTION_KIND_MEDIATION_ACCEPTED);
   mediation.clear_compact_id();
   *mediation.mutable_context() = Context("2007-01-20");
   auto accepted = Record(&CompactService::Stub::RecordMediationStep, mediation);
-  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  ASSERT_THAT(accepted, IsOk());
   EXPECT_EQ(accepted->stream(), "compact/test-compact");
 
   auto state = State("2007");
-  ASSERT_TRUE(state.ok()) << state.status();
+  ASSERT_THAT(state, IsOk());
   ASSERT_EQ(state->compacts_size(), 1);
   const auto& c = state->compacts(0);
   EXPECT_EQ(c.status(), compact::v1::COMPACT_STATUS_IN_FORCE);
@@ -120,20 +123,20 @@ TEST_F(CompactServiceTest, TypedCommandsRecordEachStep) {
 
 TEST_F(CompactServiceTest, StateAtADateAndAsKnownAt) {
   auto first = Record(&CompactService::Stub::RecordEndorsement, Endorse(0));
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   auto second = Record(&CompactService::Stub::RecordEndorsement, Endorse(1, "2006-08"));
-  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second, IsOk());
   // Known at the first one's recording time: a call and a durable write
   // separate the two, so the second one's time is later (recorded_at has
   // microseconds and never goes back).
   ASSERT_LT(FromTimestamp(first->recorded_at()), FromTimestamp(second->recorded_at()));
   auto before = State("2006-05");
-  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_THAT(before, IsOk());
   // No fact of the compact starts by then: it is not known to exist yet.
   EXPECT_EQ(before->compacts_size(), 0);
   EXPECT_EQ(before->at(), "2006-05-31");
   auto later = State("2006-09-01");
-  ASSERT_TRUE(later.ok());
+  ASSERT_THAT(later, IsOk());
   ASSERT_EQ(later->compacts_size(), 1);
   EXPECT_EQ(later->compacts(0).endorsements_size(), 2);
   compact::v1::GetCompactRequest known;
@@ -141,24 +144,24 @@ TEST_F(CompactServiceTest, StateAtADateAndAsKnownAt) {
   known.set_as_of("2006-09-01");
   *known.mutable_as_known_at() = first->recorded_at();
   auto then = client_->Call(&CompactService::Stub::GetCompact, client_->compact(), known);
-  ASSERT_TRUE(then.ok()) << then.status();
+  ASSERT_THAT(then, IsOk());
   ASSERT_EQ(then->compacts_size(), 1);
   EXPECT_EQ(then->compacts(0).endorsements_size(), 1);
 }
 
 TEST_F(CompactServiceTest, ListCompactsAndHistoryWithProofs) {
   auto list = client_->Call(&CompactService::Stub::ListCompacts, client_->compact(), {});
-  ASSERT_TRUE(list.ok()) << list.status();
+  ASSERT_THAT(list, IsOk());
   ASSERT_EQ(list->compacts_size(), 2);
   EXPECT_EQ(list->compacts(0).compact_id(), kOtherCompact);
   EXPECT_EQ(list->compacts(1).compact_id(), kCompact);
 
-  ASSERT_TRUE(Record(&CompactService::Stub::RecordEndorsement, Endorse(0)).ok());
+  ASSERT_THAT(Record(&CompactService::Stub::RecordEndorsement, Endorse(0)), IsOk());
   compact::v1::GetHistoryRequest request;
   request.set_compact_id(kCompact);
   request.set_with_proofs(true);
   auto history = client_->Call(&CompactService::Stub::GetHistory, client_->compact(), request);
-  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_THAT(history, IsOk());
   ASSERT_EQ(history->events_size(), 2);
   EXPECT_EQ(history->tree_size(), server_.Size(*client_));
   for (const auto& e : history->events()) {
@@ -173,7 +176,7 @@ TEST_F(CompactServiceTest, ListCompactsAndHistoryWithProofs) {
   // Against an earlier tree: the newest event carries no proof.
   request.set_tree_size(history->events(1).sequence());
   auto earlier = client_->Call(&CompactService::Stub::GetHistory, client_->compact(), request);
-  ASSERT_TRUE(earlier.ok());
+  ASSERT_THAT(earlier, IsOk());
   EXPECT_TRUE(earlier->events(0).has_proof());
   EXPECT_FALSE(earlier->events(1).has_proof());
 }
@@ -254,7 +257,7 @@ TEST_F(CompactServiceTest, EventsAboveTheEntryLimitAreInvalidArgumentAndAppendNo
   // 60 KiB of note fits.
   compact::v1::RecordEventRequest fits;
   *fits.mutable_event() = Endorsement(0, std::string(60 << 10, 'n'));
-  EXPECT_TRUE(Record(&CompactService::Stub::RecordEvent, fits).ok());
+  EXPECT_THAT(Record(&CompactService::Stub::RecordEvent, fits), IsOk());
   EXPECT_EQ(server_.Size(*client_), size + 1);
 }
 
@@ -283,10 +286,10 @@ TEST_F(CompactServiceTest, RetriesReturnTheFirstResult) {
   auto request = Endorse(2);
   request.mutable_context()->set_request_id("endorse-2");
   auto first = Record(&CompactService::Stub::RecordEndorsement, request);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   const uint64_t size = server_.Size(*client_);
   auto retry = Record(&CompactService::Stub::RecordEndorsement, request);
-  ASSERT_TRUE(retry.ok()) << retry.status();
+  ASSERT_THAT(retry, IsOk());
   EXPECT_TRUE(retry->deduplicated());
   EXPECT_EQ(retry->sequence(), first->sequence());
   EXPECT_EQ(server_.Size(*client_), size);

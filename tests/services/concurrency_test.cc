@@ -14,6 +14,9 @@
 #include "ledger/compact_ledger.h"
 #include "ledger/log/verify.h"
 #include "tests/services/service_test_util.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -57,9 +60,9 @@ compact::v1::RecordEventRequest Racing(int round, int recorder, uint64_t expecte
 
 TEST(ConcurrencyTest, RacingRecordersGetExactlyOneWinnerPerVersion) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto seed_client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*seed_client, kRecorders).ok());
+  ASSERT_THAT(server.SeedWorld(*seed_client, kRecorders), IsOk());
   const uint64_t start_size = server.Size(*seed_client);
   std::vector<std::unique_ptr<LedgerClient>> clients;
   for (int i = 0; i < kRecorders; ++i) {
@@ -114,7 +117,7 @@ TEST(ConcurrencyTest, RacingRecordersGetExactlyOneWinnerPerVersion) {
   EXPECT_EQ(server.Size(*seed_client), start_size + kRounds);
   server.Stop();
   auto report = log::VerifyLogAt(server.options().db);
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
 }
 
@@ -123,9 +126,9 @@ TEST(ConcurrencyTest, RacingRecordersGetExactlyOneWinnerPerVersion) {
 // see that; the check at commit gives one winner, and the log still folds.
 TEST(ConcurrencyTest, RacersOnDifferentStreamsClaimingOneRefGetOneWinner) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto seed_client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*seed_client).ok());
+  ASSERT_THAT(server.SeedWorld(*seed_client), IsOk());
   const uint64_t start_size = server.Size(*seed_client);
   std::vector<std::unique_ptr<LedgerClient>> clients;
   for (int i = 0; i < kRecorders; ++i) clients.push_back(server.Client());
@@ -161,14 +164,14 @@ TEST(ConcurrencyTest, RacersOnDifferentStreamsClaimingOneRefGetOneWinner) {
   log::LogOptions options;
   options.path = server.options().db;
   auto reopened = CompactLedger::Open(options);
-  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  ASSERT_THAT(reopened, IsOk());
 }
 
 TEST(ConcurrencyTest, ConcurrentRecordersOnManyStreamsKeepSequencesDense) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto seed_client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*seed_client, kRecorders).ok());
+  ASSERT_THAT(server.SeedWorld(*seed_client, kRecorders), IsOk());
   const uint64_t start_size = server.Size(*seed_client);
   constexpr int kEach = 5;
   std::vector<std::thread> threads;
@@ -182,7 +185,7 @@ TEST(ConcurrencyTest, ConcurrentRecordersOnManyStreamsKeepSequencesDense) {
         // Each recorder registers its own compacts: one stream each.
         *r.mutable_event() = CompactEvent(absl::StrCat("c-", i, "-", k));
         auto result = client->Call(&CompactService::Stub::RecordEvent, client->compact(), r);
-        ASSERT_TRUE(result.ok()) << result.status();
+        ASSERT_THAT(result, IsOk());
         std::lock_guard<std::mutex> lock(mu);
         sequences.push_back(result->sequence());
       }
@@ -194,15 +197,15 @@ TEST(ConcurrencyTest, ConcurrentRecordersOnManyStreamsKeepSequencesDense) {
   for (size_t i = 0; i < sequences.size(); ++i) EXPECT_EQ(sequences[i], start_size + i);
   server.Stop();
   auto report = log::VerifyLogAt(server.options().db);
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
 }
 
 TEST(ConcurrencyTest, ConcurrentRetriesWithOneRequestIdAppendOnce) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const uint64_t start_size = server.Size(*client);
   compact::v1::RecordEventRequest request;
   *request.mutable_event() = Endorsement(1, "retried");
@@ -220,7 +223,7 @@ TEST(ConcurrencyTest, ConcurrentRetriesWithOneRequestIdAppendOnce) {
   for (auto& t : threads) t.join();
   int fresh = 0;
   for (const auto& r : results) {
-    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_THAT(r, IsOk());
     EXPECT_EQ(r->sequence(), start_size);
     EXPECT_EQ(r->leaf_hash(), results[0]->leaf_hash());
     fresh += r->deduplicated() ? 0 : 1;
@@ -234,9 +237,9 @@ TEST(ConcurrencyTest, ConcurrentRetriesWithOneRequestIdAppendOnce) {
 // acknowledged one must be in the log afterwards.
 TEST(ConcurrencyTest, ShutdownUnderRecordingLoadKeepsEveryAcknowledgedAppend) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto seed_client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*seed_client, kRecorders).ok());
+  ASSERT_THAT(server.SeedWorld(*seed_client, kRecorders), IsOk());
   constexpr int kLoaders = 8;
   std::mutex mu;
   std::condition_variable progress;
@@ -278,14 +281,14 @@ TEST(ConcurrencyTest, ShutdownUnderRecordingLoadKeepsEveryAcknowledgedAppend) {
   options.path = server.options().db;
   options.read_only = true;
   auto log = log::Log::Open(options);
-  ASSERT_TRUE(log.ok()) << log.status();
+  ASSERT_THAT(log, IsOk());
   for (const auto& [sequence, leaf_hash] : acknowledged) {
     auto entry = (*log)->GetEntry(sequence);
-    ASSERT_TRUE(entry.ok()) << "acknowledged entry " << sequence << ": " << entry.status();
+    ASSERT_THAT(entry, IsOk()) << "acknowledged entry " << sequence << ": " << entry.status();
     EXPECT_EQ(log::HashBytes(entry->leaf_hash), leaf_hash) << "entry " << sequence;
   }
   auto report = log::VerifyLogAt(server.options().db);
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
 }
 

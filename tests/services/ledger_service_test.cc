@@ -7,6 +7,9 @@
 
 #include "ledger/log/proof_verify.h"
 #include "tests/services/service_test_util.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -19,9 +22,9 @@ class LedgerServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_.options().max_receive_message_bytes = 64 << 10;
-    ASSERT_TRUE(server_.Start().ok());
+    ASSERT_THAT(server_.Start(), IsOk());
     client_ = server_.Client();
-    ASSERT_TRUE(server_.SeedWorld(*client_).ok());
+    ASSERT_THAT(server_.SeedWorld(*client_), IsOk());
   }
 
   ledger::v1::AppendRequest AppendOf(const compact::v1::Event& event,
@@ -56,7 +59,7 @@ class LedgerServiceTest : public ::testing::Test {
 TEST_F(LedgerServiceTest, AppendRecordsACompactEventAsTheCaller) {
   const uint64_t size = server_.Size(*client_);
   auto r = Append(AppendOf(Endorsement(0), "compact/test-compact"));
-  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->sequence(), size);
   EXPECT_EQ(r->stream(), "compact/test-compact");
   EXPECT_EQ(r->stream_version(), 2u);
@@ -65,7 +68,7 @@ TEST_F(LedgerServiceTest, AppendRecordsACompactEventAsTheCaller) {
   ledger::v1::GetEntryRequest get;
   get.set_sequence(r->sequence());
   auto entry = client_->Call(&LedgerService::Stub::GetEntry, client_->ledger(), get);
-  ASSERT_TRUE(entry.ok()) << entry.status();
+  ASSERT_THAT(entry, IsOk());
   EXPECT_EQ(entry->entry().actor(), kLocalIdentity);
   EXPECT_EQ(log::HashBytes(log::LeafHash(entry->entry_bytes())), r->leaf_hash());
 }
@@ -80,19 +83,19 @@ TEST_F(LedgerServiceTest, AppendHonoursExpectedVersions) {
   request.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_NO_STREAM);
   ExpectRefused(Append(request).status(), absl::StatusCode::kAborted, size);
   *request.mutable_expected() = Exact(1);
-  ASSERT_TRUE(Append(request).ok());
+  ASSERT_THAT(Append(request), IsOk());
   request.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_ANY);
-  EXPECT_TRUE(Append(request).ok());
+  EXPECT_THAT(Append(request), IsOk());
 }
 
 TEST_F(LedgerServiceTest, AppendRetryWithSameRequestIdAppendsNothing) {
   auto request = AppendOf(Endorsement(1), "compact/test-compact");
   request.set_request_id("retry-1");
   auto first = Append(request);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   const uint64_t size = server_.Size(*client_);
   auto again = Append(request);
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_THAT(again, IsOk());
   EXPECT_TRUE(again->deduplicated());
   EXPECT_EQ(again->sequence(), first->sequence());
   EXPECT_EQ(again->leaf_hash(), first->leaf_hash());
@@ -163,7 +166,7 @@ TEST_F(LedgerServiceTest, ReadLogPagesInOrder) {
       EXPECT_EQ(log::HashBytes(log::LeafHash(e.entry_bytes())), e.leaf_hash());
       seen.push_back(e.sequence());
     }
-    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_THAT(status, IsOk()) << status.error_message();
   }
   ASSERT_EQ(seen.size(), size);
   for (uint64_t i = 0; i < size; ++i) EXPECT_EQ(seen[i], i);
@@ -176,15 +179,15 @@ TEST_F(LedgerServiceTest, ReadLogPagesInOrder) {
 }
 
 TEST_F(LedgerServiceTest, ReadStreamReturnsOneStreamByVersion) {
-  ASSERT_TRUE(Append(AppendOf(Endorsement(0), "compact/test-compact")).ok());
-  ASSERT_TRUE(Append(AppendOf(Endorsement(1), "compact/test-compact")).ok());
+  ASSERT_THAT(Append(AppendOf(Endorsement(0), "compact/test-compact")), IsOk());
+  ASSERT_THAT(Append(AppendOf(Endorsement(1), "compact/test-compact")), IsOk());
   ledger::v1::ReadStreamRequest request;
   request.set_stream("compact/test-compact");
   request.set_from_version(2);
   auto context = client_->NewContext();
   grpc::Status status;
   auto entries = ReadAll(client_->ledger().ReadStream(context.get(), request).get(), &status);
-  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_THAT(status, IsOk()) << status.error_message();
   ASSERT_EQ(entries.size(), 2u);
   EXPECT_EQ(entries[0].entry().stream_version(), 2u);
   EXPECT_EQ(entries[1].entry().stream_version(), 3u);
@@ -199,10 +202,10 @@ TEST_F(LedgerServiceTest, ReadStreamReturnsOneStreamByVersion) {
 
 TEST_F(LedgerServiceTest, ProofsVerifyAgainstTheCheckpoint) {
   auto first = client_->Call(&LedgerService::Stub::GetCheckpoint, client_->ledger(), {});
-  ASSERT_TRUE(first.ok());
-  ASSERT_TRUE(Append(AppendOf(Endorsement(0), "compact/test-compact")).ok());
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(Append(AppendOf(Endorsement(0), "compact/test-compact")), IsOk());
   auto second = client_->Call(&LedgerService::Stub::GetCheckpoint, client_->ledger(), {});
-  ASSERT_TRUE(second.ok());
+  ASSERT_THAT(second, IsOk());
   ASSERT_EQ(second->tree_size(), first->tree_size() + 1);
   auto hashes = [](const auto& list) {
     std::vector<log::Hash> out;
@@ -213,7 +216,7 @@ TEST_F(LedgerServiceTest, ProofsVerifyAgainstTheCheckpoint) {
   inclusion.set_sequence(2);
   auto proof = client_->Call(&LedgerService::Stub::GetInclusionProof, client_->ledger(),
                              inclusion);
-  ASSERT_TRUE(proof.ok()) << proof.status();
+  ASSERT_THAT(proof, IsOk());
   EXPECT_EQ(proof->root_hash(), second->root_hash());
   EXPECT_TRUE(log::VerifyInclusion(2, proof->proof().tree_size(),
                                    *log::HashFromBytes(proof->leaf_hash()),
@@ -224,7 +227,7 @@ TEST_F(LedgerServiceTest, ProofsVerifyAgainstTheCheckpoint) {
   consistency.set_first_size(first->tree_size());
   auto cproof = client_->Call(&LedgerService::Stub::GetConsistencyProof, client_->ledger(),
                               consistency);
-  ASSERT_TRUE(cproof.ok()) << cproof.status();
+  ASSERT_THAT(cproof, IsOk());
   EXPECT_TRUE(log::VerifyConsistency(first->tree_size(), second->tree_size(),
                                      hashes(cproof->proof().hashes()),
                                      *log::HashFromBytes(first->root_hash()),

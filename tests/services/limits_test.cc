@@ -1,11 +1,14 @@
 // RecordingBudget and ReadStreamSlots: what they admit, what they refuse
 // and that what they give back is free again.
 #include "services/limits.h"
+#include "tests/testing/status_matchers.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <vector>
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -21,15 +24,15 @@ TEST(RecordingBudgetTest, RefusesBeyondItsRequestCountUntilOneIsReleased) {
   EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(c.status().message()), HasSubstr("retry"));
   a->reset();
-  EXPECT_TRUE(budget.TryAdmit(10).ok());
+  EXPECT_THAT(budget.TryAdmit(10), IsOk());
   EXPECT_EQ(budget.requests(), 1u);  // the temporary above was released at once
 }
 
 TEST(RecordingBudgetTest, RefusesBeyondItsBytesButAdmitsAnOversizedRequestAlone) {
   RecordingBudget budget(/*max_requests=*/100, /*max_bytes=*/100);
   auto a = budget.TryAdmit(60);
-  ASSERT_TRUE(a.ok());
-  EXPECT_TRUE(budget.TryAdmit(40).ok());
+  ASSERT_THAT(a, IsOk());
+  EXPECT_THAT(budget.TryAdmit(40), IsOk());
   auto over = budget.TryAdmit(41);
   EXPECT_EQ(over.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(over.status().message()), HasSubstr("limit 100"));
@@ -37,7 +40,7 @@ TEST(RecordingBudgetTest, RefusesBeyondItsBytesButAdmitsAnOversizedRequestAlone)
   EXPECT_EQ(budget.bytes(), 0u);
   // Alone, a request larger than the whole budget still goes through.
   auto big = budget.TryAdmit(1000);
-  ASSERT_TRUE(big.ok());
+  ASSERT_THAT(big, IsOk());
   EXPECT_EQ(budget.TryAdmit(1).status().code(), absl::StatusCode::kResourceExhausted);
 }
 
@@ -55,7 +58,7 @@ TEST(ReadStreamSlotsTest, BoundsEachCallerAndEveryoneTogether) {
   EXPECT_EQ(slots.open(), 3u);
   held.clear();
   EXPECT_EQ(slots.open(), 0u);
-  EXPECT_TRUE(slots.TryEnter("flood").ok());
+  EXPECT_THAT(slots.TryEnter("flood"), IsOk());
 }
 
 }  // namespace

@@ -11,6 +11,9 @@
 #include "tests/services/service_test_util.h"
 #include "tests/services/test_certs.h"
 #include "tests/testing/run_command.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -31,13 +34,13 @@ class PythonTlsTest : public ::testing::Test {
     server_.options().tls_cert_file = pem.cert;
     server_.options().tls_key_file = pem.key;
     server_.options().access_file = certs_.Sub("access");
-    ASSERT_TRUE(server_.Start().ok());
+    ASSERT_THAT(server_.Start(), IsOk());
     ClientOptions tls;
     tls.ca_file = ca_.ca_file();
     tls.server_name = "localhost";
     tls.token = "py-s3cret";
     client_ = server_.Client(tls);
-    ASSERT_TRUE(server_.SeedWorld(*client_).ok());
+    ASSERT_THAT(server_.SeedWorld(*client_), IsOk());
   }
 
   // `script` with the connection flags of this server, then `flags`.
@@ -67,7 +70,7 @@ TEST_F(PythonTlsTest, RecordsAnEndorsementAndReadsItBack) {
   compact::v1::GetHistoryRequest history;
   history.set_compact_id(kCompact);
   auto events = client_->Call(&CompactService::Stub::GetHistory, client_->compact(), history);
-  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_THAT(events, IsOk());
   ASSERT_EQ(events->events_size(), 2);  // registration, the one endorsement
   EXPECT_EQ(events->events(1).actor(), "python-clerk");
 }
@@ -83,7 +86,7 @@ TEST_F(PythonTlsTest, AppendsEndorsementsOverOneStreamingCall) {
   compact::v1::GetHistoryRequest history;
   history.set_compact_id(kCompact);
   auto events = client_->Call(&CompactService::Stub::GetHistory, client_->compact(), history);
-  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_THAT(events, IsOk());
   ASSERT_EQ(events->events_size(), 4);  // registration, three endorsements
   for (int i = 1; i < 4; ++i) {
     EXPECT_EQ(events->events(i).actor(), "python-clerk");
@@ -103,7 +106,7 @@ TEST(PythonClientTest, WrongTokenIsRefused) {
   ledger::testing::TempDir dir;
   WritePrivateFile(dir.Sub("access"), "token recorder python-clerk py-s3cret\n");
   server.options().access_file = dir.Sub("access");
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto run = ledger::testing::RunCommand(absl::StrCat(
       "PYTHONPATH=", LEDGER_PY_STUBS, " /usr/bin/python3 ", LEDGER_PY_EXAMPLE, " --server ",
       server.server().address(), " --token wrong"));

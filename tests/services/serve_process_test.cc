@@ -26,7 +26,10 @@
 #include "services/client.h"
 #include "tests/services/service_test_util.h"
 #include "tests/testing/serve_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -86,16 +89,16 @@ std::vector<Acked> LoadUntilTheServerStops(const std::string& address, int round
 // Opens the stopped server's database and checks every acknowledged append.
 void ExpectEveryAckedAppendDurable(const std::string& db, const std::vector<Acked>& acked) {
   auto report = log::VerifyLogAt(db);
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
   log::LogOptions options;
   options.path = db;
   options.create_if_missing = false;
   auto opened = log::Log::Open(options);
-  ASSERT_TRUE(opened.ok()) << opened.status();
+  ASSERT_THAT(opened, IsOk());
   for (const Acked& a : acked) {
     auto stored = (*opened)->GetEntry(a.sequence);
-    ASSERT_TRUE(stored.ok()) << "acknowledged entry " << a.sequence << " is gone";
+    ASSERT_THAT(stored, IsOk()) << "acknowledged entry " << a.sequence << " is gone";
     EXPECT_EQ(log::HashBytes(stored->leaf_hash), a.leaf_hash) << a.sequence;
   }
 }
@@ -104,13 +107,12 @@ void SeedOverTheWire(const std::string& address) {
   ClientOptions options;
   options.target = address;
   auto client = LedgerClient::Connect(options);
-  ASSERT_TRUE(client.ok());
+  ASSERT_THAT(client, IsOk());
   compact::v1::RecordEventsRequest request;
   *request.add_events()->mutable_event() = SourceEvent();
-  ASSERT_TRUE((*client)
+  ASSERT_THAT((*client)
                   ->Call(&compact::v1::CompactService::Stub::RecordEvents, (*client)->compact(),
-                         request)
-                  .ok());
+                         request), IsOk());
 }
 
 TEST(ServeProcessTest, SigtermMidLoadEndsCleanlyAndLosesNothingAcknowledged) {
@@ -212,13 +214,13 @@ TEST(ServeProcessTest, ResendAfterSigkillAppendsEveryRequestExactlyOnce) {
   ClientOptions options;
   options.target = address;
   auto client = LedgerClient::Connect(options);
-  ASSERT_TRUE(client.ok());
+  ASSERT_THAT(client, IsOk());
   std::set<uint64_t> sequences;
   int unanswered = 0;
   for (const Sent& one : sent) {
     auto result = (*client)->Call(&compact::v1::CompactService::Stub::RecordEvent,
                                   (*client)->compact(), one.request);
-    ASSERT_TRUE(result.ok()) << one.request.request_id() << ": " << result.status();
+    ASSERT_THAT(result, IsOk()) << one.request.request_id() << ": " << result.status();
     if (one.acked_sequence.has_value()) {
       EXPECT_EQ(result->sequence(), *one.acked_sequence) << one.request.request_id();
     } else {
@@ -230,12 +232,12 @@ TEST(ServeProcessTest, ResendAfterSigkillAppendsEveryRequestExactlyOnce) {
   EXPECT_GT(unanswered, 0);  // the kill left requests unanswered
   auto head = (*client)->Call(&ledger::v1::LedgerService::Stub::GetCheckpoint,
                               (*client)->ledger(), ledger::v1::GetCheckpointRequest());
-  ASSERT_TRUE(head.ok()) << head.status();
+  ASSERT_THAT(head, IsOk());
   EXPECT_EQ(head->tree_size(), size_before + sent.size());
   const int status = serve.Stop();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status;
   auto report = log::VerifyLogAt(db);
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_TRUE(report->ok()) << report->message;
 }
 

@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "tests/services/service_test_util.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -48,7 +51,7 @@ void AppendEndorsements(LedgerClient& client, int count, int writer) {
     *r.mutable_event() = Endorsement(writer, absl::StrCat("w", writer, " #", i));
     r.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_ANY);
     auto result = client.Call(&CompactService::Stub::RecordEvent, client.compact(), r);
-    ASSERT_TRUE(result.ok()) << result.status();
+    ASSERT_THAT(result, IsOk());
   }
 }
 
@@ -69,9 +72,9 @@ void ExpectExactly(const std::vector<uint64_t>& seen, uint64_t count) {
 
 TEST(SubscribeTest, CatchesUpThenFollowsConcurrentAppendsWithoutGapOrDuplicate) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   std::mutex mu;
   std::vector<uint64_t> seen;
   grpc::ClientContext context;
@@ -94,8 +97,8 @@ TEST(SubscribeTest, CatchesUpThenFollowsConcurrentAppendsWithoutGapOrDuplicate) 
 
 TEST(SubscribeTest, ResumesFromTheLastSeenSequenceAfterARestart) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
-  ASSERT_TRUE(server.SeedWorld(*server.Client()).ok());
+  ASSERT_THAT(server.Start(), IsOk());
+  ASSERT_THAT(server.SeedWorld(*server.Client()), IsOk());
   std::mutex mu;
   std::vector<uint64_t> seen;
   std::atomic<bool> done{false};
@@ -116,7 +119,7 @@ TEST(SubscribeTest, ResumesFromTheLastSeenSequenceAfterARestart) {
   const uint64_t before = server.Size(*server.Client());
   WaitForCount(seen, mu, before);
   server.Stop();  // ends the subscription mid-stream
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   AppendEndorsements(*server.Client(), 10, 1);
   const uint64_t total = server.Size(*server.Client());
   WaitForCount(seen, mu, total);
@@ -127,9 +130,9 @@ TEST(SubscribeTest, ResumesFromTheLastSeenSequenceAfterARestart) {
 
 TEST(SubscribeTest, EndsWithUnavailableOnShutdown) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   std::mutex mu;
   std::vector<uint64_t> seen;
   grpc::ClientContext context;

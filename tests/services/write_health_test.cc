@@ -16,6 +16,9 @@
 #include "services/health_client.h"
 #include "tests/services/service_test_util.h"
 #include "tests/testing/fault_fs.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services {
 namespace {
@@ -34,13 +37,13 @@ TEST(WriteHealthTest, FailedWriteTurnsHealthToNotServingAndTheLogSaysWhy) {
   auto fs = std::make_shared<FaultFs>();
   TestServer server;
   server.options().env = FaultFs::NewEnv(fs);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   HealthClient health(client->channel());
   for (const char* service : {"", kLedgerService, kCompactService}) {
     auto serving = health.Check(service);
-    ASSERT_TRUE(serving.ok()) << serving.status();
+    ASSERT_THAT(serving, IsOk());
     EXPECT_TRUE(*serving) << service;
   }
   const uint64_t size = server.Size(*client);
@@ -55,7 +58,7 @@ TEST(WriteHealthTest, FailedWriteTurnsHealthToNotServingAndTheLogSaysWhy) {
 
   for (const char* service : {"", kLedgerService, kCompactService}) {
     auto serving = health.Check(service);
-    ASSERT_TRUE(serving.ok()) << serving.status();
+    ASSERT_THAT(serving, IsOk());
     EXPECT_FALSE(*serving) << service;
   }
   EXPECT_THAT(server.log_text(), HasSubstr("ERROR: the ledger cannot write"));
@@ -72,7 +75,7 @@ TEST(WriteHealthTest, FailedWriteTurnsHealthToNotServingAndTheLogSaysWhy) {
   EXPECT_THAT(std::string(still.status().message()), HasSubstr("until it is restarted"));
   EXPECT_EQ(server.Size(*client), size);
   auto serving = health.Check(kLedgerService);
-  ASSERT_TRUE(serving.ok());
+  ASSERT_THAT(serving, IsOk());
   EXPECT_FALSE(*serving);
 }
 
@@ -97,7 +100,7 @@ std::vector<AppendStreamResponse> SendOnOneStream(LedgerClient& client,
   AppendStreamResponse answer;
   while (stream->Read(&answer)) answers.push_back(answer);
   const grpc::Status status = stream->Finish();
-  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(status, IsOk()) << status.error_message();
   return answers;
 }
 
@@ -105,9 +108,9 @@ TEST(WriteHealthTest, AFailedWriteOnAnAppendStreamIsRefusedAndLaterStreamsAreRef
   auto fs = std::make_shared<FaultFs>();
   TestServer server;
   server.options().env = FaultFs::NewEnv(fs);
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const uint64_t size = server.Size(*client);
 
   fs->InjectError(FaultFs::Op::kWalAppend, rocksdb::IOStatus::IOError("injected EIO"));
@@ -119,7 +122,7 @@ TEST(WriteHealthTest, AFailedWriteOnAnAppendStreamIsRefusedAndLaterStreamsAreRef
   EXPECT_EQ(failed[0].request_id(), "stream-on-a-bad-disk");
   HealthClient health(client->channel());
   auto serving = health.Check(kLedgerService);
-  ASSERT_TRUE(serving.ok()) << serving.status();
+  ASSERT_THAT(serving, IsOk());
   EXPECT_FALSE(*serving);
   EXPECT_THAT(server.log_text(), HasSubstr("ERROR: the ledger cannot write"));
 
@@ -139,9 +142,9 @@ TEST(WriteHealthTest, AFailedWriteOnAnAppendStreamIsRefusedAndLaterStreamsAreRef
 
 TEST(WriteHealthTest, RefusedRecordingsLeaveHealthServing) {
   TestServer server;
-  ASSERT_TRUE(server.Start().ok());
+  ASSERT_THAT(server.Start(), IsOk());
   auto client = server.Client();
-  ASSERT_TRUE(server.SeedWorld(*client).ok());
+  ASSERT_THAT(server.SeedWorld(*client), IsOk());
   // A body registered twice is refused by the domain, not by the disk.
   compact::v1::RecordEventRequest request;
   *request.mutable_event() = BodyEvent(0);
@@ -150,7 +153,7 @@ TEST(WriteHealthTest, RefusedRecordingsLeaveHealthServing) {
   EXPECT_NE(refused.status().code(), absl::StatusCode::kUnavailable);
   HealthClient health(client->channel());
   auto serving = health.Check(kLedgerService);
-  ASSERT_TRUE(serving.ok()) << serving.status();
+  ASSERT_THAT(serving, IsOk());
   EXPECT_TRUE(*serving);
 }
 

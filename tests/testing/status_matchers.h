@@ -33,14 +33,24 @@ const absl::Status& GetStatus(const absl::StatusOr<T>& status_or) {
 
 }  // namespace internal
 
-// Matches an OK absl::Status, an absl::StatusOr<T> that holds a value, or
-// another library's OK status with ok() and ToString() (rocksdb::Status).
+// Matches an OK absl::Status, an absl::StatusOr<T> that holds a value, a
+// grpc::Status, or another library's OK status with ok() and ToString()
+// (rocksdb::Status).
 MATCHER(IsOk, "is OK") {
   using Arg = std::decay_t<decltype(arg)>;
   if constexpr (std::is_same_v<Arg, absl::Status> || requires { arg.status(); }) {
     const absl::Status& status = internal::GetStatus(arg);
     if (!status.ok()) *result_listener << "which is " << status;
     return status.ok();
+  } else if constexpr (requires {
+                         arg.error_code();
+                         arg.error_message();
+                       }) {
+    if (!arg.ok()) {
+      *result_listener << "which is code " << static_cast<int>(arg.error_code()) << ": "
+                       << arg.error_message();
+    }
+    return arg.ok();
   } else {
     if (!arg.ok()) *result_listener << "which is " << arg.ToString();
     return arg.ok();

@@ -22,6 +22,24 @@ TEST(StatusMatchersTest, IsOkMatchesOnlyOkStatusesAndValues) {
   EXPECT_FALSE(Matches(IsOk())(absl::StatusOr<int>(absl::NotFoundError("x"))));
 }
 
+// The shape of grpc::Status (ok, error_code, error_message), without gRPC.
+struct RpcStatus {
+  int code = 0;
+  std::string message;
+  bool ok() const { return code == 0; }
+  int error_code() const { return code; }
+  const std::string& error_message() const { return message; }
+};
+
+TEST(StatusMatchersTest, IsOkTakesAnRpcStatusAndSaysWhatItGot) {
+  EXPECT_THAT(RpcStatus{}, IsOk());
+  const RpcStatus refused{7, "the token may not record"};
+  EXPECT_THAT(refused, Not(IsOk()));
+  ::testing::StringMatchResultListener listener;
+  EXPECT_FALSE(::testing::ExplainMatchResult(IsOk(), refused, &listener));
+  EXPECT_EQ(listener.str(), "which is code 7: the token may not record");
+}
+
 TEST(StatusMatchersTest, StatusIsNeedsTheCodeAndTheMessage) {
   const absl::Status status = absl::InvalidArgumentError("line 3: bad date");
   EXPECT_THAT(status, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("line 3")));

@@ -28,7 +28,10 @@
 #include "ledger/tiles/tile_fetcher.h"
 #include "ledger/tiles/verified_tree.h"
 #include "tests/services/test_certs.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::services::http {
 namespace {
@@ -82,27 +85,27 @@ class HttpServerTest : public ::testing::Test {
     options.path = dir_.Sub("db");
     options.create_if_missing = true;
     auto ledger = CompactLedger::Open(options);
-    ASSERT_TRUE(ledger.ok()) << ledger.status();
+    ASSERT_THAT(ledger, IsOk());
     ledger_ = *std::move(ledger);
     auto scenario = ReadScenarioFile(LEDGER_SEED_SCENARIO);
-    ASSERT_TRUE(scenario.ok()) << scenario.status();
+    ASSERT_THAT(scenario, IsOk());
     auto recorded =
         ledger_->Record(scenario->commands, "test", scenario->request_ids, scenario->labels);
-    ASSERT_TRUE(recorded.ok()) << recorded.status();
+    ASSERT_THAT(recorded, IsOk());
     auto signer = log::NoteSigner::Generate(kOrigin);
-    ASSERT_TRUE(signer.ok()) << signer.status();
+    ASSERT_THAT(signer, IsOk());
     signers_.push_back(*signer);
   }
 
   void Sign() {
     auto checkpoint = audit::PublishCheckpoint(ledger_->log(), signers_, kOrigin);
-    ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+    ASSERT_THAT(checkpoint, IsOk());
   }
 
   void Start(HttpOptions options = {}) {
     options.log = &start_log_;
     auto server = HttpServer::Start(options, LedgerFileSources(*ledger_));
-    ASSERT_TRUE(server.ok()) << server.status();
+    ASSERT_THAT(server, IsOk());
     server_ = *std::move(server);
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
   }
@@ -138,16 +141,16 @@ TEST_F(HttpServerTest, AClientVerifiesTheServedCheckpointTilesAndEntries) {
   Start();
   const tiles::TileFetcher fetch = Fetcher();
   auto note = fetch("checkpoint");
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   std::vector<log::NoteVerifier> keys = {signers_[0].verifier()};
   auto checkpoint = log::VerifyCheckpoint(*note, keys, kOrigin);
-  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  ASSERT_THAT(checkpoint, IsOk());
   EXPECT_EQ(checkpoint->checkpoint.tree_size, ledger_->log().Size());
   auto tree = tiles::VerifiedTree::Fetch(
       fetch, {checkpoint->checkpoint.tree_size, checkpoint->checkpoint.root}, nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   auto entries = tree->FetchEntries(fetch, 0);
-  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_THAT(entries, IsOk());
   ASSERT_EQ(entries->size(), tree->size());
   for (size_t i = 0; i < entries->size(); ++i) {
     EXPECT_EQ((*entries)[i], ledger_->log().GetEntry(i)->bytes) << i;
@@ -291,7 +294,7 @@ TEST_F(HttpServerTest, ServesTheLiveLedgerAsItGrows) {
   // One more fact the domain accepts: the seed's compact registered again
   // under another id.
   auto scenario = ReadScenarioFile(LEDGER_SEED_SCENARIO);
-  ASSERT_TRUE(scenario.ok());
+  ASSERT_THAT(scenario, IsOk());
   compact::v1::Event again;
   for (const compact::v1::Event& command : scenario->commands) {
     if (command.has_compact_registered()) {
@@ -302,7 +305,7 @@ TEST_F(HttpServerTest, ServesTheLiveLedgerAsItGrows) {
   ASSERT_TRUE(again.has_compact_registered());
   again.mutable_compact_registered()->set_compact_id("served-live-compact");
   auto recorded = ledger_->Record({again}, "test");
-  ASSERT_TRUE(recorded.ok()) << recorded.status();
+  ASSERT_THAT(recorded, IsOk());
   Sign();
   auto checkpoint = client_->Get("/checkpoint");
   ASSERT_TRUE(checkpoint);

@@ -38,10 +38,7 @@ log::ExpectedVersion Expect(uint64_t current) {
 absl::Status CheckExpected(const log::ExpectedVersion& expected, uint64_t current,
                            const std::string& stream) {
   using Kind = log::ExpectedVersion::Kind;
-  const bool matches = expected.kind == Kind::kAny ||
-                       (expected.kind == Kind::kNoStream && current == 0) ||
-                       (expected.kind == Kind::kExact && expected.version == current);
-  if (matches) return absl::OkStatus();
+  if (expected.SatisfiedBy(current)) return absl::OkStatus();
   return absl::AbortedError(absl::StrCat(
       "stream \"", stream, "\" is at version ", current, ", not the expected ",
       expected.kind == Kind::kNoStream ? std::string("new stream")

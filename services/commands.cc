@@ -2,8 +2,9 @@
 
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/compact/steps.h"
+#include "ledger/compact/streams.h"
 #include "ledger/compact/world.h"
 #include "services/convert.h"
 
@@ -18,7 +19,6 @@ using compact::v1::DecisionKind;
 using compact::v1::Event;
 
 constexpr char kEventTypeUrl[] = "type.googleapis.com/compact.v1.Event";
-constexpr char kCompactPrefix[] = "compact/";
 
 Event Base(const CommandContext& c, const compact::v1::Party& by) {
   Event event;
@@ -54,8 +54,7 @@ absl::StatusOr<RecordRequest> Request(const Event& event, const CommandContext& 
 bool IsLaterMediationStep(const Event& event) {
   if (!event.has_occurrence()) return false;
   const ActionKind kind = event.occurrence().action().kind();
-  return kind > compact::v1::ACTION_KIND_MEDIATION_REQUESTED &&
-         kind <= compact::v1::ACTION_KIND_MEDIATION_WITHDRAWN;
+  return compact::IsMediationStep(kind) && kind != compact::v1::ACTION_KIND_MEDIATION_REQUESTED;
 }
 
 }  // namespace
@@ -100,8 +99,7 @@ absl::StatusOr<RecordRequest> FromSupersession(
 
 absl::StatusOr<RecordRequest> FromMediationStep(
     const compact::v1::RecordMediationStepRequest& r) {
-  if (r.step() < compact::v1::ACTION_KIND_MEDIATION_REQUESTED ||
-      r.step() > compact::v1::ACTION_KIND_MEDIATION_WITHDRAWN) {
+  if (!compact::IsMediationStep(r.step())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "step ", compact::v1::ActionKind_Name(r.step()),
         " is not a mediation step: use ACTION_KIND_MEDIATION_REQUESTED .. _WITHDRAWN"));
@@ -125,9 +123,10 @@ absl::StatusOr<RecordRequest> FromAppend(const ledger::v1::AppendRequest& r) {
     event.mutable_annotation()->set_target_stream(r.stream());
   }
   Action* action = event.has_occurrence() ? event.mutable_occurrence()->mutable_action() : nullptr;
-  if (IsLaterMediationStep(event) && action->compact_id().empty() &&
-      absl::StartsWith(r.stream(), kCompactPrefix)) {
-    action->set_compact_id(r.stream().substr(sizeof(kCompactPrefix) - 1));
+  if (IsLaterMediationStep(event) && action->compact_id().empty()) {
+    if (const auto id = compact::CompactIdOfStream(r.stream()); id.has_value()) {
+      action->set_compact_id(std::string(*id));
+    }
   }
   absl::StatusOr<std::string> stream = compact::World::StreamOf(event);
   if (!stream.ok()) return stream.status();

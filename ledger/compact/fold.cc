@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "ledger/compact/rules.h"
+#include "ledger/compact/streams.h"
 
 namespace ledger::compact::internal {
 namespace {
@@ -179,15 +180,15 @@ void RetractPartySteps(WorldState* state, const compact::v1::Annotation& note) {
     }
   };
   const std::string& stream = note.target_stream();
-  if (stream.rfind("compact/", 0) == 0) {
+  if (CompactIdOfStream(stream).has_value()) {
     // Sequences are unique, and a supersession's steps sit with the compact
     // superseded (not the target's stream): look in every compact.
     for (auto& [id, record] : *state->mutable_compacts()) {
       retract(record.mutable_party_steps());
       retract(record.mutable_withdrawals());
     }
-  } else if (stream.rfind("body/", 0) == 0) {
-    auto it = state->mutable_bodies()->find(stream.substr(5));
+  } else if (const auto body = BodyIdOfStream(stream); body.has_value()) {
+    auto it = state->mutable_bodies()->find(std::string(*body));
     if (it != state->mutable_bodies()->end()) retract(it->second.mutable_dissolutions());
   }
 }
@@ -269,7 +270,7 @@ bool Concerns(const Event& event, std::string_view compact_id) {
     return event.code_registered().compact_id() == id;
   }
   if (event.has_annotation()) {
-    return event.annotation().target_stream() == absl::StrCat("compact/", id);
+    return event.annotation().target_stream() == CompactStream(id);
   }
   const Action* action = ActionOf(event);
   return action != nullptr &&

@@ -13,6 +13,7 @@
 #include "compact/v1/compact.pb.h"
 #include "ledger/compact/fact_directory.h"
 #include "ledger/compact/proto_alias.h"
+#include "ledger/compact/steps.h"
 
 namespace ledger::compact::internal {
 
@@ -72,10 +73,7 @@ absl::Status RequireCompact(const compact::v1::WorldState& state,
 // InvalidArgument when `value` is empty.
 absl::Status RequireText(std::string_view value, std::string_view what);
 
-// True when the action kind is a mediation step.
-bool IsMediationStep(compact::v1::ActionKind kind);
-// True when the action kind is a consultation step.
-bool IsConsultationStep(compact::v1::ActionKind kind);
+// IsMediationStep and IsConsultationStep: ledger/compact/steps.h.
 // The stage a mediation step moves its case to (UNSPECIFIED otherwise).
 compact::v1::MediationStage MediationStageOf(compact::v1::ActionKind kind);
 

@@ -247,16 +247,6 @@ absl::Status CheckStep(const WorldState& state, const Event& event) {
   return absl::OkStatus();
 }
 
-bool IsMediationStep(ActionKind kind) {
-  return kind >= compact::v1::ACTION_KIND_MEDIATION_REQUESTED &&
-         kind <= compact::v1::ACTION_KIND_MEDIATION_WITHDRAWN;
-}
-
-bool IsConsultationStep(ActionKind kind) {
-  return kind >= compact::v1::ACTION_KIND_HOLD_CONSULTATION &&
-         kind <= compact::v1::ACTION_KIND_CLOSE_CONSULTATION;
-}
-
 bool IsCodeStep(ActionKind kind) {
   return kind == compact::v1::ACTION_KIND_DRAFT_CODE ||
          kind == compact::v1::ACTION_KIND_AGREE_CODE ||
@@ -264,3 +254,17 @@ bool IsCodeStep(ActionKind kind) {
 }
 
 }  // namespace ledger::compact::internal
+
+namespace ledger::compact {
+
+bool IsMediationStep(compact::v1::ActionKind kind) {
+  return kind >= compact::v1::ACTION_KIND_MEDIATION_REQUESTED &&
+         kind <= compact::v1::ACTION_KIND_MEDIATION_WITHDRAWN;
+}
+
+bool IsConsultationStep(compact::v1::ActionKind kind) {
+  return kind >= compact::v1::ACTION_KIND_HOLD_CONSULTATION &&
+         kind <= compact::v1::ACTION_KIND_CLOSE_CONSULTATION;
+}
+
+}  // namespace ledger::compact

@@ -9,6 +9,7 @@
 #include "ledger/compact/fold.h"
 #include "ledger/compact/rules.h"
 #include "ledger/compact/state_index.h"
+#include "ledger/compact/streams.h"
 
 namespace ledger::compact {
 namespace {
@@ -22,7 +23,7 @@ absl::StatusOr<std::string> Named(std::string_view prefix,
         "the event names no ", std::string(prefix),
         " id, so it belongs to no stream"));
   }
-  return absl::StrCat(std::string(prefix), "/", id);
+  return StreamName(prefix, id);
 }
 
 // Proposals, decisions, plans and occurrences go to their compact's stream;
@@ -30,18 +31,17 @@ absl::StatusOr<std::string> Named(std::string_view prefix,
 // proposal is addressed to, or the first body the action names).
 absl::StatusOr<std::string> StepStream(const Event& event) {
   const compact::v1::Action* action = internal::ActionOf(event);
-  if (!action->compact_id().empty()) return Named("compact", action->compact_id());
+  if (!action->compact_id().empty()) return Named(kCompactStreams, action->compact_id());
   // A dissolution belongs with the body that ceased, whoever dissolved it.
   if (action->kind() == compact::v1::ACTION_KIND_DISSOLVE_BODY && !action->body_ids().empty()) {
-    return Named("body", action->body_ids(0));
+    return Named(kBodyStreams, action->body_ids(0));
   }
-  if (!event.actor().body_id().empty()) return Named("body", event.actor().body_id());
+  if (!event.actor().body_id().empty()) return Named(kBodyStreams, event.actor().body_id());
   if (!event.meeting().body_id().empty()) {
-    return Named("body", event.meeting().body_id());
+    return Named(kBodyStreams, event.meeting().body_id());
   }
-  if (event.has_proposal()) return Named("body", event.proposal().addressed_to());
-  return Named("body", action->body_ids().empty() ? std::string()
-                                                  : action->body_ids(0));
+  if (event.has_proposal()) return Named(kBodyStreams, event.proposal().addressed_to());
+  return Named(kBodyStreams, action->body_ids().empty() ? std::string() : action->body_ids(0));
 }
 
 }  // namespace
@@ -195,21 +195,21 @@ World World::ForkForChecking() const {
 absl::StatusOr<std::string> World::StreamOf(const Event& event) {
   switch (event.kind_case()) {
     case Event::kSourceRegistered:
-      return Named("source", event.source_registered().source_id());
+      return Named(kSourceStreams, event.source_registered().source_id());
     case Event::kBodyRegistered:
-      return Named("body", event.body_registered().body_id());
+      return Named(kBodyStreams, event.body_registered().body_id());
     case Event::kMembershipRecorded:
-      return Named("body", event.membership_recorded().organization_id());
+      return Named(kBodyStreams, event.membership_recorded().organization_id());
     case Event::kBodySucceeded:
-      return Named("body", event.body_succeeded().predecessor_id());
+      return Named(kBodyStreams, event.body_succeeded().predecessor_id());
     case Event::kPersonRegistered:
-      return Named("person", event.person_registered().person_id());
+      return Named(kPersonStreams, event.person_registered().person_id());
     case Event::kPostRegistered:
-      return Named("body", event.post_registered().organization_id());
+      return Named(kBodyStreams, event.post_registered().organization_id());
     case Event::kCompactRegistered:
-      return Named("compact", event.compact_registered().compact_id());
+      return Named(kCompactStreams, event.compact_registered().compact_id());
     case Event::kCodeRegistered:
-      return Named("compact", event.code_registered().compact_id());
+      return Named(kCompactStreams, event.code_registered().compact_id());
     case Event::kAnnotation:
       if (event.annotation().target_stream().empty()) {
         return absl::InvalidArgumentError(

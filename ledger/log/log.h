@@ -72,6 +72,16 @@ struct ExpectedVersion {
   static ExpectedVersion NoStream() { return {Kind::kNoStream, 0}; }
   // The stream's current version must be exactly `version` (>= 1).
   static ExpectedVersion Exact(uint64_t version) { return {Kind::kExact, version}; }
+  // Whether a stream now at version `current` (0: no entries) is what the
+  // writer expects, so that the append may go ahead.
+  bool SatisfiedBy(uint64_t current) const {
+    switch (kind) {
+      case Kind::kAny: return true;
+      case Kind::kNoStream: return current == 0;
+      case Kind::kExact: return current == version;
+    }
+    return false;
+  }
   Kind kind = Kind::kAny;
   uint64_t version = 0;
 };

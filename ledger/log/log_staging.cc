@@ -128,11 +128,7 @@ absl::StatusOr<uint64_t> Log::CheckExpectedVersion(const AppendRequest& request,
                                                    const Pending& pending) {
   LEDGER_ASSIGN_OR_RETURN(const uint64_t current, StagedVersion(request.stream, pending));
   const ExpectedVersion& expected = request.expected;
-  const bool matches =
-      expected.kind == ExpectedVersion::Kind::kAny ||
-      (expected.kind == ExpectedVersion::Kind::kNoStream && current == 0) ||
-      (expected.kind == ExpectedVersion::Kind::kExact && current == expected.version);
-  if (!matches) {
+  if (!expected.SatisfiedBy(current)) {
     return absl::AbortedError(absl::StrCat(
         "stream \"", request.stream, "\" is at version ", current, ", not ",
         DescribeExpected(expected), "; read the stream again and retry against version ",

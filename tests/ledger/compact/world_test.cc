@@ -12,6 +12,8 @@
 #include "gtest/gtest.h"
 #include "ledger/compact/render.h"
 #include "ledger/compact/state_at.h"
+#include "ledger/compact/steps.h"
+#include "ledger/compact/streams.h"
 #include "tests/testing/status_matchers.h"
 
 using ::ledger::testing::IsOk;
@@ -617,6 +619,24 @@ TEST_F(ForkedWorldTest, LeavesTheWorldItCameFromUnchanged) {
   // The world it came from still takes the sequences the fork used.
   EXPECT_TRUE(base_.Apply(*base_.Prepare(E(With(R"("compactRegistered":{"compactId":"later","title":"Later","scope":"SCOPE_COUNTY"},"date":{"edtf":"2012"})"))),
                           EventMeta{proposal_ + 1, 1000, "test"}).ok());
+}
+
+TEST(StreamsTest, StreamNamesAreKindSlashIdAndReadBack) {
+  EXPECT_EQ(CompactStream("worcestershire-2006"), "compact/worcestershire-2006");
+  EXPECT_EQ(BodyStream("malvern"), "body/malvern");
+  EXPECT_EQ(CompactIdOfStream("compact/worcestershire-2006"), "worcestershire-2006");
+  EXPECT_EQ(CompactIdOfStream("compact/"), "");
+  EXPECT_EQ(BodyIdOfStream("body/malvern"), "malvern");
+  for (const char* other : {"body/malvern", "compact", "compacts/x", "", "/compact/x"}) {
+    EXPECT_EQ(CompactIdOfStream(other), std::nullopt) << other;
+  }
+  EXPECT_EQ(BodyIdOfStream("compact/x"), std::nullopt);
+}
+
+TEST(StepsTest, MediationStepsAreRequestedToWithdrawn) {
+  EXPECT_TRUE(IsMediationStep(::compact::v1::ACTION_KIND_MEDIATION_REQUESTED));
+  EXPECT_TRUE(IsMediationStep(::compact::v1::ACTION_KIND_MEDIATION_WITHDRAWN));
+  EXPECT_FALSE(IsMediationStep(::compact::v1::ACTION_KIND_SIGN_COMPACT));
 }
 
 }  // namespace

@@ -48,7 +48,11 @@ class LogSource final : public BundleSource {
   }
   absl::Status ForEachCheckpoint(
       const std::function<absl::Status(uint64_t, const std::string&)>& visit) override {
-    return log_.ForEachCheckpoint(visit);
+    return log_.ForEachCheckpoint(
+        [&](uint64_t size, const std::string& note) -> absl::StatusOr<log::Visit> {
+          LEDGER_RETURN_IF_ERROR(visit(size, note));
+          return log::Visit::kContinue;
+        });
   }
   absl::Status ForEachEntry(
       uint64_t from, uint64_t count,

@@ -228,19 +228,16 @@ grpc::Status LedgerServiceImpl::ListCheckpoints(
   auto known = audit::KnownVerifierKeys(ledger_.log());
   if (!known.ok()) return ToGrpcStatus(known.status());
   uint64_t sent = 0;
-  // Ends the iteration early once `limit` are sent; not an error.
-  const absl::Status enough = absl::OutOfRangeError("limit reached");
-  absl::Status listed =
-      ledger_.log().ForEachCheckpoint([&](uint64_t size, const std::string& note) {
-        if (size < request->from_tree_size()) return absl::OkStatus();
-        if (sent == limit) return enough;
+  const absl::Status listed = ledger_.log().ForEachCheckpoint(
+      [&](uint64_t size, const std::string& note) -> absl::StatusOr<log::Visit> {
+        if (size < request->from_tree_size()) return log::Visit::kContinue;
+        if (sent == limit) return log::Visit::kStop;
         ledger::v1::Checkpoint out;
         LEDGER_RETURN_IF_ERROR(FillCheckpoint(note, *known, &out));
         if (!writer->Write(out)) return absl::CancelledError("client went away");
         ++sent;
-        return absl::OkStatus();
+        return log::Visit::kContinue;
       });
-  if (listed == enough) listed = absl::OkStatus();
   return ToGrpcStatus(listed);
 }
 

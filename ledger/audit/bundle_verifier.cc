@@ -11,6 +11,7 @@
 #include "ledger/audit/bundle_pipeline.h"
 #include "ledger/audit/bundle_state.h"
 #include "ledger/base/absl_view.h"
+#include "ledger/base/next_step.h"
 
 namespace ledger::audit {
 
@@ -83,8 +84,8 @@ void CompareKeys(const std::vector<log::NoteVerifier>& listed, const BundleOptio
     }
     if (!trusted) {
       report.warnings.push_back(absl::StrCat(
-          "the bundle lists key ", key.KeyString(), ", which you did not pass with --key: "
-          "its signatures are not checked"));
+          "the bundle lists key ", key.KeyString(), ", which is not among the keys you "
+          "trust: its signatures are not checked"));
     }
   }
 }
@@ -286,7 +287,9 @@ namespace internal {
 absl::StatusOr<BundleReport> VerifyBundleWith(std::istream& in, const BundleOptions& options,
                                               const PipelineOptions& pipeline) {
   if (options.keys.empty()) {
-    return absl::InvalidArgumentError("no trusted verifier key: pass at least one --key");
+    return WithNextStep(absl::InvalidArgumentError(
+                            "no trusted verifier key: give at least one, the log's"),
+                        NextStep::kGiveVerifierKey);
   }
   try {
     BundleReport report;

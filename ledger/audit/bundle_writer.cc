@@ -48,7 +48,11 @@ class LogSource final : public BundleSource {
   }
   absl::Status ForEachCheckpoint(
       const std::function<absl::Status(uint64_t, const std::string&)>& visit) override {
-    return log_.ForEachCheckpoint(visit);
+    return log_.ForEachCheckpoint(
+        [&](uint64_t size, const std::string& note) -> absl::StatusOr<log::Visit> {
+          LEDGER_RETURN_IF_ERROR(visit(size, note));
+          return log::Visit::kContinue;
+        });
   }
   absl::Status ForEachEntry(
       uint64_t from, uint64_t count,
@@ -113,8 +117,9 @@ absl::StatusOr<BundleSummary> WriteBundle(BundleSource& source,
                                           std::span<const log::NoteVerifier> keys,
                                           std::ostream& out) {
   if (keys.empty()) {
-    return absl::FailedPreconditionError(
-        "no verifier key to put in the bundle: pass the log's key with --key");
+    return WithNextStep(absl::FailedPreconditionError(
+                            "no verifier key to put in the bundle: give the log's verifier key"),
+                        NextStep::kGiveVerifierKey);
   }
   BundleSummary summary;
   LEDGER_ASSIGN_OR_RETURN(summary.origin, OriginOf(source));
@@ -124,11 +129,13 @@ absl::StatusOr<BundleSummary> WriteBundle(BundleSource& source,
     if (size > log_size) return absl::OkStatus();  // appended since: next time
     auto verified = log::VerifyCheckpoint(note, keys, summary.origin);
     if (!verified.ok()) {
-      return absl::Status(verified.status().code(),
-                          absl::StrCat("the stored checkpoint of tree size ", size,
-                                       " does not verify with the bundle's keys: ",
-                                       verified.status().message(),
-                                       ". Pass its signer's verifier key with --key"));
+      return WithNextStep(
+          absl::Status(verified.status().code(),
+                       absl::StrCat("the stored checkpoint of tree size ", size,
+                                    " does not verify with the bundle's keys: ",
+                                    verified.status().message(),
+                                    ". Give its signer's verifier key too")),
+          NextStep::kGiveVerifierKey);
     }
     LEDGER_RETURN_IF_ERROR(WriteEntries(source, summary.entries, size, out));
     summary.entries = size;

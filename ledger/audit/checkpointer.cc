@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/checkpoint.h"
 
@@ -33,16 +34,18 @@ absl::StatusOr<std::string> ChooseOrigin(const std::optional<log::Checkpoint>& l
                                          std::string_view requested) {
   if (!latest.has_value()) {
     if (requested.empty()) {
-      return absl::InvalidArgumentError(
-          "the ledger has no checkpoint yet: the first one needs --origin, the log's "
-          "name (e.g. worcestershire.example/compact-ledger)");
+      return WithNextStep(absl::InvalidArgumentError(
+                              "the ledger has no checkpoint yet: the first one needs an origin, "
+                              "the log's name (e.g. worcestershire.example/compact-ledger)"),
+                          NextStep::kGiveOrigin);
     }
     return std::string(requested);
   }
   if (!requested.empty() && requested != latest->origin) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the ledger's checkpoints have origin \"", latest->origin, "\", not \"",
-        std::string(requested), "\": a log keeps one origin"));
+    return WithNextStep(absl::InvalidArgumentError(absl::StrCat(
+                            "the ledger's checkpoints have origin \"", latest->origin,
+                            "\", not \"", std::string(requested), "\": a log keeps one origin")),
+                        NextStep::kKeepOrigin);
   }
   return latest->origin;
 }

@@ -18,11 +18,16 @@
 namespace ledger {
 
 enum class NextStep {
-  kVerifyLog,       // check the whole log; it names the first bad entry
-  kCreateLedger,    // no database at the path: create one, or fix the path
-  kSignCheckpoint,  // the log has no (covering) signed checkpoint yet
-  kListCompacts,    // an unknown compact id: list the known ones
-  kMakeKey,         // not a key file: make one
+  kVerifyLog,        // check the whole log; it names the first bad entry
+  kCreateLedger,     // no database at the path: create one, or fix the path
+  kSignCheckpoint,   // the log has no (covering) signed checkpoint yet
+  kListCompacts,     // an unknown compact id: list the known ones
+  kMakeKey,          // not a key file: make one
+  kOtherDatabase,    // the path holds another database: give a ledger's path
+  kGiveOrigin,       // a first checkpoint needs the log's name (its origin)
+  kKeepOrigin,       // another origin than the log's was given: leave it out
+  kGiveVerifierKey,  // no (or not the right) verifier key was given
+  kPublishedLog,     // not where a log is published: give that place, or publish one
 };
 
 inline constexpr char kNextStepPayloadUrl[] = "compact-ledger/next-step";
@@ -40,7 +45,7 @@ inline std::optional<NextStep> NextStepOf(const absl::Status& status) {
   const auto payload = status.GetPayload(kNextStepPayloadUrl);  // absl::optional
   if (!payload.has_value() || payload->size() != 1) return std::nullopt;
   const int value = static_cast<unsigned char>((*payload)[0]);
-  if (value > static_cast<int>(NextStep::kMakeKey)) return std::nullopt;
+  if (value > static_cast<int>(NextStep::kPublishedLog)) return std::nullopt;
   return static_cast<NextStep>(value);
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/checkpoint.h"
 
@@ -47,21 +48,27 @@ absl::StatusOr<std::unique_ptr<CheckpointPublisher>> CheckpointPublisher::Create
   uint64_t published_size = 0;
   if (!newest.has_value()) {
     if (options.origin.empty()) {
-      return absl::InvalidArgumentError(
-          "the ledger has no checkpoint yet: give --origin, the log's name (e.g. "
-          "worcestershire.example/compact-ledger), to sign the first one");
+      return WithNextStep(absl::InvalidArgumentError(
+                              "the ledger has no checkpoint yet: the first one needs an origin, "
+                              "the log's name (e.g. worcestershire.example/compact-ledger)"),
+                          NextStep::kGiveOrigin);
     }
     // Refuse an origin that cannot be a checkpoint's first line now, not at
     // the first append.
     auto formatted = log::FormatCheckpoint({options.origin, 0, log::Hash{}, {}});
     if (!formatted.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("--origin: ", formatted.status().message()));
+      return WithNextStep(
+          absl::InvalidArgumentError(absl::StrCat("the origin cannot name the log's checkpoints: ",
+                                                  formatted.status().message())),
+          NextStep::kGiveOrigin);
     }
   } else {
     if (!options.origin.empty() && options.origin != newest->origin) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "the ledger's checkpoints have origin \"", newest->origin, "\", not \"",
-          options.origin, "\": a log keeps one origin (omit --origin to reuse it)"));
+      return WithNextStep(
+          absl::InvalidArgumentError(absl::StrCat(
+              "the ledger's checkpoints have origin \"", newest->origin, "\", not \"",
+              options.origin, "\": a log keeps one origin (leave the origin out to reuse it)")),
+          NextStep::kKeepOrigin);
     }
     published_size = newest->tree_size;
   }

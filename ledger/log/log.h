@@ -86,6 +86,12 @@ struct ExpectedVersion {
   uint64_t version = 0;
 };
 
+// What a visitor of a ForEach... method asks for next.
+enum class Visit {
+  kContinue,  // the next item, if any
+  kStop,      // nothing more: the loop ends with OK
+};
+
 struct AppendRequest {
   // Non-empty, at most 256 bytes, no NUL: "compact/<id>", "body/<id>".
   std::string stream;
@@ -382,10 +388,12 @@ class Log {
     std::optional<uint64_t> newest;
   };
   absl::StatusOr<CheckpointNeighbours> CheckpointsAround(uint64_t tree_size) const;
-  // Every stored checkpoint, by increasing tree size.
+  // Calls `visit` for every stored checkpoint, by increasing tree size,
+  // until it returns Visit::kStop; stops early, returning its status, when
+  // `visit` returns an error.
   absl::Status ForEachCheckpoint(
-      const std::function<absl::Status(uint64_t tree_size, const std::string& note)>& visit)
-      const;
+      const std::function<absl::StatusOr<Visit>(uint64_t tree_size, const std::string& note)>&
+          visit) const;
 
   const std::string& path() const;
   // Opened with LogOptions.read_only: appends and snapshots are not taken.

@@ -90,12 +90,13 @@ absl::StatusOr<Log::CheckpointNeighbours> Log::CheckpointsAround(uint64_t tree_s
 }
 
 absl::Status Log::ForEachCheckpoint(
-    const std::function<absl::Status(uint64_t, const std::string&)>& visit) const {
+    const std::function<absl::StatusOr<Visit>(uint64_t, const std::string&)>& visit) const {
   RocksDb::Cursor it = db_->NewCursor(Family::kCheckpoints);
   for (it.SeekToFirst(); it.Valid(); it.Next()) {
     const auto size = format::DecodeUint64(it.key());
     if (!size.has_value()) return absl::DataLossError("a checkpoint key is malformed");
-    LEDGER_RETURN_IF_ERROR(visit(*size, std::string(it.value())));
+    LEDGER_ASSIGN_OR_RETURN(const Visit next, visit(*size, std::string(it.value())));
+    if (next == Visit::kStop) return absl::OkStatus();
   }
   return it.status("reading checkpoints");
 }

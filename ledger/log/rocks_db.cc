@@ -89,9 +89,10 @@ absl::Status CheckFormat(RocksDb& db, bool fresh, RocksDb::Mode mode) {
         format::kFormatValue, "\"; open it with a build of Compact Ledger that reads that format"));
   }
   if (!fresh || mode == RocksDb::Mode::kReadOnly) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        db.path(), " is a RocksDB database but not a Compact Ledger log "
-                   "(no format marker); point --db at a ledger directory"));
+    return WithNextStep(absl::FailedPreconditionError(absl::StrCat(
+                            db.path(), " is a RocksDB database but not a Compact Ledger log "
+                                       "(no format marker); give a ledger's directory instead")),
+                        NextStep::kOtherDatabase);
   }
   RocksDb::Batch batch(db);
   batch.Put(Family::kMeta, format::kFormatKey, format::kFormatValue);
@@ -150,10 +151,11 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path, 
         absl::StrCat("reading the column families of ", path)));
     if (std::find(names.begin(), names.end(), format::kMetaFamily) ==
         names.end()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          path, " is a RocksDB database but not a Compact Ledger log (no \"",
-          format::kMetaFamily, "\" column family); point --db at a ledger "
-          "directory"));
+      return WithNextStep(
+          absl::FailedPreconditionError(absl::StrCat(
+              path, " is a RocksDB database but not a Compact Ledger log (no \"",
+              format::kMetaFamily, "\" column family); give a ledger's directory instead")),
+          NextStep::kOtherDatabase);
     }
   }
   options.create_if_missing = true;

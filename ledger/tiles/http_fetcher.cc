@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/base/next_step.h"
 
 namespace ledger::tiles {
 
@@ -69,10 +70,12 @@ absl::StatusOr<TileFetcher> FetcherFor(const std::string& source) {
   }
   struct stat st;
   if (::stat(source.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return DirectoryFetcher(source);
-  return absl::InvalidArgumentError(absl::StrCat(
-      "\"", source, "\" is neither an http:// or https:// URL nor a directory: give the URL the "
-      "log is published at (where its checkpoint is URL/checkpoint) or a directory written by "
-      "ledgerctl publish"));
+  return WithNextStep(
+      absl::InvalidArgumentError(absl::StrCat(
+          "\"", source, "\" is neither an http:// or https:// URL nor a directory: give the URL "
+          "the log is published at (where its checkpoint is URL/checkpoint) or a directory it "
+          "is published to (its checkpoint and tiles)")),
+      NextStep::kPublishedLog);
 }
 
 }  // namespace ledger::tiles

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "ledger/audit/bundle_verifier.h"
 #include "ledger/audit/key_file.h"
+#include "ledger/base/next_step.h"
 #include "ledger/log/checkpoint.h"
 #include "ledger/log/log.h"
 #include "ledger/log/signed_note.h"
@@ -35,6 +36,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 using ledger::v1::LedgerService;
 using namespace ledger::services::testing;  // NOLINT: test helpers
@@ -247,7 +249,9 @@ TEST_F(CheckpointTest, BadKeysAndOriginsAreRefusedAtStart) {
   TestServer no_origin_server(no_origin);
   status = no_origin_server.Start();
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << status;
-  EXPECT_THAT(std::string(status.message()), HasSubstr("--origin"));
+  EXPECT_THAT(std::string(status.message()), HasSubstr("needs an origin"));
+  EXPECT_THAT(std::string(status.message()), Not(HasSubstr("--")));
+  EXPECT_EQ(NextStepOf(status), NextStep::kGiveOrigin);
 
   ServerOptions origin_only;
   origin_only.origin = kOrigin;

@@ -154,6 +154,7 @@ TEST_F(LedgerctlMirrorTest, BadSourcesKeysAndFlagsAreRefusedAndCreateNothing) {
   auto nowhere = Ctl("mirror --once --from " + dir_.Sub("missing") + " --db " + Db("copy") + KeyFlag());
   EXPECT_EQ(nowhere.exit_code, 2);
   EXPECT_THAT(nowhere.err, HasSubstr("neither an http:// or https:// URL nor a directory"));
+  EXPECT_THAT(nowhere.err, HasSubstr("ledgerctl publish --db DIR --out DIR"));
   EXPECT_FALSE(std::filesystem::exists(Db("copy")));
 
   auto other = Ctl("keygen --name example.org/someone-else --out " + dir_.Sub("other"));

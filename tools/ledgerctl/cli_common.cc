@@ -30,6 +30,16 @@ std::string HowTo(const absl::Status& status) {
       return "`ledgerctl replay --db DIR --at DATE` lists the compacts";
     case NextStep::kMakeKey:
       return "make a key with `ledgerctl keygen --name NAME --out FILE`";
+    case NextStep::kOtherDatabase:
+      return "point --db at a ledger directory";
+    case NextStep::kGiveOrigin:
+      return "give the log's name with --origin ORIGIN";
+    case NextStep::kKeepOrigin:
+      return "omit --origin to reuse it";
+    case NextStep::kGiveVerifierKey:
+      return "pass verifier keys with --key NAME+KEYID+BASE64, once per key";
+    case NextStep::kPublishedLog:
+      return "`ledgerctl publish --db DIR --out DIR` writes such a directory";
   }
   return "";
 }

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ledger/base/next_step.h"
 #include "ledger/log/checkpoint.h"
 #include "tests/ledger/audit/audit_test_util.h"
 
@@ -38,7 +39,8 @@ TEST_F(CheckpointerTest, SignsAndStoresTheHead) {
 TEST_F(CheckpointerTest, FirstCheckpointNeedsAnOrigin) {
   auto published = PublishCheckpoint(*log_, {&key_, 1}, "");
   EXPECT_EQ(published.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(published.status().message()), HasSubstr("--origin"));
+  EXPECT_THAT(std::string(published.status().message()), HasSubstr("needs an origin"));
+  EXPECT_EQ(NextStepOf(published.status()), NextStep::kGiveOrigin);
 }
 
 TEST_F(CheckpointerTest, LaterCheckpointsKeepTheOrigin) {

@@ -15,7 +15,9 @@ TEST(NextStepTest, AnErrorCarriesItsStepAndKeepsItsCodeAndMessage) {
 
 TEST(NextStepTest, EveryStepSurvivesTheRoundTrip) {
   for (NextStep step : {NextStep::kVerifyLog, NextStep::kCreateLedger, NextStep::kSignCheckpoint,
-                        NextStep::kListCompacts, NextStep::kMakeKey}) {
+                        NextStep::kListCompacts, NextStep::kMakeKey, NextStep::kOtherDatabase,
+                        NextStep::kGiveOrigin, NextStep::kKeepOrigin, NextStep::kGiveVerifierKey,
+                        NextStep::kPublishedLog}) {
     EXPECT_EQ(NextStepOf(WithNextStep(absl::DataLossError("x"), step)), step);
   }
 }
@@ -28,6 +30,9 @@ TEST(NextStepTest, OkStatusesAndPlainErrorsHaveNone) {
   foreign.SetPayload(kNextStepPayloadUrl, absl::Cord("not a step"));
   EXPECT_EQ(NextStepOf(foreign), std::nullopt);
   foreign.SetPayload(kNextStepPayloadUrl, absl::Cord(std::string(1, '\x7f')));
+  EXPECT_EQ(NextStepOf(foreign), std::nullopt);
+  const int past_last = static_cast<int>(NextStep::kPublishedLog) + 1;
+  foreign.SetPayload(kNextStepPayloadUrl, absl::Cord(std::string(1, static_cast<char>(past_last))));
   EXPECT_EQ(NextStepOf(foreign), std::nullopt);
 }
 

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/base/next_step.h"
 #include "ledger/log/checkpoint.h"
 #include "ledger/witness/cosignature.h"
 #include "ledger/witness/policy.h"
@@ -329,7 +330,8 @@ TEST_F(CheckpointPublisherTest, RefusesANonPositiveWitnessDeadlineAndAMissingOri
   options.origin = "";
   auto no_origin = CheckpointPublisher::Create(*log_, options);
   EXPECT_EQ(no_origin.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(no_origin.status().message()), HasSubstr("--origin"));
+  EXPECT_THAT(std::string(no_origin.status().message()), HasSubstr("needs an origin"));
+  EXPECT_EQ(NextStepOf(no_origin.status()), NextStep::kGiveOrigin);
 }
 
 TEST_F(CheckpointPublisherTest, WithoutWitnessesItSignsAndStoresAsBefore) {

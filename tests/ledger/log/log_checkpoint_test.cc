@@ -62,9 +62,20 @@ TEST_F(LogCheckpointTest, StoresAndReturnsCheckpointsBySize) {
   std::vector<uint64_t> sizes;
   ASSERT_THAT(log_->ForEachCheckpoint([&](uint64_t size, const std::string&) {
                      sizes.push_back(size);
-                     return absl::OkStatus();
+                     return Visit::kContinue;
                    }), IsOk());
   EXPECT_EQ(sizes, (std::vector<uint64_t>{5, 10}));
+  // Stopping ends the loop with OK; an error ends it with the error.
+  sizes.clear();
+  ASSERT_THAT(log_->ForEachCheckpoint([&](uint64_t size, const std::string&) {
+                     sizes.push_back(size);
+                     return Visit::kStop;
+                   }), IsOk());
+  EXPECT_EQ(sizes, (std::vector<uint64_t>{5}));
+  EXPECT_EQ(log_->ForEachCheckpoint([](uint64_t, const std::string&) -> absl::StatusOr<Visit> {
+                  return absl::CancelledError("enough");
+                }).code(),
+            absl::StatusCode::kCancelled);
   // Storing the same note again is a no-op.
   EXPECT_THAT(log_->PutCheckpoint(at10), IsOk());
 }

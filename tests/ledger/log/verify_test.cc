@@ -9,6 +9,7 @@
 #include <rocksdb/db.h>
 
 #include "google/protobuf/wrappers.pb.h"
+#include "ledger/base/next_step.h"
 #include "ledger/log/compact_range.h"
 #include "ledger/log/log.h"
 #include "ledger/log/rocks_db.h"
@@ -240,7 +241,9 @@ TEST(VerifyOpenTest, ForeignRocksDbIsRefusedAndLeftUnchanged) {
   }
   LogOptions options;
   options.path = dir.Sub("other");
-  EXPECT_EQ(Log::Open(options).status().code(), absl::StatusCode::kFailedPrecondition);
+  const absl::Status refused = Log::Open(options).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(NextStepOf(refused), NextStep::kOtherDatabase);
   std::vector<std::string> families;
   ASSERT_THAT(rocksdb::DB::ListColumnFamilies({}, dir.Sub("other"), &families), IsOk());
   EXPECT_EQ(families.size(), 1u);

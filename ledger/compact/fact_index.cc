@@ -28,6 +28,20 @@ std::pair<const std::string*, const std::string*> CompactsOf(const Event& e) {
   return {&action->compact_id(), &action->other_compact_id()};
 }
 
+// True when `a` is a correction of the fact at `sequence`.
+bool Corrects(const compact::v1::Annotation& a, uint64_t sequence) {
+  return a.kind() == compact::v1::ANNOTATION_KIND_CORRECTION && a.target().sequence() == sequence;
+}
+
+// Applies correction `a`, the fact at index `note`, to `fact`; true when it
+// gives the fact a new date (its range is then to be set again).
+bool ApplyCorrection(const compact::v1::Annotation& a, int note, IndexedFact* fact) {
+  if (a.retracts()) fact->retracted = true;
+  if (!a.has_date()) return false;
+  fact->date_from = note;
+  return true;
+}
+
 const std::vector<int>& Empty() {
   static const auto* const kEmpty = new std::vector<int>();
   return *kEmpty;
@@ -85,9 +99,7 @@ void FactIndex::AddFact(const WorldState& state, int i) {
   auto notes = annotations_.find(fact.sequence());
   if (notes != annotations_.end()) {
     for (int note : notes->second) {
-      const auto& a = state.facts(note).event().annotation();
-      if (a.kind() == compact::v1::ANNOTATION_KIND_CORRECTION &&
-          a.target().sequence() == fact.sequence()) {
+      if (Corrects(state.facts(note).event().annotation(), fact.sequence())) {
         Correct(state, note, position);
       }
     }
@@ -96,12 +108,9 @@ void FactIndex::AddFact(const WorldState& state, int i) {
 }
 
 void FactIndex::Correct(const WorldState& state, int note, int position) {
-  const compact::v1::Annotation& a = state.facts(note).event().annotation();
-  IndexedFact& info = facts_[position];
-  if (a.retracts()) info.retracted = true;
-  if (!a.has_date()) return;
-  info.date_from = note;
-  SetRange(state, position);
+  if (ApplyCorrection(state.facts(note).event().annotation(), note, &facts_[position])) {
+    SetRange(state, position);
+  }
 }
 
 void FactIndex::SetRange(const WorldState& state, int position) {
@@ -146,18 +155,15 @@ IndexedFact FactIndex::AsKnownThrough(const WorldState& state, int position,
   IndexedFact then;
   then.fact = now.fact;
   for (int note : notes) {
-    if (state.facts(note).sequence() >= known_through) continue;
     const compact::v1::Annotation& a = state.facts(note).event().annotation();
-    if (a.kind() != compact::v1::ANNOTATION_KIND_CORRECTION ||
-        a.target().sequence() != sequence) {
-      continue;
+    if (state.facts(note).sequence() < known_through && Corrects(a, sequence)) {
+      ApplyCorrection(a, note, &then);
     }
-    if (a.retracts()) then.retracted = true;
-    if (a.has_date()) then.date_from = note;
   }
   SetRange(state, &then);
   return then;
 }
+
 int FactIndex::Find(uint64_t sequence) const {
   // Sequences ascend in every state World folds or accepts; a state built
   // by hand may not, so fall back to the last match.

@@ -98,9 +98,9 @@ absl::Status NoCheckpoint(const log::Log& log, uint64_t wanted, bool signs) {
                                     "of the log growing: ask again shortly");
   } else {
     absl::StrAppend(&message,
-                    "; this server does not sign checkpoints: start it with `ledgerctl serve "
-                    "--sign-key FILE --origin ORIGIN`, or sign offline with `ledgerctl "
-                    "checkpoint`");
+                    "; this server does not sign checkpoints: its operator can give it a "
+                    "signing key (`ledgerctl serve --sign-key FILE --origin ORIGIN`) or sign "
+                    "one offline (`ledgerctl checkpoint`)");
   }
   return absl::NotFoundError(message);
 }

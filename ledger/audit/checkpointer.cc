@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "ledger/base/absl_view.h"
 #include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/checkpoint.h"
@@ -29,27 +30,6 @@ absl::Status RememberKeys(log::Log& log, std::span<const log::NoteSigner> signer
   return changed ? log.PutSnapshot(kKeysSnapshot, keys) : absl::OkStatus();
 }
 
-// The origin to sign with, given the newest stored checkpoint.
-absl::StatusOr<std::string> ChooseOrigin(const std::optional<log::Checkpoint>& latest,
-                                         std::string_view requested) {
-  if (!latest.has_value()) {
-    if (requested.empty()) {
-      return WithNextStep(absl::InvalidArgumentError(
-                              "the ledger has no checkpoint yet: the first one needs an origin, "
-                              "the log's name (e.g. worcestershire.example/compact-ledger)"),
-                          NextStep::kGiveOrigin);
-    }
-    return std::string(requested);
-  }
-  if (!requested.empty() && requested != latest->origin) {
-    return WithNextStep(absl::InvalidArgumentError(absl::StrCat(
-                            "the ledger's checkpoints have origin \"", latest->origin,
-                            "\", not \"", std::string(requested), "\": a log keeps one origin")),
-                        NextStep::kKeepOrigin);
-  }
-  return latest->origin;
-}
-
 // True when the stored `note` carries a signature line by every signer.
 bool SignedByAll(const std::string& note, std::span<const log::NoteSigner> signers) {
   auto verifiers = std::vector<log::NoteVerifier>();
@@ -59,6 +39,43 @@ bool SignedByAll(const std::string& note, std::span<const log::NoteSigner> signe
 }
 
 }  // namespace
+
+absl::StatusOr<std::optional<log::Checkpoint>> NewestCheckpoint(const log::Log& log) {
+  LEDGER_ASSIGN_OR_RETURN(auto note, log.LatestCheckpoint());
+  if (!note.has_value()) return std::optional<log::Checkpoint>();
+  LEDGER_ASSIGN_OR_RETURN(log::Note parsed, log::ParseNote(*note));
+  LEDGER_ASSIGN_OR_RETURN(log::Checkpoint checkpoint, log::ParseCheckpoint(parsed.text));
+  return std::optional<log::Checkpoint>(std::move(checkpoint));
+}
+
+absl::StatusOr<std::string> ChooseOrigin(const std::optional<log::Checkpoint>& newest,
+                                         std::string_view requested) {
+  if (newest.has_value()) {
+    if (!requested.empty() && requested != newest->origin) {
+      return WithNextStep(absl::InvalidArgumentError(absl::StrCat(
+                              "the ledger's checkpoints have origin \"", newest->origin,
+                              "\", not \"", AbslView(requested),
+                              "\": a log keeps one origin (leave the origin out to reuse it)")),
+                          NextStep::kKeepOrigin);
+    }
+    return newest->origin;
+  }
+  if (requested.empty()) {
+    return WithNextStep(absl::InvalidArgumentError(
+                            "the ledger has no checkpoint yet: the first one needs an origin, "
+                            "the log's name (e.g. worcestershire.example/compact-ledger)"),
+                        NextStep::kGiveOrigin);
+  }
+  // Refused now, not when the first checkpoint is formatted.
+  auto formatted = log::FormatCheckpoint({std::string(requested), 0, log::Hash{}, {}});
+  if (!formatted.ok()) {
+    return WithNextStep(
+        absl::InvalidArgumentError(absl::StrCat("the origin cannot name the log's checkpoints: ",
+                                                formatted.status().message())),
+        NextStep::kGiveOrigin);
+  }
+  return std::string(requested);
+}
 
 absl::StatusOr<PublishedCheckpoint> SignCheckpoint(const log::Log& log,
                                                    std::span<const log::NoteSigner> signers,

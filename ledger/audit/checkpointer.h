@@ -8,12 +8,14 @@
 #ifndef LEDGER_AUDIT_CHECKPOINTER_H_
 #define LEDGER_AUDIT_CHECKPOINTER_H_
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "ledger/log/checkpoint.h"
 #include "ledger/log/log.h"
 #include "ledger/log/signed_note.h"
 
@@ -29,6 +31,20 @@ struct PublishedCheckpoint {
   // left to store).
   bool created = false;
 };
+
+// The newest checkpoint stored in `log`, parsed; nullopt when none is.
+// Errors of Log::LatestCheckpoint, and DataLoss-like parse errors when the
+// stored note does not parse.
+absl::StatusOr<std::optional<log::Checkpoint>> NewestCheckpoint(const log::Log& log);
+
+// The origin of a log's next checkpoint, the one rule for every signer: with
+// no checkpoint stored (`newest` empty), `requested`, which must be given and
+// must be able to be a checkpoint's first line; else the stored origin, which
+// `requested` may repeat or leave empty (a log keeps one origin). Errors:
+// InvalidArgument with NextStep::kGiveOrigin (none given, or unusable) or
+// kKeepOrigin (another origin than the stored one).
+absl::StatusOr<std::string> ChooseOrigin(const std::optional<log::Checkpoint>& newest,
+                                         std::string_view requested);
 
 // Signs the log's current head with every one of `signers` (one signature
 // line each: during a key rotation both old and new key may sign) and stores

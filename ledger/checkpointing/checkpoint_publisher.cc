@@ -20,14 +20,6 @@ constexpr absl::Duration kPoll = absl::Milliseconds(50);
 // if longer), so that a lasting fault is not a busy loop.
 constexpr absl::Duration kRetry = absl::Seconds(1);
 
-// The newest stored checkpoint, parsed; nullopt when none is stored.
-absl::StatusOr<std::optional<log::Checkpoint>> NewestCheckpoint(const log::Log& log) {
-  LEDGER_ASSIGN_OR_RETURN(auto note, log.LatestCheckpoint());
-  if (!note.has_value()) return std::optional<log::Checkpoint>();
-  LEDGER_ASSIGN_OR_RETURN(log::Note parsed, log::ParseNote(*note));
-  LEDGER_ASSIGN_OR_RETURN(log::Checkpoint checkpoint, log::ParseCheckpoint(parsed.text));
-  return std::optional<log::Checkpoint>(std::move(checkpoint));
-}
 
 }  // namespace
 
@@ -44,35 +36,9 @@ absl::StatusOr<std::unique_ptr<CheckpointPublisher>> CheckpointPublisher::Create
         "the witness deadline must be positive, not ",
         absl::FormatDuration(options.witness_deadline), " (e.g. 5s)"));
   }
-  LEDGER_ASSIGN_OR_RETURN(std::optional<log::Checkpoint> newest, NewestCheckpoint(log));
-  uint64_t published_size = 0;
-  if (!newest.has_value()) {
-    if (options.origin.empty()) {
-      return WithNextStep(absl::InvalidArgumentError(
-                              "the ledger has no checkpoint yet: the first one needs an origin, "
-                              "the log's name (e.g. worcestershire.example/compact-ledger)"),
-                          NextStep::kGiveOrigin);
-    }
-    // Refuse an origin that cannot be a checkpoint's first line now, not at
-    // the first append.
-    auto formatted = log::FormatCheckpoint({options.origin, 0, log::Hash{}, {}});
-    if (!formatted.ok()) {
-      return WithNextStep(
-          absl::InvalidArgumentError(absl::StrCat("the origin cannot name the log's checkpoints: ",
-                                                  formatted.status().message())),
-          NextStep::kGiveOrigin);
-    }
-  } else {
-    if (!options.origin.empty() && options.origin != newest->origin) {
-      return WithNextStep(
-          absl::InvalidArgumentError(absl::StrCat(
-              "the ledger's checkpoints have origin \"", newest->origin, "\", not \"",
-              options.origin, "\": a log keeps one origin (leave the origin out to reuse it)")),
-          NextStep::kKeepOrigin);
-    }
-    published_size = newest->tree_size;
-  }
-  std::string origin = newest.has_value() ? newest->origin : options.origin;
+  LEDGER_ASSIGN_OR_RETURN(std::optional<log::Checkpoint> newest, audit::NewestCheckpoint(log));
+  LEDGER_ASSIGN_OR_RETURN(std::string origin, audit::ChooseOrigin(newest, options.origin));
+  const uint64_t published_size = newest.has_value() ? newest->tree_size : 0;
   std::unique_ptr<witness::Cosigning> cosigning;
   if (options.witnesses.has_value()) {
     LEDGER_ASSIGN_OR_RETURN(cosigning,

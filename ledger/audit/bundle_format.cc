@@ -297,12 +297,18 @@ LineReader::LineReader(std::istream& in, size_t max_line_bytes)
 
 bool LineReader::Fill() {
   if (begin_ > 0) {  // keep the partial line at the front
-    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    std::memmove(buf_.get(), buf_.get() + begin_, end_ - begin_);
     end_ -= begin_;
     begin_ = 0;
   }
-  if (buf_.size() < end_ + kReadBlock) buf_.resize(end_ + kReadBlock);
-  in_.read(buf_.data() + end_, static_cast<std::streamsize>(kReadBlock));
+  if (capacity_ < end_ + kReadBlock) {
+    const size_t capacity = std::max(end_ + kReadBlock, 2 * capacity_);
+    auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+    if (end_ > 0) std::memcpy(grown.get(), buf_.get(), end_);
+    buf_ = std::move(grown);
+    capacity_ = capacity;
+  }
+  in_.read(buf_.get() + end_, static_cast<std::streamsize>(kReadBlock));
   const std::streamsize got = in_.gcount();
   if (in_.bad()) failed_ = true;
   end_ += static_cast<size_t>(got);
@@ -312,11 +318,13 @@ bool LineReader::Fill() {
 LineReader::Result LineReader::Next(std::string_view* line) {
   size_t scanned = begin_;
   for (;;) {
-    const void* nl = std::memchr(buf_.data() + scanned, '\n', end_ - scanned);
+    // (No buffer before the first Fill: memchr must not see a null pointer.)
+    const void* nl =
+        end_ > scanned ? std::memchr(buf_.get() + scanned, '\n', end_ - scanned) : nullptr;
     if (nl != nullptr) {
-      const size_t pos = static_cast<const char*>(nl) - buf_.data();
+      const size_t pos = static_cast<const char*>(nl) - buf_.get();
       if (pos + 1 - begin_ > max_line_bytes_) return Result::kTooLong;
-      *line = std::string_view(buf_.data() + begin_, pos - begin_);
+      *line = std::string_view(buf_.get() + begin_, pos - begin_);
       offset_ += pos + 1 - begin_;
       begin_ = pos + 1;
       ++line_number_;
@@ -327,7 +335,7 @@ LineReader::Result LineReader::Next(std::string_view* line) {
     if (!Fill()) {
       if (failed_) return Result::kError;
       if (partial == 0) return Result::kEnd;
-      *line = std::string_view(buf_.data() + begin_, partial);
+      *line = std::string_view(buf_.get() + begin_, partial);
       ++line_number_;
       return Result::kIncomplete;
     }

@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -106,7 +107,10 @@ class LineReader {
 
   std::istream& in_;
   const size_t max_line_bytes_;
-  std::string buf_;
+  // Not a std::string: growing one zeroes the new room, and a reader of a
+  // small bundle would then touch every page of its first read block.
+  std::unique_ptr<char[]> buf_;
+  size_t capacity_ = 0;
   size_t begin_ = 0;
   size_t end_ = 0;
   uint64_t line_number_ = 0;

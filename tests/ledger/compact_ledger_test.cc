@@ -15,7 +15,7 @@
 #include "ledger/log/storage_format.h"
 #include "ledger/log/verify.h"
 #include "ledger/world_follower.h"
-#include "tests/ledger/test_events.h"
+#include "tests/testing/events.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/status_matchers.h"
 
@@ -262,13 +262,12 @@ TEST_F(CompactLedgerTest, SnapshotIsUsedAndNeverTrustedOverTheLog) {
 TEST_F(CompactLedgerTest, AsKnownAtSeesOnlyWhatWasRecordedThen) {
   auto ledger = Open();
   Seed(*ledger);
-  ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-04", "e1")}, "clerk"), IsOk());
+  ASSERT_THAT(ledger->Record({Endorse("c1", "board", "2006-04-04", {.ref = "e1"})}, "clerk"),
+              IsOk());
   const absl::Time before_correction = now_;
   now_ += absl::Hours(24);
-  auto correction = Parse(
-      R"({"annotation": {"kind": "ANNOTATION_KIND_CORRECTION", "target": {"ref": "e1"},)"
-      R"( "text": "the minutes say June", "date": {"edtf": "2006-06-07"}}, )" +
-      std::string(kCite) + "}");
+  Event correction = Correction("e1", "the minutes say June");
+  correction.mutable_annotation()->mutable_date()->set_edtf("2006-06-07");
   ASSERT_THAT(ledger->Record({correction}, "clerk"), IsOk());
 
   auto then = ledger->StateAt(Day(2006, 5, 1), "c1", before_correction);
@@ -814,8 +813,8 @@ class CommitRaceTest : public CompactLedgerTest {
 
 TEST_F(CommitRaceTest, TheSameRefOnTwoStreamsHasOneWinner) {
   const uint64_t before = ledger_->log().Size();
-  auto [first, second] = Race({Endorse("c1", "board", "2006-05", "same-ref")},
-                              {Endorse("c2", "board", "2006-05", "same-ref")});
+  auto [first, second] = Race({Endorse("c1", "board", "2006-05", {.ref = "same-ref"})},
+                              {Endorse("c2", "board", "2006-05", {.ref = "same-ref"})});
   EXPECT_THAT(first, IsOk()) << first;
   EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
   EXPECT_THAT(std::string(second.message()), HasSubstr("same-ref"));
@@ -839,14 +838,14 @@ TEST_F(CommitRaceTest, AnEndorsementAfterASupersessionRecordedMeanwhileIsRefused
 
 TEST_F(CommitRaceTest, ARefusedBatchLeavesNoTrace) {
   const uint64_t before = ledger_->log().Size();
-  auto [first, second] = Race({Endorse("c1", "board", "2006-05", "taken")},
-                              {Compact("c3"), Endorse("c3", "board", "2006-05", "taken")});
+  auto [first, second] = Race({Endorse("c1", "board", "2006-05", {.ref = "taken"})},
+                              {Compact("c3"), Endorse("c3", "board", "2006-05", {.ref = "taken"})});
   EXPECT_THAT(first, IsOk()) << first;
   EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
   EXPECT_THAT(std::string(second.message()), HasSubstr("command 2 of 2:"));
   EXPECT_EQ(ledger_->log().Size(), before + 1);
   // Nothing of the refused batch was kept, at commit or in the folded state.
-  auto again = ledger_->Record({Compact("c3"), Endorse("c3", "board", "2006-05", "free")},
+  auto again = ledger_->Record({Compact("c3"), Endorse("c3", "board", "2006-05", {.ref = "free"})},
                                "clerk");
   EXPECT_THAT(again, IsOk());
   ExpectLedgerStillWhole();
@@ -854,9 +853,9 @@ TEST_F(CommitRaceTest, ARefusedBatchLeavesNoTrace) {
 
 TEST_F(CommitRaceTest, ABatchNamingItsOwnEventByRefLandsWhereverItIsCommitted) {
   // Prepared as if it would start at the log's end; it starts one later.
-  auto [first, second] =
-      Race({Endorse("c2", "board", "2006-05")},
-           {Endorse("c1", "board", "2006-05", "e9"), Correction("e9", "endorsed in June")});
+  auto [first, second] = Race({Endorse("c2", "board", "2006-05")},
+                              {Endorse("c1", "board", "2006-05", {.ref = "e9"}),
+                               Correction("e9", "endorsed in June")});
   EXPECT_THAT(first, IsOk()) << first;
   ASSERT_THAT(second, IsOk()) << second;
   // The correction is stored by ref alone, and folds onto the endorsement.
@@ -879,10 +878,11 @@ TEST_F(CommitRaceTest, TheRefusalNamesTheCommandAsTheCallerLabelledIt) {
   // The import again, with two new lines; its first line is a retry and does
   // not enter the batch, so the refused command is the batch's second.
   std::vector<RecordRequest> import =
-      Requests({Compact("c3"), Compact("c4"), Endorse("c4", "board", "2006-05", "taken")});
+      Requests({Compact("c3"), Compact("c4"), Endorse("c4", "board", "2006-05", {.ref = "taken"})});
   import[0].request_id = "import-line-1";
   for (size_t i = 0; i < import.size(); ++i) import[i].label = absl::StrCat("line ", i + 1);
-  auto [first, second] = Race(Requests({Endorse("c1", "board", "2006-05", "taken")}), import);
+  auto [first, second] =
+      Race(Requests({Endorse("c1", "board", "2006-05", {.ref = "taken"})}), import);
   EXPECT_THAT(first, IsOk()) << first;
   EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists) << second;
   EXPECT_THAT(std::string(second.message()), ::testing::StartsWith("line 3: "));

@@ -7,7 +7,7 @@
 
 #include "ledger/compact_ledger.h"
 #include "ledger/world_follower.h"
-#include "tests/ledger/test_events.h"
+#include "tests/testing/events.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/status_matchers.h"
 
@@ -28,7 +28,7 @@ class DomainAdmissionTest : public ::testing::Test {
       auto ledger = CompactLedger::Open(options);
       ASSERT_THAT(ledger, IsOk());
       auto seeded = (*ledger)->Record(
-          {Source(), Compact("c1", "first")},
+          {Source(), Compact("c1", {.ref = "first"})},
           "clerk");
       ASSERT_THAT(seeded, IsOk());
     }
@@ -69,19 +69,20 @@ class DomainAdmissionTest : public ::testing::Test {
 };
 
 TEST_F(DomainAdmissionTest, AdmitsWhatFoldsAndRefusesWhatContradictsTheCommittedEvents) {
-  EXPECT_THAT(Offer({Compact("c2", "second")}), IsOk());
-  const absl::Status twice = Offer({Compact("c3", "second")});
+  EXPECT_THAT(Offer({Compact("c2", {.ref = "second"})}), IsOk());
+  const absl::Status twice = Offer({Compact("c3", {.ref = "second"})});
   EXPECT_EQ(twice.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_THAT(std::string(twice.message()), HasSubstr("checked again at commit"));
   EXPECT_EQ(Offer({Compact("c1")}).code(), absl::StatusCode::kAlreadyExists);
 }
 
 TEST_F(DomainAdmissionTest, ARefusedBatchChangesNothing) {
-  const absl::Status refused = Offer({Compact("c2", "free"), Compact("c3", "first")});
+  const absl::Status refused =
+      Offer({Compact("c2", {.ref = "free"}), Compact("c3", {.ref = "first"})});
   EXPECT_EQ(refused.code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(RefusedRequest(refused), 1u);
   // Neither c2 nor its ref was kept.
-  EXPECT_THAT(Offer({Compact("c2", "free")}), IsOk());
+  EXPECT_THAT(Offer({Compact("c2", {.ref = "free"})}), IsOk());
 }
 
 TEST_F(DomainAdmissionTest, ARetryInTheBatchIsSkippedAndTheRefusalKeepsTheBatchIndex) {
@@ -89,9 +90,9 @@ TEST_F(DomainAdmissionTest, ARetryInTheBatchIsSkippedAndTheRefusalKeepsTheBatchI
   std::vector<log::AppendResult> results(3);
   requests[0].payload.set_type_url("type.googleapis.com/not.Looked.At");  // a retry
   results[0].deduplicated = true;
-  requests[1].payload.PackFrom(Compact("c2", "free"));
+  requests[1].payload.PackFrom(Compact("c2", {.ref = "free"}));
   results[1].sequence = next_;
-  requests[2].payload.PackFrom(Compact("c3", "first"));
+  requests[2].payload.PackFrom(Compact("c3", {.ref = "first"}));
   results[2].sequence = next_ + 1;
   const absl::Status refused = admission_->Admit(requests, results);
   EXPECT_EQ(refused.code(), absl::StatusCode::kAlreadyExists);
@@ -112,11 +113,11 @@ TEST_F(DomainAdmissionTest, APayloadOfAnotherTypeIsRefusedWithItsType) {
 }
 
 TEST_F(DomainAdmissionTest, AfterAbandonItStartsAgainFromTheLog) {
-  ASSERT_THAT(Offer({Compact("c2", "second")}), IsOk());
+  ASSERT_THAT(Offer({Compact("c2", {.ref = "second"})}), IsOk());
   // The group holding c2 was never written: the log still ends at c1.
   admission_->Abandon();
   next_ = log_->Size();
-  EXPECT_THAT(Offer({Compact("c2", "second")}), IsOk());
+  EXPECT_THAT(Offer({Compact("c2", {.ref = "second"})}), IsOk());
   EXPECT_EQ(Offer({Compact("c2")}).code(), absl::StatusCode::kAlreadyExists);
 }
 
@@ -124,16 +125,16 @@ TEST_F(DomainAdmissionTest, AfterAbandonItStartsAgainFromTheStoredSnapshot) {
   WorldFollower full(*log_);
   ASSERT_THAT(full.CatchUp(), IsOk());
   ASSERT_THAT(full.StoreSnapshot(*log_), IsOk());
-  ASSERT_THAT(Offer({Compact("c2", "second")}), IsOk());
+  ASSERT_THAT(Offer({Compact("c2", {.ref = "second"})}), IsOk());
   admission_->Abandon();
   next_ = log_->Size();
-  EXPECT_THAT(Offer({Compact("c2", "second")}), IsOk());
+  EXPECT_THAT(Offer({Compact("c2", {.ref = "second"})}), IsOk());
   EXPECT_EQ(Offer({Compact("c1")}).code(), absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(Offer({Compact("c3", "first")}).code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(Offer({Compact("c3", {.ref = "first"})}).code(), absl::StatusCode::kAlreadyExists);
 }
 
 TEST_F(DomainAdmissionTest, ADurableGroupIsHandedOverAndFoldedWithoutRunningTheRulesAgain) {
-  ASSERT_THAT(Offer({Compact("c2", "second"), Compact("c3", "third")}), IsOk());
+  ASSERT_THAT(Offer({Compact("c2", {.ref = "second"}), Compact("c3", {.ref = "third"})}), IsOk());
   // Not durable yet: nothing to fold.
   ASSERT_THAT(follower_->FoldHandedOver(), IsOk());
   EXPECT_EQ(follower_->folded(), 2u);
@@ -146,7 +147,7 @@ TEST_F(DomainAdmissionTest, ADurableGroupIsHandedOverAndFoldedWithoutRunningTheR
 }
 
 TEST_F(DomainAdmissionTest, AnAbandonedGroupIsNeverHandedOver) {
-  ASSERT_THAT(Offer({Compact("c2", "second")}), IsOk());
+  ASSERT_THAT(Offer({Compact("c2", {.ref = "second"})}), IsOk());
   admission_->Abandon();
   admission_->Committed();
   ASSERT_THAT(follower_->FoldHandedOver(), IsOk());
@@ -156,7 +157,9 @@ TEST_F(DomainAdmissionTest, AnAbandonedGroupIsNeverHandedOver) {
 
 TEST_F(DomainAdmissionTest, ABatchRunsTheRulesOncePerEvent) {
   const uint64_t runs = compact::World::RuleRuns();
-  ASSERT_THAT(Offer({Compact("c2", "second"), Compact("c3", "third"), Compact("c4")}), IsOk());
+  ASSERT_THAT(
+      Offer({Compact("c2", {.ref = "second"}), Compact("c3", {.ref = "third"}), Compact("c4")}),
+      IsOk());
   EXPECT_EQ(compact::World::RuleRuns() - runs, 3u);
 }
 

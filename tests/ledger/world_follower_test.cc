@@ -10,7 +10,7 @@
 
 #include "google/protobuf/util/message_differencer.h"
 #include "ledger/compact_ledger.h"
-#include "tests/ledger/test_events.h"
+#include "tests/testing/events.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/status_matchers.h"
 

@@ -30,6 +30,7 @@ namespace {
 using compact::v1::CompactService;
 using ledger::v1::LedgerService;
 using namespace ledger::services::testing;  // NOLINT: test helpers
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 using Code = absl::StatusCode;
 
 enum class Caller {
@@ -140,7 +141,7 @@ class AccessMatrixTest : public ::testing::Test {
   }
 
   // A body registration nobody made yet, and its stream.
-  compact::v1::Event NewBody() { return BodyEvent(next_body_++); }
+  compact::v1::Event NewBody() { return Body(BodyId(next_body_++)); }
   std::string StreamOf(const compact::v1::Event& body) {
     return "body/" + body.body_registered().body_id();
   }

@@ -25,6 +25,7 @@ using ledger::v1::AppendRequest;
 using ledger::v1::AppendStreamResponse;
 using ledger::v1::LedgerService;
 using namespace ledger::services::testing;  // NOLINT: test helpers
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 
 using Stream = grpc::ClientReaderWriter<AppendRequest, AppendStreamResponse>;
 
@@ -36,10 +37,7 @@ std::string NotedBody(int i) { return absl::StrCat("noted-", i); }
 absl::Status RegisterNotedBodies(LedgerClient& client) {
   compact::v1::RecordEventsRequest request;
   for (int i = 0; i < kNotedBodies; ++i) {
-    compact::v1::Event e = BodyEvent(0);
-    e.mutable_body_registered()->set_body_id(NotedBody(i));
-    e.set_ref(NotedBody(i));
-    *request.add_events()->mutable_event() = e;
+    *request.add_events()->mutable_event() = Body(NotedBody(i), {.ref = NotedBody(i)});
   }
   return client.Call(&compact::v1::CompactService::Stub::RecordEvents, client.compact(), request)
       .status();
@@ -47,19 +45,13 @@ absl::Status RegisterNotedBodies(LedgerClient& client) {
 
 // A note on noted body `body`'s stream.
 AppendRequest Note(int body, const std::string& text, const std::string& request_id = "") {
-  compact::v1::Event e;
-  auto* note = e.mutable_annotation();
-  note->set_kind(compact::v1::ANNOTATION_KIND_NOTE);
-  note->mutable_target()->set_ref(NotedBody(body));
-  note->set_text(text);
-  *e.add_citations() = Cite();
   AppendRequest r;
   r.set_stream(absl::StrCat("body/", NotedBody(body)));
   r.set_request_id(request_id);
   // Several notes on one stream are in flight at once: with an unspecified
   // version the later ones would be refused as soon as an earlier commits.
   r.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_ANY);
-  r.mutable_payload()->PackFrom(e);
+  r.mutable_payload()->PackFrom(events::Note(NotedBody(body), text));
   return r;
 }
 

@@ -22,6 +22,7 @@ using ::testing::HasSubstr;
 using compact::v1::CompactService;
 using ledger::v1::LedgerService;
 using namespace ledger::services::testing;  // NOLINT: test helpers
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 
 constexpr char kAccessFile[] =
     "# test access file\n"
@@ -68,7 +69,7 @@ class AuthTest : public ::testing::Test {
   }
   absl::StatusOr<compact::v1::RecordResponse> Record(LedgerClient& client, int body) {
     compact::v1::RecordEventRequest r;
-    *r.mutable_event() = Endorsement(body);
+    *r.mutable_event() = Endorse(kCompact, BodyId(body), "2006-04-04");
     return client.Call(&CompactService::Stub::RecordEvent, client.compact(), r);
   }
   absl::Status Read(LedgerClient& client) {
@@ -100,7 +101,7 @@ TEST_F(AuthTest, AuditorReadsAndProvesButNeverWrites) {
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("auditor"));
   ledger::v1::AppendRequest append;
   append.set_stream("compact/test-compact");
-  append.mutable_payload()->PackFrom(Endorsement(0));
+  append.mutable_payload()->PackFrom(Endorse(kCompact, BodyId(0), "2006-04-04"));
   EXPECT_EQ(audrey->Call(&LedgerService::Stub::Append, audrey->ledger(), append).status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(server_.Size(*audrey), size);

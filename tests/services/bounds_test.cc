@@ -42,6 +42,7 @@ using ledger::v1::LedgerService;
 using ::testing::HasSubstr;
 using ledger::testing::FaultFs;
 using namespace ledger::services::testing;  // NOLINT: test helpers
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 
 // A field of /proc/<pid>/status ("Threads", "VmHWM" in kB, "VmRSS").
 int64_t ProcStatus(const std::string& pid, const std::string& field) {
@@ -88,7 +89,7 @@ class HeldSyncs {
   bool StartHeldRecording(LedgerClient& client, int body, const std::string& id) {
     fs_->HoldWalSyncs();
     compact::v1::RecordEventRequest request;
-    *request.mutable_event() = BodyEvent(body);
+    *request.mutable_event() = Body(BodyId(body));
     request.set_request_id(id);
     held_.context.set_deadline(absl::ToChronoTime(absl::Now() + kHung));
     reader_ = client.compact().AsyncRecordEvent(&held_.context, request, &queue_);
@@ -210,7 +211,7 @@ TEST(BoundsTest, TwoThousandSubscribesFromOneAuditorLeaveTheServerAnsweringOther
     reader->Finish();
   }
   compact::v1::RecordEventRequest record;
-  *record.mutable_event() = BodyEvent(77);
+  *record.mutable_event() = Body(BodyId(77));
   EXPECT_THAT(clerk->Call(&CompactService::Stub::RecordEvent, clerk->compact(), record), IsOk());
 
   // The flood ends; its slots are free again.
@@ -250,7 +251,7 @@ TEST(BoundsTest, ConcurrentSixtyKibRecordingsLeaveTheResidentSetBounded) {
   ASSERT_THAT(clerk, IsOk());
   {
     compact::v1::RecordEventsRequest seed;
-    *seed.add_events()->mutable_event() = SourceEvent();
+    *seed.add_events()->mutable_event() = Source();
     ASSERT_THAT((*clerk)->Call(&CompactService::Stub::RecordEvents, (*clerk)->compact(), seed), IsOk());
   }
   const int64_t rss_before_kb = ProcStatus(pid, "VmHWM");
@@ -279,7 +280,7 @@ TEST(BoundsTest, ConcurrentSixtyKibRecordingsLeaveTheResidentSetBounded) {
     auto& call = calls.emplace_back(std::make_unique<Call>());
     call->context.AddMetadata("authorization", "Bearer s3cret-clerk");
     call->context.set_deadline(absl::ToChronoTime(absl::Now() + kHung));
-    *call->request.mutable_event() = BodyEvent(1000 + i);
+    *call->request.mutable_event() = Body(BodyId(1000 + i));
     call->request.mutable_event()->mutable_body_registered()->set_name(long_name);
     call->request.set_request_id(absl::StrCat("flood-", i));
     LedgerClient& channel = *channels[i % kChannels];
@@ -336,7 +337,7 @@ TEST(BoundsTest, RecordingBeyondTheRequestCapIsRefusedAtOnceAndAppendsNothing) {
   // The one request the cap allows is in flight: the next is refused,
   // saying what to do, whether unary or on an AppendStream.
   compact::v1::RecordEventRequest over;
-  *over.mutable_event() = BodyEvent(101);
+  *over.mutable_event() = Body(BodyId(101));
   over.set_request_id("over");
   auto refused = client->Call(&CompactService::Stub::RecordEvent, client->compact(), over);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted) << refused.status();
@@ -345,9 +346,9 @@ TEST(BoundsTest, RecordingBeyondTheRequestCapIsRefusedAtOnceAndAppendsNothing) {
     auto context = client->NewStreamContext();
     auto stream = client->ledger().AppendStream(context.get());
     ledger::v1::AppendRequest append;
-    append.set_stream(absl::StrCat("body/", Body(102)));
+    append.set_stream(absl::StrCat("body/", BodyId(102)));
     append.set_request_id("over-stream");
-    append.mutable_payload()->PackFrom(BodyEvent(102));
+    append.mutable_payload()->PackFrom(Body(BodyId(102)));
     ASSERT_TRUE(stream->Write(append));
     ledger::v1::AppendStreamResponse answer;
     ASSERT_TRUE(stream->Read(&answer));
@@ -381,7 +382,7 @@ TEST(BoundsTest, RecordingBeyondTheByteCapIsRefusedAtOnceAndAppendsNothing) {
   compact::v1::RecordEventsRequest batch;
   for (int i = 0; i < 20; ++i) {
     auto* event = batch.add_events();
-    *event->mutable_event() = BodyEvent(200 + i);
+    *event->mutable_event() = Body(BodyId(200 + i));
     event->mutable_event()->mutable_body_registered()->set_name(std::string(60 << 10, 'n'));
     event->set_request_id(absl::StrCat("big-", i));
   }

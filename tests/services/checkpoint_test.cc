@@ -106,7 +106,7 @@ class CheckpointTest : public ::testing::Test {
   // Records one more endorsement; returns the log's size after it.
   uint64_t Endorse(TestServer& server, LedgerClient& client, int body) {
     compact::v1::RecordEventsRequest request;
-    *request.add_events()->mutable_event() = Endorsement(body);
+    *request.add_events()->mutable_event() = events::Endorse(kCompact, BodyId(body), "2006-04-04");
     auto result = client.Call(&compact::v1::CompactService::Stub::RecordEvents,
                               client.compact(), request);
     EXPECT_THAT(result, IsOk());

@@ -29,7 +29,7 @@ class CompactServiceTest : public ::testing::Test {
                                       const std::string& request_id = "") {
     compact::v1::CommandContext c;
     c.mutable_date()->set_edtf(date);
-    *c.add_citations() = Cite();
+    *c.add_citations() = events::Cite();
     c.set_request_id(request_id);
     return c;
   }
@@ -37,7 +37,7 @@ class CompactServiceTest : public ::testing::Test {
     compact::v1::RecordEndorsementRequest r;
     *r.mutable_context() = Context(date);
     r.set_compact_id(kCompact);
-    r.mutable_by()->set_body_id(Body(body));
+    r.mutable_by()->set_body_id(BodyId(body));
     return r;
   }
   template <typename Request>
@@ -72,21 +72,21 @@ TEST_F(CompactServiceTest, TypedCommandsRecordEachStep) {
   compact::v1::RecordAdoptionRequest adopt;
   *adopt.mutable_context() = Context("2006-07-01");
   adopt.set_compact_id(kCompact);
-  adopt.mutable_by()->set_body_id(Body(1));
-  adopt.add_partner_ids(Body(2));
+  adopt.mutable_by()->set_body_id(BodyId(1));
+  adopt.add_partner_ids(BodyId(2));
   ASSERT_THAT(Record(&CompactService::Stub::RecordAdoption, adopt), IsOk());
 
   compact::v1::RecordSignatureRequest sign;
   *sign.mutable_context() = Context("2006-07-02");
   sign.set_compact_id(kCompact);
-  sign.mutable_by()->set_body_id(Body(2));
+  sign.mutable_by()->set_body_id(BodyId(2));
   ASSERT_THAT(Record(&CompactService::Stub::RecordSignature, sign), IsOk());
 
   compact::v1::RecordSupersessionRequest supersede;
   *supersede.mutable_context() = Context("2006-07-01");
   supersede.set_compact_id(kCompact);
   supersede.set_superseded_compact_id(kOtherCompact);
-  supersede.mutable_by()->set_body_id(Body(1));
+  supersede.mutable_by()->set_body_id(BodyId(1));
   supersede.set_condition("with immediate effect");
   ASSERT_THAT(Record(&CompactService::Stub::RecordSupersession, supersede), IsOk());
 
@@ -94,10 +94,10 @@ TEST_F(CompactServiceTest, TypedCommandsRecordEachStep) {
   *mediation.mutable_context() = Context("2007-01-10");
   mediation.set_step(compact::v1::ACTION_KIND_MEDIATION_REQUESTED);
   mediation.set_compact_id(kCompact);
-  mediation.mutable_by()->set_body_id(Body(3));
+  mediation.mutable_by()->set_body_id(BodyId(3));
   mediation.mutable_mediation()->set_case_id("case-1");
-  mediation.mutable_mediation()->set_requested_by(Body(3));
-  mediation.mutable_mediation()->set_against(Body(1));
+  mediation.mutable_mediation()->set_requested_by(BodyId(3));
+  mediation.mutable_mediation()->set_against(BodyId(1));
   mediation.mutable_mediation()->set_issue("funding");
   auto requested = Record(&CompactService::Stub::RecordMediationStep, mediation);
   ASSERT_THAT(requested, IsOk());
@@ -186,7 +186,7 @@ TEST_F(CompactServiceTest, RefusalsHaveTheDocumentedCodeAndAppendNothing) {
                 compact::v1::RecordSignatureRequest r;
                 *r.mutable_context() = Context();
                 r.set_compact_id(kCompact);
-                r.mutable_by()->set_body_id(Body(0));
+                r.mutable_by()->set_body_id(BodyId(0));
                 return r;
               }()).ok());
   const uint64_t size = server_.Size(*client_);
@@ -204,7 +204,7 @@ TEST_F(CompactServiceTest, RefusalsHaveTheDocumentedCodeAndAppendNothing) {
   compact::v1::RecordSignatureRequest twice;
   *twice.mutable_context() = Context("2006-08");
   twice.set_compact_id(kCompact);
-  twice.mutable_by()->set_body_id(Body(0));
+  twice.mutable_by()->set_body_id(BodyId(0));
   ExpectRefused(Record(&CompactService::Stub::RecordSignature, twice).status(),
                 absl::StatusCode::kFailedPrecondition, size);
   compact::v1::RecordMediationStepRequest not_a_step;
@@ -225,8 +225,8 @@ TEST_F(CompactServiceTest, RefusalsHaveTheDocumentedCodeAndAppendNothing) {
   ExpectRefused(Record(&CompactService::Stub::RecordEvent, no_kind).status(),
                 absl::StatusCode::kInvalidArgument, size);
   compact::v1::RecordEventsRequest batch;
-  *batch.add_events()->mutable_event() = Endorsement(1);
-  *batch.add_events()->mutable_event() = Endorsement(1, "", "not a date");
+  *batch.add_events()->mutable_event() = events::Endorse(kCompact, BodyId(1), "2006-04-04");
+  *batch.add_events()->mutable_event() = events::Endorse(kCompact, BodyId(1), "not a date");
   ExpectRefused(client_->Call(&CompactService::Stub::RecordEvents, client_->compact(), batch)
                     .status(),
                 absl::StatusCode::kInvalidArgument, size);
@@ -235,14 +235,15 @@ TEST_F(CompactServiceTest, RefusalsHaveTheDocumentedCodeAndAppendNothing) {
 TEST_F(CompactServiceTest, EventsAboveTheEntryLimitAreInvalidArgumentAndAppendNothing) {
   const uint64_t size = server_.Size(*client_);
   compact::v1::RecordEventRequest big;
-  *big.mutable_event() = Endorsement(0, std::string(70'000, 'n'));
+  *big.mutable_event() =
+      events::Endorse(kCompact, BodyId(0), "2006-04-04", {.note = std::string(70'000, 'n')});
   auto refused = Record(&CompactService::Stub::RecordEvent, big);
   ExpectRefused(refused.status(), absl::StatusCode::kInvalidArgument, size);
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("the limit is 65535"));
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("entry would be"));
   // In a batch, the small command before it is not appended either.
   compact::v1::RecordEventsRequest batch;
-  *batch.add_events()->mutable_event() = Endorsement(1);
+  *batch.add_events()->mutable_event() = events::Endorse(kCompact, BodyId(1), "2006-04-04");
   *batch.add_events()->mutable_event() = big.event();
   auto batch_refused =
       client_->Call(&CompactService::Stub::RecordEvents, client_->compact(), batch);
@@ -256,7 +257,8 @@ TEST_F(CompactServiceTest, EventsAboveTheEntryLimitAreInvalidArgumentAndAppendNo
   EXPECT_THAT(std::string(raw.status().message()), HasSubstr("the limit is 65535"));
   // 60 KiB of note fits.
   compact::v1::RecordEventRequest fits;
-  *fits.mutable_event() = Endorsement(0, std::string(60 << 10, 'n'));
+  *fits.mutable_event() =
+      events::Endorse(kCompact, BodyId(0), "2006-04-04", {.note = std::string(60 << 10, 'n')});
   EXPECT_THAT(Record(&CompactService::Stub::RecordEvent, fits), IsOk());
   EXPECT_EQ(server_.Size(*client_), size + 1);
 }
@@ -293,7 +295,7 @@ TEST_F(CompactServiceTest, RetriesReturnTheFirstResult) {
   EXPECT_TRUE(retry->deduplicated());
   EXPECT_EQ(retry->sequence(), first->sequence());
   EXPECT_EQ(server_.Size(*client_), size);
-  request.mutable_by()->set_body_id(Body(3));
+  request.mutable_by()->set_body_id(BodyId(3));
   ExpectRefused(Record(&CompactService::Stub::RecordEndorsement, request).status(),
                 absl::StatusCode::kAlreadyExists, size);
 }

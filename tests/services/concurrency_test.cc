@@ -23,6 +23,7 @@ namespace {
 
 using compact::v1::CompactService;
 using namespace ledger::services::testing;  // NOLINT: test helpers
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 
 constexpr int kRecorders = 32;
 constexpr int kRounds = 4;
@@ -53,7 +54,8 @@ class Barrier {
 
 compact::v1::RecordEventRequest Racing(int round, int recorder, uint64_t expected) {
   compact::v1::RecordEventRequest r;
-  *r.mutable_event() = Endorsement(recorder, absl::StrCat("round ", round, " by ", recorder));
+  *r.mutable_event() = Endorse(kCompact, BodyId(recorder), "2006-04-04",
+                               {.note = absl::StrCat("round ", round, " by ", recorder)});
   *r.mutable_expected() = Exact(expected);
   return r;
 }
@@ -140,7 +142,7 @@ TEST(ConcurrencyTest, RacersOnDifferentStreamsClaimingOneRefGetOneWinner) {
     threads.emplace_back([&, i] {
       for (int round = 0; round < kRounds; ++round) {
         compact::v1::RecordEventRequest r;
-        *r.mutable_event() = CompactEvent(absl::StrCat("claim-", round, "-", i));
+        *r.mutable_event() = Compact(absl::StrCat("claim-", round, "-", i));
         r.mutable_event()->set_ref(absl::StrCat("claimed-", round));
         sync.ArriveAndWait();
         auto result =
@@ -183,7 +185,7 @@ TEST(ConcurrencyTest, ConcurrentRecordersOnManyStreamsKeepSequencesDense) {
       for (int k = 0; k < kEach; ++k) {
         compact::v1::RecordEventRequest r;
         // Each recorder registers its own compacts: one stream each.
-        *r.mutable_event() = CompactEvent(absl::StrCat("c-", i, "-", k));
+        *r.mutable_event() = Compact(absl::StrCat("c-", i, "-", k));
         auto result = client->Call(&CompactService::Stub::RecordEvent, client->compact(), r);
         ASSERT_THAT(result, IsOk());
         std::lock_guard<std::mutex> lock(mu);
@@ -208,7 +210,7 @@ TEST(ConcurrencyTest, ConcurrentRetriesWithOneRequestIdAppendOnce) {
   ASSERT_THAT(server.SeedWorld(*client), IsOk());
   const uint64_t start_size = server.Size(*client);
   compact::v1::RecordEventRequest request;
-  *request.mutable_event() = Endorsement(1, "retried");
+  *request.mutable_event() = Endorse(kCompact, BodyId(1), "2006-04-04", {.note = "retried"});
   request.set_request_id("one-decision");
   constexpr int kRetries = 16;
   std::vector<absl::StatusOr<compact::v1::RecordResponse>> results(
@@ -253,7 +255,8 @@ TEST(ConcurrencyTest, ShutdownUnderRecordingLoadKeepsEveryAcknowledgedAppend) {
         ledger::v1::AppendRequest r;
         r.set_stream(absl::StrCat("compact/", kCompact));
         r.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_ANY);
-        r.mutable_payload()->PackFrom(Endorsement(i, absl::StrCat("load ", k)));
+        r.mutable_payload()->PackFrom(
+            Endorse(kCompact, BodyId(i), "2006-04-04", {.note = absl::StrCat("load ", k)}));
         auto result = client->Call(&ledger::v1::LedgerService::Stub::Append, client->ledger(), r);
         std::lock_guard<std::mutex> lock(mu);
         if (!result.ok()) {  // the server is going away

@@ -17,6 +17,7 @@ namespace {
 using ::testing::HasSubstr;
 using ledger::v1::LedgerService;
 using namespace ledger::services::testing;  // NOLINT: test helpers
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 
 class LedgerServiceTest : public ::testing::Test {
  protected:
@@ -58,7 +59,7 @@ class LedgerServiceTest : public ::testing::Test {
 
 TEST_F(LedgerServiceTest, AppendRecordsACompactEventAsTheCaller) {
   const uint64_t size = server_.Size(*client_);
-  auto r = Append(AppendOf(Endorsement(0), "compact/test-compact"));
+  auto r = Append(AppendOf(Endorse(kCompact, BodyId(0), "2006-04-04"), "compact/test-compact"));
   ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->sequence(), size);
   EXPECT_EQ(r->stream(), "compact/test-compact");
@@ -75,7 +76,7 @@ TEST_F(LedgerServiceTest, AppendRecordsACompactEventAsTheCaller) {
 
 TEST_F(LedgerServiceTest, AppendHonoursExpectedVersions) {
   const uint64_t size = server_.Size(*client_);
-  auto request = AppendOf(Endorsement(0), "compact/test-compact");
+  auto request = AppendOf(Endorse(kCompact, BodyId(0), "2006-04-04"), "compact/test-compact");
   *request.mutable_expected() = Exact(7);
   auto stale = Append(request);
   ExpectRefused(stale.status(), absl::StatusCode::kAborted, size);
@@ -89,7 +90,7 @@ TEST_F(LedgerServiceTest, AppendHonoursExpectedVersions) {
 }
 
 TEST_F(LedgerServiceTest, AppendRetryWithSameRequestIdAppendsNothing) {
-  auto request = AppendOf(Endorsement(1), "compact/test-compact");
+  auto request = AppendOf(Endorse(kCompact, BodyId(1), "2006-04-04"), "compact/test-compact");
   request.set_request_id("retry-1");
   auto first = Append(request);
   ASSERT_THAT(first, IsOk());
@@ -100,14 +101,14 @@ TEST_F(LedgerServiceTest, AppendRetryWithSameRequestIdAppendsNothing) {
   EXPECT_EQ(again->sequence(), first->sequence());
   EXPECT_EQ(again->leaf_hash(), first->leaf_hash());
   EXPECT_EQ(server_.Size(*client_), size);
-  auto other = AppendOf(Endorsement(2), "compact/test-compact");
+  auto other = AppendOf(Endorse(kCompact, BodyId(2), "2006-04-04"), "compact/test-compact");
   other.set_request_id("retry-1");
   ExpectRefused(Append(other).status(), absl::StatusCode::kAlreadyExists, size);
 }
 
 TEST_F(LedgerServiceTest, AppendRefusesBadInputAndAppendsNothing) {
   const uint64_t size = server_.Size(*client_);
-  ExpectRefused(Append(AppendOf(Endorsement(0), "")).status(),
+  ExpectRefused(Append(AppendOf(Endorse(kCompact, BodyId(0), "2006-04-04"), "")).status(),
                 absl::StatusCode::kInvalidArgument, size);
   // A payload of the wrong type.
   ledger::v1::AppendRequest wrong;
@@ -119,18 +120,16 @@ TEST_F(LedgerServiceTest, AppendRefusesBadInputAndAppendsNothing) {
   wrong.mutable_payload()->set_value("\xff\xff\xff");
   ExpectRefused(Append(wrong).status(), absl::StatusCode::kInvalidArgument, size);
   // Not the stream the domain assigns.
-  auto elsewhere = Append(AppendOf(Endorsement(0), "compact/old-compact"));
+  auto elsewhere =
+      Append(AppendOf(Endorse(kCompact, BodyId(0), "2006-04-04"), "compact/old-compact"));
   ExpectRefused(elsewhere.status(), absl::StatusCode::kInvalidArgument, size);
   EXPECT_THAT(std::string(elsewhere.status().message()), HasSubstr("compact/test-compact"));
   // Unknown compact, malformed date, over-long request id.
-  auto unknown = Endorsement(0);
-  unknown.mutable_decision()->mutable_action()->set_compact_id("nope");
-  ExpectRefused(Append(AppendOf(unknown, "compact/nope")).status(),
-                absl::StatusCode::kNotFound, size);
-  ExpectRefused(Append(AppendOf(Endorsement(0, "", "2006-13-45"), "compact/test-compact"))
-                    .status(),
-                absl::StatusCode::kInvalidArgument, size);
-  auto long_id = AppendOf(Endorsement(0), "compact/test-compact");
+  auto unknown = AppendOf(Endorse("nope", BodyId(0), "2006-04-04"), "compact/nope");
+  ExpectRefused(Append(unknown).status(), absl::StatusCode::kNotFound, size);
+  auto bad_date = AppendOf(Endorse(kCompact, BodyId(0), "2006-13-45"), "compact/test-compact");
+  ExpectRefused(Append(bad_date).status(), absl::StatusCode::kInvalidArgument, size);
+  auto long_id = AppendOf(Endorse(kCompact, BodyId(0), "2006-04-04"), "compact/test-compact");
   long_id.set_request_id(std::string(300, 'x'));
   ExpectRefused(Append(long_id).status(), absl::StatusCode::kInvalidArgument, size);
   *long_id.mutable_expected() = Exact(0);
@@ -140,7 +139,9 @@ TEST_F(LedgerServiceTest, AppendRefusesBadInputAndAppendsNothing) {
 
 TEST_F(LedgerServiceTest, OversizedMessageIsResourceExhausted) {
   const uint64_t size = server_.Size(*client_);
-  auto request = AppendOf(Endorsement(0, std::string(100 << 10, 'n')), "compact/test-compact");
+  auto request =
+      AppendOf(Endorse(kCompact, BodyId(0), "2006-04-04", {.note = std::string(100 << 10, 'n')}),
+               "compact/test-compact");
   ExpectRefused(Append(request).status(), absl::StatusCode::kResourceExhausted, size);
 }
 
@@ -179,8 +180,10 @@ TEST_F(LedgerServiceTest, ReadLogPagesInOrder) {
 }
 
 TEST_F(LedgerServiceTest, ReadStreamReturnsOneStreamByVersion) {
-  ASSERT_THAT(Append(AppendOf(Endorsement(0), "compact/test-compact")), IsOk());
-  ASSERT_THAT(Append(AppendOf(Endorsement(1), "compact/test-compact")), IsOk());
+  ASSERT_THAT(Append(AppendOf(Endorse(kCompact, BodyId(0), "2006-04-04"), "compact/test-compact")),
+              IsOk());
+  ASSERT_THAT(Append(AppendOf(Endorse(kCompact, BodyId(1), "2006-04-04"), "compact/test-compact")),
+              IsOk());
   ledger::v1::ReadStreamRequest request;
   request.set_stream("compact/test-compact");
   request.set_from_version(2);
@@ -203,7 +206,8 @@ TEST_F(LedgerServiceTest, ReadStreamReturnsOneStreamByVersion) {
 TEST_F(LedgerServiceTest, ProofsVerifyAgainstTheCheckpoint) {
   auto first = client_->Call(&LedgerService::Stub::GetCheckpoint, client_->ledger(), {});
   ASSERT_THAT(first, IsOk());
-  ASSERT_THAT(Append(AppendOf(Endorsement(0), "compact/test-compact")), IsOk());
+  ASSERT_THAT(Append(AppendOf(Endorse(kCompact, BodyId(0), "2006-04-04"), "compact/test-compact")),
+              IsOk());
   auto second = client_->Call(&LedgerService::Stub::GetCheckpoint, client_->ledger(), {});
   ASSERT_THAT(second, IsOk());
   ASSERT_EQ(second->tree_size(), first->tree_size() + 1);

@@ -59,7 +59,7 @@ class PythonTlsTest : public ::testing::Test {
 
 TEST_F(PythonTlsTest, RecordsAnEndorsementAndReadsItBack) {
   auto run = RunPython(LEDGER_PY_EXAMPLE,
-                       absl::StrCat("--compact ", kCompact, " --body ", Body(2), " --source ",
+                       absl::StrCat("--compact ", kCompact, " --body ", BodyId(2), " --source ",
                                     kSource, " --quote 'the source says so' --date 2006-06-07"));
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr("retry deduplicated: True"));
@@ -77,8 +77,8 @@ TEST_F(PythonTlsTest, RecordsAnEndorsementAndReadsItBack) {
 
 TEST_F(PythonTlsTest, AppendsEndorsementsOverOneStreamingCall) {
   auto run = RunPython(LEDGER_PY_STREAM_EXAMPLE,
-                       absl::StrCat("--compact ", kCompact, " --bodies ", Body(0), ",", Body(1),
-                                    ",", Body(2), " --source ", kSource,
+                       absl::StrCat("--compact ", kCompact, " --bodies ", BodyId(0), ",", BodyId(1),
+                                    ",", BodyId(2), " --source ", kSource,
                                     " --quote 'the source says so' --date 2006-06-07"));
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr("3 endorsements appended on one call; resend deduplicated: True"));
@@ -90,12 +90,12 @@ TEST_F(PythonTlsTest, AppendsEndorsementsOverOneStreamingCall) {
   ASSERT_EQ(events->events_size(), 4);  // registration, three endorsements
   for (int i = 1; i < 4; ++i) {
     EXPECT_EQ(events->events(i).actor(), "python-clerk");
-    EXPECT_EQ(events->events(i).event().actor().body_id(), Body(i - 1));
+    EXPECT_EQ(events->events(i).event().actor().body_id(), BodyId(i - 1));
   }
 
   // A refusal is reported with its code, and the exit status says so.
   auto refused = RunPython(LEDGER_PY_STREAM_EXAMPLE,
-                           absl::StrCat("--compact no-such-compact --bodies ", Body(0),
+                           absl::StrCat("--compact no-such-compact --bodies ", BodyId(0),
                                         " --source ", kSource, " --date 2006-06-07"));
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
   EXPECT_THAT(refused.err, HasSubstr("refused: "));

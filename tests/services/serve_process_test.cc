@@ -35,6 +35,7 @@ namespace ledger::services {
 namespace {
 
 using namespace ::ledger::services::testing;  // NOLINT: test helpers
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 
 constexpr int kRecorders = 8;
 
@@ -69,7 +70,7 @@ std::vector<Acked> LoadUntilTheServerStops(const std::string& address, int round
       for (int n = 0;; ++n) {
         compact::v1::RecordEventRequest request;
         request.set_request_id(absl::StrCat("load-", round, "-", t, "-", n));
-        *request.mutable_event() = BodyEvent(10'000'000 * (round + 1) + 1'000'000 * t + n);
+        *request.mutable_event() = Body(BodyId(10'000'000 * (round + 1) + 1'000'000 * t + n));
         auto result = (*client)->Call(&compact::v1::CompactService::Stub::RecordEvent,
                                       (*client)->compact(), request);
         if (!result.ok()) return;  // the server went away: stop
@@ -109,7 +110,7 @@ void SeedOverTheWire(const std::string& address) {
   auto client = LedgerClient::Connect(options);
   ASSERT_THAT(client, IsOk());
   compact::v1::RecordEventsRequest request;
-  *request.add_events()->mutable_event() = SourceEvent();
+  *request.add_events()->mutable_event() = Source();
   ASSERT_THAT((*client)
                   ->Call(&compact::v1::CompactService::Stub::RecordEvents, (*client)->compact(),
                          request), IsOk());
@@ -188,7 +189,7 @@ TEST(ServeProcessTest, ResendAfterSigkillAppendsEveryRequestExactlyOnce) {
         for (int n = 0;; ++n) {
           Sent one;
           one.request.set_request_id(absl::StrCat("resend-", t, "-", n));
-          *one.request.mutable_event() = BodyEvent(1'000'000 * (t + 1) + n);
+          *one.request.mutable_event() = Body(BodyId(1'000'000 * (t + 1) + n));
           auto result = (*client)->Call(&compact::v1::CompactService::Stub::RecordEvent,
                                         (*client)->compact(), one.request);
           if (result.ok()) one.acked_sequence = result->sequence();

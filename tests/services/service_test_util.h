@@ -16,11 +16,16 @@
 #include "absl/strings/str_cat.h"
 #include "services/client.h"
 #include "services/server.h"
+#include "tests/testing/events.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger::services::testing {
 
-inline constexpr char kSource[] = "test-source";
+namespace events = ::ledger::testing::events;
+
+// SeedWorld records events::Source() (which registers kSource), bodies
+// BodyId(0), BodyId(1), ... and these two compacts.
+using events::kSource;
 inline constexpr char kCompact[] = "test-compact";
 inline constexpr char kOtherCompact[] = "old-compact";
 
@@ -33,58 +38,7 @@ inline std::string WritePrivateFile(const std::string& path, const std::string& 
 }
 
 // "body-<i>".
-inline std::string Body(int i) { return absl::StrCat("body-", i); }
-
-inline compact::v1::Citation Cite(const std::string& quote = "the source says so") {
-  compact::v1::Citation c;
-  c.set_source_id(kSource);
-  c.set_locator("§1");
-  c.set_quote(quote);
-  return c;
-}
-
-inline compact::v1::Event SourceEvent() {
-  compact::v1::Event e;
-  auto* s = e.mutable_source_registered();
-  s->set_source_id(kSource);
-  s->set_title("A test source");
-  s->mutable_date()->set_edtf("2006-01-01");
-  return e;
-}
-
-inline compact::v1::Event BodyEvent(int i) {
-  compact::v1::Event e;
-  auto* b = e.mutable_body_registered();
-  b->set_body_id(Body(i));
-  b->set_name(absl::StrCat("Body ", i));
-  b->set_classification(compact::v1::CLASSIFICATION_COUNCIL);
-  *e.add_citations() = Cite();
-  return e;
-}
-
-inline compact::v1::Event CompactEvent(const std::string& id) {
-  compact::v1::Event e;
-  auto* c = e.mutable_compact_registered();
-  c->set_compact_id(id);
-  c->set_title(absl::StrCat("Compact ", id));
-  c->set_scope(compact::v1::SCOPE_COUNTY);
-  *e.add_citations() = Cite();
-  return e;
-}
-
-// Body `body` endorses kCompact on `date`.
-inline compact::v1::Event Endorsement(int body, const std::string& note = "",
-                                      const std::string& date = "2006-04-04") {
-  compact::v1::Event e;
-  e.mutable_decision()->set_kind(compact::v1::DECISION_KIND_ENDORSE);
-  e.mutable_decision()->mutable_action()->set_kind(compact::v1::ACTION_KIND_ENDORSE_COMPACT);
-  e.mutable_decision()->mutable_action()->set_compact_id(kCompact);
-  e.mutable_actor()->set_body_id(Body(body));
-  e.mutable_date()->set_edtf(date);
-  e.set_note(note);
-  *e.add_citations() = Cite();
-  return e;
-}
+inline std::string BodyId(int i) { return absl::StrCat("body-", i); }
 
 inline ledger::v1::ExpectedVersion Exact(uint64_t version) {
   ledger::v1::ExpectedVersion v;
@@ -118,10 +72,16 @@ class TestServer {
   // Records a source, `bodies` bodies and kCompact (and kOtherCompact).
   absl::Status SeedWorld(LedgerClient& client, int bodies = 4) const {
     compact::v1::RecordEventsRequest request;
-    *request.add_events()->mutable_event() = SourceEvent();
-    for (int i = 0; i < bodies; ++i) *request.add_events()->mutable_event() = BodyEvent(i);
-    *request.add_events()->mutable_event() = CompactEvent(kCompact);
-    *request.add_events()->mutable_event() = CompactEvent(kOtherCompact);
+    *request.add_events()->mutable_event() = events::Source();
+    for (int i = 0; i < bodies; ++i) {
+      *request.add_events()->mutable_event() = events::Body(BodyId(i));
+    }
+    for (const char* id : {kCompact, kOtherCompact}) {
+      // Undated: reports know the compact from its first dated fact on.
+      compact::v1::Event registration = events::Compact(id);
+      registration.clear_date();
+      *request.add_events()->mutable_event() = registration;
+    }
     auto result = client.Call(&compact::v1::CompactService::Stub::RecordEvents,
                               client.compact(), request);
     return result.status();

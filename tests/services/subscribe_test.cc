@@ -21,6 +21,7 @@ namespace {
 using compact::v1::CompactService;
 using ledger::v1::LedgerService;
 using namespace ledger::services::testing;  // NOLINT: test helpers
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 
 // Notified whenever a follower adds to its `seen` (under its mutex).
 std::condition_variable& SeenChanged() {
@@ -48,7 +49,8 @@ grpc::Status Follow(LedgerClient& client, uint64_t from, std::vector<uint64_t>& 
 void AppendEndorsements(LedgerClient& client, int count, int writer) {
   for (int i = 0; i < count; ++i) {
     compact::v1::RecordEventRequest r;
-    *r.mutable_event() = Endorsement(writer, absl::StrCat("w", writer, " #", i));
+    *r.mutable_event() = Endorse(kCompact, BodyId(writer), "2006-04-04",
+                                 {.note = absl::StrCat("w", writer, " #", i)});
     r.mutable_expected()->set_kind(ledger::v1::ExpectedVersion::KIND_ANY);
     auto result = client.Call(&CompactService::Stub::RecordEvent, client.compact(), r);
     ASSERT_THAT(result, IsOk());

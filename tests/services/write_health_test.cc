@@ -29,6 +29,7 @@ using ledger::testing::FaultFs;
 using ledger::v1::AppendRequest;
 using ledger::v1::AppendStreamResponse;
 using namespace ledger::services::testing;  // NOLINT: test helpers
+using namespace ::ledger::testing::events;  // NOLINT: test helpers
 
 constexpr char kLedgerService[] = "ledger.v1.LedgerService";
 constexpr char kCompactService[] = "compact.v1.CompactService";
@@ -50,7 +51,7 @@ TEST(WriteHealthTest, FailedWriteTurnsHealthToNotServingAndTheLogSaysWhy) {
 
   fs->InjectError(FaultFs::Op::kWalAppend, rocksdb::IOStatus::NoSpace("injected ENOSPC"));
   compact::v1::RecordEventRequest request;
-  *request.mutable_event() = BodyEvent(100);
+  *request.mutable_event() = Body(BodyId(100));
   request.set_request_id("on-a-full-disk");
   auto failed = client->Call(&CompactService::Stub::RecordEvent, client->compact(), request);
   ASSERT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
@@ -82,9 +83,9 @@ TEST(WriteHealthTest, FailedWriteTurnsHealthToNotServingAndTheLogSaysWhy) {
 // A new body's registration, sent on AppendStream.
 AppendRequest RegisterBody(int i, const std::string& request_id) {
   AppendRequest r;
-  r.set_stream(absl::StrCat("body/", Body(i)));
+  r.set_stream(absl::StrCat("body/", BodyId(i)));
   r.set_request_id(request_id);
-  r.mutable_payload()->PackFrom(BodyEvent(i));
+  r.mutable_payload()->PackFrom(Body(BodyId(i)));
   return r;
 }
 
@@ -147,7 +148,7 @@ TEST(WriteHealthTest, RefusedRecordingsLeaveHealthServing) {
   ASSERT_THAT(server.SeedWorld(*client), IsOk());
   // A body registered twice is refused by the domain, not by the disk.
   compact::v1::RecordEventRequest request;
-  *request.mutable_event() = BodyEvent(0);
+  *request.mutable_event() = Body(BodyId(0));
   auto refused = client->Call(&CompactService::Stub::RecordEvent, client->compact(), request);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().code(), absl::StatusCode::kUnavailable);

@@ -28,7 +28,10 @@
 #include "tests/ledger/witness/witness_test_util.h"
 #include "tests/testing/run_command.h"
 #include "tests/testing/serve_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger {
 namespace {
@@ -52,7 +55,7 @@ class LedgerctlWitnessTest : public ::testing::Test {
     EXPECT_EQ(keygen.exit_code, 0) << keygen.err;
     auto verifier = witness::CosignatureVerifier::FromKeyString(
         keygen.out.substr(0, keygen.out.find('\n')));
-    EXPECT_TRUE(verifier.ok()) << verifier.status();
+    EXPECT_THAT(verifier, IsOk());
     if (verifier.ok()) witness_keys_.push_back(*verifier);
     // The stranger's origin is not configured; the impostor's key is not.
     Write("logs", absl::StrCat("# the logs this witness vouches for\nlog ",
@@ -112,9 +115,9 @@ class LedgerctlWitnessTest : public ::testing::Test {
     ASSERT_TRUE(r) << httplib::to_string(r.error());
     ASSERT_EQ(r->status, 200) << r->body;
     auto note = log::ParseNote(log_.Checkpoint(to) + r->body);
-    ASSERT_TRUE(note.ok()) << note.status();
+    ASSERT_THAT(note, IsOk());
     auto cosigned = witness::VerifyCosignatures(*note, witness_keys_);
-    ASSERT_TRUE(cosigned.ok()) << cosigned.status();
+    ASSERT_THAT(cosigned, IsOk());
     ASSERT_EQ(cosigned->size(), 1u);
   }
 
@@ -187,10 +190,10 @@ TEST_F(LedgerctlWitnessTest, CosignsAFirstCheckpointAndServesItToMonitors) {
   ASSERT_EQ(latest->status, 200);
   const std::vector<log::NoteVerifier> keys = {log_.key().verifier()};
   auto checkpoint = log::VerifyCheckpoint(latest->body, keys, kOrigin);
-  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  ASSERT_THAT(checkpoint, IsOk());
   EXPECT_EQ(checkpoint->checkpoint.tree_size, 10u);
   auto cosigned = witness::VerifyCosignatures(*log::ParseNote(latest->body), witness_keys_);
-  ASSERT_TRUE(cosigned.ok()) << cosigned.status();
+  ASSERT_THAT(cosigned, IsOk());
   EXPECT_EQ(cosigned->size(), 1u);
 }
 
@@ -410,9 +413,9 @@ TEST_F(LedgerctlWitnessTest, KilledRepeatedlyUnderLoadItNeverCosignsTwoInconsist
     ASSERT_TRUE(latest);
     ASSERT_EQ(latest->status, 200) << latest->body;
     auto note = log::ParseNote(latest->body);
-    ASSERT_TRUE(note.ok()) << note.status();
+    ASSERT_THAT(note, IsOk());
     auto checkpoint = log::ParseCheckpoint(note->text);
-    ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+    ASSERT_THAT(checkpoint, IsOk());
     EXPECT_GE(checkpoint->tree_size, largest_before_kill) << "restart " << kill;
   }
   stop = true;

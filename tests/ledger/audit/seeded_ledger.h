@@ -12,6 +12,7 @@
 
 #include "ledger/compact_ledger.h"
 #include "ledger/scenario_file.h"
+#include "tests/testing/status_matchers.h"
 
 namespace ledger::audit::testing {
 
@@ -21,15 +22,15 @@ inline std::unique_ptr<CompactLedger> SeededLedger(const std::string& path) {
   log::LogOptions options;
   options.path = path;
   auto ledger = CompactLedger::Open(options);
-  EXPECT_TRUE(ledger.ok()) << ledger.status();
+  EXPECT_THAT(ledger, ::ledger::testing::IsOk());
   if (!ledger.ok()) return nullptr;
   auto scenario =
       ReadScenarioFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
-  EXPECT_TRUE(scenario.ok()) << scenario.status();
+  EXPECT_THAT(scenario, ::ledger::testing::IsOk());
   if (!scenario.ok()) return nullptr;
   auto recorded = (*ledger)->Record(scenario->commands, "test", scenario->request_ids,
                                     scenario->labels);
-  EXPECT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_THAT(recorded, ::ledger::testing::IsOk());
   if (!recorded.ok()) return nullptr;
   return *std::move(ledger);
 }

@@ -20,6 +20,7 @@
 #include "tests/testing/status_matchers.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::compact {
 namespace {
@@ -509,9 +510,7 @@ TEST(SeedScenarioTest, SupersessionConcernsBothCompacts) {
 TEST(ScenarioTest, MalformedLineIsNamedByNumber) {
   absl::StatusOr<std::vector<ScenarioLine>> lines =
       ParseScenario("{\"note\":\"ok\"}\n\n{\"noSuchField\":1}\n");
-  ASSERT_FALSE(lines.ok());
-  EXPECT_EQ(lines.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(lines.status().message()), ::testing::HasSubstr("line 3"));
+  ASSERT_THAT(lines, StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("line 3")));
 }
 
 TEST(ScenarioTest, RefusedLineIsNamedByNumber) {

@@ -15,7 +15,11 @@
 #include "ledger/log/signed_note.h"
 #include "ledger/tiles/tile_fetcher.h"
 #include "ledger/tiles/verified_tree.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::tiles {
 namespace {
@@ -48,18 +52,18 @@ TEST(TesseraLogTest, EveryCheckpointTilesBundlesAndConsistencyVerify) {
   VerifiedTree tree;
   for (uint64_t size = 0; size <= kEntries.size(); ++size) {
     auto head = VerifiedHead(ReadFile(absl::StrCat(LEDGER_TESSERA_LOG_DIR, "/checkpoint.", size)));
-    ASSERT_TRUE(head.ok()) << size << ": " << head.status();
+    ASSERT_THAT(head, IsOk()) << size;
     ASSERT_EQ(head->tree_size, size);
     auto next = VerifiedTree::Fetch(fetch, *head, &tree);
-    ASSERT_TRUE(next.ok()) << size << ": " << next.status();
+    ASSERT_THAT(next, IsOk()) << size;
     tree = *std::move(next);
     if (size == 0) continue;
     auto entries = tree.FetchEntries(fetch, 0);
-    ASSERT_TRUE(entries.ok()) << size << ": " << entries.status();
+    ASSERT_THAT(entries, IsOk()) << size;
     EXPECT_EQ(*entries, std::vector<std::string>(kEntries.begin(), kEntries.begin() + size));
   }
   auto latest = fetch("checkpoint");
-  ASSERT_TRUE(latest.ok());
+  ASSERT_THAT(latest, IsOk());
   EXPECT_EQ(VerifiedHead(*latest)->tree_size, 15u);
 }
 
@@ -75,12 +79,12 @@ TEST(TesseraLogTest, AlteredCopyIsRefused) {
 
   const TileFetcher fetch = DirectoryFetcher(copy.path());
   auto head = VerifiedHead(ReadFile(copy.Sub("checkpoint")));
-  ASSERT_TRUE(head.ok()) << head.status();
+  ASSERT_THAT(head, IsOk());
   auto tree = VerifiedTree::Fetch(fetch, *head, nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   auto entries = tree->FetchEntries(fetch, 0);
-  ASSERT_FALSE(entries.ok());
-  EXPECT_THAT(entries.status().message(), HasSubstr("entry 14 in tile/entries/000.p/15"));
+  EXPECT_THAT(entries, StatusIs(absl::StatusCode::kDataLoss,
+                                HasSubstr("entry 14 in tile/entries/000.p/15")));
 
   // A checkpoint of size 15 whose signature no longer matches.
   std::string note = ReadFile(copy.Sub("checkpoint"));

@@ -11,8 +11,10 @@
 #include "tests/testing/run_command.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -40,7 +42,7 @@ class LedgerctlLogTest : public ::testing::Test {
   }
   std::string db() const { return dir_.Sub("db"); }
   testing::CommandResult Ctl(const std::string& args) {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
 
   testing::TempDir dir_;

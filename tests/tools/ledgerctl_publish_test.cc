@@ -19,8 +19,10 @@
 #include "tests/testing/serve_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -35,7 +37,7 @@ class LedgerctlPublishTest : public ::testing::Test {
   std::string db() const { return dir_.Sub("db"); }
   std::string out() const { return dir_.Sub("out"); }
   testing::CommandResult Ctl(const std::string& args) {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
   // The demo ledger with a signed checkpoint; returns the verifier key.
   std::string SignedDemo() {
@@ -112,7 +114,7 @@ TEST_F(LedgerctlPublishTest, TilesOnlyLeavesTheWebViewOut) {
 
 TEST_F(LedgerctlPublishTest, PublishesWhileServeHoldsTheDatabase) {
   SignedDemo();
-  testing::ServeProcess serve(LEDGERCTL_PATH, db());
+  testing::ServeProcess serve(LedgerctlPath(), db());
   ASSERT_FALSE(serve.Address().empty()) << serve.output();
   auto published = Ctl("publish --db " + db() + " --out " + out());
   EXPECT_EQ(published.exit_code, 0) << published.err;

@@ -30,8 +30,10 @@
 #include "tests/testing/serve_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -43,7 +45,7 @@ using testing::RunCommand;
 
 constexpr char kOrigin[] = "example.com/log";
 
-std::string Ctl(const std::string& args) { return std::string(LEDGERCTL_PATH) + " " + args; }
+std::string Ctl(const std::string& args) { return LedgerctlPath() + " " + args; }
 
 class LedgerctlWitnessTest : public ::testing::Test {
  protected:
@@ -69,8 +71,8 @@ class LedgerctlWitnessTest : public ::testing::Test {
   }
 
   std::vector<std::string> WitnessArgs() const {
-    return {LEDGERCTL_PATH, "witness", "--listen", "127.0.0.1:0", "--key", dir_.Sub("w1.key"),
-            "--logs", dir_.Sub("logs"), "--state", dir_.Sub("state")};
+    return {LedgerctlPath(),    "witness", "--listen",       "127.0.0.1:0", "--key",
+            dir_.Sub("w1.key"), "--logs",  dir_.Sub("logs"), "--state",     dir_.Sub("state")};
   }
 
   // (Re)starts the witness on the same state and connects a client to it.
@@ -404,7 +406,7 @@ TEST_F(LedgerctlWitnessTest, KilledRepeatedlyUnderLoadItNeverCosignsTwoInconsist
       for (const Answer& a : answers) largest_before_kill = std::max(largest_before_kill, a.size);
     }
     process_ = std::make_unique<testing::ServeProcess>(std::vector<std::string>{
-        LEDGERCTL_PATH, "witness", "--listen", absl::StrCat("127.0.0.1:", port), "--key",
+        LedgerctlPath(), "witness", "--listen", absl::StrCat("127.0.0.1:", port), "--key",
         dir_.Sub("w1.key"), "--logs", dir_.Sub("logs"), "--state", dir_.Sub("state")});
     ASSERT_EQ(process_->Address(), absl::StrCat("127.0.0.1:", port)) << process_->output();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port);
@@ -448,8 +450,8 @@ class LedgerctlCheckpointWitnessTest : public ::testing::Test {
     witness_vkey_ = witness_keygen.out.substr(0, witness_keygen.out.find('\n'));
     std::ofstream(dir_.Sub("logs")) << "log " << keygen.out.substr(0, keygen.out.find('\n')) << "\n";
     process_ = std::make_unique<testing::ServeProcess>(std::vector<std::string>{
-        LEDGERCTL_PATH, "witness", "--listen", "127.0.0.1:0", "--key", dir_.Sub("w.key"),
-        "--logs", dir_.Sub("logs"), "--state", dir_.Sub("state")});
+        LedgerctlPath(), "witness", "--listen", "127.0.0.1:0", "--key", dir_.Sub("w.key"), "--logs",
+        dir_.Sub("logs"), "--state", dir_.Sub("state")});
     const std::string address = process_->Address();
     ASSERT_FALSE(address.empty()) << process_->output();
     url_ = "http://" + address;

@@ -19,8 +19,10 @@
 #include "ledger/scenario_file.h"
 #include "tests/ledger/audit/audit_test_util.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 
 namespace ledger::audit {
 namespace {
@@ -280,8 +282,7 @@ TEST(BundlePipelineFoldTest, ScenarioFoldsAlikeEveryWay) {
   options.path = dir.Sub("db");
   auto ledger = CompactLedger::Open(options);
   ASSERT_THAT(ledger, IsOk());
-  auto scenario =
-      ReadScenarioFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
+  auto scenario = ReadScenarioFile(SourcePath("scenarios/worcestershire.jsonl"));
   ASSERT_THAT(scenario, IsOk());
   ASSERT_THAT(
       (*ledger)->Record(scenario->commands, "test", scenario->request_ids, scenario->labels),

@@ -25,8 +25,10 @@
 #include "tests/testing/serve_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 using ::ledger::testing::StatusIs;
 
 namespace ledger::checkpointing {
@@ -65,10 +67,10 @@ class CheckpointPublisherTest : public ::testing::Test {
 
   void StartWitness(size_t i, const std::string& listen = "127.0.0.1:0") {
     WitnessProcess& w = witnesses_[i];
-    w.process = std::make_unique<ledger::testing::ServeProcess>(std::vector<std::string>{
-        LEDGERCTL_PATH, "witness", "--listen", listen, "--key",
-        dir_.Sub(absl::StrCat(w.name, ".key")), "--logs", dir_.Sub("logs"), "--state",
-        dir_.Sub(absl::StrCat(w.name, ".state"))});
+    w.process = std::make_unique<ledger::testing::ServeProcess>(
+        std::vector<std::string>{LedgerctlPath(), "witness", "--listen", listen, "--key",
+                                 dir_.Sub(absl::StrCat(w.name, ".key")), "--logs", dir_.Sub("logs"),
+                                 "--state", dir_.Sub(absl::StrCat(w.name, ".state"))});
     const std::string address = w.process->Address();
     ASSERT_FALSE(address.empty()) << w.process->output();
     w.url = absl::StrCat("http://", address);

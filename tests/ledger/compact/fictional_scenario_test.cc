@@ -22,8 +22,10 @@
 #include "ledger/compact/world.h"
 #include "ledger/log/hash.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 using ::ledger::testing::StatusIs;
 
 namespace ledger::compact {
@@ -34,7 +36,7 @@ using ::compact::v1::StateReport;
 using ::testing::HasSubstr;
 
 std::string Source(const std::string& relative) {
-  std::ifstream in(std::string(LEDGER_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  std::ifstream in(SourcePath(relative), std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();

@@ -18,8 +18,10 @@
 #include "ledger/compact/state_at.h"
 #include "ledger/compact/world.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 using ::ledger::testing::StatusIs;
 
 namespace ledger::compact {
@@ -35,9 +37,7 @@ std::string ReadFile(const std::string& path) {
 using ::compact::v1::CompactState;
 using ::compact::v1::StateReport;
 
-std::string Source(const std::string& relative) {
-  return ReadFile(std::string(LEDGER_SOURCE_DIR) + "/" + relative);
-}
+std::string Source(const std::string& relative) { return ReadFile(SourcePath(relative)); }
 
 World LoadSeed() {
   absl::StatusOr<std::vector<ScenarioLine>> lines =
@@ -69,8 +69,7 @@ constexpr char kCounty[] = "worcestershire-2006";
 constexpr char kInterim[] = "wyre-forest-interim-2005";
 
 TEST(SeedScenarioTest, EveryLinePreparesAndApplies) {
-  const std::string text =
-      ReadFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
+  const std::string text = ReadFile(SourcePath("scenarios/worcestershire.jsonl"));
   ASSERT_FALSE(text.empty());
   absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(text);
   ASSERT_THAT(lines, IsOk());

@@ -23,11 +23,13 @@
 #include "ledger/log/hash.h"
 #include "ledger/log/merkle.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 namespace ledger::log {
 namespace {
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 using ::ledger::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -62,7 +64,7 @@ struct ConsistencyProbe {
 // its path relative to that directory, in path order.
 std::vector<std::pair<std::string, nlohmann::json>> ProbeFiles(const std::string& kind) {
   const std::filesystem::path dir =
-      std::filesystem::path(LEDGER_TESTDATA_DIR) / "merkle" / kind;
+      std::filesystem::path(SourcePath("tests/testdata")) / "merkle" / kind;
   std::vector<std::pair<std::string, nlohmann::json>> files;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file() || e.path().extension() != ".json") continue;

@@ -13,8 +13,10 @@
 #include "tests/ledger/tiles/tiles_test_util.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 using ::ledger::testing::StatusIs;
 
 namespace ledger::tiles {
@@ -110,7 +112,7 @@ TEST(BuildHashTileTest, MatchesTesserasTileForTheSameLeaves) {
   };
   auto tile = BuildHashTile(reader, {.level = 0, .index = 0, .width = 15});
   ASSERT_THAT(tile, IsOk());
-  auto tessera = DirectoryFetcher(LEDGER_TESSERA_LOG_DIR)("tile/0/000.p/15");
+  auto tessera = DirectoryFetcher(SourcePath("tests/testdata/tessera-log"))("tile/0/000.p/15");
   ASSERT_THAT(tessera, IsOk());
   EXPECT_EQ(*tile, *tessera);
   EXPECT_EQ(BuildHashTile(reader, {.level = 0, .index = 0, .width = 16}).status().code(),

@@ -13,8 +13,10 @@
 #include "tests/ledger/tiles/tiles_test_util.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 using ::ledger::testing::StatusIs;
 
 namespace ledger::tiles {
@@ -284,13 +286,15 @@ TEST_F(MirrorTest, EntriesThatAreNotLedgerEntriesAreRefusedAsMalformed) {
   MirrorOptions options;
   options.keys = {*key};
   options.origin = "example.com/log/testdata";
-  auto verify_only = Mirror::Open(nullptr, DirectoryFetcher(LEDGER_TESSERA_LOG_DIR), options);
+  auto verify_only =
+      Mirror::Open(nullptr, DirectoryFetcher(SourcePath("tests/testdata/tessera-log")), options);
   ASSERT_THAT(verify_only, IsOk());
   auto checked = (*verify_only)->CatchUp();
   ASSERT_THAT(checked, IsOk());
   EXPECT_EQ(checked->entries, 15u);
 
-  auto mirror = Mirror::Open(copy_.get(), DirectoryFetcher(LEDGER_TESSERA_LOG_DIR), options);
+  auto mirror = Mirror::Open(copy_.get(),
+                             DirectoryFetcher(SourcePath("tests/testdata/tessera-log")), options);
   ASSERT_THAT(mirror, IsOk());
   auto copied = (*mirror)->CatchUp();
   EXPECT_EQ(copied.status().code(), absl::StatusCode::kDataLoss) << copied.status();

@@ -17,8 +17,10 @@
 #include "ledger/tiles/verified_tree.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 using ::ledger::testing::StatusIs;
 
 namespace ledger::tiles {
@@ -48,10 +50,11 @@ absl::StatusOr<log::TreeHead> VerifiedHead(const std::string& note) {
 }
 
 TEST(TesseraLogTest, EveryCheckpointTilesBundlesAndConsistencyVerify) {
-  const TileFetcher fetch = DirectoryFetcher(LEDGER_TESSERA_LOG_DIR);
+  const TileFetcher fetch = DirectoryFetcher(SourcePath("tests/testdata/tessera-log"));
   VerifiedTree tree;
   for (uint64_t size = 0; size <= kEntries.size(); ++size) {
-    auto head = VerifiedHead(ReadFile(absl::StrCat(LEDGER_TESSERA_LOG_DIR, "/checkpoint.", size)));
+    auto head = VerifiedHead(
+        ReadFile(absl::StrCat(SourcePath("tests/testdata/tessera-log"), "/checkpoint.", size)));
     ASSERT_THAT(head, IsOk()) << size;
     ASSERT_EQ(head->tree_size, size);
     auto next = VerifiedTree::Fetch(fetch, *head, &tree);
@@ -69,9 +72,9 @@ TEST(TesseraLogTest, EveryCheckpointTilesBundlesAndConsistencyVerify) {
 
 TEST(TesseraLogTest, AlteredCopyIsRefused) {
   ledger::testing::TempDir copy;
-  std::filesystem::copy(LEDGER_TESSERA_LOG_DIR, copy.path(),
-                        std::filesystem::copy_options::recursive |
-                            std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::copy(
+      SourcePath("tests/testdata/tessera-log"), copy.path(),
+      std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing);
   const std::string bundle = copy.Sub("tile/entries/000.p/15");
   std::string bytes = ReadFile(bundle);
   bytes[bytes.size() - 1] = 'N';  // "fivten" -> "fivteN"
@@ -93,7 +96,7 @@ TEST(TesseraLogTest, AlteredCopyIsRefused) {
 }
 
 TEST(TesseraLogTest, DirectoryFetcherReadsOnlyCanonicalPaths) {
-  const TileFetcher fetch = DirectoryFetcher(LEDGER_TESSERA_LOG_DIR);
+  const TileFetcher fetch = DirectoryFetcher(SourcePath("tests/testdata/tessera-log"));
   EXPECT_EQ(fetch("tile/0/../../README.md").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(fetch("checkpoint.15").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(fetch("tile/0/001").status().code(), absl::StatusCode::kNotFound);

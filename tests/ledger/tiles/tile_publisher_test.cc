@@ -16,12 +16,14 @@
 #include "tests/testing/run_command.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
 
 namespace ledger::tiles {
 namespace {
 
+using ::ledger::testing::SourcePath;
 using ::ledger::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -144,7 +146,7 @@ TEST_F(TilePublisherTest, PartialTilesOfAStillPartialTileStayForOlderCheckpoints
     auto report = Publish();
     ASSERT_THAT(report, IsOk()) << size;
   }
-  std::set<std::string> tessera = FilesUnder(LEDGER_TESSERA_LOG_DIR "/tile");
+  std::set<std::string> tessera = FilesUnder(SourcePath("tests/testdata/tessera-log/tile"));
   std::set<std::string> ours = FilesUnder(dir_.Sub("out/tile"));
   EXPECT_EQ(ours, tessera);
   EXPECT_EQ(ours.size(), 30u);

@@ -26,7 +26,8 @@ TEST(ScenarioFileTest, ParsesLinesSkippingBlanksAndComments) {
 TEST(ScenarioFileTest, RequestIdsDependOnlyOnContent) {
   auto a = ParseScenario("{\"sourceRegistered\": {\"sourceId\": \"a\"}}\n", "x");
   auto b = ParseScenario("\n\n{\"sourceRegistered\": {\"sourceId\": \"a\"}}", "y");
-  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
   EXPECT_EQ(a->request_ids[0], b->request_ids[0]);
 }
 

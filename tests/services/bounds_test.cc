@@ -31,8 +31,10 @@
 #include "tests/testing/fault_fs.h"
 #include "tests/testing/serve_process.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger::services {
 namespace {
@@ -238,7 +240,7 @@ TEST(BoundsTest, ConcurrentSixtyKibRecordingsLeaveTheResidentSetBounded) {
   ledger::testing::TempDir dir;
   WritePrivateFile(dir.Sub("access"), kAccess);
   // A child process, so that its resident set is its own.
-  ledger::testing::ServeProcess serve(LEDGERCTL_PATH, dir.Sub("db"),
+  ledger::testing::ServeProcess serve(LedgerctlPath(), dir.Sub("db"),
                                       {"--tokens", dir.Sub("access")});
   const std::string address = serve.Address();
   ASSERT_FALSE(address.empty()) << serve.output();

@@ -28,8 +28,10 @@
 #include "tests/services/service_test_util.h"
 #include "tests/testing/run_command.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger::services {
 namespace {
@@ -383,7 +385,7 @@ TEST_F(CheckpointTest, ExportBundleOverTheServerVerifies) {
   ledger::testing::TempDir out;
   const std::string remote = out.Sub("remote.bundle");
   auto exported = ledger::testing::RunCommand(absl::StrCat(
-      LEDGERCTL_PATH, " export-bundle --server ", server.server().address(), " --out ", remote));
+      LedgerctlPath(), " export-bundle --server ", server.server().address(), " --out ", remote));
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
   EXPECT_THAT(exported.out, HasSubstr(absl::StrCat(size, " entries")));
 
@@ -399,16 +401,16 @@ TEST_F(CheckpointTest, ExportBundleOverTheServerVerifies) {
 
   // --db and --server together are refused.
   auto both = ledger::testing::RunCommand(
-      absl::StrCat(LEDGERCTL_PATH, " export-bundle --server ", server.server().address(),
-                   " --db ", server.options().db, " --out ", out.Sub("both.bundle")));
+      absl::StrCat(LedgerctlPath(), " export-bundle --server ", server.server().address(), " --db ",
+                   server.options().db, " --out ", out.Sub("both.bundle")));
   EXPECT_EQ(both.exit_code, 2) << both.err;
 
   // The same log exported from its database gives the same bytes.
   client.reset();
   server.Stop();
   const std::string local = out.Sub("local.bundle");
-  auto from_db = ledger::testing::RunCommand(absl::StrCat(
-      LEDGERCTL_PATH, " export-bundle --db ", server.options().db, " --out ", local));
+  auto from_db = ledger::testing::RunCommand(
+      absl::StrCat(LedgerctlPath(), " export-bundle --db ", server.options().db, " --out ", local));
   ASSERT_EQ(from_db.exit_code, 0) << from_db.err;
   EXPECT_EQ(ledger::testing::ReadFile(remote), ledger::testing::ReadFile(local));
 }

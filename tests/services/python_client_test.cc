@@ -12,8 +12,11 @@
 #include "tests/services/test_certs.h"
 #include "tests/testing/run_command.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::PythonStubsDir;
+using ::ledger::testing::SourcePath;
 
 namespace ledger::services {
 namespace {
@@ -45,10 +48,10 @@ class PythonTlsTest : public ::testing::Test {
 
   // `script` with the connection flags of this server, then `flags`.
   ledger::testing::CommandResult RunPython(const std::string& script, const std::string& flags) {
-    return ledger::testing::RunCommand(absl::StrCat(
-        "PYTHONPATH=", LEDGER_PY_STUBS, " /usr/bin/python3 ", script, " --server ",
-        server_.server().address(), " --ca ", ca_.ca_file(),
-        " --server-name localhost --token py-s3cret ", flags));
+    return ledger::testing::RunCommand(
+        absl::StrCat("PYTHONPATH=", PythonStubsDir(), " /usr/bin/python3 ", script, " --server ",
+                     server_.server().address(), " --ca ", ca_.ca_file(),
+                     " --server-name localhost --token py-s3cret ", flags));
   }
 
   ledger::testing::TempDir certs_;
@@ -58,7 +61,7 @@ class PythonTlsTest : public ::testing::Test {
 };
 
 TEST_F(PythonTlsTest, RecordsAnEndorsementAndReadsItBack) {
-  auto run = RunPython(LEDGER_PY_EXAMPLE,
+  auto run = RunPython(SourcePath("examples/python/record_and_read.py"),
                        absl::StrCat("--compact ", kCompact, " --body ", BodyId(2), " --source ",
                                     kSource, " --quote 'the source says so' --date 2006-06-07"));
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
@@ -76,7 +79,7 @@ TEST_F(PythonTlsTest, RecordsAnEndorsementAndReadsItBack) {
 }
 
 TEST_F(PythonTlsTest, AppendsEndorsementsOverOneStreamingCall) {
-  auto run = RunPython(LEDGER_PY_STREAM_EXAMPLE,
+  auto run = RunPython(SourcePath("examples/python/append_stream.py"),
                        absl::StrCat("--compact ", kCompact, " --bodies ", BodyId(0), ",", BodyId(1),
                                     ",", BodyId(2), " --source ", kSource,
                                     " --quote 'the source says so' --date 2006-06-07"));
@@ -94,7 +97,7 @@ TEST_F(PythonTlsTest, AppendsEndorsementsOverOneStreamingCall) {
   }
 
   // A refusal is reported with its code, and the exit status says so.
-  auto refused = RunPython(LEDGER_PY_STREAM_EXAMPLE,
+  auto refused = RunPython(SourcePath("examples/python/append_stream.py"),
                            absl::StrCat("--compact no-such-compact --bodies ", BodyId(0),
                                         " --source ", kSource, " --date 2006-06-07"));
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
@@ -107,9 +110,10 @@ TEST(PythonClientTest, WrongTokenIsRefused) {
   WritePrivateFile(dir.Sub("access"), "token recorder python-clerk py-s3cret\n");
   server.options().access_file = dir.Sub("access");
   ASSERT_THAT(server.Start(), IsOk());
-  auto run = ledger::testing::RunCommand(absl::StrCat(
-      "PYTHONPATH=", LEDGER_PY_STUBS, " /usr/bin/python3 ", LEDGER_PY_EXAMPLE, " --server ",
-      server.server().address(), " --token wrong"));
+  auto run = ledger::testing::RunCommand(
+      absl::StrCat("PYTHONPATH=", PythonStubsDir(), " /usr/bin/python3 ",
+                   SourcePath("examples/python/record_and_read.py"), " --server ",
+                   server.server().address(), " --token wrong"));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.err, HasSubstr("UNAUTHENTICATED"));
 }

@@ -28,8 +28,10 @@
 #include "tests/testing/serve_process.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger::services {
 namespace {
@@ -119,7 +121,7 @@ void SeedOverTheWire(const std::string& address) {
 TEST(ServeProcessTest, SigtermMidLoadEndsCleanlyAndLosesNothingAcknowledged) {
   ledger::testing::TempDir dir;
   const std::string db = dir.Sub("db");
-  ::ledger::testing::ServeProcess serve(LEDGERCTL_PATH, db);
+  ::ledger::testing::ServeProcess serve(LedgerctlPath(), db);
   const std::string address = serve.Address();
   ASSERT_FALSE(address.empty()) << serve.output();
   SeedOverTheWire(address);
@@ -138,7 +140,7 @@ TEST(ServeProcessTest, SigkillMidLoadLosesNothingAcknowledged) {
   std::vector<Acked> all;
   // Three crashes in a row, each resuming on the same database.
   for (int round = 0; round < 3; ++round) {
-    ::ledger::testing::ServeProcess serve(LEDGERCTL_PATH, db);
+    ::ledger::testing::ServeProcess serve(LedgerctlPath(), db);
     const std::string address = serve.Address();
     ASSERT_FALSE(address.empty()) << serve.output();
     if (round == 0) SeedOverTheWire(address);
@@ -169,7 +171,7 @@ TEST(ServeProcessTest, ResendAfterSigkillAppendsEveryRequestExactlyOnce) {
   std::vector<Sent> sent;
   uint64_t size_before = 0;
   {
-    ::ledger::testing::ServeProcess serve(LEDGERCTL_PATH, db);
+    ::ledger::testing::ServeProcess serve(LedgerctlPath(), db);
     const std::string address = serve.Address();
     ASSERT_FALSE(address.empty()) << serve.output();
     SeedOverTheWire(address);
@@ -209,7 +211,7 @@ TEST(ServeProcessTest, ResendAfterSigkillAppendsEveryRequestExactlyOnce) {
     ASSERT_GE(acked.load(), 150u) << "the server answered too few appends before the crash";
   }
 
-  ::ledger::testing::ServeProcess serve(LEDGERCTL_PATH, db);
+  ::ledger::testing::ServeProcess serve(LedgerctlPath(), db);
   const std::string address = serve.Address();
   ASSERT_FALSE(address.empty()) << serve.output();
   ClientOptions options;

@@ -12,6 +12,9 @@
 #include "tests/services/test_certs.h"
 #include "tests/testing/run_command.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -25,7 +28,7 @@ class LedgerctlAccessTest : public ::testing::Test {
   LedgerctlAccessTest() : ca_(dir_.path()), server_pem_(ca_.Issue("localhost", true)) {}
 
   testing::CommandResult Ctl(const std::string& args, const std::string& env = "") {
-    return RunCommand(env + " " + std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(env + " " + LedgerctlPath() + " " + args);
   }
   std::string Write(const std::string& name, const std::string& text, mode_t mode = 0600) {
     std::ofstream(dir_.Sub(name)) << text;

@@ -16,6 +16,9 @@
 #include "tests/testing/run_command.h"
 #include "tests/testing/seed_scenario.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -36,7 +39,7 @@ class LedgerctlAuditTest : public ::testing::Test {
 
   std::string Path(const std::string& name) const { return dir_.Sub(name); }
   testing::CommandResult Ctl(const std::string& args) const {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
   // Signs the demo ledger and writes its bundle to Path("bundle").
   void SignAndExport() {

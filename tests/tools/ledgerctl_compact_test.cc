@@ -14,6 +14,10 @@
 
 #include "tests/testing/run_command.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::LedgerctlPath;
+using ::ledger::testing::SourcePath;
 
 namespace ledger {
 namespace {
@@ -26,7 +30,7 @@ class LedgerctlCompactTest : public ::testing::Test {
  protected:
   std::string db() const { return dir_.Sub("db"); }
   testing::CommandResult Ctl(const std::string& args) {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
   std::string Write(const std::string& name, const std::string& text) {
     std::ofstream(dir_.Sub(name)) << text;
@@ -202,7 +206,8 @@ TEST_F(LedgerctlCompactTest, RefusedImportNamesTheLineAndAppendsNothing) {
 }
 
 TEST_F(LedgerctlCompactTest, ReplayMarksFormerPartiesAndRefusesWithdrawingANonParty) {
-  auto imported = Ctl("import --db " + db() + " " + LEDGER_EASTMERE_SCENARIO);
+  auto imported =
+      Ctl("import --db " + db() + " " + SourcePath("scenarios/eastmere-fictional.jsonl"));
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   auto before = Ctl("replay --db " + db() + " --at 2013-03-30 --compact eastmere-2010");
   ASSERT_EQ(before.exit_code, 0) << before.err;

@@ -18,6 +18,9 @@
 #include "tests/testing/seed_scenario.h"
 #include "tests/testing/serve_process.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -34,8 +37,8 @@ class LedgerctlDemoPagesTest : public ::testing::Test {
 
   // Runs the demo with --http; the served root URL ("" if it never served).
   std::string StartDemo() {
-    demo_ = std::make_unique<testing::ServeProcess>(std::vector<std::string>{
-        LEDGERCTL_PATH, "demo", "--db", db(), "--http", "127.0.0.1:0"});
+    demo_ = std::make_unique<testing::ServeProcess>(
+        std::vector<std::string>{LedgerctlPath(), "demo", "--db", db(), "--http", "127.0.0.1:0"});
     return demo_->Address();
   }
 
@@ -91,15 +94,13 @@ TEST_F(LedgerctlDemoPagesTest, ASecondRunKeepsItsKeyAndAppendsNothing) {
 }
 
 TEST_F(LedgerctlDemoPagesTest, ANonLoopbackAddressIsRefusedBeforeTheDemoRuns) {
-  auto r = testing::RunCommand(std::string(LEDGERCTL_PATH) + " demo --db " + db() +
-                               " --http 0.0.0.0:0");
+  auto r = testing::RunCommand(LedgerctlPath() + " demo --db " + db() + " --http 0.0.0.0:0");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("not a loopback host:port"));
   EXPECT_THAT(r.out, Not(HasSubstr("== Timeline")));
   struct stat unused {};
   EXPECT_NE(stat(db().c_str(), &unused), 0) << "a refused demo created its database";
-  auto no_port = testing::RunCommand(std::string(LEDGERCTL_PATH) + " demo --db " + db() +
-                                     " --http 127.0.0.1");
+  auto no_port = testing::RunCommand(LedgerctlPath() + " demo --db " + db() + " --http 127.0.0.1");
   EXPECT_EQ(no_port.exit_code, 2);
 }
 

@@ -14,6 +14,10 @@
 #include "tests/testing/run_command.h"
 #include "tests/testing/seed_scenario.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::LedgerctlPath;
+using ::ledger::testing::SourcePath;
 
 namespace ledger {
 namespace {
@@ -34,7 +38,7 @@ class LedgerctlDemoWitnessesTest : public ::testing::Test {
   }
 
   testing::CommandResult Ledgerctl(const std::string& args) const {
-    return testing::RunCommand(absl::StrCat(LEDGERCTL_PATH, " ", args));
+    return testing::RunCommand(absl::StrCat(LedgerctlPath(), " ", args));
   }
   testing::CommandResult Demo(const std::string& more = "") const {
     return Ledgerctl(absl::StrCat("demo --db ", db(), " --witnesses", more));
@@ -128,7 +132,7 @@ TEST_F(LedgerctlDemoWitnessesTest, ASecondRunReusesTheWitnessKeysAndTheirCosigne
 
 TEST_F(LedgerctlDemoWitnessesTest, TheWitnessesCosignTheGrownLogFromWhatTheyCosignedBefore) {
   ASSERT_EQ(Demo().exit_code, 0);
-  auto grown = Demo(absl::StrCat(" --scenario ", LEDGER_EASTMERE_SCENARIO));
+  auto grown = Demo(absl::StrCat(" --scenario ", SourcePath("scenarios/eastmere-fictional.jsonl")));
   ASSERT_EQ(grown.exit_code, 0) << grown.out << grown.err;
   // The witnesses kept size 84 in their state: they cosign the larger tree
   // only with a consistency proof from it.

@@ -18,6 +18,10 @@
 #include "tests/testing/run_command.h"
 #include "tests/testing/serve_process.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::LedgerctlPath;
+using ::ledger::testing::SourcePath;
 
 namespace ledger {
 namespace {
@@ -29,18 +33,18 @@ class LedgerctlLiveDbTest : public ::testing::Test {
  protected:
   std::string db() const { return dir_.Sub("db"); }
   testing::CommandResult Ctl(const std::string& args) {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
 
   testing::TempDir dir_;
 };
 
 TEST_F(LedgerctlLiveDbTest, ReadCommandsAnswerWhileServeHoldsTheDatabase) {
-  testing::ServeProcess serve(LEDGERCTL_PATH, db());
+  testing::ServeProcess serve(LedgerctlPath(), db());
   const std::string address = serve.Address();
   ASSERT_FALSE(address.empty()) << serve.output();
   auto recorded =
-      Ctl("record import --server " + address + " " + std::string(LEDGER_SEED_SCENARIO));
+      Ctl("record import --server " + address + " " + SourcePath("scenarios/worcestershire.jsonl"));
   ASSERT_EQ(recorded.exit_code, 0) << recorded.err;
 
   // The server still holds the database (and its lock) for everything below.
@@ -111,10 +115,10 @@ TEST_F(LedgerctlLiveDbTest, ReadCommandsAnswerWhileServeHoldsTheDatabase) {
 }
 
 TEST_F(LedgerctlLiveDbTest, WritingCommandsStillRefuseAHeldDatabase) {
-  testing::ServeProcess serve(LEDGERCTL_PATH, db());
+  testing::ServeProcess serve(LedgerctlPath(), db());
   ASSERT_FALSE(serve.Address().empty()) << serve.output();
   // import writes: it needs the lock the server holds, and says so.
-  auto import = Ctl("import --db " + db() + " " + std::string(LEDGER_SEED_SCENARIO));
+  auto import = Ctl("import --db " + db() + " " + SourcePath("scenarios/worcestershire.jsonl"));
   EXPECT_EQ(import.exit_code, 3) << import.out;
   EXPECT_THAT(import.err, HasSubstr("lock"));
 }

@@ -9,7 +9,12 @@
 #include "ledger/log/log.h"
 #include "ledger/log/proof_verify.h"
 #include "tests/testing/run_command.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -23,7 +28,7 @@ class LedgerctlLogTest : public ::testing::Test {
     log::LogOptions options;
     options.path = db();
     auto log = log::Log::Open(options);
-    ASSERT_TRUE(log.ok()) << log.status();
+    ASSERT_THAT(log, IsOk());
     for (int i = 0; i < 20; ++i) {
       google::protobuf::StringValue value;
       value.set_value("entry " + std::to_string(i));
@@ -31,13 +36,13 @@ class LedgerctlLogTest : public ::testing::Test {
       r.stream = "compact/x";
       r.actor = "clerk";
       r.payload.PackFrom(value);
-      ASSERT_TRUE((*log)->Append(r).ok());
+      ASSERT_THAT((*log)->Append(r), IsOk());
     }
     head_ = (*log)->Head();
   }
   std::string db() const { return dir_.Sub("db"); }
   testing::CommandResult Ctl(const std::string& args) {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
 
   testing::TempDir dir_;
@@ -65,9 +70,9 @@ TEST_F(LedgerctlLogTest, ProveOutputVerifiesIndependently) {
   auto j = nlohmann::json::parse(r.out);
   std::vector<log::Hash> proof;
   for (const auto& h : j["hashes"]) proof.push_back(*log::HashFromHex(h.get<std::string>()));
-  EXPECT_TRUE(log::VerifyInclusion(7, 13, *log::HashFromHex(j["leafHash"].get<std::string>()),
-                                   proof, *log::HashFromHex(j["rootHash"].get<std::string>()))
-                  .ok());
+  EXPECT_THAT(log::VerifyInclusion(7, 13, *log::HashFromHex(j["leafHash"].get<std::string>()),
+                                   proof, *log::HashFromHex(j["rootHash"].get<std::string>())),
+              IsOk());
 }
 
 TEST_F(LedgerctlLogTest, ConsistencyOutputVerifiesIndependently) {
@@ -76,10 +81,10 @@ TEST_F(LedgerctlLogTest, ConsistencyOutputVerifiesIndependently) {
   auto j = nlohmann::json::parse(r.out);
   std::vector<log::Hash> proof;
   for (const auto& h : j["hashes"]) proof.push_back(*log::HashFromHex(h.get<std::string>()));
-  EXPECT_TRUE(log::VerifyConsistency(
-                  5, 20, proof, *log::HashFromHex(j["firstRoot"].get<std::string>()),
-                  *log::HashFromHex(j["secondRoot"].get<std::string>()))
-                  .ok());
+  EXPECT_THAT(
+      log::VerifyConsistency(5, 20, proof, *log::HashFromHex(j["firstRoot"].get<std::string>()),
+                             *log::HashFromHex(j["secondRoot"].get<std::string>())),
+      IsOk());
   EXPECT_EQ(j["secondRoot"], log::ToHex(head_.root));
 }
 

@@ -16,6 +16,10 @@
 #include "tests/testing/run_command.h"
 #include "tests/testing/serve_process.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::LedgerctlPath;
+using ::ledger::testing::SourcePath;
 
 namespace ledger {
 namespace {
@@ -41,7 +45,7 @@ class LedgerctlMirrorTest : public ::testing::Test {
   std::string Db(const std::string& name) const { return dir_.Sub(name); }
   std::string Published() const { return dir_.Sub("published"); }
   testing::CommandResult Ctl(const std::string& args) {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
   void SignAndPublish() {
     auto signed_ = Ctl("checkpoint --db " + Db("source") + " --sign-key " + dir_.Sub("key") +
@@ -72,7 +76,7 @@ class LedgerctlMirrorTest : public ::testing::Test {
 };
 
 TEST_F(LedgerctlMirrorTest, MirrorOverHttpReplaysTheSameStatesAndExportsAVerifyingBundle) {
-  testing::ServeProcess serve(LEDGERCTL_PATH, Db("source"), {"--http", "127.0.0.1:0"});
+  testing::ServeProcess serve(LedgerctlPath(), Db("source"), {"--http", "127.0.0.1:0"});
   ASSERT_NE(serve.Address(), "") << serve.output();
   const std::string url = serve.After("serving HTTP on ");
   ASSERT_NE(url, "") << serve.output();
@@ -99,17 +103,19 @@ TEST_F(LedgerctlMirrorTest, RestoreRebuildsAWritableLedgerThatServes) {
   EXPECT_THAT(restored.out, HasSubstr("compacts; serve it with: ledgerctl serve --db"));
   ExpectSameStates(Db("restored"));
   // It is a ledger like any other: it takes new records.
-  auto imported = Ctl("import --db " + Db("restored") + " " + LEDGER_EASTMERE_SCENARIO);
+  auto imported =
+      Ctl("import --db " + Db("restored") + " " + SourcePath("scenarios/eastmere-fictional.jsonl"));
   EXPECT_EQ(imported.exit_code, 0) << imported.err;
   EXPECT_EQ(Ctl("verify --db " + Db("restored")).exit_code, 0);
 }
 
 TEST_F(LedgerctlMirrorTest, AFollowingMirrorCopiesWhatIsPublishedLaterAndStopsOnSignal) {
-  testing::ServeProcess mirror({LEDGERCTL_PATH, "mirror", "--from", Published(), "--db",
+  testing::ServeProcess mirror({LedgerctlPath(), "mirror", "--from", Published(), "--db",
                                 Db("copy"), "--key", vkey_, "--interval", "0.1"});
   const std::string first = mirror.After("mirrored tree size ");
   ASSERT_NE(first, "") << mirror.output();
-  auto imported = Ctl("import --db " + Db("source") + " " + LEDGER_EASTMERE_SCENARIO);
+  auto imported =
+      Ctl("import --db " + Db("source") + " " + SourcePath("scenarios/eastmere-fictional.jsonl"));
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   SignAndPublish();
   const std::string grown = mirror.After("mirrored tree size ");
@@ -124,7 +130,8 @@ TEST_F(LedgerctlMirrorTest, ATamperedBundleIsNamedAndTheCopyKeptAsItWas) {
   ASSERT_EQ(Ctl("mirror --once --from " + Published() + " --db " + Db("copy") + KeyFlag())
                 .exit_code, 0);
   const std::string root_before = Ctl("root --db " + Db("copy")).out;
-  auto imported = Ctl("import --db " + Db("source") + " " + LEDGER_EASTMERE_SCENARIO);
+  auto imported =
+      Ctl("import --db " + Db("source") + " " + SourcePath("scenarios/eastmere-fictional.jsonl"));
   ASSERT_EQ(imported.exit_code, 0) << imported.err;
   SignAndPublish();
   // Change one byte of the last entry of the newest entry bundle.
@@ -177,7 +184,8 @@ TEST_F(LedgerctlMirrorTest, BadSourcesKeysAndFlagsAreRefusedAndCreateNothing) {
 }
 
 TEST_F(LedgerctlMirrorTest, VerifyOnlyChecksALogWrittenByAnotherImplementation) {
-  auto checked = Ctl(std::string("mirror --once --verify-only --from ") + LEDGER_TESSERA_LOG_DIR +
+  auto checked = Ctl(std::string("mirror --once --verify-only --from ") +
+                     SourcePath("tests/testdata/tessera-log") +
                      " --key example.com/log/testdata+33d7b496+"
                      "AeHTu4Q3hEIMHNqc6fASMsq3rKNx280NI+oO5xCFkkSx");
   ASSERT_EQ(checked.exit_code, 0) << checked.err;

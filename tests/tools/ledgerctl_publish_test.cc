@@ -17,7 +17,12 @@
 #include "ledger/tiles/verified_tree.h"
 #include "tests/testing/run_command.h"
 #include "tests/testing/serve_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -32,7 +37,7 @@ class LedgerctlPublishTest : public ::testing::Test {
   std::string db() const { return dir_.Sub("db"); }
   std::string out() const { return dir_.Sub("out"); }
   testing::CommandResult Ctl(const std::string& args) {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
   // The demo ledger with a signed checkpoint; returns the verifier key.
   std::string SignedDemo() {
@@ -57,19 +62,19 @@ TEST_F(LedgerctlPublishTest, PublishedDemoVerifiesWithTheTileReaderAndRepublishe
 
   const tiles::TileFetcher fetch = tiles::DirectoryFetcher(out());
   auto note = fetch("checkpoint");
-  ASSERT_TRUE(note.ok()) << note.status();
+  ASSERT_THAT(note, IsOk());
   auto verifier = log::NoteVerifier::FromKeyString(vkey);
-  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  ASSERT_THAT(verifier, IsOk());
   std::vector<log::NoteVerifier> keys = {*verifier};
   auto checkpoint = log::VerifyCheckpoint(*note, keys, kOrigin);
-  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  ASSERT_THAT(checkpoint, IsOk());
   const uint64_t size = checkpoint->checkpoint.tree_size;
   ASSERT_GT(size, 10u);
   auto tree = tiles::VerifiedTree::Fetch(fetch, {size, checkpoint->checkpoint.root}, nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   for (uint64_t bundle = 0; bundle * 256 < size; ++bundle) {
     auto entries = tree->FetchEntries(fetch, bundle);
-    ASSERT_TRUE(entries.ok()) << entries.status();
+    ASSERT_THAT(entries, IsOk());
   }
 
   auto again = Ctl("publish --db " + db() + " --out " + out());
@@ -109,7 +114,7 @@ TEST_F(LedgerctlPublishTest, TilesOnlyLeavesTheWebViewOut) {
 
 TEST_F(LedgerctlPublishTest, PublishesWhileServeHoldsTheDatabase) {
   SignedDemo();
-  testing::ServeProcess serve(LEDGERCTL_PATH, db());
+  testing::ServeProcess serve(LedgerctlPath(), db());
   ASSERT_FALSE(serve.Address().empty()) << serve.output();
   auto published = Ctl("publish --db " + db() + " --out " + out());
   EXPECT_EQ(published.exit_code, 0) << published.err;

@@ -20,6 +20,9 @@
 #include "tests/testing/run_command.h"
 #include "tests/testing/seed_scenario.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -60,7 +63,7 @@ class LedgerctlTrustOptionsTest : public ::testing::Test {
 
   std::string Path(const std::string& name) const { return dir_.Sub(name); }
   testing::CommandResult Ctl(const std::string& args) const {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
   void Write(const std::string& name, const std::string& text) const {
     std::ofstream(Path(name), std::ios::binary) << text;

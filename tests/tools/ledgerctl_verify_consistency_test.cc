@@ -23,6 +23,10 @@
 #include "tests/testing/run_command.h"
 #include "tests/testing/seed_scenario.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::LedgerctlPath;
+using ::ledger::testing::SourcePath;
 
 namespace ledger {
 namespace {
@@ -60,7 +64,7 @@ class LedgerctlVerifyConsistencyTest : public ::testing::Test {
 
   std::string Path(const std::string& name) const { return dir_.Sub(name); }
   testing::CommandResult Ctl(const std::string& args) const {
-    return RunCommand(std::string(LEDGERCTL_PATH) + " " + args);
+    return RunCommand(LedgerctlPath() + " " + args);
   }
   std::string Write(const std::string& name, const std::string& text) const {
     std::ofstream(Path(name), std::ios::binary) << text;
@@ -151,7 +155,7 @@ TEST_F(LedgerctlVerifyConsistencyTest, BadInputIsRefusedWithTheDocumentedExitCod
 }
 
 TEST_F(LedgerctlVerifyConsistencyTest, TesserasPublishedLogExtendsItsOwnEarlierCheckpoints) {
-  const std::string log_dir = std::string(LEDGER_TESSERA_LOG_DIR);
+  const std::string log_dir = SourcePath("tests/testdata/tessera-log");
   for (int size : {0, 1, 7, 15}) {
     auto r = Ctl(absl::StrCat("verify-consistency --old ", log_dir, "/checkpoint.", size, " --new ", log_dir,
                               " --key ", kTesseraKey));
@@ -161,7 +165,7 @@ TEST_F(LedgerctlVerifyConsistencyTest, TesserasPublishedLogExtendsItsOwnEarlierC
 }
 
 TEST_F(LedgerctlVerifyConsistencyTest, APublishedLogIsReadOverHttp) {
-  const std::string log_dir = std::string(LEDGER_TESSERA_LOG_DIR);
+  const std::string log_dir = SourcePath("tests/testdata/tessera-log");
   httplib::Server server;
   ASSERT_TRUE(server.set_mount_point("/log", log_dir));
   const int port = server.bind_to_any_port("127.0.0.1");

@@ -28,7 +28,12 @@
 #include "tests/ledger/witness/witness_test_util.h"
 #include "tests/testing/run_command.h"
 #include "tests/testing/serve_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
 
 namespace ledger {
 namespace {
@@ -40,7 +45,7 @@ using testing::RunCommand;
 
 constexpr char kOrigin[] = "example.com/log";
 
-std::string Ctl(const std::string& args) { return std::string(LEDGERCTL_PATH) + " " + args; }
+std::string Ctl(const std::string& args) { return LedgerctlPath() + " " + args; }
 
 class LedgerctlWitnessTest : public ::testing::Test {
  protected:
@@ -52,7 +57,7 @@ class LedgerctlWitnessTest : public ::testing::Test {
     EXPECT_EQ(keygen.exit_code, 0) << keygen.err;
     auto verifier = witness::CosignatureVerifier::FromKeyString(
         keygen.out.substr(0, keygen.out.find('\n')));
-    EXPECT_TRUE(verifier.ok()) << verifier.status();
+    EXPECT_THAT(verifier, IsOk());
     if (verifier.ok()) witness_keys_.push_back(*verifier);
     // The stranger's origin is not configured; the impostor's key is not.
     Write("logs", absl::StrCat("# the logs this witness vouches for\nlog ",
@@ -66,8 +71,8 @@ class LedgerctlWitnessTest : public ::testing::Test {
   }
 
   std::vector<std::string> WitnessArgs() const {
-    return {LEDGERCTL_PATH, "witness", "--listen", "127.0.0.1:0", "--key", dir_.Sub("w1.key"),
-            "--logs", dir_.Sub("logs"), "--state", dir_.Sub("state")};
+    return {LedgerctlPath(),    "witness", "--listen",       "127.0.0.1:0", "--key",
+            dir_.Sub("w1.key"), "--logs",  dir_.Sub("logs"), "--state",     dir_.Sub("state")};
   }
 
   // (Re)starts the witness on the same state and connects a client to it.
@@ -112,9 +117,9 @@ class LedgerctlWitnessTest : public ::testing::Test {
     ASSERT_TRUE(r) << httplib::to_string(r.error());
     ASSERT_EQ(r->status, 200) << r->body;
     auto note = log::ParseNote(log_.Checkpoint(to) + r->body);
-    ASSERT_TRUE(note.ok()) << note.status();
+    ASSERT_THAT(note, IsOk());
     auto cosigned = witness::VerifyCosignatures(*note, witness_keys_);
-    ASSERT_TRUE(cosigned.ok()) << cosigned.status();
+    ASSERT_THAT(cosigned, IsOk());
     ASSERT_EQ(cosigned->size(), 1u);
   }
 
@@ -187,10 +192,10 @@ TEST_F(LedgerctlWitnessTest, CosignsAFirstCheckpointAndServesItToMonitors) {
   ASSERT_EQ(latest->status, 200);
   const std::vector<log::NoteVerifier> keys = {log_.key().verifier()};
   auto checkpoint = log::VerifyCheckpoint(latest->body, keys, kOrigin);
-  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  ASSERT_THAT(checkpoint, IsOk());
   EXPECT_EQ(checkpoint->checkpoint.tree_size, 10u);
   auto cosigned = witness::VerifyCosignatures(*log::ParseNote(latest->body), witness_keys_);
-  ASSERT_TRUE(cosigned.ok()) << cosigned.status();
+  ASSERT_THAT(cosigned, IsOk());
   EXPECT_EQ(cosigned->size(), 1u);
 }
 
@@ -401,7 +406,7 @@ TEST_F(LedgerctlWitnessTest, KilledRepeatedlyUnderLoadItNeverCosignsTwoInconsist
       for (const Answer& a : answers) largest_before_kill = std::max(largest_before_kill, a.size);
     }
     process_ = std::make_unique<testing::ServeProcess>(std::vector<std::string>{
-        LEDGERCTL_PATH, "witness", "--listen", absl::StrCat("127.0.0.1:", port), "--key",
+        LedgerctlPath(), "witness", "--listen", absl::StrCat("127.0.0.1:", port), "--key",
         dir_.Sub("w1.key"), "--logs", dir_.Sub("logs"), "--state", dir_.Sub("state")});
     ASSERT_EQ(process_->Address(), absl::StrCat("127.0.0.1:", port)) << process_->output();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", port);
@@ -410,9 +415,9 @@ TEST_F(LedgerctlWitnessTest, KilledRepeatedlyUnderLoadItNeverCosignsTwoInconsist
     ASSERT_TRUE(latest);
     ASSERT_EQ(latest->status, 200) << latest->body;
     auto note = log::ParseNote(latest->body);
-    ASSERT_TRUE(note.ok()) << note.status();
+    ASSERT_THAT(note, IsOk());
     auto checkpoint = log::ParseCheckpoint(note->text);
-    ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+    ASSERT_THAT(checkpoint, IsOk());
     EXPECT_GE(checkpoint->tree_size, largest_before_kill) << "restart " << kill;
   }
   stop = true;
@@ -445,8 +450,8 @@ class LedgerctlCheckpointWitnessTest : public ::testing::Test {
     witness_vkey_ = witness_keygen.out.substr(0, witness_keygen.out.find('\n'));
     std::ofstream(dir_.Sub("logs")) << "log " << keygen.out.substr(0, keygen.out.find('\n')) << "\n";
     process_ = std::make_unique<testing::ServeProcess>(std::vector<std::string>{
-        LEDGERCTL_PATH, "witness", "--listen", "127.0.0.1:0", "--key", dir_.Sub("w.key"),
-        "--logs", dir_.Sub("logs"), "--state", dir_.Sub("state")});
+        LedgerctlPath(), "witness", "--listen", "127.0.0.1:0", "--key", dir_.Sub("w.key"), "--logs",
+        dir_.Sub("logs"), "--state", dir_.Sub("state")});
     const std::string address = process_->Address();
     ASSERT_FALSE(address.empty()) << process_->output();
     url_ = "http://" + address;

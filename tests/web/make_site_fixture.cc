@@ -2,7 +2,7 @@
 // `ledgerctl publish` will (checkpoint, tiles and the web view's files),
 // for the browser tests of the pages (run_browser_tests.py --suite site).
 //
-//   make_site_fixture --db DIR --out DIR [--scenario FILE]
+//   make_site_fixture --db DIR --out DIR --scenario FILE
 //
 // Records the scenario into a new ledger at --db, signs a checkpoint with a
 // fresh key, and writes under --out: checkpoint, every tile and entry
@@ -105,7 +105,7 @@ absl::Status Run(const std::string& db, const std::string& out_dir, const std::s
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string db, out, scenario = LEDGER_SEED_SCENARIO;
+  std::string db, out, scenario;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--db") db = argv[i + 1];
@@ -116,8 +116,8 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  if (db.empty() || out.empty()) {
-    std::cerr << "usage: make_site_fixture --db DIR --out DIR [--scenario FILE]\n";
+  if (db.empty() || out.empty() || scenario.empty()) {
+    std::cerr << "usage: make_site_fixture --db DIR --out DIR --scenario FILE\n";
     return 1;
   }
   const absl::Status status = Run(db, out, scenario);

@@ -104,7 +104,8 @@ def make_site_fixtures(program, ledgerctl, source_dir, tmp, out):
     `ledgerctl replay` prints for the seed compact; and the Eastmere log."""
     good = os.path.join(out, "good")
     db = os.path.join(tmp, "db")
-    subprocess.run([program, "--db", db, "--out", good], check=True)
+    subprocess.run([program, "--db", db, "--out", good, "--scenario",
+                    os.path.join(source_dir, "scenarios", "worcestershire.jsonl")], check=True)
     expected = os.path.join(good, "expected")
     os.makedirs(expected)
     for date in REPLAY_DATES:

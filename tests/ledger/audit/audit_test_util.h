@@ -19,6 +19,7 @@
 #include "ledger/audit/checkpointer.h"
 #include "ledger/log/log.h"
 #include "ledger/log/signed_note.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
 namespace ledger::audit::testing {
@@ -36,7 +37,7 @@ inline std::unique_ptr<log::Log> OpenLog(const std::string& path) {
   log::LogOptions options;
   options.path = path;
   auto log = log::Log::Open(options);
-  EXPECT_TRUE(log.ok()) << log.status();
+  EXPECT_THAT(log, ::ledger::testing::IsOk());
   return log.ok() ? *std::move(log) : nullptr;
 }
 
@@ -49,14 +50,14 @@ inline void AppendEntries(log::Log& log, int n, const std::string& tag = "entry"
     request.stream = "compact/x";
     request.actor = "clerk";
     request.payload.PackFrom(value);
-    ASSERT_TRUE(log.Append(request).ok());
+    ASSERT_THAT(log.Append(request), ::ledger::testing::IsOk());
   }
 }
 
 inline void SignHead(log::Log& log, const std::vector<log::NoteSigner>& signers,
                      const std::string& origin = kOrigin) {
   auto published = PublishCheckpoint(log, signers, origin);
-  ASSERT_TRUE(published.ok()) << published.status();
+  ASSERT_THAT(published, ::ledger::testing::IsOk());
 }
 
 // Appends 20 entries to `log`, signing a checkpoint with `key` after every
@@ -71,7 +72,7 @@ inline void AppendTwentyWithFourCheckpoints(log::Log& log, const log::NoteSigner
 inline std::string Export(const log::Log& log, const std::vector<log::NoteVerifier>& keys) {
   std::ostringstream out;
   auto summary = WriteBundle(log, keys, out);
-  EXPECT_TRUE(summary.ok()) << summary.status();
+  EXPECT_THAT(summary, ::ledger::testing::IsOk());
   return out.str();
 }
 
@@ -82,7 +83,7 @@ inline BundleReport Verify(const std::string& bundle, const std::vector<log::Not
   options.keys = keys;
   options.fold_events = fold;
   auto report = VerifyBundle(in, options);
-  EXPECT_TRUE(report.ok()) << report.status();
+  EXPECT_THAT(report, ::ledger::testing::IsOk());
   return report.ok() ? *std::move(report) : BundleReport{};
 }
 

@@ -9,6 +9,9 @@
 #include "ledger/scenario_file.h"
 #include "tests/ledger/audit/audit_test_util.h"
 #include "tests/ledger/audit/seeded_ledger.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::audit {
 namespace {
@@ -35,7 +38,7 @@ class BundleFoldTest : public ::testing::Test {
     request.stream = stream;
     request.actor = "mallory";
     request.payload = payload;
-    ASSERT_TRUE(bare_->Append(request).ok());
+    ASSERT_THAT(bare_->Append(request), IsOk());
   }
 
   log::Log& log() { return bare_ != nullptr ? *bare_ : ledger_->log(); }
@@ -63,7 +66,7 @@ TEST_F(BundleFoldTest, SeedScenarioFoldsIntoAValidHistory) {
 
 TEST_F(BundleFoldTest, SignedEventThatDoesNotFoldIsNamed) {
   auto first = ledger_->log().GetEntry(0);
-  ASSERT_TRUE(first.ok());
+  ASSERT_THAT(first, IsOk());
   AppendRaw(first->entry.stream(), first->entry.payload());  // registers it twice
   BundleReport r = SignExportVerify();
   EXPECT_EQ(r.problem, BundleProblem::kEventDoesNotFold);

@@ -5,6 +5,10 @@
 
 #include <sstream>
 
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
+
 namespace ledger::audit {
 namespace {
 
@@ -16,19 +20,19 @@ TEST(BundleFormatTest, LinesRoundTrip) {
   std::string line = FormatEntryLine(42, bytes);
   ASSERT_EQ(line.back(), '\n');
   line.pop_back();
-  ASSERT_TRUE(ParseBodyLine(line, record).ok());
+  ASSERT_THAT(ParseBodyLine(line, record), IsOk());
   EXPECT_EQ(record.kind, BundleRecord::Kind::kEntry);
   EXPECT_EQ(record.number, 42u);
   EXPECT_EQ(record.bytes, bytes);
 
   line = FormatCheckpointLine(7, "note\n");
   line.pop_back();
-  ASSERT_TRUE(ParseBodyLine(line, record).ok());
+  ASSERT_THAT(ParseBodyLine(line, record), IsOk());
   EXPECT_EQ(record.kind, BundleRecord::Kind::kCheckpoint);
   EXPECT_EQ(record.bytes, "note\n");
 
   EXPECT_EQ(FormatEndLine(3, 1), "end 3 1\n");
-  ASSERT_TRUE(ParseBodyLine("end 3 1", record).ok());
+  ASSERT_THAT(ParseBodyLine("end 3 1", record), IsOk());
   EXPECT_EQ(record.kind, BundleRecord::Kind::kEnd);
   EXPECT_EQ(record.number, 3u);
   EXPECT_EQ(record.count, 1u);

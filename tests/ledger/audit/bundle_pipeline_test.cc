@@ -18,6 +18,11 @@
 #include "ledger/log/multi_hash.h"
 #include "ledger/scenario_file.h"
 #include "tests/ledger/audit/audit_test_util.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 
 namespace ledger::audit {
 namespace {
@@ -276,12 +281,12 @@ TEST(BundlePipelineFoldTest, ScenarioFoldsAlikeEveryWay) {
   log::LogOptions options;
   options.path = dir.Sub("db");
   auto ledger = CompactLedger::Open(options);
-  ASSERT_TRUE(ledger.ok()) << ledger.status();
-  auto scenario =
-      ReadScenarioFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
-  ASSERT_TRUE(scenario.ok()) << scenario.status();
-  ASSERT_TRUE(
-      (*ledger)->Record(scenario->commands, "test", scenario->request_ids, scenario->labels).ok());
+  ASSERT_THAT(ledger, IsOk());
+  auto scenario = ReadScenarioFile(SourcePath("scenarios/worcestershire.jsonl"));
+  ASSERT_THAT(scenario, IsOk());
+  ASSERT_THAT(
+      (*ledger)->Record(scenario->commands, "test", scenario->request_ids, scenario->labels),
+      IsOk());
   const log::NoteSigner key = TestKey(3);
   SignHead((*ledger)->log(), {key});
   const std::vector<log::NoteVerifier> keys = {key.verifier()};
@@ -290,7 +295,7 @@ TEST(BundlePipelineFoldTest, ScenarioFoldsAlikeEveryWay) {
   // An event registered twice does not fold, wherever the blocks end. (An
   // open ledger refuses it: it is written to the bare log, the ledger closed.)
   auto first = (*ledger)->log().GetEntry(0);
-  ASSERT_TRUE(first.ok());
+  ASSERT_THAT(first, IsOk());
   ledger->reset();
   auto bare = OpenLog(options.path);
   ASSERT_NE(bare, nullptr);
@@ -298,7 +303,7 @@ TEST(BundlePipelineFoldTest, ScenarioFoldsAlikeEveryWay) {
   request.stream = first->entry.stream();
   request.actor = "mallory";
   request.payload = first->entry.payload();
-  ASSERT_TRUE(bare->Append(request).ok());
+  ASSERT_THAT(bare->Append(request), IsOk());
   SignHead(*bare, {key});
   EXPECT_THAT(VerifyAllWays(Export(*bare, keys), keys, true),
               ::testing::StartsWith("event-does-not-fold|"));

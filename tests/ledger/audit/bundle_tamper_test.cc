@@ -5,6 +5,9 @@
 
 #include "ledger/audit/bundle_verifier.h"
 #include "tests/ledger/audit/audit_test_util.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::audit {
 namespace {
@@ -193,7 +196,8 @@ class ForkTest : public BundleTamperTest {
     AppendEntries(*fork, static_cast<int>(size) - 8, "forked");
     SignHead(*fork, {key_});
     auto note = fork->GetCheckpoint(size);
-    EXPECT_TRUE(note.ok() && note->has_value());
+    EXPECT_THAT(note, IsOk());
+    EXPECT_TRUE(note->has_value());
     return "checkpoint " + std::to_string(size) + " " + absl::Base64Escape(**note);
   }
 };

@@ -10,6 +10,9 @@
 #include "ledger/audit/bundle_format.h"
 #include "ledger/log/checkpoint.h"
 #include "tests/ledger/audit/audit_test_util.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::audit {
 namespace {
@@ -106,7 +109,7 @@ TEST_F(BundleVerifierTest, TruncationAtEveryByteIsRejected) {
     BundleOptions options;
     options.keys = keys_;
     auto report = VerifyBundle(in, options);
-    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_THAT(report, IsOk());
     EXPECT_FALSE(report->ok()) << "cut at " << cut;
   }
 }
@@ -159,7 +162,7 @@ TEST_F(BundleVerifierTest, ExpectedOriginIsEnforced) {
   options.keys = keys_;
   options.origin = "other.example/ledger";
   auto report = VerifyBundle(in, options);
-  ASSERT_TRUE(report.ok());
+  ASSERT_THAT(report, IsOk());
   EXPECT_EQ(report->problem, BundleProblem::kBadHeader);
   EXPECT_THAT(report->message, HasSubstr("other.example/ledger"));
 }
@@ -251,7 +254,7 @@ TEST_F(KeyRotationTest, BothKeysVerifyTheWholeHistory) {
 
 TEST_F(KeyRotationTest, ExportListsKeysRememberedWhenSigning) {
   auto known = KnownVerifierKeys(*log_);
-  ASSERT_TRUE(known.ok());
+  ASSERT_THAT(known, IsOk());
   ASSERT_EQ(known->size(), 2u);
   const std::string bundle = Export(*log_, *known);
   EXPECT_NE(bundle.find("key " + old_.verifier().KeyString()), std::string::npos);
@@ -271,9 +274,10 @@ TEST_F(KeyRotationTest, OldKeyAloneCannotVerifyNewCheckpoints) {
 
 TEST_F(KeyRotationTest, OldCheckpointsStillVerifyWithOldKey) {
   auto note = log_->GetCheckpoint(10);
-  ASSERT_TRUE(note.ok() && note->has_value());
+  ASSERT_THAT(note, IsOk());
+  ASSERT_TRUE(note->has_value());
   const log::NoteVerifier old_key = old_.verifier();
-  EXPECT_TRUE(log::VerifyCheckpoint(**note, {&old_key, 1}, kOrigin).ok());
+  EXPECT_THAT(log::VerifyCheckpoint(**note, {&old_key, 1}, kOrigin), IsOk());
 }
 
 }  // namespace

@@ -6,6 +6,9 @@
 #include "ledger/base/next_step.h"
 #include "ledger/log/checkpoint.h"
 #include "tests/ledger/audit/audit_test_util.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::audit {
 namespace {
@@ -26,13 +29,13 @@ class CheckpointerTest : public ::testing::Test {
 
 TEST_F(CheckpointerTest, SignsAndStoresTheHead) {
   auto published = PublishCheckpoint(*log_, {&key_, 1}, kOrigin);
-  ASSERT_TRUE(published.ok()) << published.status();
+  ASSERT_THAT(published, IsOk());
   EXPECT_TRUE(published->created);
   EXPECT_EQ(published->head.tree_size, 3u);
   EXPECT_EQ(*log_->LatestCheckpoint(), published->note);
   const log::NoteVerifier v = key_.verifier();
   auto verified = log::VerifyCheckpoint(published->note, {&v, 1}, kOrigin);
-  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->checkpoint.root, log_->Head().root);
 }
 
@@ -44,10 +47,10 @@ TEST_F(CheckpointerTest, FirstCheckpointNeedsAnOrigin) {
 }
 
 TEST_F(CheckpointerTest, LaterCheckpointsKeepTheOrigin) {
-  ASSERT_TRUE(PublishCheckpoint(*log_, {&key_, 1}, kOrigin).ok());
+  ASSERT_THAT(PublishCheckpoint(*log_, {&key_, 1}, kOrigin), IsOk());
   AppendEntries(*log_, 1);
   auto again = PublishCheckpoint(*log_, {&key_, 1}, "");
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(again->origin, kOrigin);
   AppendEntries(*log_, 1);
   EXPECT_EQ(PublishCheckpoint(*log_, {&key_, 1}, "other").status().code(),
@@ -57,7 +60,7 @@ TEST_F(CheckpointerTest, LaterCheckpointsKeepTheOrigin) {
 TEST_F(CheckpointerTest, SigningTheSameHeadTwiceIsIdempotent) {
   auto first = PublishCheckpoint(*log_, {&key_, 1}, kOrigin);
   auto second = PublishCheckpoint(*log_, {&key_, 1}, "");
-  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second, IsOk());
   EXPECT_FALSE(second->created);
   EXPECT_EQ(second->note, first->note);
   const log::NoteSigner other = TestKey(2);
@@ -68,12 +71,12 @@ TEST_F(CheckpointerTest, SigningTheSameHeadTwiceIsIdempotent) {
 TEST_F(CheckpointerTest, SeveralSignersSignOneNote) {
   const std::vector<log::NoteSigner> both = {key_, TestKey(2)};
   auto published = PublishCheckpoint(*log_, both, kOrigin);
-  ASSERT_TRUE(published.ok()) << published.status();
+  ASSERT_THAT(published, IsOk());
   auto note = log::ParseNote(published->note);
-  ASSERT_TRUE(note.ok());
+  ASSERT_THAT(note, IsOk());
   EXPECT_EQ(note->signatures.size(), 2u);
   auto keys = KnownVerifierKeys(*log_);
-  ASSERT_TRUE(keys.ok());
+  ASSERT_THAT(keys, IsOk());
   EXPECT_EQ(keys->size(), 2u);
 }
 

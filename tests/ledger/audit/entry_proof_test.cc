@@ -10,6 +10,10 @@
 #include "ledger/audit/proof_json.h"
 #include "tests/ledger/audit/audit_test_util.h"
 #include "tests/ledger/audit/seeded_ledger.h"
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::audit {
 namespace {
@@ -38,9 +42,10 @@ class EntryProofTest : public ::testing::Test {
   EntryProof FirstEventProof() {
     SignHead(log(), {key_});
     auto events = ledger_->SequencesConcerning(kCompact);
-    EXPECT_TRUE(events.ok() && !events->empty());
+    EXPECT_THAT(events, IsOk());
+    EXPECT_FALSE(events->empty());
     auto proof = ProveEntry(log(), events->front());
-    EXPECT_TRUE(proof.ok()) << proof.status();
+    EXPECT_THAT(proof, IsOk());
     return *proof;
   }
 
@@ -53,7 +58,7 @@ TEST_F(EntryProofTest, ProofOfADecisionVerifiesOfflineAndCarriesItsEvent) {
   const EntryProof proof = FirstEventProof();
   EXPECT_EQ(proof.tree_size, log().Size());
   auto verified = Check(proof);
-  ASSERT_TRUE(verified.ok()) << verified.status();
+  ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->checkpoint.checkpoint.tree_size, log().Size());
   EXPECT_EQ(verified->entry.sequence(), proof.sequence);
   ASSERT_TRUE(verified->event.has_value());
@@ -65,8 +70,8 @@ TEST_F(EntryProofTest, EveryEntryOfTheLogProvesAgainstTheNewestCheckpoint) {
   SignHead(log(), {key_});
   for (uint64_t seq = 0; seq < log().Size(); ++seq) {
     auto proof = ProveEntry(log(), seq);
-    ASSERT_TRUE(proof.ok()) << seq << ": " << proof.status();
-    ASSERT_TRUE(Check(*proof).ok()) << seq;
+    ASSERT_THAT(proof, IsOk()) << seq;
+    ASSERT_THAT(Check(*proof), IsOk()) << seq;
   }
 }
 
@@ -81,11 +86,12 @@ TEST_F(EntryProofTest, NoCheckpointOrNoSuchEntryIsRefusedWithWhatToDo) {
 TEST_F(EntryProofTest, EntriesAfterTheNewestCheckpointNeedANewOne) {
   SignHead(log(), {key_});
   compact::v1::Event later;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
+  ASSERT_THAT(google::protobuf::util::JsonStringToMessage(
                   R"({"sourceRegistered": {"sourceId": "later", "title": "Later minutes", )"
-                  R"("date": {"edtf": "2012"}}})", &later)
-                  .ok());
-  ASSERT_TRUE(ledger_->Record({later}, "clerk").ok());
+                  R"("date": {"edtf": "2012"}}})",
+                  &later),
+              IsOk());
+  ASSERT_THAT(ledger_->Record({later}, "clerk"), IsOk());
   auto proof = ProveEntry(log(), log().Size() - 1);
   EXPECT_EQ(proof.status().code(), absl::StatusCode::kFailedPrecondition);
 }
@@ -123,8 +129,8 @@ TEST_F(EntryProofTest, CheckpointOfAnotherKeyOrOriginIsRefused) {
             absl::StatusCode::kDataLoss);
   const log::NoteVerifier key = key_.verifier();
   auto other_origin = VerifyEntryProof(proof, {&key, 1}, "other.example/ledger");
-  EXPECT_FALSE(other_origin.ok());
-  EXPECT_THAT(other_origin.status().message(), HasSubstr("other.example/ledger"));
+  EXPECT_THAT(other_origin,
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("other.example/ledger")));
 }
 
 TEST_F(EntryProofTest, TlogProofTextRoundTripsAndVerifies) {
@@ -132,14 +138,14 @@ TEST_F(EntryProofTest, TlogProofTextRoundTripsAndVerifies) {
   const std::string text = FormatTlogProof(proof);
   EXPECT_EQ(text.rfind(std::string(kTlogProofHeader) + "\n", 0), 0u) << text;
   auto parsed = ParseTlogProof(text);
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->sequence, proof.sequence);
   EXPECT_EQ(parsed->entry_bytes, proof.entry_bytes);
   EXPECT_EQ(parsed->leaf_hash, proof.leaf_hash);
   EXPECT_EQ(parsed->tree_size, proof.tree_size);
   EXPECT_EQ(parsed->inclusion, proof.inclusion);
   EXPECT_EQ(parsed->checkpoint, proof.checkpoint);
-  EXPECT_TRUE(Check(*parsed).ok());
+  EXPECT_THAT(Check(*parsed), IsOk());
 }
 
 TEST_F(EntryProofTest, MalformedTlogProofTextIsRefusedNamingTheLine) {
@@ -168,10 +174,10 @@ TEST_F(EntryProofTest, JsonFormRoundTripsAndItsTextMustAgree) {
   const EntryProof proof = FirstEventProof();
   const std::string json = EntryProofToJson(proof, kCompact);
   auto parsed = EntryProofFromJson(json);
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(parsed->compact_id, kCompact);
   EXPECT_EQ(parsed->proof.entry_bytes, proof.entry_bytes);
-  EXPECT_TRUE(Check(parsed->proof).ok());
+  EXPECT_THAT(Check(parsed->proof), IsOk());
 
   EXPECT_EQ(EntryProofFromJson("not json").status().code(),
             absl::StatusCode::kFailedPrecondition);
@@ -200,7 +206,9 @@ TEST_F(EntryProofTest, JsonProofWithACheckpointTheTlogFormRefusesIsRefused) {
   const size_t signature = proof.checkpoint.rfind(' ');
   ASSERT_NE(signature, std::string::npos);
   proof.checkpoint[signature + 5] = '!';  // not base64
-  ASSERT_FALSE(ParseTlogProof(FormatTlogProof(proof)).ok());
+  ASSERT_THAT(
+      ParseTlogProof(FormatTlogProof(proof)),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not canonical padded base64")));
   std::string json = EntryProofToJson(proof, kCompact);
   auto parsed = EntryProofFromJson(json);
   EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument) << parsed.status();

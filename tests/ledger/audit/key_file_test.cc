@@ -7,7 +7,10 @@
 
 #include <fstream>
 
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::audit {
 namespace {
@@ -18,14 +21,14 @@ using ::testing::Not;
 TEST(KeyFileTest, WritesMode0600AndReadsBack) {
   ledger::testing::TempDir dir;
   auto signer = log::NoteSigner::Generate("test.example/log");
-  ASSERT_TRUE(signer.ok());
+  ASSERT_THAT(signer, IsOk());
   const std::string path = dir.Sub("key");
-  ASSERT_TRUE(WritePrivateKeyFile(path, *signer).ok());
+  ASSERT_THAT(WritePrivateKeyFile(path, *signer), IsOk());
   struct stat st;
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   auto read = ReadPrivateKeyFile(path);
-  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_THAT(read, IsOk());
   EXPECT_EQ(read->verifier().KeyString(), signer->verifier().KeyString());
 }
 
@@ -33,7 +36,7 @@ TEST(KeyFileTest, NeverOverwrites) {
   ledger::testing::TempDir dir;
   auto signer = log::NoteSigner::Generate("a");
   const std::string path = dir.Sub("key");
-  ASSERT_TRUE(WritePrivateKeyFile(path, *signer).ok());
+  ASSERT_THAT(WritePrivateKeyFile(path, *signer), IsOk());
   auto other = log::NoteSigner::Generate("b");
   EXPECT_EQ(WritePrivateKeyFile(path, *other).code(), absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(ReadPrivateKeyFile(path)->name(), "a");
@@ -43,7 +46,7 @@ TEST(KeyFileTest, RefusesFilesOthersMayRead) {
   ledger::testing::TempDir dir;
   auto signer = log::NoteSigner::Generate("a");
   const std::string path = dir.Sub("key");
-  ASSERT_TRUE(WritePrivateKeyFile(path, *signer).ok());
+  ASSERT_THAT(WritePrivateKeyFile(path, *signer), IsOk());
   ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
   auto read = ReadPrivateKeyFile(path);
   EXPECT_EQ(read.status().code(), absl::StatusCode::kPermissionDenied);

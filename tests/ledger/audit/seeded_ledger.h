@@ -1,7 +1,7 @@
 // A CompactLedger in a temp directory holding the Worcestershire seed
 // scenario, for the audit tests that need real domain events. The including
-// test defines LEDGER_SOURCE_DIR (the repository, for scenarios/) and links
-// ledger_core.
+// test runs under ctest (which sets LEDGER_SOURCE_DIR, testing/test_paths.h)
+// and links ledger_core.
 #ifndef LEDGER_TESTS_LEDGER_AUDIT_SEEDED_LEDGER_H_
 #define LEDGER_TESTS_LEDGER_AUDIT_SEEDED_LEDGER_H_
 
@@ -12,6 +12,8 @@
 
 #include "ledger/compact_ledger.h"
 #include "ledger/scenario_file.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 namespace ledger::audit::testing {
 
@@ -21,15 +23,14 @@ inline std::unique_ptr<CompactLedger> SeededLedger(const std::string& path) {
   log::LogOptions options;
   options.path = path;
   auto ledger = CompactLedger::Open(options);
-  EXPECT_TRUE(ledger.ok()) << ledger.status();
+  EXPECT_THAT(ledger, ::ledger::testing::IsOk());
   if (!ledger.ok()) return nullptr;
-  auto scenario =
-      ReadScenarioFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
-  EXPECT_TRUE(scenario.ok()) << scenario.status();
+  auto scenario = ReadScenarioFile(::ledger::testing::SourcePath("scenarios/worcestershire.jsonl"));
+  EXPECT_THAT(scenario, ::ledger::testing::IsOk());
   if (!scenario.ok()) return nullptr;
   auto recorded = (*ledger)->Record(scenario->commands, "test", scenario->request_ids,
                                     scenario->labels);
-  EXPECT_TRUE(recorded.ok()) << recorded.status();
+  EXPECT_THAT(recorded, ::ledger::testing::IsOk());
   if (!recorded.ok()) return nullptr;
   return *std::move(ledger);
 }

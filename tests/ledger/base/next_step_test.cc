@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
+
 namespace ledger {
 namespace {
 
@@ -23,7 +27,7 @@ TEST(NextStepTest, EveryStepSurvivesTheRoundTrip) {
 }
 
 TEST(NextStepTest, OkStatusesAndPlainErrorsHaveNone) {
-  EXPECT_TRUE(WithNextStep(absl::OkStatus(), NextStep::kVerifyLog).ok());
+  EXPECT_THAT(WithNextStep(absl::OkStatus(), NextStep::kVerifyLog), IsOk());
   EXPECT_EQ(NextStepOf(WithNextStep(absl::OkStatus(), NextStep::kVerifyLog)), std::nullopt);
   EXPECT_EQ(NextStepOf(absl::InternalError("x")), std::nullopt);
   absl::Status foreign = absl::InternalError("x");

@@ -23,7 +23,13 @@
 #include "ledger/witness/policy.h"
 #include "tests/ledger/audit/audit_test_util.h"
 #include "tests/testing/serve_process.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::LedgerctlPath;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::checkpointing {
 namespace {
@@ -50,7 +56,7 @@ class CheckpointPublisherTest : public ::testing::Test {
     std::ofstream(dir_.Sub("logs")) << "log " << signer_.verifier().KeyString() << "\n";
     for (const char* name : {"w1", "w2", "w3"}) {
       auto cosigner = witness::Cosigner::Generate(absl::StrCat("witness.example/", name));
-      ASSERT_TRUE(cosigner.ok()) << cosigner.status();
+      ASSERT_THAT(cosigner, IsOk());
       const std::string key_file = dir_.Sub(absl::StrCat(name, ".key"));
       std::ofstream(key_file) << cosigner->PrivateKeyString() << "\n";
       chmod(key_file.c_str(), 0600);
@@ -61,10 +67,10 @@ class CheckpointPublisherTest : public ::testing::Test {
 
   void StartWitness(size_t i, const std::string& listen = "127.0.0.1:0") {
     WitnessProcess& w = witnesses_[i];
-    w.process = std::make_unique<ledger::testing::ServeProcess>(std::vector<std::string>{
-        LEDGERCTL_PATH, "witness", "--listen", listen, "--key",
-        dir_.Sub(absl::StrCat(w.name, ".key")), "--logs", dir_.Sub("logs"), "--state",
-        dir_.Sub(absl::StrCat(w.name, ".state"))});
+    w.process = std::make_unique<ledger::testing::ServeProcess>(
+        std::vector<std::string>{LedgerctlPath(), "witness", "--listen", listen, "--key",
+                                 dir_.Sub(absl::StrCat(w.name, ".key")), "--logs", dir_.Sub("logs"),
+                                 "--state", dir_.Sub(absl::StrCat(w.name, ".state"))});
     const std::string address = w.process->Address();
     ASSERT_FALSE(address.empty()) << w.process->output();
     w.url = absl::StrCat("http://", address);
@@ -114,11 +120,12 @@ class CheckpointPublisherTest : public ::testing::Test {
   // witnesses that cosigned it.
   std::vector<std::string> StoredCosigners() {
     auto note = log_->LatestCheckpoint();
-    EXPECT_TRUE(note.ok() && note->has_value());
+    EXPECT_THAT(note, IsOk());
+    EXPECT_TRUE(note->has_value());
     auto policy = witness::Policy::Parse(PolicyText());
-    EXPECT_TRUE(policy.ok()) << policy.status();
+    EXPECT_THAT(policy, IsOk());
     auto checked = policy->Check(**note, kOrigin);
-    EXPECT_TRUE(checked.ok()) << checked.status();
+    EXPECT_THAT(checked, IsOk());
     return checked.ok() ? checked->quorum.cosigned : std::vector<std::string>{};
   }
 
@@ -134,9 +141,9 @@ class CheckpointPublisherTest : public ::testing::Test {
 TEST_F(CheckpointPublisherTest, AllThreeWitnessesCosignAndTheStoredCheckpointMeetsThePolicy) {
   AppendEntries(*log_, 5);
   auto publisher = Publisher(*log_);
-  ASSERT_TRUE(publisher.ok()) << publisher.status();
+  ASSERT_THAT(publisher, IsOk());
   auto published = (*publisher)->PublishNow();
-  ASSERT_TRUE(published.ok()) << published.status();
+  ASSERT_THAT(published, IsOk());
   ASSERT_TRUE(published->cosigning.has_value());
   EXPECT_TRUE(published->cosigning->quorum.met) << published->cosigning->quorum.explanation;
   EXPECT_EQ(published->cosigning->Failures(), "");
@@ -148,11 +155,11 @@ TEST_F(CheckpointPublisherTest, AllThreeWitnessesCosignAndTheStoredCheckpointMee
 TEST_F(CheckpointPublisherTest, LaterCheckpointsAreCosignedWithAConsistencyProof) {
   AppendEntries(*log_, 5);
   auto publisher = Publisher(*log_);
-  ASSERT_TRUE(publisher.ok()) << publisher.status();
-  ASSERT_TRUE((*publisher)->PublishNow().ok());
+  ASSERT_THAT(publisher, IsOk());
+  ASSERT_THAT((*publisher)->PublishNow(), IsOk());
   AppendEntries(*log_, 6);
   auto second = (*publisher)->PublishNow();
-  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second, IsOk());
   EXPECT_TRUE(second->cosigning->quorum.met) << second->cosigning->Failures();
   EXPECT_EQ(second->checkpoint.head.tree_size, 11u);
   EXPECT_EQ(StoredCosigners(), (std::vector<std::string>{"w1", "w2", "w3"}));
@@ -162,7 +169,7 @@ TEST_F(CheckpointPublisherTest, TwoOfThreeMeetTheQuorumAndTheWitnessThatIsDownIs
   StopWitness(2);
   AppendEntries(*log_, 4);
   auto publisher = Publisher(*log_);
-  ASSERT_TRUE(publisher.ok()) << publisher.status();
+  ASSERT_THAT(publisher, IsOk());
   ASSERT_TRUE((*publisher)->PublishIfGrown());
   EXPECT_EQ((*publisher)->published_size(), 4u);
   EXPECT_EQ(StoredCosigners(), (std::vector<std::string>{"w1", "w2"}));
@@ -173,26 +180,28 @@ TEST_F(CheckpointPublisherTest, TwoOfThreeMeetTheQuorumAndTheWitnessThatIsDownIs
 TEST_F(CheckpointPublisherTest, AnUnmetQuorumPublishesNothingSaysWhyAndIsMetOnceWitnessesReturn) {
   AppendEntries(*log_, 2);
   auto publisher = Publisher(*log_);
-  ASSERT_TRUE(publisher.ok()) << publisher.status();
+  ASSERT_THAT(publisher, IsOk());
   ASSERT_TRUE((*publisher)->PublishIfGrown());
   const std::string before = **log_->LatestCheckpoint();
   StopWitness(1);
   StopWitness(2);
   AppendEntries(*log_, 3);
   auto published = (*publisher)->PublishNow();
-  ASSERT_TRUE(published.ok()) << published.status();
+  ASSERT_THAT(published, IsOk());
   EXPECT_FALSE(published->stored);
   EXPECT_FALSE(published->cosigning->quorum.met);
   EXPECT_EQ(published->cosigning->Cosigned(), "w1");
-  EXPECT_FALSE(Outcome(*published, "w2").status.ok());
-  EXPECT_FALSE(Outcome(*published, "w3").status.ok());
+  EXPECT_THAT(Outcome(*published, "w2").status,
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot be reached")));
+  EXPECT_THAT(Outcome(*published, "w3").status,
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot be reached")));
   // Nothing without the quorum is published: the stored checkpoint is
   // still the one before, which meets the policy.
   EXPECT_EQ(**log_->LatestCheckpoint(), before);
   EXPECT_EQ((*publisher)->published_size(), 2u);
   auto policy = witness::Policy::Parse(PolicyText());
-  ASSERT_TRUE(policy.ok());
-  EXPECT_TRUE(policy->Check(before, kOrigin).ok());
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_THAT(policy->Check(before, kOrigin), IsOk());
   // Through PublishIfGrown the log says so once, naming the silent
   // witnesses, and the caller is told to retry.
   EXPECT_FALSE((*publisher)->PublishIfGrown());
@@ -207,7 +216,7 @@ TEST_F(CheckpointPublisherTest, AnUnmetQuorumPublishesNothingSaysWhyAndIsMetOnce
   RestartWitness(1);
   ASSERT_TRUE((*publisher)->PublishIfGrown()) << messages_.str();
   EXPECT_EQ((*publisher)->published_size(), 5u);
-  EXPECT_TRUE(policy->Check(**log_->LatestCheckpoint(), kOrigin).ok());
+  EXPECT_THAT(policy->Check(**log_->LatestCheckpoint(), kOrigin), IsOk());
   // The owner (a server's health) heard of each change once: published,
   // lagging behind the log, published again.
   EXPECT_THAT(publishing_told_, ::testing::ElementsAre(true, false, true));
@@ -220,16 +229,16 @@ TEST_F(CheckpointPublisherTest, AWitnessThatSawADifferentTreeRefusesAndIsReporte
   AppendEntries(*fork, 3, "forked");
   {
     auto fork_publisher = Publisher(*fork);
-    ASSERT_TRUE(fork_publisher.ok()) << fork_publisher.status();
+    ASSERT_THAT(fork_publisher, IsOk());
     auto forked = (*fork_publisher)->PublishNow();
-    ASSERT_TRUE(forked.ok()) << forked.status();
-    ASSERT_TRUE(Outcome(*forked, "w1").status.ok()) << Outcome(*forked, "w1").status;
+    ASSERT_THAT(forked, IsOk());
+    ASSERT_THAT(Outcome(*forked, "w1").status, IsOk());
   }
   AppendEntries(*log_, 6);
   auto publisher = Publisher(*log_);
-  ASSERT_TRUE(publisher.ok()) << publisher.status();
+  ASSERT_THAT(publisher, IsOk());
   auto published = (*publisher)->PublishNow();
-  ASSERT_TRUE(published.ok()) << published.status();
+  ASSERT_THAT(published, IsOk());
   const witness::WitnessOutcome& w1 = Outcome(*published, "w1");
   EXPECT_EQ(w1.status.code(), absl::StatusCode::kDataLoss) << w1.status;
   EXPECT_THAT(std::string(w1.status.message()), HasSubstr("witness w1"));
@@ -243,14 +252,14 @@ TEST_F(CheckpointPublisherTest, AWitnessAheadOfTheLogIsRefusedWithoutAProof) {
   AppendEntries(*fork, 9, "forked");
   {
     auto fork_publisher = Publisher(*fork);
-    ASSERT_TRUE(fork_publisher.ok());
-    ASSERT_TRUE((*fork_publisher)->PublishNow().ok());
+    ASSERT_THAT(fork_publisher, IsOk());
+    ASSERT_THAT((*fork_publisher)->PublishNow(), IsOk());
   }
   AppendEntries(*log_, 2);
   auto publisher = Publisher(*log_);
-  ASSERT_TRUE(publisher.ok());
+  ASSERT_THAT(publisher, IsOk());
   auto published = (*publisher)->PublishNow();
-  ASSERT_TRUE(published.ok()) << published.status();
+  ASSERT_THAT(published, IsOk());
   const witness::WitnessOutcome& w2 = Outcome(*published, "w2");
   EXPECT_EQ(w2.status.code(), absl::StatusCode::kFailedPrecondition) << w2.status;
   EXPECT_THAT(std::string(w2.status.message()), HasSubstr("has cosigned tree size 9"));
@@ -261,22 +270,22 @@ TEST_F(CheckpointPublisherTest, AWitnessThatMissedCheckpointsCatchesUpThroughA40
   AppendEntries(*log_, 3);
   {
     auto publisher = Publisher(*log_);
-    ASSERT_TRUE(publisher.ok());
-    ASSERT_TRUE((*publisher)->PublishNow().ok());
+    ASSERT_THAT(publisher, IsOk());
+    ASSERT_THAT((*publisher)->PublishNow(), IsOk());
   }
   StartWitness(0);  // w1 never cosigned; the new publisher believes size 3
   AppendEntries(*log_, 4);
   auto publisher = Publisher(*log_);
-  ASSERT_TRUE(publisher.ok()) << publisher.status();
+  ASSERT_THAT(publisher, IsOk());
   auto published = (*publisher)->PublishNow();
-  ASSERT_TRUE(published.ok()) << published.status();
-  EXPECT_TRUE(Outcome(*published, "w1").status.ok()) << Outcome(*published, "w1").status;
+  ASSERT_THAT(published, IsOk());
+  EXPECT_THAT(Outcome(*published, "w1").status, IsOk());
   EXPECT_EQ(StoredCosigners(), (std::vector<std::string>{"w1", "w2", "w3"}));
 }
 
 TEST_F(CheckpointPublisherTest, TheBackgroundThreadPublishesCosignedCheckpointsAsTheLogGrows) {
   auto publisher = Publisher(*log_);
-  ASSERT_TRUE(publisher.ok()) << publisher.status();
+  ASSERT_THAT(publisher, IsOk());
   (*publisher)->Start();
   AppendEntries(*log_, 2);
   // Wait on the condition, with a deadline, not a sleep.
@@ -299,7 +308,7 @@ TEST_F(CheckpointPublisherTest, RefusesAPolicyWitnessWithoutAUsableUrl) {
     auto policy = witness::Policy::Parse(absl::StrCat(
         "witness w1 ", witnesses_[0].key.KeyString(), url.empty() ? "" : " ", url,
         "\nquorum w1\n"));
-    ASSERT_TRUE(policy.ok()) << policy.status();
+    ASSERT_THAT(policy, IsOk());
     options.witnesses = *policy;
     auto publisher = CheckpointPublisher::Create(*log_, std::move(options));
     EXPECT_EQ(publisher.status().code(), absl::StatusCode::kInvalidArgument) << url;
@@ -312,7 +321,7 @@ TEST_F(CheckpointPublisherTest, RefusesAPolicyWhoseQuorumIsNone) {
   options.signers = {signer_};
   options.origin = kOrigin;
   auto policy = witness::Policy::Parse(PolicyText("quorum none\n"));
-  ASSERT_TRUE(policy.ok()) << policy.status();
+  ASSERT_THAT(policy, IsOk());
   options.witnesses = *policy;
   auto publisher = CheckpointPublisher::Create(*log_, std::move(options));
   EXPECT_EQ(publisher.status().code(), absl::StatusCode::kInvalidArgument);
@@ -340,14 +349,14 @@ TEST_F(CheckpointPublisherTest, WithoutWitnessesItSignsAndStoresAsBefore) {
   options.signers = {signer_};
   options.origin = kOrigin;
   auto publisher = CheckpointPublisher::Create(*log_, std::move(options));
-  ASSERT_TRUE(publisher.ok()) << publisher.status();
+  ASSERT_THAT(publisher, IsOk());
   EXPECT_FALSE((*publisher)->has_witnesses());
   auto published = (*publisher)->PublishNow();
-  ASSERT_TRUE(published.ok()) << published.status();
+  ASSERT_THAT(published, IsOk());
   EXPECT_FALSE(published->cosigning.has_value());
   EXPECT_TRUE(published->checkpoint.created);
   auto again = (*publisher)->PublishNow();
-  ASSERT_TRUE(again.ok());
+  ASSERT_THAT(again, IsOk());
   EXPECT_FALSE(again->checkpoint.created);
 }
 

@@ -15,14 +15,16 @@
 #include "ledger/compact/scenario.h"
 #include "ledger/compact/world.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 
 namespace ledger::compact {
 namespace {
 
 std::vector<ScenarioLine> Lines(const std::string& relative) {
-  std::ifstream in(std::string(LEDGER_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  std::ifstream in(SourcePath(relative), std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(buffer.str());

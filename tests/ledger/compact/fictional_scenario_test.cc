@@ -22,8 +22,11 @@
 #include "ledger/compact/world.h"
 #include "ledger/log/hash.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::compact {
 namespace {
@@ -33,7 +36,7 @@ using ::compact::v1::StateReport;
 using ::testing::HasSubstr;
 
 std::string Source(const std::string& relative) {
-  std::ifstream in(std::string(LEDGER_SOURCE_DIR) + "/" + relative, std::ios::binary);
+  std::ifstream in(SourcePath(relative), std::ios::binary);
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
@@ -307,15 +310,15 @@ TEST(FictionalScenarioTest, WithdrawingABodyWhoseSignatureWasRetractedIsRefused)
   World world = Load();
   const uint64_t last = world.state().last_sequence();
   ::compact::v1::Event command;
-  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(
-                  R"({"occurrence":{"action":{"kind":"ACTION_KIND_WITHDRAW_FROM_COMPACT","compactId":"eastmere-2008","bodyIds":["eastmere-voluntary-action"]}},"date":{"edtf":"2013-05"},"citations":[{"sourceId":"eastmere-partners-2013-05","quote":"withdraws"}]})",
-                  &command)
-                  .ok());
+  ASSERT_THAT(
+      google::protobuf::util::JsonStringToMessage(
+          R"({"occurrence":{"action":{"kind":"ACTION_KIND_WITHDRAW_FROM_COMPACT","compactId":"eastmere-2008","bodyIds":["eastmere-voluntary-action"]}},"date":{"edtf":"2013-05"},"citations":[{"sourceId":"eastmere-partners-2013-05","quote":"withdraws"}]})",
+          &command),
+      IsOk());
   const absl::StatusOr<::compact::v1::Event> refused = world.Prepare(command);
-  ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_THAT(std::string(refused.status().message()),
-              HasSubstr("'eastmere-voluntary-action' is not a party of compact 'eastmere-2008'"));
+  ASSERT_THAT(refused, StatusIs(absl::StatusCode::kFailedPrecondition,
+                                HasSubstr("'eastmere-voluntary-action' is not a party of compact "
+                                          "'eastmere-2008'")));
   EXPECT_EQ(world.state().last_sequence(), last);
 }
 

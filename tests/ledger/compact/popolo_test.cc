@@ -20,8 +20,10 @@
 #include "ledger/compact/scenario.h"
 #include "ledger/compact/world.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 
 namespace ledger::compact {
 namespace {
@@ -29,7 +31,7 @@ namespace {
 using nlohmann::json;
 
 json SeedPopolo() {
-  std::ifstream in(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
+  std::ifstream in(SourcePath("scenarios/worcestershire.jsonl"));
   std::stringstream text;
   text << in.rdbuf();
   absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(text.str());

@@ -18,8 +18,11 @@
 #include "ledger/compact/state_at.h"
 #include "ledger/compact/world.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::compact {
 namespace {
@@ -34,9 +37,7 @@ std::string ReadFile(const std::string& path) {
 using ::compact::v1::CompactState;
 using ::compact::v1::StateReport;
 
-std::string Source(const std::string& relative) {
-  return ReadFile(std::string(LEDGER_SOURCE_DIR) + "/" + relative);
-}
+std::string Source(const std::string& relative) { return ReadFile(SourcePath(relative)); }
 
 World LoadSeed() {
   absl::StatusOr<std::vector<ScenarioLine>> lines =
@@ -68,8 +69,7 @@ constexpr char kCounty[] = "worcestershire-2006";
 constexpr char kInterim[] = "wyre-forest-interim-2005";
 
 TEST(SeedScenarioTest, EveryLinePreparesAndApplies) {
-  const std::string text =
-      ReadFile(std::string(LEDGER_SOURCE_DIR) + "/scenarios/worcestershire.jsonl");
+  const std::string text = ReadFile(SourcePath("scenarios/worcestershire.jsonl"));
   ASSERT_FALSE(text.empty());
   absl::StatusOr<std::vector<ScenarioLine>> lines = ParseScenario(text);
   ASSERT_THAT(lines, IsOk());
@@ -509,9 +509,7 @@ TEST(SeedScenarioTest, SupersessionConcernsBothCompacts) {
 TEST(ScenarioTest, MalformedLineIsNamedByNumber) {
   absl::StatusOr<std::vector<ScenarioLine>> lines =
       ParseScenario("{\"note\":\"ok\"}\n\n{\"noSuchField\":1}\n");
-  ASSERT_FALSE(lines.ok());
-  EXPECT_EQ(lines.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(lines.status().message()), ::testing::HasSubstr("line 3"));
+  ASSERT_THAT(lines, StatusIs(absl::StatusCode::kInvalidArgument, ::testing::HasSubstr("line 3")));
 }
 
 TEST(ScenarioTest, RefusedLineIsNamedByNumber) {

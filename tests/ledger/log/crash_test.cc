@@ -15,7 +15,10 @@
 #include "google/protobuf/wrappers.pb.h"
 #include "ledger/log/log.h"
 #include "ledger/log/verify.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -92,15 +95,15 @@ TEST(CrashTest, KillNineLosesNoAcknowledgedAppend) {
     LogOptions options;
     options.path = path;
     auto log = Log::Open(options);
-    ASSERT_TRUE(log.ok()) << "round " << round << ": " << log.status();
+    ASSERT_THAT(log, IsOk()) << "round " << round;
     for (const auto& [seq, hex] : all_acked) {
       auto entry = (*log)->GetEntry(seq);
-      ASSERT_TRUE(entry.ok()) << "acknowledged entry " << seq << " lost: " << entry.status();
+      ASSERT_THAT(entry, IsOk()) << "acknowledged entry " << seq << " lost";
       EXPECT_EQ(ToHex(entry->leaf_hash), hex) << "entry " << seq;
     }
     log->reset();
     auto report = VerifyLogAt(path);
-    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_THAT(report, IsOk());
     EXPECT_TRUE(report->ok()) << report->message;
     EXPECT_GE(report->tree_size, all_acked.size());
   }

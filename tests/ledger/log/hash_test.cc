@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
+
 namespace ledger::log {
 namespace {
 
@@ -40,7 +44,7 @@ TEST(HashTest, NodeHashPrefixesOne) {
 TEST(HashTest, HexRoundTrip) {
   const Hash h = Sha256("round trip");
   auto parsed = HashFromHex(ToHex(h));
-  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_THAT(parsed, IsOk());
   EXPECT_EQ(*parsed, h);
 }
 

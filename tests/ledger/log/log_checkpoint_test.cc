@@ -82,27 +82,27 @@ TEST_F(LogCheckpointTest, StoresAndReturnsCheckpointsBySize) {
 
 TEST_F(LogCheckpointTest, CheckpointsAroundASizeAreTheNearestStoredAndTheNewest) {
   auto none = log_->CheckpointsAround(7);
-  ASSERT_TRUE(none.ok()) << none.status();
+  ASSERT_THAT(none, IsOk());
   EXPECT_FALSE(none->below.has_value() || none->above.has_value() || none->newest.has_value());
   for (uint64_t size : {3, 5, 9}) {
-    ASSERT_TRUE(log_->PutCheckpoint(Sign(size, *log_->RootAt(size))).ok());
+    ASSERT_THAT(log_->PutCheckpoint(Sign(size, *log_->RootAt(size))), IsOk());
   }
   auto around = log_->CheckpointsAround(7);
-  ASSERT_TRUE(around.ok()) << around.status();
+  ASSERT_THAT(around, IsOk());
   EXPECT_EQ(around->below, 5u);
   EXPECT_EQ(around->above, 9u);
   EXPECT_EQ(around->newest, 9u);
   // A stored size is neither below nor above itself.
   around = log_->CheckpointsAround(5);
-  ASSERT_TRUE(around.ok());
+  ASSERT_THAT(around, IsOk());
   EXPECT_EQ(around->below, 3u);
   EXPECT_EQ(around->above, 9u);
   around = log_->CheckpointsAround(2);
-  ASSERT_TRUE(around.ok());
+  ASSERT_THAT(around, IsOk());
   EXPECT_FALSE(around->below.has_value());
   EXPECT_EQ(around->above, 3u);
   around = log_->CheckpointsAround(100);
-  ASSERT_TRUE(around.ok());
+  ASSERT_THAT(around, IsOk());
   EXPECT_EQ(around->below, 9u);
   EXPECT_FALSE(around->above.has_value());
 }

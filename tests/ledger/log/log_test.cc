@@ -72,12 +72,14 @@ TEST_F(LogTest, AppendLinksPreviousHash) {
   auto log = OpenLog();
   auto a = log->Append(Request("s/a", "one"));
   auto b = log->Append(Request("s/a", "two"));
-  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
   EXPECT_EQ(a->sequence, 0u);
   EXPECT_EQ(b->sequence, 1u);
   auto first = log->GetEntry(0);
   auto second = log->GetEntry(1);
-  ASSERT_TRUE(first.ok() && second.ok());
+  ASSERT_THAT(first, IsOk());
+  ASSERT_THAT(second, IsOk());
   EXPECT_EQ(first->entry.previous_hash(), std::string(32, '\0'));
   EXPECT_EQ(second->entry.previous_hash(), HashBytes(first->leaf_hash));
   EXPECT_EQ(second->leaf_hash, LeafHash(second->bytes));

@@ -28,7 +28,10 @@
 #include "ledger/log/log.h"
 #include "ledger/log/verify.h"
 #include "tests/testing/fault_fs.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -87,7 +90,7 @@ class PowerCutTest : public ::testing::Test {
   std::vector<Batch> AppendThenCutPower(const LogOptions& options, uint64_t target,
                                         uint64_t seed, int round) {
     auto log = Log::Open(options);
-    EXPECT_TRUE(log.ok()) << log.status();
+    EXPECT_THAT(log, IsOk());
     if (!log.ok()) return {};
     std::mutex mu;
     std::condition_variable changed;

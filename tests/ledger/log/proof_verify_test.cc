@@ -23,11 +23,15 @@
 #include "ledger/log/hash.h"
 #include "ledger/log/merkle.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/test_paths.h"
 
 namespace ledger::log {
 namespace {
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
+using ::ledger::testing::StatusIs;
+using ::testing::HasSubstr;
 
 // ---------------------------------------------------------------------------
 // Published probes: transparency-dev/merkle testdata/inclusion/**.json and
@@ -60,7 +64,7 @@ struct ConsistencyProbe {
 // its path relative to that directory, in path order.
 std::vector<std::pair<std::string, nlohmann::json>> ProbeFiles(const std::string& kind) {
   const std::filesystem::path dir =
-      std::filesystem::path(LEDGER_TESTDATA_DIR) / "merkle" / kind;
+      std::filesystem::path(SourcePath("tests/testdata")) / "merkle" / kind;
   std::vector<std::pair<std::string, nlohmann::json>> files;
   for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
     if (!e.is_regular_file() || e.path().extension() != ".json") continue;
@@ -412,8 +416,12 @@ TEST(ProofVerifyTest, WrongIndexOrSizeBreaksInclusionProof) {
     const std::vector<std::pair<uint64_t, uint64_t>> wrong = {
         {i - 1, n}, {i + 1, n}, {i ^ 2, n}, {i, n * 2}, {i, n / 2}};
     for (auto [wi, wn] : wrong) {
-      EXPECT_FALSE(
-          VerifyInclusion(wi, wn, tree.leaf(i), proof, tree.root(n)).ok())
+      // The wrong length for the sizes, or the wrong root.
+      EXPECT_THAT(
+          VerifyInclusion(wi, wn, tree.leaf(i), proof, tree.root(n)),
+          ::testing::AnyOf(
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("inclusion proof")),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("does not match expected root"))))
           << "proof of " << i << "/" << n << " accepted as " << wi << "/" << wn;
     }
   });
@@ -429,12 +437,20 @@ TEST(ProofVerifyTest, WrongSizesOrRootsBreakConsistencyProof) {
     const std::vector<std::pair<uint64_t, uint64_t>> wrong = {
         {m - 1, n}, {m + 1, n}, {m ^ 2, n}, {m, n * 2}, {m, n / 2}};
     for (auto [wm, wn] : wrong) {
-      EXPECT_FALSE(VerifyConsistency(wm, wn, proof, r1, r2).ok())
+      // The wrong length for the sizes, or the wrong roots.
+      EXPECT_THAT(
+          VerifyConsistency(wm, wn, proof, r1, r2),
+          ::testing::AnyOf(
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("consistency proof")),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("does not match expected root"))))
           << m << " -> " << n << " accepted as " << wm << " -> " << wn;
     }
     EXPECT_EQ(VerifyConsistency(m, n, proof, r2, r1).code(), absl::StatusCode::kDataLoss)
         << "swapped";
-    EXPECT_FALSE(VerifyConsistency(m, n, {}, r1, r2).ok()) << "empty proof";
+    EXPECT_THAT(
+        VerifyConsistency(m, n, {}, r1, r2),
+        StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("RFC 9162 requires exactly")))
+        << "empty proof";
   });
 }
 

@@ -11,6 +11,7 @@
 #include "tests/testing/status_matchers.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::log {
 namespace {
@@ -101,8 +102,8 @@ TEST(SignedNoteTest, GoPrivateKeyMatchesVerifierKey) {
   // A key file may end in one newline.
   EXPECT_THAT(
       NoteSigner::FromPrivateKeyString(std::string(kPeterSkey) + "\n"), IsOk());
-  EXPECT_FALSE(
-      NoteSigner::FromPrivateKeyString(std::string(kPeterSkey) + "\n\n").ok());
+  EXPECT_THAT(NoteSigner::FromPrivateKeyString(std::string(kPeterSkey) + "\n\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bad private key")));
 }
 
 TEST(SignedNoteTest, GoSignIsByteExact) {
@@ -250,7 +251,8 @@ TEST(SignedNoteTest, AmbiguousVerifierKeysAreRefused) {
   }
   absl::StatusOr<NoteVerifier> va = NoteVerifier::FromPublicKey("twin", a);
   absl::StatusOr<NoteVerifier> vb = NoteVerifier::FromPublicKey("twin", b);
-  ASSERT_TRUE(va.ok() && vb.ok());
+  ASSERT_THAT(va, IsOk());
+  ASSERT_THAT(vb, IsOk());
   absl::StatusOr<std::string> note =
       FormatNote({"text\n", {{"twin", va->key_id(), std::string(64, 's')}}});
   ASSERT_THAT(note, IsOk());
@@ -297,7 +299,8 @@ TEST(SignedNoteTest, TextMayHoldBlankAndDashLines) {
 TEST(SignedNoteTest, GenerateSignVerifyRoundTrip) {
   absl::StatusOr<NoteSigner> key = NoteSigner::Generate("example.com/ledger");
   absl::StatusOr<NoteSigner> other = NoteSigner::Generate("example.com/ledger");
-  ASSERT_TRUE(key.ok() && other.ok());
+  ASSERT_THAT(key, IsOk());
+  ASSERT_THAT(other, IsOk());
   EXPECT_NE(key->verifier().public_key(), other->verifier().public_key());
   absl::StatusOr<NoteSigner> reread =
       NoteSigner::FromPrivateKeyString(key->PrivateKeyString());
@@ -338,7 +341,12 @@ TEST(SignedNoteTest, EveryByteChangeIsRefused) {
   for (size_t i = 0; i < note.size(); ++i) {
     std::string bad = note;
     ++bad[i];
-    EXPECT_FALSE(OpenNote(bad, {{Verifier(kPeterVkey)}}).ok()) << "byte " << i;
+    // Malformed, or well formed with a signature that does not verify.
+    EXPECT_THAT(
+        OpenNote(bad, {{Verifier(kPeterVkey)}}),
+        ::testing::AnyOf(StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("malformed note")),
+                         StatusIs(absl::StatusCode::kDataLoss, HasSubstr("signature"))))
+        << "byte " << i;
   }
 }
 
@@ -404,7 +412,8 @@ TEST(SignedNoteTest, RotatedKeysKeepOldNotesVerifiable) {
   ASSERT_NE(old_key.key_id(), new_key.key_id());
   absl::StatusOr<std::string> before = SignNote("size 3\n", old_key);
   absl::StatusOr<std::string> after = SignNote("size 7\n", new_key);
-  ASSERT_TRUE(before.ok() && after.ok());
+  ASSERT_THAT(before, IsOk());
+  ASSERT_THAT(after, IsOk());
   absl::StatusOr<std::string> handover = CosignNote(*before, new_key);
   ASSERT_THAT(handover, IsOk());
   const std::vector<NoteVerifier> both = {old_key.verifier(),

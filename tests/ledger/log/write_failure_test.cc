@@ -14,7 +14,10 @@
 #include "ledger/log/log.h"
 #include "ledger/log/verify.h"
 #include "tests/testing/fault_fs.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::log {
 namespace {
@@ -39,13 +42,13 @@ class WriteFailureTest : public ::testing::Test {
     options.path = dir_.Sub("db");
     options.env = FaultFs::NewEnv(fs_);
     auto log = Log::Open(options);
-    EXPECT_TRUE(log.ok()) << log.status();
+    EXPECT_THAT(log, IsOk());
     return log.ok() ? std::move(*log) : nullptr;
   }
 
   void ExpectVerifies(uint64_t size) {
     auto report = VerifyLogAt(dir_.Sub("db"));
-    ASSERT_TRUE(report.ok()) << report.status();
+    ASSERT_THAT(report, IsOk());
     EXPECT_TRUE(report->ok()) << report->message;
     EXPECT_EQ(report->tree_size, size);
   }
@@ -57,7 +60,7 @@ class WriteFailureTest : public ::testing::Test {
 TEST_F(WriteFailureTest, FullDiskOnWalAppendAcknowledgesNothingAndSaysWhatToDo) {
   auto log = Open();
   ASSERT_NE(log, nullptr);
-  ASSERT_TRUE(log->Append(Request("first")).ok());
+  ASSERT_THAT(log->Append(Request("first")), IsOk());
   fs_->InjectError(FaultFs::Op::kWalAppend, rocksdb::IOStatus::NoSpace("injected ENOSPC"));
   auto failed = log->Append(Request("second"));
   ASSERT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
@@ -78,11 +81,11 @@ TEST_F(WriteFailureTest, FullDiskOnWalAppendAcknowledgesNothingAndSaysWhatToDo) 
   ASSERT_NE(log, nullptr);
   EXPECT_EQ(log->Size(), 1u);
   auto retried = log->Append(Request("second"));
-  ASSERT_TRUE(retried.ok()) << retried.status();
+  ASSERT_THAT(retried, IsOk());
   EXPECT_FALSE(retried->deduplicated);
   EXPECT_EQ(retried->sequence, 1u);
   auto again = log->Append(Request("second"));
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_THAT(again, IsOk());
   EXPECT_TRUE(again->deduplicated);
   EXPECT_EQ(again->sequence, 1u);
   log.reset();
@@ -96,7 +99,7 @@ TEST_F(WriteFailureTest, FullDiskOnWalAppendAcknowledgesNothingAndSaysWhatToDo) 
 TEST_F(WriteFailureTest, BatchWhoseSyncFailedReappearsAtRestartAndItsRetryFindsIt) {
   auto log = Open();
   ASSERT_NE(log, nullptr);
-  ASSERT_TRUE(log->Append(Request("first")).ok());
+  ASSERT_THAT(log->Append(Request("first")), IsOk());
   fs_->InjectError(FaultFs::Op::kWalSync, rocksdb::IOStatus::IOError("injected EIO"));
   auto failed = log->AppendBatch({Request("second-a"), Request("second-b")});
   ASSERT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
@@ -108,7 +111,7 @@ TEST_F(WriteFailureTest, BatchWhoseSyncFailedReappearsAtRestartAndItsRetryFindsI
   ASSERT_NE(log, nullptr);
   EXPECT_EQ(log->Size(), 3u);
   auto retried = log->AppendBatch({Request("second-a"), Request("second-b")});
-  ASSERT_TRUE(retried.ok()) << retried.status();
+  ASSERT_THAT(retried, IsOk());
   EXPECT_TRUE((*retried)[0].deduplicated);
   EXPECT_TRUE((*retried)[1].deduplicated);
   EXPECT_EQ((*retried)[0].sequence, 1u);
@@ -123,7 +126,7 @@ TEST_F(WriteFailureTest, BatchWhoseSyncFailedReappearsAtRestartAndItsRetryFindsI
 TEST_F(WriteFailureTest, BatchWhoseSyncFailedIsGoneAfterPowerCutAndItsRetryAppendsIt) {
   auto log = Open();
   ASSERT_NE(log, nullptr);
-  ASSERT_TRUE(log->Append(Request("first")).ok());
+  ASSERT_THAT(log->Append(Request("first")), IsOk());
   fs_->InjectError(FaultFs::Op::kWalSync, rocksdb::IOStatus::IOError("injected EIO"));
   auto failed = log->Append(Request("second"));
   ASSERT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
@@ -135,7 +138,7 @@ TEST_F(WriteFailureTest, BatchWhoseSyncFailedIsGoneAfterPowerCutAndItsRetryAppen
   ASSERT_NE(log, nullptr);
   EXPECT_EQ(log->Size(), 1u);
   auto retried = log->Append(Request("second"));
-  ASSERT_TRUE(retried.ok()) << retried.status();
+  ASSERT_THAT(retried, IsOk());
   EXPECT_FALSE(retried->deduplicated);
   EXPECT_EQ(retried->sequence, 1u);
   log.reset();

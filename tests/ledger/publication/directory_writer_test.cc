@@ -42,7 +42,8 @@ TEST(ValidatePublishedPathTest, RefusesPathsThatCouldLeaveTheDirectory) {
                                                      HasSubstr("")))
         << bad;
   }
-  EXPECT_FALSE(ValidatePublishedPath(std::string("a\0b", 3)).ok());
+  EXPECT_THAT(ValidatePublishedPath(std::string("a\0b", 3)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("may not hold NUL")));
 }
 
 TEST(DirectoryWriterTest, WritesReadableFilesCreatingTheirDirectories) {

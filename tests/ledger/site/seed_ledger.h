@@ -14,6 +14,7 @@
 #include "ledger/site/site_data.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 namespace ledger::site::testing {
 
@@ -26,7 +27,8 @@ class SeedLedgerTest : public ::testing::Test {
     auto ledger = CompactLedger::Open(options);
     ASSERT_THAT(ledger, ::ledger::testing::IsOk());
     ledger_ = std::move(*ledger);
-    auto scenario = ReadScenarioFile(LEDGER_SEED_SCENARIO);
+    auto scenario =
+        ReadScenarioFile(::ledger::testing::SourcePath("scenarios/worcestershire.jsonl"));
     ASSERT_THAT(scenario, ::ledger::testing::IsOk());
     auto recorded = ledger_->Record(scenario->commands, "test", scenario->request_ids,
                                     scenario->labels);

@@ -9,6 +9,7 @@
 #include "tests/testing/status_matchers.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::site {
 namespace {
@@ -64,9 +65,7 @@ TEST_F(StateIntervalsTest, AStoredBoundThatIsNotADayIsDataLossNamingTheEntry) {
   item.sequence = 41;
   item.event.mutable_date()->set_earliest("2006-02-30");
   auto days = ChangeDays({item});
-  ASSERT_FALSE(days.ok());
-  EXPECT_EQ(days.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_THAT(days.status().message(), HasSubstr("entry 41"));
+  EXPECT_THAT(days, StatusIs(absl::StatusCode::kDataLoss, HasSubstr("entry 41")));
 }
 
 TEST_F(StateIntervalsTest, IntervalsCoverEveryDayInDateOrder) {

@@ -11,7 +11,13 @@
 #include "ledger/log/merkle.h"
 #include "ledger/tiles/tile_format.h"
 #include "tests/ledger/tiles/tiles_test_util.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::tiles {
 namespace {
@@ -25,7 +31,7 @@ class LogTilesTest : public ::testing::Test {
     ASSERT_NE(log_, nullptr);
     testing::GrowLog(*log_, 600);
     auto entries = log_->ReadLog(0, 600);
-    ASSERT_TRUE(entries.ok());
+    ASSERT_THAT(entries, IsOk());
     for (const auto& stored : *entries) {
       bytes_.push_back(stored.bytes);
       leaves_.push_back(log::LeafHash(stored.bytes));  // computed here, not read back
@@ -40,20 +46,20 @@ class LogTilesTest : public ::testing::Test {
 TEST_F(LogTilesTest, LevelZeroTilesHoldTheLeafHashesOfTheStoredBytes) {
   LogTiles tiles(*log_);
   auto full = tiles.Read({.level = 0, .index = 1}, 600);
-  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_THAT(full, IsOk());
   EXPECT_EQ(*full, EncodeHashTile(std::span(leaves_).subspan(256, 256)));
   auto partial = tiles.Read({.level = 0, .index = 2, .width = 88}, 600);
-  ASSERT_TRUE(partial.ok()) << partial.status();
+  ASSERT_THAT(partial, IsOk());
   EXPECT_EQ(*partial, EncodeHashTile(std::span(leaves_).subspan(512, 88)));
   // The tree of an older checkpoint has its own partial tile.
   auto older = tiles.Read({.level = 0, .index = 0, .width = 17}, 17);
-  ASSERT_TRUE(older.ok()) << older.status();
+  ASSERT_THAT(older, IsOk());
   EXPECT_EQ(*older, EncodeHashTile(std::span(leaves_).first(17)));
 }
 
 TEST_F(LogTilesTest, LevelOneTilesHoldTheRootsOfWholeLevelZeroTiles) {
   auto tile = LogTiles(*log_).Read({.level = 1, .index = 0, .width = 2}, 600);
-  ASSERT_TRUE(tile.ok()) << tile.status();
+  ASSERT_THAT(tile, IsOk());
   const std::vector<log::Hash> expected = {log::ReferenceRoot(std::span(leaves_).first(256)),
                                            log::ReferenceRoot(std::span(leaves_).subspan(256, 256))};
   EXPECT_EQ(*tile, EncodeHashTile(expected));
@@ -61,9 +67,9 @@ TEST_F(LogTilesTest, LevelOneTilesHoldTheRootsOfWholeLevelZeroTiles) {
 
 TEST_F(LogTilesTest, BundlesHoldTheStoredBytesBehindTheirLength) {
   auto bundle = LogTiles(*log_).Read({.entries = true, .index = 2, .width = 88}, 600);
-  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  ASSERT_THAT(bundle, IsOk());
   auto entries = DecodeEntryBundle(*bundle, {.entries = true, .index = 2, .width = 88});
-  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_THAT(entries, IsOk());
   EXPECT_EQ(*entries, std::vector<std::string>(bytes_.begin() + 512, bytes_.end()));
 }
 
@@ -73,8 +79,8 @@ TEST_F(LogTilesTest, TilesNotInTheTreeAreNotFound) {
                             TileId{.level = 0, .index = 3, .width = 1}, TileId{.level = 2, .index = 0, .width = 1},
                             TileId{.entries = true, .index = 9}}) {
     auto read = tiles.Read(tile, 600);
-    ASSERT_FALSE(read.ok()) << TilePath(tile);
-    EXPECT_EQ(read.status().code(), absl::StatusCode::kNotFound) << read.status();
+    EXPECT_THAT(read, StatusIs(absl::StatusCode::kNotFound, HasSubstr(TilePath(tile))))
+        << TilePath(tile);
   }
   EXPECT_EQ(tiles.Read({.level = 0, .index = 0}, 601).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -105,9 +111,9 @@ TEST(BuildHashTileTest, MatchesTesserasTileForTheSameLeaves) {
     return hashes;
   };
   auto tile = BuildHashTile(reader, {.level = 0, .index = 0, .width = 15});
-  ASSERT_TRUE(tile.ok()) << tile.status();
-  auto tessera = DirectoryFetcher(LEDGER_TESSERA_LOG_DIR)("tile/0/000.p/15");
-  ASSERT_TRUE(tessera.ok()) << tessera.status();
+  ASSERT_THAT(tile, IsOk());
+  auto tessera = DirectoryFetcher(SourcePath("tests/testdata/tessera-log"))("tile/0/000.p/15");
+  ASSERT_THAT(tessera, IsOk());
   EXPECT_EQ(*tile, *tessera);
   EXPECT_EQ(BuildHashTile(reader, {.level = 0, .index = 0, .width = 16}).status().code(),
             absl::StatusCode::kNotFound);

@@ -11,7 +11,13 @@
 #include "ledger/log/signed_note.h"
 #include "ledger/tiles/tile_fetcher.h"
 #include "tests/ledger/tiles/tiles_test_util.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::tiles {
 namespace {
@@ -43,7 +49,7 @@ class MirrorTest : public ::testing::Test {
     ASSERT_NE(copy_, nullptr);
     testing::GrowLog(*source_, 600);
     auto signer = log::NoteSigner::Generate(kOrigin);
-    ASSERT_TRUE(signer.ok()) << signer.status();
+    ASSERT_THAT(signer, IsOk());
     signer_ = std::make_unique<log::NoteSigner>(*signer);
     Publish(300);
   }
@@ -61,7 +67,7 @@ class MirrorTest : public ::testing::Test {
   }
   std::unique_ptr<Mirror> OpenMirror(log::Log* log) {
     auto mirror = Mirror::Open(log, published_.Fetcher(), Options());
-    EXPECT_TRUE(mirror.ok()) << mirror.status();
+    EXPECT_THAT(mirror, IsOk());
     return mirror.ok() ? *std::move(mirror) : nullptr;
   }
   // The copy is the source's first `size` entries, with its checkpoint.
@@ -83,7 +89,7 @@ class MirrorTest : public ::testing::Test {
 TEST_F(MirrorTest, CopiesThePublishedLogThenFollowsItCheckpointByCheckpoint) {
   auto mirror = OpenMirror(copy_.get());
   auto first = mirror->CatchUp();
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   EXPECT_EQ(first->previous_size, 0u);
   EXPECT_EQ(first->tree_size, 300u);
   EXPECT_EQ(first->entries, 300u);
@@ -93,26 +99,26 @@ TEST_F(MirrorTest, CopiesThePublishedLogThenFollowsItCheckpointByCheckpoint) {
 
   Publish(600);
   auto second = mirror->CatchUp();
-  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second, IsOk());
   EXPECT_EQ(second->entries, 300u);
   ExpectCopyOf(600);
 
   // Nothing new: nothing copied, nothing stored again.
   auto third = mirror->CatchUp();
-  ASSERT_TRUE(third.ok()) << third.status();
+  ASSERT_THAT(third, IsOk());
   EXPECT_EQ(third->entries, 0u);
   EXPECT_FALSE(third->checkpoint_stored);
 }
 
 TEST_F(MirrorTest, AReopenedMirrorGoesOnFromItsCopy) {
-  ASSERT_TRUE(OpenMirror(copy_.get())->CatchUp().ok());
+  ASSERT_THAT(OpenMirror(copy_.get())->CatchUp(), IsOk());
   Publish(600);
   auto reopened = OpenMirror(copy_.get());
   ASSERT_NE(reopened, nullptr);
   EXPECT_EQ(reopened->size(), 300u);
   published_.tiles.fetches = 0;
   auto round = reopened->CatchUp();
-  ASSERT_TRUE(round.ok()) << round.status();
+  ASSERT_THAT(round, IsOk());
   EXPECT_EQ(round->previous_size, 300u);
   EXPECT_EQ(round->entries, 300u);
   ExpectCopyOf(600);
@@ -123,22 +129,23 @@ TEST_F(MirrorTest, ACheckpointWithABadSignatureOrAnotherOriginChangesNothing) {
   auto other = log::NoteSigner::Generate(kOrigin);
   published_.checkpoint = *log::SignCheckpoint(kOrigin, {300, *source_->RootAt(300)}, *other);
   auto unsigned_round = mirror->CatchUp();
-  EXPECT_FALSE(unsigned_round.ok());
-  EXPECT_THAT(unsigned_round.status().message(),
-              HasSubstr("the published checkpoint does not verify"));
-  EXPECT_THAT(unsigned_round.status().message(), HasSubstr("the copy is unchanged"));
+  EXPECT_THAT(unsigned_round,
+              StatusIs(absl::StatusCode::kDataLoss,
+                       ::testing::AllOf(HasSubstr("the published checkpoint does not verify"),
+                                        HasSubstr("the copy is unchanged"))));
 
   auto elsewhere = log::NoteSigner::Generate("example.org/elsewhere");
   published_.checkpoint =
       *log::SignCheckpoint("example.org/elsewhere", {300, *source_->RootAt(300)}, *elsewhere);
-  EXPECT_FALSE(mirror->CatchUp().ok());
+  EXPECT_THAT(mirror->CatchUp(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("no signature by a known key")));
   EXPECT_EQ(copy_->Size(), 0u);
 }
 
 TEST_F(MirrorTest, ACheckpointSmallerThanTheCopyIsRefused) {
   Publish(600);
   auto mirror = OpenMirror(copy_.get());
-  ASSERT_TRUE(mirror->CatchUp().ok());
+  ASSERT_THAT(mirror->CatchUp(), IsOk());
   Publish(300);
   auto back = mirror->CatchUp();
   EXPECT_EQ(back.status().code(), absl::StatusCode::kFailedPrecondition) << back.status();
@@ -148,7 +155,7 @@ TEST_F(MirrorTest, ACheckpointSmallerThanTheCopyIsRefused) {
 
 TEST_F(MirrorTest, AnAlteredEntryIsNamedAndTheVerifiedEntriesBeforeItAreKept) {
   auto mirror = OpenMirror(copy_.get());
-  ASSERT_TRUE(mirror->CatchUp().ok());
+  ASSERT_THAT(mirror->CatchUp(), IsOk());
   Publish(600);
   // Bundle 1 (entries 256..511) served with entry 300 changed.
   std::vector<std::string> bundle;
@@ -170,7 +177,7 @@ TEST_F(MirrorTest, AnAlteredEntryIsNamedAndTheVerifiedEntriesBeforeItAreKept) {
 
   published_.tiles.overrides.clear();
   auto repaired = mirror->CatchUp();
-  ASSERT_TRUE(repaired.ok()) << repaired.status();
+  ASSERT_THAT(repaired, IsOk());
   ExpectCopyOf(600);
   EXPECT_TRUE(copy_->GetCheckpoint(600)->has_value());
 }
@@ -188,7 +195,7 @@ TEST_F(MirrorTest, AFailureAfterSomeBundlesKeepsThemAndTheNextRoundGoesOn) {
 
   published_.tiles.overrides.clear();
   auto next = mirror->CatchUp();
-  ASSERT_TRUE(next.ok()) << next.status();
+  ASSERT_THAT(next, IsOk());
   EXPECT_EQ(next->previous_size, 512u);
   ExpectCopyOf(600);
 }
@@ -229,14 +236,15 @@ TEST_F(MirrorTest, ATruncatedTileOrABundleWithEntriesSwappedIsRefused) {
 
 TEST_F(MirrorTest, AForkIsRefusedAndTheCopyKept) {
   auto mirror = OpenMirror(copy_.get());
-  ASSERT_TRUE(mirror->CatchUp().ok());
+  ASSERT_THAT(mirror->CatchUp(), IsOk());
   // Another log: the first 200 entries the same, then different.
   auto fork = testing::OpenLog(dir_.Sub("fork"));
-  ASSERT_TRUE(fork->AppendCopied([&] {
+  ASSERT_THAT(fork->AppendCopied([&] {
     std::vector<std::string> bytes;
     for (uint64_t i = 0; i < 200; ++i) bytes.push_back(source_->GetEntry(i)->bytes);
     return bytes;
-  }()).ok());
+  }()),
+              IsOk());
   testing::GrowLog(*fork, 600, "forked");
   Publish(600, fork.get());
   auto round = mirror->CatchUp();
@@ -248,7 +256,7 @@ TEST_F(MirrorTest, AForkIsRefusedAndTheCopyKept) {
 TEST_F(MirrorTest, VerifyOnlyChecksEverythingAndKeepsNothing) {
   auto mirror = OpenMirror(nullptr);
   auto round = mirror->CatchUp();
-  ASSERT_TRUE(round.ok()) << round.status();
+  ASSERT_THAT(round, IsOk());
   EXPECT_EQ(round->entries, 300u);
   EXPECT_FALSE(round->checkpoint_stored);
   EXPECT_EQ(mirror->size(), 300u);
@@ -264,7 +272,7 @@ TEST_F(MirrorTest, AWitnessCheckCanRefuseACheckpoint) {
     return absl::FailedPreconditionError("quorum not met");
   };
   auto mirror = Mirror::Open(copy_.get(), published_.Fetcher(), options);
-  ASSERT_TRUE(mirror.ok());
+  ASSERT_THAT(mirror, IsOk());
   auto round = (*mirror)->CatchUp();
   EXPECT_THAT(round.status().message(), HasSubstr("quorum not met"));
   EXPECT_EQ(copy_->Size(), 0u);
@@ -274,18 +282,20 @@ TEST_F(MirrorTest, EntriesThatAreNotLedgerEntriesAreRefusedAsMalformed) {
   // Tessera's test log verifies as tlog-tiles, but its entries are words.
   auto key = log::NoteVerifier::FromKeyString(
       "example.com/log/testdata+33d7b496+AeHTu4Q3hEIMHNqc6fASMsq3rKNx280NI+oO5xCFkkSx");
-  ASSERT_TRUE(key.ok());
+  ASSERT_THAT(key, IsOk());
   MirrorOptions options;
   options.keys = {*key};
   options.origin = "example.com/log/testdata";
-  auto verify_only = Mirror::Open(nullptr, DirectoryFetcher(LEDGER_TESSERA_LOG_DIR), options);
-  ASSERT_TRUE(verify_only.ok());
+  auto verify_only =
+      Mirror::Open(nullptr, DirectoryFetcher(SourcePath("tests/testdata/tessera-log")), options);
+  ASSERT_THAT(verify_only, IsOk());
   auto checked = (*verify_only)->CatchUp();
-  ASSERT_TRUE(checked.ok()) << checked.status();
+  ASSERT_THAT(checked, IsOk());
   EXPECT_EQ(checked->entries, 15u);
 
-  auto mirror = Mirror::Open(copy_.get(), DirectoryFetcher(LEDGER_TESSERA_LOG_DIR), options);
-  ASSERT_TRUE(mirror.ok());
+  auto mirror = Mirror::Open(copy_.get(),
+                             DirectoryFetcher(SourcePath("tests/testdata/tessera-log")), options);
+  ASSERT_THAT(mirror, IsOk());
   auto copied = (*mirror)->CatchUp();
   EXPECT_EQ(copied.status().code(), absl::StatusCode::kDataLoss) << copied.status();
   EXPECT_THAT(copied.status().message(), HasSubstr("tile/entries/000.p/15"));
@@ -294,7 +304,8 @@ TEST_F(MirrorTest, EntriesThatAreNotLedgerEntriesAreRefusedAsMalformed) {
 }
 
 TEST_F(MirrorTest, AMirrorNeedsAKeyAndAnOrigin) {
-  EXPECT_FALSE(Mirror::Open(copy_.get(), published_.Fetcher(), MirrorOptions{}).ok());
+  EXPECT_THAT(Mirror::Open(copy_.get(), published_.Fetcher(), MirrorOptions{}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("verifier key")));
   MirrorOptions no_origin = Options();
   no_origin.origin.clear();
   EXPECT_EQ(Mirror::Open(copy_.get(), published_.Fetcher(), no_origin).status().code(),

@@ -15,6 +15,8 @@
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
+using ::ledger::testing::IsOk;
+
 namespace ledger::tiles {
 namespace {
 
@@ -30,15 +32,15 @@ class TileFilesTest : public ::testing::Test {
     log_ = testing::OpenLog(dir_.Sub("db"));
     ASSERT_NE(log_, nullptr);
     auto signer = log::NoteSigner::Generate(kOrigin);
-    ASSERT_TRUE(signer.ok());
+    ASSERT_THAT(signer, IsOk());
     signer_.push_back(*signer);
   }
   // Grows the log to `size` and stores a checkpoint of it; the note.
   std::string CheckpointAt(uint64_t size) {
     testing::GrowLog(*log_, size);
     auto note = log::SignCheckpoint(kOrigin, log_->Head(), signer_[0]);
-    EXPECT_TRUE(note.ok()) << note.status();
-    EXPECT_TRUE(log_->PutCheckpoint(*note).ok());
+    EXPECT_THAT(note, IsOk());
+    EXPECT_THAT(log_->PutCheckpoint(*note), IsOk());
     return *note;
   }
 
@@ -60,7 +62,7 @@ TEST_F(TileFilesTest, ServesTheNewestCheckpointWithTheSpecsContentTypeAndShortCa
   CheckpointAt(5);
   const std::string newest = CheckpointAt(9);
   auto file = TileFiles(*log_).Get("checkpoint");
-  ASSERT_TRUE(file.ok()) << file.status();
+  ASSERT_THAT(file, IsOk());
   EXPECT_EQ(file->bytes, newest);
   EXPECT_EQ(file->content_type, "text/plain; charset=utf-8");
   EXPECT_EQ(file->caching, Caching::kShort);
@@ -72,19 +74,19 @@ TEST_F(TileFilesTest, FullAndPartialTilesAreImmutable) {
   CheckpointAt(300);
   TileFiles files(*log_);
   auto full = files.Get("tile/0/000");
-  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_THAT(full, IsOk());
   EXPECT_EQ(full->bytes.size(), kFullHashTileBytes);
   EXPECT_EQ(full->content_type, "application/octet-stream");
   EXPECT_EQ(full->caching, Caching::kImmutable);
   auto bundle = files.Get("tile/entries/000");
-  ASSERT_TRUE(bundle.ok()) << bundle.status();
+  ASSERT_THAT(bundle, IsOk());
   EXPECT_EQ(bundle->caching, Caching::kImmutable);
   auto partial = files.Get("tile/0/001.p/44");
-  ASSERT_TRUE(partial.ok()) << partial.status();
+  ASSERT_THAT(partial, IsOk());
   EXPECT_EQ(partial->bytes.size(), 44u * 32);
   EXPECT_EQ(partial->caching, Caching::kImmutable);
   auto level1 = files.Get("tile/1/000.p/1");
-  ASSERT_TRUE(level1.ok()) << level1.status();
+  ASSERT_THAT(level1, IsOk());
   EXPECT_EQ(level1->caching, Caching::kImmutable);
 }
 
@@ -94,7 +96,7 @@ TEST_F(TileFilesTest, AFullHashTileServedAgainIsTheSameTileAndStillOnlyOnceCheck
   const std::string expected = *LogTiles(*log_).Read(*ParseTilePath("tile/0/000"), 300);
   for (int i = 0; i < 3; ++i) {
     auto full = files.Get("tile/0/000");
-    ASSERT_TRUE(full.ok()) << full.status();
+    ASSERT_THAT(full, IsOk());
     EXPECT_EQ(full->bytes, expected);
   }
   // Kept tiles are still served only within the newest checkpoint's tree:
@@ -104,7 +106,7 @@ TEST_F(TileFilesTest, AFullHashTileServedAgainIsTheSameTileAndStillOnlyOnceCheck
   EXPECT_THAT(files.Get("tile/0/001"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("is not published")));
   CheckpointAt(600);
   auto second = files.Get("tile/0/001");
-  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_THAT(second, IsOk());
   EXPECT_EQ(second->bytes, *LogTiles(*log_).Read(*ParseTilePath("tile/0/001"), 600));
   EXPECT_EQ(files.Get("tile/0/000")->bytes, expected);
 }
@@ -113,7 +115,7 @@ TEST_F(TileFilesTest, OnlyTilesOfTheCheckpointedTreeArePublished) {
   CheckpointAt(300);
   testing::GrowLog(*log_, 600);  // appended, not yet in a checkpoint
   TileFiles files(*log_);
-  EXPECT_TRUE(files.Get("tile/0/001.p/44").ok());
+  EXPECT_THAT(files.Get("tile/0/001.p/44"), IsOk());
   EXPECT_THAT(files.Get("tile/0/001"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("300")));
   EXPECT_THAT(files.Get("tile/0/001.p/45"), StatusIs(absl::StatusCode::kNotFound, HasSubstr("")));
   EXPECT_THAT(files.Get("tile/entries/002.p/1"),
@@ -126,9 +128,9 @@ TEST_F(TileFilesTest, PartialTilesOfOlderTreesStayAvailable) {
   TileFiles files(*log_);
   // A reader still holding the checkpoint of 20 verifies against its tiles.
   auto old_partial = files.Get("tile/0/000.p/20");
-  ASSERT_TRUE(old_partial.ok()) << old_partial.status();
+  ASSERT_THAT(old_partial, IsOk());
   auto full = files.Get("tile/0/000");
-  ASSERT_TRUE(full.ok());
+  ASSERT_THAT(full, IsOk());
   EXPECT_EQ(old_partial->bytes, full->bytes.substr(0, 20 * 32));
 }
 
@@ -155,13 +157,13 @@ TEST_F(TileFilesTest, AVerifyingReaderAcceptsWhatItServes) {
   };
   std::vector<log::NoteVerifier> keys = {signer_[0].verifier()};
   auto checkpoint = log::VerifyCheckpoint(note, keys, kOrigin);
-  ASSERT_TRUE(checkpoint.ok()) << checkpoint.status();
+  ASSERT_THAT(checkpoint, IsOk());
   auto tree = VerifiedTree::Fetch(
       fetch, {checkpoint->checkpoint.tree_size, checkpoint->checkpoint.root}, nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   for (uint64_t bundle = 0; bundle < 3; ++bundle) {
     auto entries = tree->FetchEntries(fetch, bundle);
-    ASSERT_TRUE(entries.ok()) << entries.status();
+    ASSERT_THAT(entries, IsOk());
   }
 }
 

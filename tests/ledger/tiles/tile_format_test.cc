@@ -7,6 +7,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
+
 namespace ledger::tiles {
 namespace {
 
@@ -69,32 +74,32 @@ TEST(TileFormatTest, HashTileRoundTripsAndRefusesWrongSizes) {
   const std::string bytes = EncodeHashTile(hashes);
   EXPECT_EQ(bytes.size(), 96u);
   auto decoded = DecodeHashTile(bytes, tile);
-  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ASSERT_THAT(decoded, IsOk());
   EXPECT_EQ(*decoded, hashes);
   for (const std::string& wrong : {bytes.substr(0, 95), bytes + "x", std::string()}) {
     auto refused = DecodeHashTile(wrong, tile);
-    ASSERT_FALSE(refused.ok());
-    EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
-    EXPECT_THAT(refused.status().message(), HasSubstr("tile/0/000.p/3"));
+    EXPECT_THAT(refused, StatusIs(absl::StatusCode::kDataLoss, HasSubstr("tile/0/000.p/3")));
   }
-  EXPECT_FALSE(DecodeHashTile(std::string(kFullHashTileBytes - 32, 'a'), TileId{}).ok());
+  EXPECT_THAT(
+      DecodeHashTile(std::string(kFullHashTileBytes - 32, 'a'), TileId{}),
+      StatusIs(absl::StatusCode::kDataLoss, HasSubstr("a tile of width 256 is 8192 bytes")));
 }
 
 TEST(TileFormatTest, BundleEntriesHaveABigEndianLength) {
   std::string bundle;
-  ASSERT_TRUE(AppendBundleEntry("one", bundle).ok());
-  ASSERT_TRUE(AppendBundleEntry(std::string(258, 'z'), bundle).ok());
-  ASSERT_TRUE(AppendBundleEntry("", bundle).ok());
+  ASSERT_THAT(AppendBundleEntry("one", bundle), IsOk());
+  ASSERT_THAT(AppendBundleEntry(std::string(258, 'z'), bundle), IsOk());
+  ASSERT_THAT(AppendBundleEntry("", bundle), IsOk());
   EXPECT_EQ(bundle.substr(0, 5), std::string("\x00\x03one", 5));
   EXPECT_EQ(bundle.substr(5, 2), std::string("\x01\x02", 2));
   auto entries = DecodeEntryBundle(bundle, {.entries = true, .index = 0, .width = 3});
-  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_THAT(entries, IsOk());
   EXPECT_EQ(*entries, (std::vector<std::string>{"one", std::string(258, 'z'), ""}));
 }
 
 TEST(TileFormatTest, EntryLongerThanAUint16IsRefused) {
   std::string bundle = "kept";
-  ASSERT_TRUE(AppendBundleEntry(std::string(kMaxBundleEntryBytes, 'a'), bundle).ok());
+  ASSERT_THAT(AppendBundleEntry(std::string(kMaxBundleEntryBytes, 'a'), bundle), IsOk());
   const size_t before = bundle.size();
   absl::Status refused = AppendBundleEntry(std::string(kMaxBundleEntryBytes + 1, 'a'), bundle);
   EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
@@ -105,8 +110,8 @@ TEST(TileFormatTest, EntryLongerThanAUint16IsRefused) {
 
 TEST(TileFormatTest, MalformedBundlesAreRefusedNamingTheEntry) {
   std::string bundle;
-  ASSERT_TRUE(AppendBundleEntry("one", bundle).ok());
-  ASSERT_TRUE(AppendBundleEntry("two", bundle).ok());
+  ASSERT_THAT(AppendBundleEntry("one", bundle), IsOk());
+  ASSERT_THAT(AppendBundleEntry("two", bundle), IsOk());
   const TileId two{.entries = true, .index = 4, .width = 2};
   struct Case {
     std::string bytes;
@@ -120,10 +125,10 @@ TEST(TileFormatTest, MalformedBundlesAreRefusedNamingTheEntry) {
            {bundle, {.entries = true, .index = 4, .width = 3}, "holds 2 entries; its width is 3"},
            {"", two, "holds 0 entries"}}) {
     auto refused = DecodeEntryBundle(c.bytes, c.tile);
-    ASSERT_FALSE(refused.ok()) << c.says;
-    EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
-    EXPECT_THAT(refused.status().message(), HasSubstr(c.says));
-    EXPECT_THAT(refused.status().message(), HasSubstr("tile/entries/004.p/"));
+    EXPECT_THAT(refused,
+                StatusIs(absl::StatusCode::kDataLoss,
+                         ::testing::AllOf(HasSubstr(c.says), HasSubstr("tile/entries/004.p/"))))
+        << c.says;
   }
 }
 

@@ -6,6 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/testing/status_matchers.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
+using ::testing::HasSubstr;
+
 namespace ledger::tiles {
 namespace {
 
@@ -31,7 +37,7 @@ TEST(TilePathTest, ParseInvertsFormatting) {
                             TileId{.entries = true, .index = 999999, .width = 17}}) {
     const std::string path = TilePath(tile);
     auto parsed = ParseTilePath(path);
-    ASSERT_TRUE(parsed.ok()) << path << ": " << parsed.status();
+    ASSERT_THAT(parsed, IsOk()) << path;
     EXPECT_EQ(*parsed, tile) << path;
   }
   EXPECT_EQ(TilePath({.entries = true, .index = max}), "tile/entries/x018/x446/x744/x073/x709/x551/615");
@@ -51,15 +57,17 @@ TEST(TilePathTest, NonCanonicalOrHostilePathsAreRefused) {
            "tile/0/000%2F", "tile/0/x018/x446/x744/x073/x709/x551/616",
            "tile/0/x001/x000/x000/x000/x000/x000/x000/000", "tile/0/999/000", "tile/0/ 000",
        }) {
-    EXPECT_FALSE(ParseTilePath(path).ok()) << "accepted \"" << path << "\"";
+    EXPECT_THAT(ParseTilePath(path),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("tile")))
+        << path;
   }
 }
 
 TEST(TilePathTest, OverlongPathsAreRefusedBeforeSplitting) {
   const std::string path = "tile/0/" + std::string(100000, 'x');
   auto parsed = ParseTilePath(path);
-  ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(parsed, StatusIs(absl::StatusCode::kInvalidArgument,
+                               HasSubstr("no canonical tile path is longer than")));
 }
 
 TEST(TilePathTest, ErrorsSayWhatIsWrong) {

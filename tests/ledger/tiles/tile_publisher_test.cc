@@ -16,10 +16,14 @@
 #include "tests/testing/run_command.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
+
+using ::ledger::testing::IsOk;
 
 namespace ledger::tiles {
 namespace {
 
+using ::ledger::testing::SourcePath;
 using ::ledger::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -40,17 +44,17 @@ class TilePublisherTest : public ::testing::Test {
     log_ = testing::OpenLog(dir_.Sub("db"));
     ASSERT_NE(log_, nullptr);
     auto signer = log::NoteSigner::Generate(kOrigin);
-    ASSERT_TRUE(signer.ok());
+    ASSERT_THAT(signer, IsOk());
     signers_.push_back(*signer);
     auto out = publication::DirectoryWriter::Open(dir_.Sub("out"));
-    ASSERT_TRUE(out.ok()) << out.status();
+    ASSERT_THAT(out, IsOk());
     out_.emplace(*std::move(out));
   }
   std::string CheckpointAt(uint64_t size, const std::string& origin = kOrigin) {
     testing::GrowLog(*log_, size);
     auto note = log::SignCheckpoint(origin, log_->Head(), signers_[0]);
-    EXPECT_TRUE(note.ok()) << note.status();
-    EXPECT_TRUE(log_->PutCheckpoint(*note).ok());
+    EXPECT_THAT(note, IsOk());
+    EXPECT_THAT(log_->PutCheckpoint(*note), IsOk());
     return *note;
   }
   absl::StatusOr<PublishReport> Publish(PublishOptions options = {}) {
@@ -95,12 +99,12 @@ TEST_F(TilePublisherTest, RefusesALogWithoutACheckpointAndSaysWhatToRun) {
 TEST_F(TilePublisherTest, APublishedDirectoryVerifiesAndHoldsTheStoredEntries) {
   const std::string note = CheckpointAt(700);
   auto report = Publish();
-  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_THAT(report, IsOk());
   EXPECT_EQ(report->previous_size, 0u);
   EXPECT_EQ(report->tree_size, 700u);
   EXPECT_EQ(ledger::testing::ReadFile(dir_.Sub("out/checkpoint")), note);
   auto tree = ReadBack(nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   EXPECT_EQ(tree->size(), 700u);
   EXPECT_EQ(FilesUnder(dir_.Sub("out")),
             (std::set<std::string>{"checkpoint", "tile/0/000", "tile/0/001", "tile/0/002.p/188",
@@ -111,19 +115,19 @@ TEST_F(TilePublisherTest, APublishedDirectoryVerifiesAndHoldsTheStoredEntries) {
 TEST_F(TilePublisherTest, ASecondRunWritesOnlyWhatChangedAndRemovesPartialsOfFullTiles) {
   CheckpointAt(100);
   auto first = Publish();
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   EXPECT_EQ(first->files.written, 3u);  // two partial tiles, the checkpoint
   auto first_tree = ReadBack(nullptr);
-  ASSERT_TRUE(first_tree.ok()) << first_tree.status();
+  ASSERT_THAT(first_tree, IsOk());
 
   auto again = Publish();
-  ASSERT_TRUE(again.ok()) << again.status();
+  ASSERT_THAT(again, IsOk());
   EXPECT_EQ(again->files.written, 0u);
   EXPECT_EQ(again->files.unchanged, 1u);  // only the checkpoint is looked at
 
   CheckpointAt(300);
   auto grown = Publish();
-  ASSERT_TRUE(grown.ok()) << grown.status();
+  ASSERT_THAT(grown, IsOk());
   EXPECT_EQ(grown->previous_size, 100u);
   // tile/0/000, tile/0/001.p/44, bundles alike, tile/1/000.p/1, checkpoint.
   EXPECT_EQ(grown->files.written, 6u);
@@ -131,7 +135,7 @@ TEST_F(TilePublisherTest, ASecondRunWritesOnlyWhatChangedAndRemovesPartialsOfFul
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("out/tile/0/000.p")));
   // Consistent with what a reader verified before.
   auto grown_tree = ReadBack(&*first_tree);
-  ASSERT_TRUE(grown_tree.ok()) << grown_tree.status();
+  ASSERT_THAT(grown_tree, IsOk());
 }
 
 TEST_F(TilePublisherTest, PartialTilesOfAStillPartialTileStayForOlderCheckpoints) {
@@ -140,38 +144,38 @@ TEST_F(TilePublisherTest, PartialTilesOfAStillPartialTileStayForOlderCheckpoints
   for (uint64_t size = 1; size <= 15; ++size) {
     CheckpointAt(size);
     auto report = Publish();
-    ASSERT_TRUE(report.ok()) << size << ": " << report.status();
+    ASSERT_THAT(report, IsOk()) << size;
   }
-  std::set<std::string> tessera = FilesUnder(LEDGER_TESSERA_LOG_DIR "/tile");
+  std::set<std::string> tessera = FilesUnder(SourcePath("tests/testdata/tessera-log/tile"));
   std::set<std::string> ours = FilesUnder(dir_.Sub("out/tile"));
   EXPECT_EQ(ours, tessera);
   EXPECT_EQ(ours.size(), 30u);
   auto tree = ReadBack(nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
 }
 
 TEST_F(TilePublisherTest, AllRepairsDeletedFiles) {
   CheckpointAt(300);
-  ASSERT_TRUE(Publish().ok());
+  ASSERT_THAT(Publish(), IsOk());
   std::filesystem::remove(dir_.Sub("out/tile/0/000"));
   auto incremental = Publish();
-  ASSERT_TRUE(incremental.ok());
+  ASSERT_THAT(incremental, IsOk());
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("out/tile/0/000")));
   auto all = Publish(PublishOptions{.all = true, .beside = {}});
-  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_THAT(all, IsOk());
   EXPECT_EQ(all->files.written, 1u);
-  EXPECT_TRUE(ReadBack(nullptr).ok());
+  EXPECT_THAT(ReadBack(nullptr), IsOk());
 }
 
 TEST_F(TilePublisherTest, RefusesADirectoryOfAnotherLog) {
   CheckpointAt(10);
-  ASSERT_TRUE(Publish().ok());
+  ASSERT_THAT(Publish(), IsOk());
   // Another log with the same origin and more entries: its root at 10 differs.
   ledger::testing::TempDir other_dir;
   auto other = testing::OpenLog(other_dir.Sub("db"));
   testing::GrowLog(*other, 20, "other");
   auto note = log::SignCheckpoint(kOrigin, other->Head(), signers_[0]);
-  ASSERT_TRUE(other->PutCheckpoint(*note).ok());
+  ASSERT_THAT(other->PutCheckpoint(*note), IsOk());
   const std::string before = ledger::testing::ReadFile(dir_.Sub("out/checkpoint"));
   EXPECT_THAT(PublishTiles(*other, *out_),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("another log")));
@@ -181,7 +185,7 @@ TEST_F(TilePublisherTest, RefusesADirectoryOfAnotherLog) {
   auto third = testing::OpenLog(third_dir.Sub("db"));
   testing::GrowLog(*third, 5);
   auto renamed = log::SignCheckpoint("example.com/other", third->Head(), signers_[0]);
-  ASSERT_TRUE(third->PutCheckpoint(*renamed).ok());
+  ASSERT_THAT(third->PutCheckpoint(*renamed), IsOk());
   EXPECT_THAT(PublishTiles(*third, *out_),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("its own directory")));
 }
@@ -192,9 +196,9 @@ TEST_F(TilePublisherTest, RefusesADirectoryAheadOfTheLogOrNotACheckpoint) {
   auto ahead = testing::OpenLog(ahead_dir.Sub("db"));
   testing::GrowLog(*ahead, 30);
   auto note = log::SignCheckpoint(kOrigin, ahead->Head(), signers_[0]);
-  ASSERT_TRUE(out_->Write("checkpoint", *note).ok());
+  ASSERT_THAT(out_->Write("checkpoint", *note), IsOk());
   EXPECT_THAT(Publish(), StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("ahead")));
-  ASSERT_TRUE(out_->Write("checkpoint", "not a note").ok());
+  ASSERT_THAT(out_->Write("checkpoint", "not a note"), IsOk());
   EXPECT_THAT(Publish(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("is not a checkpoint")));
 }
@@ -227,14 +231,14 @@ TEST_F(TilePublisherTest, FilesBesideTheTilesAreWrittenBeforeTheCheckpointAndOnl
   PublishOptions options;
   options.beside.push_back({.source = &pages, .paths = {"index.html", "data/a.json"}});
   auto first = Publish(options);
-  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_THAT(first, IsOk());
   EXPECT_EQ(first->beside.written, 2u);
   EXPECT_THAT(pages.saw_checkpoint_, ::testing::ElementsAre(false, false));
   EXPECT_TRUE(std::filesystem::exists(dir_.Sub("out") + "/data/a.json"));
-  ASSERT_TRUE(ReadBack(nullptr).ok());
+  ASSERT_THAT(ReadBack(nullptr), IsOk());
 
   auto same = Publish(options);
-  ASSERT_TRUE(same.ok()) << same.status();
+  ASSERT_THAT(same, IsOk());
   EXPECT_EQ(same->beside.written, 0u);
   EXPECT_EQ(same->beside.unchanged, 2u);
   EXPECT_EQ(same->files.written, 0u);
@@ -242,14 +246,14 @@ TEST_F(TilePublisherTest, FilesBesideTheTilesAreWrittenBeforeTheCheckpointAndOnl
   pages.version_ = 2;
   CheckpointAt(301);
   auto grown = Publish(options);
-  ASSERT_TRUE(grown.ok()) << grown.status();
+  ASSERT_THAT(grown, IsOk());
   EXPECT_EQ(grown->beside.written, 2u);
   EXPECT_EQ(grown->tree_size, 301u);
 }
 
 TEST_F(TilePublisherTest, AFailingBesideSourceLeavesTheOldCheckpoint) {
   CheckpointAt(10);
-  ASSERT_TRUE(Publish().ok());
+  ASSERT_THAT(Publish(), IsOk());
   const std::string before = *DirectoryFetcher(dir_.Sub("out"))("checkpoint");
   CheckpointAt(20);
   PagesSource pages(dir_.Sub("out"));

@@ -16,6 +16,7 @@
 #include "ledger/tiles/log_tiles.h"
 #include "ledger/tiles/tile_fetcher.h"
 #include "ledger/tiles/tile_path.h"
+#include "tests/testing/status_matchers.h"
 
 namespace ledger::tiles::testing {
 
@@ -32,7 +33,7 @@ inline void GrowLog(log::Log& log, uint64_t n, const std::string& prefix = "entr
     batch.push_back(std::move(request));
     if (batch.size() == 100 || i + 1 == n) {
       auto appended = log.AppendBatch(batch);
-      ASSERT_TRUE(appended.ok()) << appended.status();
+      ASSERT_THAT(appended, ::ledger::testing::IsOk());
       batch.clear();
     }
   }
@@ -43,7 +44,7 @@ inline std::unique_ptr<log::Log> OpenLog(const std::string& path) {
   options.path = path;
   options.sync = false;
   auto opened = log::Log::Open(options);
-  EXPECT_TRUE(opened.ok()) << opened.status();
+  EXPECT_THAT(opened, ::ledger::testing::IsOk());
   return opened.ok() ? *std::move(opened) : nullptr;
 }
 

@@ -8,7 +8,11 @@
 
 #include "ledger/tiles/tile_format.h"
 #include "tests/ledger/tiles/tiles_test_util.h"
+#include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+
+using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::tiles {
 namespace {
@@ -38,7 +42,7 @@ class VerifiedTreeTest : public ::testing::Test {
 TEST_F(VerifiedTreeTest, TilesOfTheLogVerifyAgainstItsRoot) {
   auto served = At(600);
   auto tree = VerifiedTree::Fetch(served.Fetcher(), HeadAt(600), nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   EXPECT_EQ(tree->size(), 600u);
   for (uint64_t i : {0, 255, 256, 599}) {
     EXPECT_EQ(tree->LeafHash(i), log_->GetEntry(i)->leaf_hash);
@@ -51,9 +55,9 @@ TEST_F(VerifiedTreeTest, TilesOfTheLogVerifyAgainstItsRoot) {
 TEST_F(VerifiedTreeTest, BundlesVerifyAgainstTheTiles) {
   auto served = At(600);
   auto tree = VerifiedTree::Fetch(served.Fetcher(), HeadAt(600), nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   auto entries = tree->FetchEntries(served.Fetcher(), 2);
-  ASSERT_TRUE(entries.ok()) << entries.status();
+  ASSERT_THAT(entries, IsOk());
   ASSERT_EQ(entries->size(), 88u);
   EXPECT_EQ((*entries)[0], log_->GetEntry(512)->bytes);
   EXPECT_EQ(tree->FetchEntries(served.Fetcher(), 3).status().code(), absl::StatusCode::kNotFound);
@@ -62,17 +66,17 @@ TEST_F(VerifiedTreeTest, BundlesVerifyAgainstTheTiles) {
 TEST_F(VerifiedTreeTest, EmptyTreeNeedsNoTiles) {
   auto served = At(0);
   auto tree = VerifiedTree::Fetch(served.Fetcher(), {0, log::EmptyTreeRoot()}, nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   EXPECT_EQ(served.fetches, 0);
 }
 
 TEST_F(VerifiedTreeTest, GrowingReusesFullTilesAndChecksConsistency) {
   auto first = At(300);
   auto before = VerifiedTree::Fetch(first.Fetcher(), HeadAt(300), nullptr);
-  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_THAT(before, IsOk());
   auto second = At(600);
   auto after = VerifiedTree::Fetch(second.Fetcher(), HeadAt(600), &*before);
-  ASSERT_TRUE(after.ok()) << after.status();
+  ASSERT_THAT(after, IsOk());
   // tile/0/000 was full at 300: only tile/0/001, tile/0/002.p/88, tile/1/000.p/2.
   EXPECT_EQ(second.fetches, 3);
   EXPECT_EQ(after->LeafHash(599), log_->GetEntry(599)->leaf_hash);
@@ -82,20 +86,18 @@ TEST_F(VerifiedTreeTest, AlteredFullTileIsNamed) {
   auto served = At(600);
   served.overrides["tile/0/001"] = FlipLastByte(Tile({.level = 0, .index = 1}, 600));
   auto tree = VerifiedTree::Fetch(served.Fetcher(), HeadAt(600), nullptr);
-  ASSERT_FALSE(tree.ok());
-  EXPECT_EQ(tree.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_THAT(tree.status().message(), HasSubstr("tile/0/001 hashes to"));
-  EXPECT_THAT(tree.status().message(), HasSubstr("tile/1/000.p/2 holds"));
+  EXPECT_THAT(tree, StatusIs(absl::StatusCode::kDataLoss,
+                             ::testing::AllOf(HasSubstr("tile/0/001 hashes to"),
+                                              HasSubstr("tile/1/000.p/2 holds"))));
 }
 
 TEST_F(VerifiedTreeTest, AlteredPartialTileFailsTheRoot) {
   auto served = At(600);
   served.overrides["tile/0/002.p/88"] = FlipLastByte(Tile({.level = 0, .index = 2, .width = 88}, 600));
   auto tree = VerifiedTree::Fetch(served.Fetcher(), HeadAt(600), nullptr);
-  ASSERT_FALSE(tree.ok());
-  EXPECT_EQ(tree.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_THAT(tree.status().message(), HasSubstr("not the checkpoint's"));
-  EXPECT_THAT(tree.status().message(), HasSubstr("tile/0/002.p/88"));
+  EXPECT_THAT(tree, StatusIs(absl::StatusCode::kDataLoss,
+                             ::testing::AllOf(HasSubstr("not the checkpoint's"),
+                                              HasSubstr("tile/0/002.p/88"))));
 }
 
 TEST_F(VerifiedTreeTest, TruncatedOrMissingTilesAreRefused) {
@@ -121,24 +123,24 @@ TEST_F(VerifiedTreeTest, WrongRootIsRefused) {
 TEST_F(VerifiedTreeTest, AlteredEntryInABundleIsNamed) {
   auto served = At(600);
   auto tree = VerifiedTree::Fetch(served.Fetcher(), HeadAt(600), nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   served.overrides["tile/entries/001"] = FlipLastByte(Tile({.entries = true, .index = 1}, 600));
   auto entries = tree->FetchEntries(served.Fetcher(), 1);
-  ASSERT_FALSE(entries.ok());
-  EXPECT_EQ(entries.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_THAT(entries.status().message(), HasSubstr("entry 511 in tile/entries/001 has leaf hash"));
-  EXPECT_THAT(entries.status().message(), HasSubstr("tile/0/001"));
+  EXPECT_THAT(entries,
+              StatusIs(absl::StatusCode::kDataLoss,
+                       ::testing::AllOf(HasSubstr("entry 511 in tile/entries/001 has leaf hash"),
+                                        HasSubstr("tile/0/001"))));
 }
 
 TEST_F(VerifiedTreeTest, ReorderedBundleIsRefused) {
   auto served = At(600);
   auto tree = VerifiedTree::Fetch(served.Fetcher(), HeadAt(600), nullptr);
-  ASSERT_TRUE(tree.ok()) << tree.status();
+  ASSERT_THAT(tree, IsOk());
   std::string swapped;
   auto entries = DecodeEntryBundle(Tile({.entries = true, .index = 0}, 600), {.entries = true});
-  ASSERT_TRUE(entries.ok());
+  ASSERT_THAT(entries, IsOk());
   std::swap((*entries)[3], (*entries)[4]);
-  for (const auto& entry : *entries) ASSERT_TRUE(AppendBundleEntry(entry, swapped).ok());
+  for (const auto& entry : *entries) ASSERT_THAT(AppendBundleEntry(entry, swapped), IsOk());
   served.overrides["tile/entries/000"] = swapped;
   auto refused = tree->FetchEntries(served.Fetcher(), 0);
   EXPECT_THAT(refused.status().message(), HasSubstr("entry 3 in tile/entries/000"));
@@ -147,7 +149,7 @@ TEST_F(VerifiedTreeTest, ReorderedBundleIsRefused) {
 TEST_F(VerifiedTreeTest, CheckpointGoingBackwardsIsRefused) {
   auto served = At(600);
   auto newer = VerifiedTree::Fetch(served.Fetcher(), HeadAt(600), nullptr);
-  ASSERT_TRUE(newer.ok());
+  ASSERT_THAT(newer, IsOk());
   auto older = At(300);
   auto refused = VerifiedTree::Fetch(older.Fetcher(), HeadAt(300), &*newer);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
@@ -162,18 +164,16 @@ TEST_F(VerifiedTreeTest, ForkedLogIsNamed) {
   testing::GrowLog(*other, 600, "forked");
   auto mine = At(300);
   auto before = VerifiedTree::Fetch(mine.Fetcher(), HeadAt(300), nullptr);
-  ASSERT_TRUE(before.ok());
+  ASSERT_THAT(before, IsOk());
   testing::LogFetcher theirs{other.get(), 600, {}};
   auto forked = VerifiedTree::Fetch(theirs.Fetcher(), {600, *other->RootAt(600)}, &*before);
-  ASSERT_FALSE(forked.ok());
-  EXPECT_EQ(forked.status().code(), absl::StatusCode::kDataLoss);
-  EXPECT_THAT(forked.status().message(), HasSubstr("fork"));
+  EXPECT_THAT(forked, StatusIs(absl::StatusCode::kDataLoss, HasSubstr("fork")));
 }
 
 TEST_F(VerifiedTreeTest, SameSizeWithAnotherRootIsAFork) {
   auto served = At(600);
   auto tree = VerifiedTree::Fetch(served.Fetcher(), HeadAt(600), nullptr);
-  ASSERT_TRUE(tree.ok());
+  ASSERT_THAT(tree, IsOk());
   log::TreeHead other = HeadAt(600);
   other.root[5] ^= 1;
   auto forked = VerifiedTree::Fetch(served.Fetcher(), other, &*tree);

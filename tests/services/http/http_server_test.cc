@@ -30,8 +30,10 @@
 #include "tests/services/test_certs.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_paths.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::SourcePath;
 
 namespace ledger::services::http {
 namespace {
@@ -87,7 +89,7 @@ class HttpServerTest : public ::testing::Test {
     auto ledger = CompactLedger::Open(options);
     ASSERT_THAT(ledger, IsOk());
     ledger_ = *std::move(ledger);
-    auto scenario = ReadScenarioFile(LEDGER_SEED_SCENARIO);
+    auto scenario = ReadScenarioFile(SourcePath("scenarios/worcestershire.jsonl"));
     ASSERT_THAT(scenario, IsOk());
     auto recorded =
         ledger_->Record(scenario->commands, "test", scenario->request_ids, scenario->labels);
@@ -293,7 +295,7 @@ TEST_F(HttpServerTest, ServesTheLiveLedgerAsItGrows) {
   EXPECT_THAT(before->body, HasSubstr("\"treeSize\": " + std::to_string(size)));
   // One more fact the domain accepts: the seed's compact registered again
   // under another id.
-  auto scenario = ReadScenarioFile(LEDGER_SEED_SCENARIO);
+  auto scenario = ReadScenarioFile(SourcePath("scenarios/worcestershire.jsonl"));
   ASSERT_THAT(scenario, IsOk());
   compact::v1::Event again;
   for (const compact::v1::Event& command : scenario->commands) {

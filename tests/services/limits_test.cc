@@ -19,7 +19,8 @@ TEST(RecordingBudgetTest, RefusesBeyondItsRequestCountUntilOneIsReleased) {
   RecordingBudget budget(/*max_requests=*/2, /*max_bytes=*/1 << 20);
   auto a = budget.TryAdmit(10);
   auto b = budget.TryAdmit(10);
-  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
   auto c = budget.TryAdmit(10);
   EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(std::string(c.status().message()), HasSubstr("retry"));

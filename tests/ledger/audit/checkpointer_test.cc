@@ -9,6 +9,7 @@
 #include "tests/testing/status_matchers.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::audit {
 namespace {
@@ -55,6 +56,47 @@ TEST_F(CheckpointerTest, LaterCheckpointsKeepTheOrigin) {
   AppendEntries(*log_, 1);
   EXPECT_EQ(PublishCheckpoint(*log_, {&key_, 1}, "other").status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// The one rule both the offline signer and the server's publisher follow.
+TEST(ChooseOriginTest, FirstCheckpointTakesAUsableOriginLaterOnesKeepTheStoredOne) {
+  const log::Checkpoint stored{"ledger.example/log", 7, log::Hash{}, {}};
+  for (const auto& [newest, requested] :
+       {std::pair<std::optional<log::Checkpoint>, std::string>{std::nullopt, "ledger.example/log"},
+        {stored, ""},
+        {stored, "ledger.example/log"}}) {
+    auto chosen = ChooseOrigin(newest, requested);
+    ASSERT_THAT(chosen, IsOk()) << "requested \"" << requested << "\"";
+    EXPECT_EQ(*chosen, "ledger.example/log");
+  }
+
+  auto none = ChooseOrigin(std::nullopt, "");
+  EXPECT_THAT(none, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("needs an origin")));
+  EXPECT_EQ(NextStepOf(none.status()), NextStep::kGiveOrigin);
+  // A checkpoint's first line cannot hold a newline.
+  auto unusable = ChooseOrigin(std::nullopt, "two\nlines");
+  EXPECT_THAT(unusable, StatusIs(absl::StatusCode::kInvalidArgument,
+                                 HasSubstr("cannot name the log's checkpoints")));
+  EXPECT_EQ(NextStepOf(unusable.status()), NextStep::kGiveOrigin);
+  auto other = ChooseOrigin(stored, "other.example/log");
+  EXPECT_THAT(other, StatusIs(absl::StatusCode::kInvalidArgument,
+                              HasSubstr("a log keeps one origin")));
+  EXPECT_EQ(NextStepOf(other.status()), NextStep::kKeepOrigin);
+}
+
+TEST_F(CheckpointerTest, NewestCheckpointIsTheLastStoredParsed) {
+  auto none = NewestCheckpoint(*log_);
+  ASSERT_THAT(none, IsOk());
+  EXPECT_FALSE(none->has_value());
+  ASSERT_THAT(PublishCheckpoint(*log_, {&key_, 1}, kOrigin), IsOk());
+  AppendEntries(*log_, 2);
+  ASSERT_THAT(PublishCheckpoint(*log_, {&key_, 1}, ""), IsOk());
+  auto newest = NewestCheckpoint(*log_);
+  ASSERT_THAT(newest, IsOk());
+  ASSERT_TRUE(newest->has_value());
+  EXPECT_EQ((*newest)->origin, kOrigin);
+  EXPECT_EQ((*newest)->tree_size, 5u);
+  EXPECT_EQ((*newest)->root, log_->Head().root);
 }
 
 TEST_F(CheckpointerTest, SigningTheSameHeadTwiceIsIdempotent) {

@@ -33,8 +33,8 @@ struct PublishedCheckpoint {
 };
 
 // The newest checkpoint stored in `log`, parsed; nullopt when none is.
-// Errors of Log::LatestCheckpoint, and DataLoss-like parse errors when the
-// stored note does not parse.
+// Errors of Log::LatestCheckpoint, and those of ParseNote and
+// ParseCheckpoint when the stored note does not parse (a damaged store).
 absl::StatusOr<std::optional<log::Checkpoint>> NewestCheckpoint(const log::Log& log);
 
 // The origin of a log's next checkpoint, the one rule for every signer: with

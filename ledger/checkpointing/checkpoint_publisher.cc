@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/log/checkpoint.h"
 
@@ -19,7 +18,6 @@ constexpr absl::Duration kPoll = absl::Milliseconds(50);
 // After a failed signature, try again no sooner than this (or the interval,
 // if longer), so that a lasting fault is not a busy loop.
 constexpr absl::Duration kRetry = absl::Seconds(1);
-
 
 }  // namespace
 

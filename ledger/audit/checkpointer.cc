@@ -38,14 +38,20 @@ bool SignedByAll(const std::string& note, std::span<const log::NoteSigner> signe
   return opened.ok() && opened->verified.size() == signers.size();
 }
 
-}  // namespace
-
-absl::StatusOr<std::optional<log::Checkpoint>> NewestCheckpoint(const log::Log& log) {
-  LEDGER_ASSIGN_OR_RETURN(auto note, log.LatestCheckpoint());
+// The checkpoint in a stored note, if one is stored.
+absl::StatusOr<std::optional<log::Checkpoint>> ParseStored(
+    const std::optional<std::string>& note) {
   if (!note.has_value()) return std::optional<log::Checkpoint>();
   LEDGER_ASSIGN_OR_RETURN(log::Note parsed, log::ParseNote(*note));
   LEDGER_ASSIGN_OR_RETURN(log::Checkpoint checkpoint, log::ParseCheckpoint(parsed.text));
   return std::optional<log::Checkpoint>(std::move(checkpoint));
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<log::Checkpoint>> NewestCheckpoint(const log::Log& log) {
+  LEDGER_ASSIGN_OR_RETURN(auto note, log.LatestCheckpoint());
+  return ParseStored(note);
 }
 
 absl::StatusOr<std::string> ChooseOrigin(const std::optional<log::Checkpoint>& newest,
@@ -82,11 +88,7 @@ absl::StatusOr<PublishedCheckpoint> SignCheckpoint(const log::Log& log,
                                                    std::string_view origin) {
   if (signers.empty()) return absl::InvalidArgumentError("no signing key");
   LEDGER_ASSIGN_OR_RETURN(auto latest_note, log.LatestCheckpoint());
-  std::optional<log::Checkpoint> latest;
-  if (latest_note.has_value()) {
-    LEDGER_ASSIGN_OR_RETURN(log::Note parsed, log::ParseNote(*latest_note));
-    LEDGER_ASSIGN_OR_RETURN(latest, log::ParseCheckpoint(parsed.text));
-  }
+  LEDGER_ASSIGN_OR_RETURN(std::optional<log::Checkpoint> latest, ParseStored(latest_note));
   PublishedCheckpoint published;
   LEDGER_ASSIGN_OR_RETURN(published.origin, ChooseOrigin(latest, origin));
   published.head = log.Head();

@@ -17,6 +17,10 @@ namespace ledger::audit {
 
 namespace {
 
+// Reads start small and double up to kReadBlock: a large bundle is read in
+// large blocks after a few reads, and a small one (a single compact's
+// history, a test) costs no large buffer.
+constexpr size_t kFirstRead = size_t{16} << 10;
 constexpr size_t kReadBlock = size_t{256} << 10;
 
 
@@ -301,14 +305,16 @@ bool LineReader::Fill() {
     end_ -= begin_;
     begin_ = 0;
   }
-  if (capacity_ < end_ + kReadBlock) {
-    const size_t capacity = std::max(end_ + kReadBlock, 2 * capacity_);
+  const size_t read = next_read_ == 0 ? kFirstRead : next_read_;
+  next_read_ = std::min(2 * read, kReadBlock);
+  if (capacity_ < end_ + read) {
+    const size_t capacity = std::max(end_ + read, 2 * capacity_);
     auto grown = std::make_unique_for_overwrite<char[]>(capacity);
     if (end_ > 0) std::memcpy(grown.get(), buf_.get(), end_);
     buf_ = std::move(grown);
     capacity_ = capacity;
   }
-  in_.read(buf_.get() + end_, static_cast<std::streamsize>(kReadBlock));
+  in_.read(buf_.get() + end_, static_cast<std::streamsize>(read));
   const std::streamsize got = in_.gcount();
   if (in_.bad()) failed_ = true;
   end_ += static_cast<size_t>(got);

@@ -77,7 +77,7 @@ absl::StatusOr<std::string_view> HeaderValue(std::string_view line, std::string_
 // in 64 bits. InvalidArgument otherwise.
 absl::StatusOr<uint64_t> ParseDecimal(std::string_view text);
 
-// Reads "\n"-terminated lines from a stream in large blocks.
+// Reads "\n"-terminated lines from a stream, in blocks that grow to 256 KiB.
 class LineReader {
  public:
   enum class Result {
@@ -111,6 +111,7 @@ class LineReader {
   // small bundle would then touch every page of its first read block.
   std::unique_ptr<char[]> buf_;
   size_t capacity_ = 0;
+  size_t next_read_ = 0;  // bytes the next Fill asks for; 0 before the first
   size_t begin_ = 0;
   size_t end_ = 0;
   uint64_t line_number_ = 0;

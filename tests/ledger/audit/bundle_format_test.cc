@@ -99,6 +99,30 @@ TEST(LineReaderTest, LinesAcrossReadBlocks) {
   EXPECT_EQ(reader.Next(&line), Result::kEnd);
 }
 
+TEST(LineReaderTest, LinesAroundTheGrowingReadSizes) {
+  // Reads grow from 16 KiB to 256 KiB: lines that end just before, at and
+  // after each read's end, and lines longer than the first reads.
+  std::vector<size_t> lengths;
+  for (size_t read = size_t{16} << 10; read <= (size_t{512} << 10); read *= 2) {
+    for (size_t length : {read - 2, read - 1, read, read + 1, 3 * read + 7}) {
+      lengths.push_back(length);
+    }
+  }
+  std::string text;
+  for (size_t i = 0; i < lengths.size(); ++i) text += std::string(lengths[i], 'a' + i % 26) + "\n";
+  std::istringstream in(text);
+  LineReader reader(in);
+  std::string_view line;
+  uint64_t offset = 0;
+  for (size_t i = 0; i < lengths.size(); ++i) {
+    ASSERT_EQ(reader.Next(&line), Result::kLine) << i;
+    ASSERT_EQ(line, std::string(lengths[i], 'a' + i % 26)) << i;
+    offset += lengths[i] + 1;
+    ASSERT_EQ(reader.offset(), offset) << i;
+  }
+  EXPECT_EQ(reader.Next(&line), Result::kEnd);
+}
+
 TEST(LineReaderTest, LongLinesAreRefused) {
   std::istringstream in(std::string(100, 'x') + "\nshort\n");
   LineReader reader(in, 50);

@@ -54,6 +54,9 @@ struct Published {
   // Paths of the size-5 tree only (its partial tiles), read only when the
   // older tree is read first.
   std::set<std::string> old_only;
+  // The two trees' heads (computed once: the reference root of 260 leaves
+  // would otherwise be most of an input's time).
+  log::TreeHead old_head, head;
 };
 
 void AddTree(Published& p, uint64_t size) {
@@ -97,15 +100,15 @@ const Published& Log() {
     AddTree(*p, kSize);
     if (p->files.size() != p->old_only.size() + 5) std::abort();
     for (const auto& [path, bytes] : p->files) p->paths.push_back(path);
+    const std::span<const log::Hash> leaves(p->leaves);
+    p->old_head = {kOldSize, log::ReferenceRoot(leaves.first(kOldSize))};
+    p->head = {kSize, log::ReferenceRoot(leaves)};
     return p;
   }();
   return *published;
 }
 
-log::TreeHead Head(uint64_t size) {
-  const Published& p = Log();
-  return {size, log::ReferenceRoot(std::span<const log::Hash>(p.leaves).first(size))};
-}
+const log::TreeHead& Head(uint64_t size) { return size == kSize ? Log().head : Log().old_head; }
 
 // OK, or the refusal, which must be DataLoss with a message.
 bool Refused(const absl::Status& status) {
@@ -118,7 +121,7 @@ bool Refused(const absl::Status& status) {
 // everything was accepted, and then checks the entries.
 bool ReadTree(const tiles::TileFetcher& fetch, uint64_t size, const tiles::VerifiedTree* previous,
               tiles::VerifiedTree* out) {
-  const log::TreeHead head = Head(size);
+  const log::TreeHead& head = Head(size);
   auto tree = tiles::VerifiedTree::Fetch(fetch, head, previous);
   if (Refused(tree.status())) return false;
   if (tree->size() != size || tree->root() != head.root) std::abort();

@@ -88,12 +88,21 @@ absl::StatusOr<std::unique_ptr<WitnessClient>> WitnessClient::Create(const Polic
   // body waits for the witness's delayed ACK of the headers, ~40 ms a request.
   http->set_tcp_nodelay(true);
   return std::unique_ptr<WitnessClient>(
-      new WitnessClient(witness, std::move(http), path + "/add-checkpoint"));
+      new WitnessClient(witness, std::move(http), path + "/add-checkpoint", nullptr));
+}
+
+std::unique_ptr<WitnessClient> WitnessClient::CreateWithTransport(const PolicyWitness& witness,
+                                                                  Transport transport) {
+  return std::unique_ptr<WitnessClient>(
+      new WitnessClient(witness, nullptr, "/add-checkpoint", std::move(transport)));
 }
 
 WitnessClient::WitnessClient(PolicyWitness witness, std::unique_ptr<httplib::Client> http,
-                             std::string path)
-    : witness_(std::move(witness)), http_(std::move(http)), path_(std::move(path)) {}
+                             std::string path, Transport transport)
+    : witness_(std::move(witness)),
+      http_(std::move(http)),
+      path_(std::move(path)),
+      transport_(std::move(transport)) {}
 
 WitnessClient::~WitnessClient() = default;
 
@@ -101,12 +110,13 @@ std::string WitnessClient::Name() const {
   return absl::StrCat("witness ", witness_.name, " (", witness_.url, ")");
 }
 
-absl::StatusOr<WitnessClient::Reply> WitnessClient::Post(const std::string& body,
-                                                         absl::Time deadline) {
+absl::StatusOr<WitnessClient::HttpReply> WitnessClient::Post(const std::string& body,
+                                                             absl::Time deadline) {
   const absl::Duration remaining = deadline - absl::Now();
   if (remaining <= absl::ZeroDuration()) {
     return absl::DeadlineExceededError(absl::StrCat(Name(), " did not answer in time"));
   }
+  if (transport_) return transport_(body, deadline);
   SetTimeouts(*http_, remaining);
   httplib::Result result = http_->Post(path_, body, "text/plain");
   if (!result) {
@@ -130,7 +140,7 @@ absl::StatusOr<WitnessClient::Reply> WitnessClient::Post(const std::string& body
   // cpp-httplib reads no body after a 204 or 304: a body sent anyway would
   // be read as the next answer on this keep-alive connection. Drop it.
   if (result->status == 204 || result->status == 304 || result->status < 200) http_->stop();
-  return Reply{result->status, result->get_header_value("Content-Type"), result->body};
+  return HttpReply{result->status, result->body};
 }
 
 absl::StatusOr<CosignatureAnswer> WitnessClient::RequestCosignature(
@@ -153,7 +163,7 @@ absl::StatusOr<CosignatureAnswer> WitnessClient::RequestCosignature(
     if (old_size > 0 && old_size < new_size) {
       LEDGER_ASSIGN_OR_RETURN(request.proof, proofs(old_size, new_size));
     }
-    LEDGER_ASSIGN_OR_RETURN(Reply reply, Post(FormatAddCheckpointRequest(request), deadline));
+    LEDGER_ASSIGN_OR_RETURN(HttpReply reply, Post(FormatAddCheckpointRequest(request), deadline));
     switch (reply.status) {
       case 200: {
         auto note = log::ParseNote(checkpoint.note + reply.body);

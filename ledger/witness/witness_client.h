@@ -57,11 +57,28 @@ struct CosignatureAnswer {
 
 class WitnessClient {
  public:
+  // One HTTP answer to an add-checkpoint POST.
+  struct HttpReply {
+    int status = 0;
+    std::string body;
+  };
+  // Sends one add-checkpoint request body and returns the witness's answer;
+  // Unavailable or DeadlineExceeded, naming the witness, when no HTTP answer
+  // came.
+  using Transport =
+      std::function<absl::StatusOr<HttpReply>(const std::string& body, absl::Time deadline)>;
+
   // `witness.url` is the witness's submission prefix: http:// or https://,
   // a host, an optional port and an optional path; POSTs go to
   // <prefix>/add-checkpoint. InvalidArgument naming the witness when the
   // URL is missing or not of that shape.
   static absl::StatusOr<std::unique_ptr<WitnessClient>> Create(const PolicyWitness& witness);
+  // A client whose requests go through `transport` instead of HTTP; the
+  // answers are read exactly as Create's client reads them. For the fuzz
+  // target and tests, which then need no socket; `witness.url` is only named
+  // in messages.
+  static std::unique_ptr<WitnessClient> CreateWithTransport(const PolicyWitness& witness,
+                                                            Transport transport);
   ~WitnessClient();
 
   const PolicyWitness& witness() const { return witness_; }
@@ -94,19 +111,16 @@ class WitnessClient {
 
  private:
   WitnessClient(PolicyWitness witness, std::unique_ptr<httplib::Client> http,
-                std::string path);
-  // One POST with old size `old_size`.
-  struct Reply {
-    int status = 0;
-    std::string content_type;
-    std::string body;
-  };
-  absl::StatusOr<Reply> Post(const std::string& body, absl::Time deadline);
+                std::string path, Transport transport);
+  // One POST of an add-checkpoint body, through transport_ if set, else
+  // over http_.
+  absl::StatusOr<HttpReply> Post(const std::string& body, absl::Time deadline);
   std::string Name() const;
 
   const PolicyWitness witness_;
-  std::unique_ptr<httplib::Client> http_;
+  std::unique_ptr<httplib::Client> http_;  // null with a transport
   const std::string path_;  // "<prefix path>/add-checkpoint"
+  const Transport transport_;
   uint64_t known_size_ = 0;
 };
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/synchronization/notification.h"
+#include "ledger/witness/add_checkpoint.h"
 #include "ledger/witness/witness.h"
 #include "ledger/witness/witness_http.h"
 #include "tests/ledger/witness/witness_test_util.h"
@@ -272,6 +273,38 @@ TEST_F(WitnessClientTest, AWitnessThatIsDownCannotBeReached) {
   EXPECT_THAT(Ask(*client, log_.Checkpoint(5)).status(),
               StatusIs(absl::StatusCode::kUnavailable,
                        HasSubstr("witness w1 (" + url + ") cannot be reached")));
+}
+
+TEST_F(WitnessClientTest, AClientWithATransportReadsTheAnswersAsOverHttp) {
+  // The witness in process, without HTTP: the 409 and its retry, then a
+  // cosignature, exactly as A409TeachesTheWitnessesSize... over a socket.
+  Cosigned(log_, 7);
+  std::vector<uint64_t> old_sizes;
+  auto client = WitnessClient::CreateWithTransport(
+      Named("https://witness.example/w1"),
+      [&](const std::string& body, absl::Time) -> absl::StatusOr<WitnessClient::HttpReply> {
+        auto request = ParseAddCheckpointRequest(body);
+        EXPECT_THAT(request, IsOk());
+        if (request.ok()) old_sizes.push_back(request->old_size);
+        WitnessResponse response = witness_->AddCheckpoint(body);
+        return WitnessClient::HttpReply{response.status, response.body};
+      });
+  auto answer = Ask(*client, log_.Checkpoint(15));
+  ASSERT_THAT(answer.status(), IsOk());
+  EXPECT_TRUE(cosigner_.verifier().Matches(answer->cosignature));
+  EXPECT_THAT(old_sizes, ElementsAre(0u, 7u));
+  EXPECT_THAT(proofs_asked_, ElementsAre(Pair(7u, 15u)));
+  EXPECT_EQ(client->known_size(), 15u);
+
+  // A transport's failure is the client's, unchanged.
+  auto broken = WitnessClient::CreateWithTransport(
+      Named("https://witness.example/w1"),
+      [](const std::string&, absl::Time) -> absl::StatusOr<WitnessClient::HttpReply> {
+        return absl::UnavailableError("witness w1 (https://witness.example/w1) cannot be reached");
+      });
+  EXPECT_THAT(Ask(*broken, log_.Checkpoint(15)).status(),
+              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("cannot be reached")));
+  EXPECT_EQ(broken->known_size(), 0u);
 }
 
 TEST_F(WitnessClientTest, CreateRefusesURLsThatAreNotSubmissionPrefixes) {

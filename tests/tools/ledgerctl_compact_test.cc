@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
@@ -75,6 +76,37 @@ TEST_F(LedgerctlCompactTest, DemoTwiceAppendsNothing) {
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr(" 0 new"));
   EXPECT_EQ(LogSize(), size);
+}
+
+TEST_F(LedgerctlCompactTest, TheDemosBuiltInScenarioIsTheCheckoutsSeedFile) {
+  // The demo needs no source tree: it loads the copy built into ledgerctl.
+  // Importing the checkout's file afterwards appends nothing (request ids
+  // come from each line's bytes), so the copy is the file, line for line.
+  auto demo = Ctl("demo --db " + db());
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_THAT(demo.out, HasSubstr("imported scenarios/worcestershire.jsonl (built in): "));
+  const uint64_t size = LogSize();
+  auto again = Ctl("import " + SourcePath("scenarios/worcestershire.jsonl") + " --db " + db());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr(" 0 new"));
+  EXPECT_EQ(LogSize(), size);
+}
+
+TEST_F(LedgerctlCompactTest, TheDemoLoadsAnotherScenarioWhenGivenOne) {
+  auto demo = Ctl("demo --db " + db() + " --scenario " +
+                  SourcePath("scenarios/eastmere-fictional.jsonl"));
+  ASSERT_EQ(demo.exit_code, 0) << demo.err;
+  EXPECT_THAT(demo.out, HasSubstr("eastmere-fictional.jsonl: "));
+  auto missing = Ctl("demo --db " + dir_.Sub("other") + " --scenario " + dir_.Sub("absent.jsonl"));
+  EXPECT_EQ(missing.exit_code, 3) << missing.out;
+  EXPECT_THAT(missing.err, HasSubstr("absent.jsonl"));
+  // A file that is not a scenario is bad input, as for import, and the
+  // database is not created.
+  auto bad = Ctl("demo --db " + dir_.Sub("other") + " --scenario " +
+                 Write("bad.jsonl", "{\"not\": \"an event\"}\n"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.out;
+  EXPECT_THAT(bad.err, HasSubstr("bad.jsonl:1"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("other")));
 }
 
 TEST_F(LedgerctlCompactTest, ReplayAtTellingDates) {

@@ -16,6 +16,7 @@
 #include "tools/ledgerctl/demo_pages.h"
 #include "tools/ledgerctl/demo_witnesses.h"
 #include "tools/ledgerctl/read_render.h"
+#include "tools/ledgerctl/seed_scenario.h"
 
 namespace ledger::cli {
 
@@ -50,14 +51,16 @@ absl::Status ImportInto(CompactLedger& ledger, const Scenario& scenario,
   return absl::OkStatus();
 }
 
+// A scenario that cannot be read (exit 3) or is not a scenario (exit 2).
+int FailScenario(const std::string& command, const absl::Status& status) {
+  return status.code() == absl::StatusCode::kNotFound ? FailOpen(command, status)
+                                                      : Fail(command, status);
+}
+
 int RunImport(const std::string& db, const std::string& file, const std::string& actor) {
   // The file is read and parsed before the database is touched.
   auto scenario = ReadScenarioFile(file);
-  if (!scenario.ok()) {
-    return scenario.status().code() == absl::StatusCode::kNotFound
-               ? FailOpen("import", scenario.status())
-               : Fail("import", scenario.status());
-  }
+  if (!scenario.ok()) return FailScenario("import", scenario.status());
   auto ledger = OpenLedger(db, /*create=*/true);
   if (!ledger.ok()) return FailOpen("import", ledger.status());
   absl::Status status = ImportInto(**ledger, *scenario, file, actor, std::cout);
@@ -75,9 +78,12 @@ int ReplayState(const CompactLedger& ledger, const std::string& at, const std::s
   return kExitOk;
 }
 
-int RunDemo(const std::string& db, const std::string& file) {
-  auto scenario = ReadScenarioFile(file);
-  if (!scenario.ok()) return FailOpen("demo", scenario.status());
+// `file` empty: the seed scenario built into ledgerctl.
+int RunDemo(const std::string& db, const std::string& scenario_file) {
+  const std::string file = scenario_file.empty() ? kSeedScenarioName : scenario_file;
+  auto scenario = scenario_file.empty() ? ParseScenario(SeedScenario(), kSeedScenarioName)
+                                        : ReadScenarioFile(scenario_file);
+  if (!scenario.ok()) return FailScenario("demo", scenario.status());
   auto ledger = OpenLedger(db, /*create=*/true);
   if (!ledger.ok()) return FailOpen("demo", ledger.status());
   std::cout << "Compact Ledger demo: the Worcestershire compacts, from the ledger alone\n"
@@ -171,7 +177,7 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
     std::string db;
     std::string file;
     std::string actor = "ledgerctl import";
-    std::string scenario = LEDGER_SEED_SCENARIO;
+    std::string scenario;  // empty: the built-in seed scenario
     std::string at;
     std::string compact;
     std::string known_at;
@@ -189,8 +195,10 @@ void AddCompactCommands(CLI::App& app, Commands& commands) {
               "twice appends nothing.");
   demo->add_option("--db", o->db, "Directory of the ledger database")
       ->default_val("demo-ledger")->type_name("DIR");
-  demo->add_option("--scenario", o->scenario, "Scenario file (JSON Lines)")
-      ->capture_default_str();
+  demo->add_option("--scenario", o->scenario,
+                   "Scenario file (JSON Lines) to load instead of the seed scenario built "
+                   "into ledgerctl (scenarios/worcestershire.jsonl)")
+      ->type_name("FILE");
   demo->add_option("--http", o->http,
                    "Then sign the log's head with a demo key and serve the web view (and the "
                    "tlog-tiles) at this loopback host:port until Ctrl-C; prints the URL")

@@ -45,6 +45,15 @@ cp "$key" "$corpus/signed_note_fuzzer/private-key"
 rm -f "$corpus/bundle_fuzzer/two-checkpoints"
 "$ledgerctl" export-bundle --db "$db" --out "$corpus/bundle_fuzzer/two-checkpoints"
 head -n 5 "$corpus/bundle_fuzzer/two-checkpoints" > "$corpus/bundle_fuzzer/truncated"
+# The bundle's first entries, as stored and hashed, for the entry scanner.
+mkdir -p "$corpus/entry_fields_fuzzer"
+/usr/bin/python3 - "$corpus/bundle_fuzzer/two-checkpoints" "$corpus/entry_fields_fuzzer" <<'PY'
+import base64, sys
+for line in open(sys.argv[1]):
+    word, *rest = line.split()
+    if word == "entry" and int(rest[0]) < 4:
+        open("%s/entry-%s" % (sys.argv[2], rest[0]), "wb").write(base64.b64decode(rest[1]))
+PY
 
 # Proofs of events of the first compact of the seed scenario.
 compact=$(grep -o '"compactRegistered": *{"compactId": *"[^"]*"' "$work/first.jsonl" | head -n 1 |

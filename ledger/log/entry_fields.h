@@ -10,7 +10,10 @@
 // strings, the timestamp's and the payload's fields in order, a timestamp
 // in range), which every entry the log writes is; for anything else it asks
 // protobuf, so the outcome is protobuf's in every case: whether the bytes
-// parse, and each field's value.
+// parse, and each field's value. One rule is added to protobuf's: an entry
+// whose recorded_at is outside TimeUtil's range (years 1 to 9999, nanos
+// 0 to 999,999,999) is left unparsed, as no entry this ledger writes has
+// one and its microseconds could overflow.
 //
 // Thread-safe (stateless).
 #ifndef LEDGER_LOG_ENTRY_FIELDS_H_
@@ -26,8 +29,8 @@ class Arena;
 namespace ledger::log {
 
 struct EntryFields {
-  // ledger::v1::Entry::ParseFromArray succeeds on the bytes; the other
-  // fields are meaningful only then.
+  // ledger::v1::Entry::ParseFromArray succeeds on the bytes and recorded_at
+  // is in TimeUtil's range; the other fields are meaningful only then.
   bool parsed = false;
   uint64_t sequence = 0;
   std::string_view previous_hash;

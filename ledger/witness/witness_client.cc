@@ -116,7 +116,13 @@ absl::StatusOr<WitnessClient::HttpReply> WitnessClient::Post(const std::string& 
   if (remaining <= absl::ZeroDuration()) {
     return absl::DeadlineExceededError(absl::StrCat(Name(), " did not answer in time"));
   }
-  if (transport_) return transport_(body, deadline);
+  if (http_ == nullptr) {
+    if (!transport_) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(Name(), ": this client was created without a transport"));
+    }
+    return transport_(body, deadline);
+  }
   SetTimeouts(*http_, remaining);
   httplib::Result result = http_->Post(path_, body, "text/plain");
   if (!result) {

@@ -73,10 +73,10 @@ class WitnessClient {
   // <prefix>/add-checkpoint. InvalidArgument naming the witness when the
   // URL is missing or not of that shape.
   static absl::StatusOr<std::unique_ptr<WitnessClient>> Create(const PolicyWitness& witness);
-  // A client whose requests go through `transport` instead of HTTP; the
-  // answers are read exactly as Create's client reads them. For the fuzz
-  // target and tests, which then need no socket; `witness.url` is only named
-  // in messages.
+  // A client whose requests go through `transport` (not empty: else every
+  // request is FailedPrecondition) instead of HTTP; the answers are read
+  // exactly as Create's client reads them. For the fuzz target and tests,
+  // which then need no socket; `witness.url` is only named in messages.
   static std::unique_ptr<WitnessClient> CreateWithTransport(const PolicyWitness& witness,
                                                             Transport transport);
   ~WitnessClient();

@@ -78,7 +78,7 @@ int ReplayState(const CompactLedger& ledger, const std::string& at, const std::s
   return kExitOk;
 }
 
-// `file` empty: the seed scenario built into ledgerctl.
+// `scenario_file` empty: the seed scenario built into ledgerctl.
 int RunDemo(const std::string& db, const std::string& scenario_file) {
   const std::string file = scenario_file.empty() ? kSeedScenarioName : scenario_file;
   auto scenario = scenario_file.empty() ? ParseScenario(SeedScenario(), kSeedScenarioName)

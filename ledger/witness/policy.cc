@@ -34,7 +34,9 @@ std::vector<std::string_view> Fields(std::string_view line) {
   return out;
 }
 
-bool AllowedOctet(unsigned char c) { return c == '\t' || c == '\n' || c >= 0x20; }
+// tlog-policy's character set: tab, newline, 0x20-0x7E and 0x80-0xFF (so
+// neither the other C0 controls nor DEL, 0x7F).
+bool AllowedOctet(unsigned char c) { return c == '\t' || c == '\n' || (c >= 0x20 && c != 0x7f); }
 
 // The parser's state: what is defined so far.
 class Parser {
@@ -68,9 +70,12 @@ class Parser {
   }
 
  private:
+  // tlog-policy forbids two logs, or two witnesses, with the same public
+  // key; a log and a witness may share one.
   template <typename Err>
-  absl::Status CheckNewKey(const log::Ed25519PublicKey& key, Err err) {
-    if (!keys_.insert(key).second) {
+  absl::Status CheckNewKey(std::set<log::Ed25519PublicKey>& listed, const log::Ed25519PublicKey& key,
+                           Err err) {
+    if (!listed.insert(key).second) {
       return err("this public key is already listed (tlog-policy forbids duplicate keys)");
     }
     return absl::OkStatus();
@@ -85,7 +90,7 @@ class Parser {
       return err(absl::StrCat("the log key is not an Ed25519 verifier key (type 0x01): ",
                               key.status().message()));
     }
-    LEDGER_RETURN_IF_ERROR(CheckNewKey(key->public_key(), err));
+    LEDGER_RETURN_IF_ERROR(CheckNewKey(log_keys_, key->public_key(), err));
     logs_.push_back({*std::move(key), f.size() == 3 ? std::string(f[2]) : ""});
     return absl::OkStatus();
   }
@@ -108,7 +113,7 @@ class Parser {
     if (!key.ok()) {
       return err(absl::StrCat("the witness key is not a cosignature key: ", key.status().message()));
     }
-    LEDGER_RETURN_IF_ERROR(CheckNewKey(key->public_key(), err));
+    LEDGER_RETURN_IF_ERROR(CheckNewKey(witness_keys_, key->public_key(), err));
     kinds_[std::string(f[1])] = true;
     witnesses_.push_back({std::string(f[1]), *std::move(key), f.size() == 4 ? std::string(f[3]) : ""});
     return absl::OkStatus();
@@ -131,6 +136,13 @@ class Parser {
       if (!seen.insert(f[i]).second) {
         return err(absl::StrCat("member \"", std::string(f[i]), "\" is listed twice"));
       }
+      // tlog-policy: each name is a group member at most once in the whole
+      // file, so that a witness counts towards the quorum in one way only.
+      if (const auto in = member_of_.find(std::string(f[i])); in != member_of_.end()) {
+        return err(absl::StrCat("\"", std::string(f[i]), "\" is already a member of group \"",
+                                in->second,
+                                "\"; a name can be a member of one group only (tlog-policy)"));
+      }
       group.members.emplace_back(f[i]);
     }
     const size_t n = group.members.size();
@@ -149,6 +161,7 @@ class Parser {
       }
       group.threshold = static_cast<size_t>(k);
     }
+    for (const std::string& member : group.members) member_of_[member] = group.name;
     kinds_[group.name] = false;
     groups_.push_back(std::move(group));
     return absl::OkStatus();
@@ -172,7 +185,9 @@ class Parser {
   std::vector<PolicyWitness> witnesses_;
   std::vector<PolicyGroup> groups_;
   std::map<std::string, bool> kinds_;  // name -> is a witness (else a group)
-  std::set<log::Ed25519PublicKey> keys_;
+  std::map<std::string, std::string> member_of_;  // name -> the group it is a member of
+  std::set<log::Ed25519PublicKey> log_keys_;
+  std::set<log::Ed25519PublicKey> witness_keys_;
   std::string quorum_;
   bool has_quorum_ = false;
 };

@@ -11,8 +11,9 @@
 // lines starting with "#" (after white space) are ignored. A group or the
 // quorum refers only to names defined on earlier lines; witnesses and groups
 // share one namespace, in which "none" is reserved. Only tab, newline,
-// 0x20-0x7E and 0x80-0xFF may appear. Duplicate keys (the same public key,
-// whatever its name) and duplicate members are refused. Log keys must be
+// 0x20-0x7E and 0x80-0xFF may appear. Two logs or two witnesses with the
+// same public key (whatever its name) are refused, as is a name that is a
+// member of more than one group, or twice of one. Log keys must be
 // Ed25519 (type 0x01), the only checkpoint signature this ledger verifies.
 //
 // Limits (the spec recommends supporting at least 32 of each): 256 logs, 256

@@ -8,6 +8,7 @@
 #include "tests/testing/status_matchers.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::witness {
 namespace {
@@ -112,6 +113,11 @@ TEST(PolicyTest, ErrorsNameTheLine) {
       {"group g any w\n", "line 1: member \"w\" is not a witness or group defined on an earlier line"},
       {"witness w " + w1 + "\ngroup g any\n", "line 2: write `group"},
       {"witness w " + w1 + "\ngroup g any w w\n", "line 2: member \"w\" is listed twice"},
+      {"witness w " + w1 + "\nwitness v " + w2 + "\ngroup a any w\ngroup b any w v\n",
+       "line 4: \"w\" is already a member of group \"a\"; a name can be a member of one group only"},
+      {"witness w " + w1 + "\ngroup a any w\ngroup b any a\ngroup c all a b\n",
+       "line 4: \"a\" is already a member of group \"b\""},
+      {"# DEL \x7f in a comment\nquorum none\n", "line 1: control character 0x7f"},
       {"witness w " + w1 + "\ngroup g 2 w\n", "line 2: the threshold \"2\" must be"},
       {"witness w " + w1 + "\ngroup g 0 w\n", "line 2: the threshold \"0\""},
       {"witness w " + w1 + "\ngroup g 01 w\n", "line 2: the threshold \"01\""},
@@ -128,6 +134,16 @@ TEST(PolicyTest, ErrorsNameTheLine) {
     EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << c.text;
     EXPECT_THAT(status.message(), HasSubstr(c.message)) << c.text;
   }
+}
+
+// tlog-policy forbids duplicate logs and duplicate witnesses, not a log and a
+// witness that wrap the same public key.
+TEST(PolicyTest, ALogAndAWitnessMayShareAKey) {
+  const std::string text = absl::StrCat("log ", LogKey(7).verifier().KeyString(), "\nwitness w ",
+                                        Witness("w.example", 7).verifier().KeyString(), "\nquorum w\n");
+  auto policy = Policy::Parse(text);
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_TRUE(policy->Evaluate({"w"}).met);
 }
 
 TEST(PolicyTest, GroupCannotReferToALaterName) {
@@ -197,15 +213,30 @@ TEST_F(PolicyCheckTest, CheckpointNotSignedByThePolicysLogIsRefused) {
 
 // Each group names the two before it: evaluating every path separately
 // would take about 1.6^200 steps; once per group it is immediate.
-TEST(PolicyTest, GroupsSharingSubgroupsAreEvaluatedOncePerGroup) {
-  std::string text = absl::StrCat("log ", LogKey().verifier().KeyString(), "\n");
-  absl::StrAppend(&text, "witness g0 ", Witness("w0.example", 1).verifier().KeyString(), "\n");
-  absl::StrAppend(&text, "witness g1 ", Witness("w1.example", 2).verifier().KeyString(), "\n");
-  for (int i = 2; i < 200; ++i) absl::StrAppend(&text, "group g", i, " any g", i - 1, " g", i - 2, "\n");
-  text += "quorum g199\n";
-  auto policy = Policy::Parse(text);
+// A name is a member of one group only, so groups cannot share subgroups
+// (which, chained, would make a naive evaluation exponential); a deep chain
+// of groups is evaluated.
+TEST(PolicyTest, GroupsCannotShareSubgroupsAndADeepChainIsEvaluated) {
+  std::string shared = absl::StrCat("witness g0 ", Witness("w0.example", 1).verifier().KeyString(), "\n");
+  absl::StrAppend(&shared, "witness g1 ", Witness("w1.example", 2).verifier().KeyString(), "\n");
+  for (int i = 2; i < 200; ++i) absl::StrAppend(&shared, "group g", i, " any g", i - 1, " g", i - 2, "\n");
+  shared += "quorum g199\n";
+  EXPECT_THAT(Policy::Parse(shared).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("line 4: \"g1\" is already a member of group \"g2\"")));
+
+  std::string chain = absl::StrCat("witness w0 ", Witness("w0.example", 1).verifier().KeyString(), "\n");
+  for (int i = 1; i < 200; ++i) {
+    absl::StrAppend(&chain, "witness w", i, " ", Witness(absl::StrCat("w", i, ".example"), i + 1).verifier().KeyString(),
+                    "\n");
+  }
+  absl::StrAppend(&chain, "group g1 any w0 w1\n");
+  for (int i = 2; i < 200; ++i) absl::StrAppend(&chain, "group g", i, " any g", i - 1, " w", i, "\n");
+  chain += "quorum g199\n";
+  auto policy = Policy::Parse(chain);
   ASSERT_THAT(policy, IsOk());
-  EXPECT_TRUE(policy->Evaluate({"g0"}).met);
+  EXPECT_TRUE(policy->Evaluate({"w0"}).met);
+  EXPECT_TRUE(policy->Evaluate({"w199"}).met);
   EXPECT_FALSE(policy->Evaluate({}).met);
 }
 

@@ -101,7 +101,14 @@ WitnessResponse Witness::Update(const log::Checkpoint& checkpoint, const log::Op
                                       checkpoint.tree_size, " fails: ", consistent.message()));
     }
   }
-  absl::StatusOr<log::NoteSignature> cosignature = cosigner_.Cosign(opened.text, clock_());
+  // tlog-witness: "the timestamp MUST NOT be zero". A clock at the Epoch is
+  // a machine without time, not a time to vouch for.
+  const uint64_t now = clock_();
+  if (now == 0) {
+    return Answer(500, "the witness's clock reads 1970-01-01T00:00:00Z, and a cosignature's "
+                       "timestamp must not be zero: set the system clock");
+  }
+  absl::StatusOr<log::NoteSignature> cosignature = cosigner_.Cosign(opened.text, now);
   if (!cosignature.ok()) return Answer(500, cosignature.status().message());
   log::Note kept{opened.text, opened.verified};
   kept.signatures.push_back(*cosignature);

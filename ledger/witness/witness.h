@@ -13,7 +13,8 @@
 //       Content-Type text/x.tlog.size);
 //   422 non-empty proof from size 0, a proof that fails, the same size with
 //       another root, or size 0 with a root other than the empty tree's;
-//   500 the new state could not be stored (nothing was cosigned);
+//   500 the new state could not be stored, or the clock reads 0 (nothing
+//       was cosigned);
 //   200 one cosignature line ("— <name> base64(...)\n").
 // Where the spec's current text differs from v1.0.0 (same size with another
 // root: 409 then, 422 now; size-zero roots; 403 for a bad trusted

@@ -4,6 +4,7 @@
 
 #include <httplib.h>
 
+#include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -27,9 +28,32 @@ void Refuse(httplib::Response& res, int status, const std::string& message) {
 
 void RouteWitness(httplib::Server& server, Witness* witness, std::ostream* refusals) {
   server.set_payload_max_length(kMaxAddCheckpointBytes);
+  // The body is read here, not by httplib into req.body: httplib would cap
+  // a body sent as application/x-www-form-urlencoded (curl -d's and many
+  // clients' default) at 8 KiB and parse it as a form, and would not cap a
+  // chunked one at all. tlog-witness names no request Content-Type, so every
+  // type is read alike, up to kMaxAddCheckpointBytes.
   server.Post("/add-checkpoint",
-              [witness, refusals](const httplib::Request& req, httplib::Response& res) {
-                const WitnessResponse r = witness->AddCheckpoint(req.body);
+              [witness, refusals](const httplib::Request& req, httplib::Response& res,
+                                  const httplib::ContentReader& read) {
+                if (req.is_multipart_form_data()) {
+                  Refuse(res, 415, "send the add-checkpoint body itself (C2SP tlog-witness), "
+                                   "not a multipart form");
+                  return;
+                }
+                std::string body;
+                bool too_large = false;
+                const bool whole = read([&](const char* data, size_t size) {
+                  if (size > kMaxAddCheckpointBytes - body.size()) {
+                    too_large = true;
+                    return false;
+                  }
+                  body.append(data, size);
+                  return true;
+                });
+                if (too_large) res.status = 413;  // then the error handler says why
+                if (!whole) return;  // httplib set the status: 413 by Content-Length, or 400
+                const WitnessResponse r = witness->AddCheckpoint(body);
                 if (r.status != 200 && refusals != nullptr) {
                   *refusals << "add-checkpoint: " << r.status << " " << r.body << std::flush;
                 }
@@ -48,6 +72,9 @@ void RouteWitness(httplib::Server& server, Witness* witness, std::ostream* refus
     if (res.status == 413) {
       Refuse(res, 413, absl::StrCat("an add-checkpoint body is at most ",
                                     kMaxAddCheckpointBytes, " bytes"));
+    } else if (res.status == 400 && res.body.empty()) {
+      Refuse(res, 400, "the request body could not be read: a broken chunked encoding, or "
+                       "fewer bytes than its Content-Length");
     } else if (res.status == 404 && res.body.empty()) {
       Refuse(res, 404, "this witness serves POST /add-checkpoint and GET /<hex SHA-256 of a "
                        "log's origin>/checkpoint");

@@ -8,9 +8,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
+#include "ledger/log/signed_note.h"
+#include "ledger/witness/add_checkpoint.h"
 #include "ledger/witness/witness.h"
 #include "tests/ledger/witness/witness_test_util.h"
 #include "tests/testing/status_matchers.h"
@@ -64,6 +67,71 @@ TEST_F(WitnessHttpServerTest, ServesAddCheckpointOnAFreePortUntilStopped) {
   (*server)->Stop();  // idempotent
   httplib::Client after((*server)->url());
   EXPECT_FALSE(after.Post("/add-checkpoint", log_.Request(8, 8), "text/plain"));
+}
+
+// signed-note: verifiers "MUST accept at least up to 16 signatures" and
+// post-quantum ones are "up to nearly 5kB". The body is read alike whatever
+// its Content-Type (tlog-witness names none), up to the limit, chunked too.
+TEST_F(WitnessHttpServerTest, ReadsLargeBodiesAlikeWhateverTheirContentType) {
+  auto server = WitnessHttpServer::Start(witness_.get(), "127.0.0.1", 0);
+  ASSERT_THAT(server, IsOk());
+  httplib::Client client((*server)->url());
+  // The log's checkpoint with 16 more signatures of 4,900 bytes by keys the
+  // witness does not know (which it ignores): a body of about 105 KB.
+  auto note = log::ParseNote(log_.Checkpoint(8));
+  ASSERT_THAT(note, IsOk());
+  for (uint32_t i = 0; i < 16; ++i) {
+    note->signatures.push_back({"pq.example/w" + std::to_string(i), 0x01020300 + i,
+                                std::string(4900, static_cast<char>('a' + i))});
+  }
+  auto checkpoint = log::FormatNote(*note);
+  ASSERT_THAT(checkpoint, IsOk());
+  const std::string body = FormatAddCheckpointRequest({0, {}, *checkpoint});
+  ASSERT_GT(body.size(), 100'000u);
+
+  auto form = client.Post("/add-checkpoint", body, "application/x-www-form-urlencoded");
+  ASSERT_TRUE(form);
+  EXPECT_EQ(form->status, 200) << form->body;
+  EXPECT_THAT(form->body, StartsWith("\xE2\x80\x94 witness.example/w "));
+
+  // Chunked, with no Content-Length: read to the end, and the same state.
+  auto chunked = client.Post(
+      "/add-checkpoint",
+      [&body](size_t offset, httplib::DataSink& sink) {
+        sink.write(body.data() + offset, std::min<size_t>(4096, body.size() - offset));
+        if (offset + 4096 >= body.size()) sink.done();
+        return true;
+      },
+      "text/plain");
+  ASSERT_TRUE(chunked);
+  EXPECT_EQ(chunked->status, 409) << chunked->body;
+  EXPECT_EQ(chunked->body, "8\n");
+
+  // Above the limit: by its Content-Length, or as it arrives when chunked.
+  const std::string huge(kMaxAddCheckpointBytes + 1, 'a');
+  auto declared = client.Post("/add-checkpoint", huge, "application/x-www-form-urlencoded");
+  ASSERT_TRUE(declared);
+  EXPECT_EQ(declared->status, 413);
+  EXPECT_THAT(declared->body, HasSubstr("at most 1048576 bytes"));
+  httplib::Client fresh((*server)->url());
+  auto streamed = fresh.Post(
+      "/add-checkpoint",
+      [&huge](size_t offset, httplib::DataSink& sink) {
+        sink.write(huge.data() + offset, std::min<size_t>(65536, huge.size() - offset));
+        if (offset + 65536 >= huge.size()) sink.done();
+        return true;
+      },
+      "text/plain");
+  ASSERT_TRUE(streamed);
+  EXPECT_EQ(streamed->status, 413);
+  EXPECT_THAT(streamed->body, HasSubstr("at most 1048576 bytes"));
+
+  httplib::Client third((*server)->url());
+  auto multipart = third.Post("/add-checkpoint", "--b\r\n\r\nx\r\n--b--\r\n",
+                              "multipart/form-data; boundary=b");
+  ASSERT_TRUE(multipart);
+  EXPECT_EQ(multipart->status, 415);
+  EXPECT_THAT(multipart->body, HasSubstr("not a multipart form"));
 }
 
 TEST_F(WitnessHttpServerTest, ATakenPortIsAnError) {

@@ -175,6 +175,17 @@ TEST_F(WitnessTest, SizeZeroCheckpointNeedsTheEmptyRoot) {
   EXPECT_EQ(witness_->AddCheckpoint(FormatAddCheckpointRequest({0, {}, bad})).status, 422);
 }
 
+// tlog-witness: "the timestamp MUST NOT be zero".
+TEST_F(WitnessTest, AClockAtTheEpochCosignsNothing) {
+  witness_.reset();
+  auto stopped = Witness::Open(cosigner_, {log_.key().verifier()}, dir_.Sub("state"), [] { return 0; });
+  ASSERT_THAT(stopped, IsOk());
+  const WitnessResponse r = (*stopped)->AddCheckpoint(log_.Request(0, 10));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_THAT(r.body, HasSubstr("set the system clock"));
+  EXPECT_EQ((*stopped)->CosignedSize(log_.origin()), std::nullopt);
+}
+
 TEST_F(WitnessTest, ExtraSignaturesByUnknownKeysAreIgnored) {
   const log::NoteSigner other = *log::NoteSigner::FromSeed("someone.else", TestSeed(4));
   const std::string note = *log::CosignNote(log_.Checkpoint(10), other);

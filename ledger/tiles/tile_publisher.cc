@@ -49,6 +49,31 @@ absl::StatusOr<uint64_t> PublishedSize(const log::Log& log, const PublishedCheck
   return there.tree_size;
 }
 
+// The partial tiles of the checkpoints `log` stores with a tree size above
+// `from` and below `newest`. tlog-tiles: "Logs MUST serve partial tiles
+// corresponding to tree sizes for which a checkpoint was produced": a
+// witness, or an auditor given a proof, may hold any of them. A tile that is
+// full at `newest` is left out (its full tile serves every smaller size).
+// Three seeks per checkpoint in the range, none for those outside it.
+absl::StatusOr<std::vector<std::string>> PartialTilesOfOlderCheckpoints(const log::Log& log,
+                                                                        uint64_t from,
+                                                                        uint64_t newest) {
+  std::vector<std::string> paths;
+  uint64_t size = from;
+  while (true) {
+    LEDGER_ASSIGN_OR_RETURN(log::Log::CheckpointNeighbours around, log.CheckpointsAround(size));
+    if (!around.above.has_value() || *around.above >= newest) break;
+    for (const TileId& tile : TilesAddedBetween(size, *around.above)) {
+      if (tile.full()) continue;
+      const std::optional<TileId> then = TileInTree(tile.entries, tile.level, tile.index, newest);
+      if (then.has_value() && then->full()) continue;
+      paths.push_back(TilePath(tile));
+    }
+    size = *around.above;
+  }
+  return paths;
+}
+
 }  // namespace
 
 absl::StatusOr<PublishReport> PublishTiles(const log::Log& log, publication::DirectoryWriter& out,
@@ -70,6 +95,9 @@ absl::StatusOr<PublishReport> PublishTiles(const log::Log& log, publication::Dir
   const TileFiles files(log, latest);
   std::vector<std::string> tile_paths = TileFiles::PathsAddedBetween(from, report.tree_size);
   tile_paths.pop_back();  // the checkpoint, written last below
+  LEDGER_ASSIGN_OR_RETURN(std::vector<std::string> older,
+                          PartialTilesOfOlderCheckpoints(log, from, report.tree_size));
+  tile_paths.insert(tile_paths.end(), older.begin(), older.end());
   LEDGER_ASSIGN_OR_RETURN(report.files, publication::PublishFiles(files, tile_paths, out));
   for (const BesideFiles& beside : options.beside) {
     LEDGER_ASSIGN_OR_RETURN(publication::PublishStats stats,

@@ -3,7 +3,9 @@
 //
 // Incremental: the directory's own "checkpoint" says which tree it holds;
 // only the tiles that tree lacks are written (full tiles once, the new
-// partial tiles), then the files published beside them (the web view, see
+// partial tiles, and the partial tiles of every checkpoint the log stored
+// since, as tlog-tiles requires of "tree sizes for which a checkpoint was
+// produced", unless their tile is full by now), then the files published beside them (the web view, see
 // PublishOptions::beside), then the checkpoint, last, so that a reader never
 // sees a checkpoint ahead of its tiles or pages. Each file is written atomically and durably
 // (directory_writer.h). After the checkpoint, the partial tiles of tiles

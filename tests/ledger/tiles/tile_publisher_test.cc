@@ -154,6 +154,40 @@ TEST_F(TilePublisherTest, PartialTilesOfAStillPartialTileStayForOlderCheckpoints
   ASSERT_THAT(tree, IsOk());
 }
 
+// tlog-tiles: "Logs MUST serve partial tiles corresponding to tree sizes for
+// which a checkpoint was produced", including checkpoints signed between two
+// publications, which a witness or an auditor may hold.
+TEST_F(TilePublisherTest, OneRunPublishesThePartialTilesOfEveryCheckpointSignedSince) {
+  for (uint64_t size = 1; size <= 15; ++size) CheckpointAt(size);
+  auto report = Publish();
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->previous_size, 0u);
+  EXPECT_EQ(FilesUnder(dir_.Sub("out/tile")),
+            FilesUnder(SourcePath("tests/testdata/tessera-log/tile")));
+
+  // Since the last run: checkpoints at 100, 200 and 300. Tile 0 is full at
+  // 300, so its partial tiles of 100 and 200 are not written (and those of
+  // 1 to 15 go); tile 1 of level 0 and tile 0 of level 1 are still partial.
+  CheckpointAt(100);
+  CheckpointAt(200);
+  CheckpointAt(300);
+  auto grown = Publish();
+  ASSERT_THAT(grown, IsOk());
+  EXPECT_EQ(grown->previous_size, 15u);
+  EXPECT_EQ(FilesUnder(dir_.Sub("out/tile")),
+            (std::set<std::string>{"0/000", "0/001.p/44", "entries/000", "entries/001.p/44",
+                                   "1/000.p/1"}));
+  CheckpointAt(400);
+  CheckpointAt(480);
+  CheckpointAt(520);
+  auto more = Publish();
+  ASSERT_THAT(more, IsOk());
+  EXPECT_EQ(FilesUnder(dir_.Sub("out/tile")),
+            (std::set<std::string>{"0/000", "0/001", "0/002.p/8", "entries/000", "entries/001",
+                                   "entries/002.p/8", "1/000.p/1", "1/000.p/2"}));
+  EXPECT_THAT(ReadBack(nullptr), IsOk());
+}
+
 TEST_F(TilePublisherTest, AllRepairsDeletedFiles) {
   CheckpointAt(300);
   ASSERT_THAT(Publish(), IsOk());

@@ -11,6 +11,7 @@
 #include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/base/next_step.h"
 #include "ledger/base/status_macros.h"
@@ -140,6 +141,16 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path, 
                                          ": check the path, or create a ledger there first")),
         NextStep::kCreateLedger);
   }
+  if (!exists) {
+    // RocksDB makes the database's directory but not its parents; say so
+    // before it answers with its own "While mkdir if missing".
+    const std::filesystem::path parent = std::filesystem::absolute(path, ec).parent_path();
+    if (!ec && !parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      return absl::NotFoundError(absl::StrCat(
+          "cannot create a ledger database at ", path, ": its parent directory ",
+          parent.string(), " does not exist; create it first (mkdir -p ", parent.string(), ")"));
+    }
+  }
   rocksdb::DBOptions options;
   if (env != nullptr) options.env = env;
   if (exists) {
@@ -177,6 +188,13 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path, 
           : rocksdb::DB::Open(options, path, descriptors, &db->families_, &raw);
   db->db_.reset(raw);
   if (!s.ok()) {
+    // RocksDB's lock: one writable open per database, across processes.
+    if (s.IsIOError() && absl::StrContains(s.ToString(), "While lock file")) {
+      return absl::UnavailableError(absl::StrCat(
+          "the ledger database at ", path, " is open for writing in another process (a "
+          "running `ledgerctl serve`, import or mirror): stop it first, or record through the "
+          "server; reading commands (log, replay, verify, prove) work while it runs"));
+    }
     return FromRocks(s, absl::StrCat("opening ledger database ", path));
   }
   LEDGER_RETURN_IF_ERROR(CheckFormat(*db, !exists, mode));

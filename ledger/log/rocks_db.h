@@ -50,7 +50,8 @@ class RocksDb {
   // `env` (null: RocksDB's default environment). A database it creates is
   // durable once Open returns: the directory's entry in its parent is
   // synced too. NotFound when the directory holds no database and creation
-  // is not allowed; FailedPrecondition when it is not a Compact Ledger
+  // is not allowed, or when its parent directory does not exist (parents are
+  // not made); FailedPrecondition when it is not a Compact Ledger
   // database.
   static absl::StatusOr<std::unique_ptr<RocksDb>> Open(const std::string& path, Mode mode,
                                                        rocksdb::Env* env = nullptr);

@@ -120,7 +120,8 @@ TEST_F(LedgerctlLiveDbTest, WritingCommandsStillRefuseAHeldDatabase) {
   // import writes: it needs the lock the server holds, and says so.
   auto import = Ctl("import --db " + db() + " " + SourcePath("scenarios/worcestershire.jsonl"));
   EXPECT_EQ(import.exit_code, 3) << import.out;
-  EXPECT_THAT(import.err, HasSubstr("lock"));
+  EXPECT_THAT(import.err, HasSubstr("is open for writing in another process"));
+  EXPECT_THAT(import.err, HasSubstr("stop it first"));
 }
 
 }  // namespace

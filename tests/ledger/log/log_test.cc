@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -24,6 +25,7 @@
 #include "tests/testing/status_matchers.h"
 
 using ::ledger::testing::IsOk;
+using ::ledger::testing::StatusIs;
 
 namespace ledger::log {
 namespace {
@@ -290,6 +292,16 @@ TEST_F(LogTest, OpenWithoutCreateOnMissingDirectoryIsNotFound) {
   options.path = dir_.Sub("absent");
   options.create_if_missing = false;
   EXPECT_EQ(Log::Open(options).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(LogTest, CreatingUnderAMissingParentSaysToMakeItAndMakesNothing) {
+  LogOptions options;
+  options.path = dir_.Sub("missing/parent/db");
+  EXPECT_THAT(Log::Open(options).status(),
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("its parent directory " + dir_.Sub("missing/parent") +
+                                 " does not exist; create it first")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("missing")));
 }
 
 TEST_F(LogTest, SnapshotsRoundTrip) {

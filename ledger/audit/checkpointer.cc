@@ -61,7 +61,7 @@ absl::StatusOr<std::string> ChooseOrigin(const std::optional<log::Checkpoint>& n
       return WithNextStep(absl::InvalidArgumentError(absl::StrCat(
                               "the ledger's checkpoints have origin \"", newest->origin,
                               "\", not \"", AbslView(requested),
-                              "\": a log keeps one origin (leave the origin out to reuse it)")),
+                              "\": a log keeps one origin")),
                           NextStep::kKeepOrigin);
     }
     return newest->origin;

@@ -4,6 +4,7 @@
 // policy the demo writes.
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -170,6 +171,25 @@ TEST_F(LedgerctlDemoWitnessesTest, ACheckpointStoredWithoutTheWitnessesIsRefused
   EXPECT_THAT(r.err, HasSubstr("with a new --db"));
   EXPECT_THAT(r.out, Not(HasSubstr("verified: entry")));
   EXPECT_EQ(Ledgerctl("checkpoint --db " + db()).out, before);
+}
+
+TEST_F(LedgerctlDemoWitnessesTest, ALedgerSignedUnderAnotherOriginIsRefusedBeforeAnythingIsWritten) {
+  ASSERT_EQ(Ledgerctl("demo --db " + db()).exit_code, 0);
+  const std::string key = dir_.Sub("other.key");
+  ASSERT_EQ(Ledgerctl("keygen --name other.example/log --out " + key).exit_code, 0);
+  ASSERT_EQ(Ledgerctl(absl::StrCat("checkpoint --db ", db(), " --sign-key ", key,
+                                   " --origin other.example/log"))
+                .exit_code,
+            0);
+  for (const std::string more : {" --witnesses", " --http 127.0.0.1:0"}) {
+    auto r = Ledgerctl(absl::StrCat("demo --db ", db(), more));
+    EXPECT_EQ(r.exit_code, 2) << more << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("are signed as \"other.example/log\""));
+    EXPECT_THAT(r.err, HasSubstr("run it with a new --db"));
+    EXPECT_THAT(r.err, Not(HasSubstr("--origin"))) << "the demo has no --origin flag";
+  }
+  EXPECT_FALSE(std::filesystem::exists(In("demo-witnesses")));
+  EXPECT_FALSE(std::filesystem::exists(In("demo-checkpoint-signing.key")));
 }
 
 TEST_F(LedgerctlDemoWitnessesTest, AWitnessKeyOthersMayReadIsRefused) {

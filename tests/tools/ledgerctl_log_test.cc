@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "ledger/log/log.h"
 #include "ledger/log/proof_verify.h"
@@ -20,6 +21,7 @@ namespace ledger {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::RunCommand;
 
 class LedgerctlLogTest : public ::testing::Test {
@@ -133,6 +135,24 @@ TEST_F(LedgerctlLogTest, GarbageFlagsAreUsageErrors) {
   }
 }
 
+TEST_F(LedgerctlLogTest, NegativeNumbersBundleFlagsWithoutABundleAndUnknownCommandsAreRefused) {
+  for (const char* args : {"log --from -1", "prove --seq -3", "root --size -1"}) {
+    auto r = Ctl(std::string(args) + " --db " + db());
+    EXPECT_EQ(r.exit_code, 2) << args << ": " << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("must not be negative")) << args;
+    EXPECT_THAT(r.err, Not(HasSubstr("18446744073709551615"))) << args;
+  }
+  // The bundle's trust flags check nothing of a database: refused, not ignored.
+  for (const char* flag : {"--policy p.txt", "--origin example.com/log", "--key k"}) {
+    auto r = Ctl(absl::StrCat("verify --db ", db(), " ", flag));
+    EXPECT_EQ(r.exit_code, 2) << flag << ": " << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("requires --bundle")) << flag;
+  }
+  auto unknown = Ctl("frobnicate --db " + db());
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown command \"frobnicate\""));
+}
+
 TEST_F(LedgerctlLogTest, HelpWorksForEverySubcommand) {
   for (const char* sub : {"verify", "log", "prove", "consistency", "root"}) {
     auto r = Ctl(std::string(sub) + " --help");
@@ -143,8 +163,8 @@ TEST_F(LedgerctlLogTest, HelpWorksForEverySubcommand) {
 
 TEST_F(LedgerctlLogTest, NonLedgerDirectoryIsRefused) {
   auto r = Ctl("verify --db /");
-  EXPECT_NE(r.exit_code, 0);
-  EXPECT_FALSE(r.err.empty());
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("no ledger database at /"));
 }
 
 }  // namespace

@@ -21,21 +21,20 @@ std::string HowTo(const absl::Status& status) {
     case NextStep::kVerifyLog:
       return "`ledgerctl verify --db DIR` names the first bad entry";
     case NextStep::kCreateLedger:
-      return "check --db, or create a ledger with `ledgerctl demo --db DIR` or `ledgerctl "
-             "import FILE --db DIR`";
+      return "`ledgerctl demo --db DIR` or `ledgerctl import FILE --db DIR` makes one";
     case NextStep::kSignCheckpoint:
       return "sign one with `ledgerctl checkpoint --db DIR --sign-key FILE --origin ORIGIN`, "
              "or serve with `ledgerctl serve --sign-key FILE`";
     case NextStep::kListCompacts:
-      return "`ledgerctl replay --db DIR --at DATE` lists the compacts";
+      return "`ledgerctl replay --db DIR --at DATE`";
     case NextStep::kMakeKey:
       return "make a key with `ledgerctl keygen --name NAME --out FILE`";
     case NextStep::kOtherDatabase:
-      return "point --db at a ledger directory";
+      return "";  // the core's message says it all
     case NextStep::kGiveOrigin:
       return "give the log's name with --origin ORIGIN";
     case NextStep::kKeepOrigin:
-      return "omit --origin to reuse it";
+      return "leave out --origin to reuse it";
     case NextStep::kGiveVerifierKey:
       return "pass verifier keys with --key NAME+KEYID+BASE64, once per key";
     case NextStep::kPublishedLog:

@@ -5,11 +5,14 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/audit/checkpointer.h"
 #include "ledger/audit/key_file.h"
+#include "ledger/base/status_macros.h"
 #include "ledger/checkpointing/checkpoint_publisher.h"
 #include "ledger/compact_ledger.h"
 #include "services/address.h"
@@ -41,6 +44,17 @@ absl::StatusOr<log::NoteSigner> DemoSigner(const std::string& db) {
   return signer;
 }
 
+absl::Status CheckDemoOrigin(const log::Log& log, const std::string& db) {
+  LEDGER_ASSIGN_OR_RETURN(std::optional<log::Checkpoint> newest, audit::NewestCheckpoint(log));
+  if (newest.has_value() && newest->origin != kDemoOrigin) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the checkpoints in ", db, " are signed as \"", newest->origin,
+        "\" (by `ledgerctl checkpoint` or `serve --sign-key`), and a log keeps one origin: the "
+        "demo signs as \"", kDemoOrigin, "\"; run it with a new --db"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckDemoAddress(const std::string& listen) {
   if (listen.find(':') == std::string::npos || !services::IsLoopbackAddress(listen)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -61,6 +75,9 @@ int ServeDemoPages(const std::string& db, const std::string& listen) {
   options.create_if_missing = false;
   auto ledger = CompactLedger::Open(options);
   if (!ledger.ok()) return FailOpen("demo", ledger.status());
+  if (absl::Status origin = CheckDemoOrigin((*ledger)->log(), db); !origin.ok()) {
+    return Fail("demo", origin);
+  }
   auto signer = DemoSigner(db);
   if (!signer.ok()) return FailOpen("demo", signer.status());
   checkpointing::CheckpointPublisherOptions publishing;

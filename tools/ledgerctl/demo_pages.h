@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "ledger/log/log.h"
 #include "ledger/log/signed_note.h"
 
 namespace ledger::cli {
@@ -19,6 +20,12 @@ inline constexpr char kDemoKeyFile[] = "demo-checkpoint-signing.key";
 // 0600; reused later). Errors of audit::ReadPrivateKeyFile and
 // WritePrivateKeyFile.
 absl::StatusOr<log::NoteSigner> DemoSigner(const std::string& db);
+
+// FailedPrecondition, saying to use a new --db, when the log at `db` has
+// checkpoints of another origin than the demo's (signed by `ledgerctl
+// checkpoint` or `serve --sign-key` before): a log keeps one origin, and the
+// demo signs as kDemoOrigin. Checked before the demo writes anything there.
+absl::Status CheckDemoOrigin(const log::Log& log, const std::string& db);
 
 // InvalidArgument, saying what to give instead, unless `listen` is a
 // loopback host:port: checked before the demo runs, so that a bad --http

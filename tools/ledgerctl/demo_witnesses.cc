@@ -181,6 +181,9 @@ int RunWitnessedDemo(const std::string& db) {
   options.create_if_missing = false;
   auto ledger = CompactLedger::Open(options);
   if (!ledger.ok()) return FailOpen("demo", ledger.status());
+  if (absl::Status origin = CheckDemoOrigin((*ledger)->log(), db); !origin.ok()) {
+    return Fail("demo", origin);
+  }
   auto signer = DemoSigner(db);
   if (!signer.ok()) return FailOpen("demo", signer.status());
 

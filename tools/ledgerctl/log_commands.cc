@@ -192,7 +192,7 @@ void AddLogCommands(CLI::App& app, Commands& commands) {
   auto trust = std::make_shared<TrustFlags>();
   verify->add_option("--key", trust->keys, "Trusted verifier key; repeat for rotated keys")
       ->type_name("VERIFIERKEY")->needs(verify_bundle);
-  AddTrustOptions(verify, trust.get());
+  AddTrustOptions(verify, trust.get(), verify_bundle);
   AddFormatOption(verify, &o->format);
   commands.push_back(
       {verify, [o, trust] { return RunVerify(o->db, o->bundle, *trust, o->format); }});

@@ -44,14 +44,20 @@ std::vector<std::string> Cosigners(const witness::Policy& policy, std::string_vi
 
 }  // namespace
 
-void AddTrustOptions(CLI::App* app, TrustFlags* flags) {
-  app->add_option("--origin", flags->origin,
-                  "The log's origin, which every checkpoint must name (default: the verifier "
-                  "key's name, as C2SP asks)");
-  app->add_option("--policy", flags->policy_file,
-                  "C2SP tlog-policy file: its logs are trusted keys too, and the checkpoint "
-                  "must be cosigned by its quorum of witnesses")
-      ->type_name("FILE");
+void AddTrustOptions(CLI::App* app, TrustFlags* flags, CLI::Option* needs) {
+  CLI::Option* origin =
+      app->add_option("--origin", flags->origin,
+                      "The log's origin, which every checkpoint must name (default: the "
+                      "verifier key's name, as C2SP asks)");
+  CLI::Option* policy =
+      app->add_option("--policy", flags->policy_file,
+                      "C2SP tlog-policy file: its logs are trusted keys too, and the checkpoint "
+                      "must be cosigned by its quorum of witnesses")
+          ->type_name("FILE");
+  if (needs != nullptr) {
+    origin->needs(needs);
+    policy->needs(needs);
+  }
 }
 
 absl::StatusOr<Trust> LoadTrust(const TrustFlags& flags) {

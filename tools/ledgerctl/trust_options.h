@@ -41,8 +41,10 @@ struct Trust {
   std::optional<witness::Policy> policy;
 };
 
-// Adds --origin and --policy to `app` (--key stays with each command).
-void AddTrustOptions(CLI::App* app, TrustFlags* flags);
+// Adds --origin and --policy to `app` (--key stays with each command); when
+// `needs` is given, they are refused without it (as `verify --policy`
+// without --bundle, which would otherwise check nothing they name).
+void AddTrustOptions(CLI::App* app, TrustFlags* flags, CLI::Option* needs = nullptr);
 
 // Parses the flags. InvalidArgument for a malformed key, no key at all (with
 // what to pass), keys of several names without --origin, or a malformed

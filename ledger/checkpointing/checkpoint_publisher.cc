@@ -110,8 +110,8 @@ void CheckpointPublisher::Report(const Publication& publication) {
   const std::string failures = r.Failures();
   if (!r.quorum.met) {
     // The same failure once, not on every retry.
-    const std::string why = absl::StrCat(r.quorum.explanation, "; cosigned by ", r.Cosigned(),
-                                         "; ", failures);
+    // The explanation names who cosigned; the failures say why the others did not.
+    const std::string why = absl::StrCat(r.quorum.explanation, "; ", failures);
     if (why == last_error_) return;
     last_error_ = why;
     out << "WARNING: checkpoint of tree size " << size

@@ -275,6 +275,23 @@ QuorumResult Policy::Evaluate(const std::set<std::string>& cosigned) const {
   return result;
 }
 
+std::set<std::string> Policy::CosignedBy(std::span<const VerifiedCosignature> cosignatures) const {
+  std::set<std::string> cosigned;
+  for (const auto& c : cosignatures) {
+    for (const auto& w : witnesses_) {
+      if (w.key.name() == c.witness && w.key.key_id() == c.key_id) cosigned.insert(w.name);
+    }
+  }
+  return cosigned;
+}
+
+absl::StatusOr<QuorumResult> Policy::EvaluateCosignatures(std::string_view note) const {
+  LEDGER_ASSIGN_OR_RETURN(log::Note parsed, log::ParseNote(note));
+  LEDGER_ASSIGN_OR_RETURN(std::vector<VerifiedCosignature> valid,
+                          VerifyCosignatures(parsed, WitnessKeys()));
+  return Evaluate(CosignedBy(valid));
+}
+
 absl::StatusOr<CheckedCheckpoint> Policy::Check(std::string_view note,
                                                 std::string_view expected_origin) const {
   LEDGER_ASSIGN_OR_RETURN(log::Note parsed, log::ParseNote(note));
@@ -294,15 +311,8 @@ absl::StatusOr<CheckedCheckpoint> Policy::Check(std::string_view note,
   }
   CheckedCheckpoint out;
   LEDGER_ASSIGN_OR_RETURN(out.checkpoint, log::VerifyCheckpoint(note, keys, origin));
-  const std::vector<CosignatureVerifier> witnesses = WitnessKeys();
-  LEDGER_ASSIGN_OR_RETURN(out.cosignatures, VerifyCosignatures(parsed, witnesses));
-  std::set<std::string> cosigned;
-  for (const auto& c : out.cosignatures) {
-    for (const auto& w : witnesses_) {
-      if (w.key.name() == c.witness && w.key.key_id() == c.key_id) cosigned.insert(w.name);
-    }
-  }
-  out.quorum = Evaluate(cosigned);
+  LEDGER_ASSIGN_OR_RETURN(out.cosignatures, VerifyCosignatures(parsed, WitnessKeys()));
+  out.quorum = Evaluate(CosignedBy(out.cosignatures));
   if (!out.quorum.met) {
     return absl::FailedPreconditionError(
         absl::StrCat("the checkpoint does not meet the policy's quorum: ", out.quorum.explanation));

@@ -28,6 +28,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -110,7 +111,14 @@ class Policy {
   absl::StatusOr<CheckedCheckpoint> Check(std::string_view note,
                                           std::string_view expected_origin) const;
 
+  // The quorum as the valid cosignatures of the policy's witnesses in `note`
+  // meet it, the log's signatures not checked (the caller signed the note,
+  // or checks them apart). Errors of ParseNote and VerifyCosignatures.
+  absl::StatusOr<QuorumResult> EvaluateCosignatures(std::string_view note) const;
+
  private:
+  // The policy names of the witnesses whose keys made `cosignatures`.
+  std::set<std::string> CosignedBy(std::span<const VerifiedCosignature> cosignatures) const;
   // Whether each witness and group name is satisfied by `cosigned`.
   std::map<std::string, bool> Satisfied(const std::set<std::string>& cosigned) const;
   std::vector<PolicyLog> logs_;

@@ -495,6 +495,27 @@ TEST_F(LedgerctlCheckpointWitnessTest, ExitsOneAndNamesTheWitnessWhenItIsDown) {
   EXPECT_EQ(RunCommand(Ctl("checkpoint --db " + dir_.Sub("db"))).exit_code, 2);
 }
 
+// With nothing new to sign, the policy still decides: the stored checkpoint's
+// own cosignatures meet the quorum (exit 0) or not (exit 1).
+TEST_F(LedgerctlCheckpointWitnessTest, AnAlreadyStoredCheckpointIsJudgedByItsCosignatures) {
+  ASSERT_EQ(Checkpoint("--witness-policy " + Policy()).exit_code, 0);
+  const auto again = Checkpoint("--witness-policy " + Policy());
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.err, HasSubstr("already stored"));
+  EXPECT_THAT(again.err, HasSubstr("quorum met: cosigned by partner"));
+
+  // Another ledger's checkpoint stored without the witness.
+  testing::TempDir other;
+  ASSERT_EQ(RunCommand(Ctl("demo --db " + other.Sub("db"))).exit_code, 0);
+  const std::string sign = "checkpoint --db " + other.Sub("db") + " --sign-key " + dir_.Sub("key") +
+                           " --origin example.org/compacts";
+  ASSERT_EQ(RunCommand(Ctl(sign)).exit_code, 0);
+  const auto unwitnessed = RunCommand(Ctl(sign + " --witness-policy " + Policy()));
+  EXPECT_EQ(unwitnessed.exit_code, 1) << unwitnessed.err;
+  EXPECT_THAT(unwitnessed.err, HasSubstr("quorum NOT met by the stored checkpoint"));
+  EXPECT_THAT(unwitnessed.err, HasSubstr("cannot gain cosignatures"));
+}
+
 TEST_F(LedgerctlCheckpointWitnessTest, RefusesBadPolicyFilesAndFlags) {
   EXPECT_EQ(Checkpoint("--witness-policy " + dir_.Sub("missing")).exit_code, 3);
   std::ofstream(dir_.Sub("bad")) << "witness partner not-a-key " << url_ << "\nquorum partner\n";

@@ -147,14 +147,16 @@ int RunCheckpoint(const CheckpointFlags& f) {
     if (!signer.ok()) return FailKeyFile("checkpoint", signer.status());
     options.signers.push_back(*std::move(signer));
   }
+  std::optional<witness::Policy> policy;
   if (!f.witness_policy.empty()) {
-    auto policy = witness::ReadPolicyFile(f.witness_policy);
-    if (!policy.ok()) {
-      return policy.status().code() == absl::StatusCode::kInvalidArgument
-                 ? Fail("checkpoint", policy.status())
-                 : FailOpen("checkpoint", policy.status());
+    auto read = witness::ReadPolicyFile(f.witness_policy);
+    if (!read.ok()) {
+      return read.status().code() == absl::StatusCode::kInvalidArgument
+                 ? Fail("checkpoint", read.status())
+                 : FailOpen("checkpoint", read.status());
     }
-    options.witnesses = *std::move(policy);
+    policy = *read;
+    options.witnesses = *std::move(read);
   }
   auto log = OpenExistingLog(f.db, /*read_only=*/false);
   if (!log.ok()) return FailOpen("checkpoint", log.status());
@@ -168,10 +170,27 @@ int RunCheckpoint(const CheckpointFlags& f) {
                 : c.created        ? "signed and stored"
                                    : "already stored:")
             << " checkpoint of tree size " << c.head.tree_size << " for " << c.origin << "\n";
-  if (!published->cosigning.has_value()) return kExitOk;
+  if (!published->cosigning.has_value()) {
+    if (!policy.has_value()) return kExitOk;
+    // Already stored (nothing new to sign): the policy still decides the
+    // exit code, by the cosignatures the stored note holds.
+    auto quorum = policy->EvaluateCosignatures(c.note);
+    if (!quorum.ok()) return Fail("checkpoint", quorum.status());
+    if (quorum->met) {
+      std::cerr << "quorum met: cosigned by " << absl::StrJoin(quorum->cosigned, ", ") << "\n";
+      return kExitOk;
+    }
+    std::cerr << "quorum NOT met by the stored checkpoint: " << quorum->explanation
+              << "; a stored checkpoint cannot gain cosignatures: sign again with these "
+                 "witnesses once the log has grown\n";
+    return kExitTampered;
+  }
   const witness::CosigningResult& r = *published->cosigning;
-  std::cerr << "cosigned by " << r.Cosigned() << "; quorum "
-            << (r.quorum.met ? "met" : "NOT met: " + r.quorum.explanation) << "\n";
+  if (r.quorum.met) {
+    std::cerr << "cosigned by " << r.Cosigned() << "; quorum met\n";
+  } else {
+    std::cerr << "quorum NOT met: " << r.quorum.explanation << "\n";
+  }
   for (const witness::WitnessOutcome& o : r.outcomes) {
     if (!o.status.ok()) std::cerr << "  not cosigned: " << o.status.message() << "\n";
   }

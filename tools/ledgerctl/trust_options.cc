@@ -28,18 +28,8 @@ absl::StatusOr<std::string> ReadPolicyFile(const std::string& path) {
 
 // The policy names of the witnesses whose valid cosignatures `note` holds.
 std::vector<std::string> Cosigners(const witness::Policy& policy, std::string_view note) {
-  std::vector<std::string> names;
-  auto parsed = log::ParseNote(note);
-  if (!parsed.ok()) return names;
-  const std::vector<witness::CosignatureVerifier> keys = policy.WitnessKeys();
-  auto valid = witness::VerifyCosignatures(*parsed, keys);
-  if (!valid.ok()) return names;
-  std::set<std::pair<std::string, uint32_t>> signed_by;
-  for (const auto& c : *valid) signed_by.insert({c.witness, c.key_id});
-  for (const auto& w : policy.witnesses()) {
-    if (signed_by.count({w.key.name(), w.key.key_id()}) > 0) names.push_back(w.name);
-  }
-  return names;
+  auto quorum = policy.EvaluateCosignatures(note);
+  return quorum.ok() ? quorum->cosigned : std::vector<std::string>();
 }
 
 }  // namespace

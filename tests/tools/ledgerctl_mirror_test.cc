@@ -109,6 +109,18 @@ TEST_F(LedgerctlMirrorTest, RestoreRebuildsAWritableLedgerThatServes) {
   EXPECT_EQ(Ctl("verify --db " + Db("restored")).exit_code, 0);
 }
 
+TEST_F(LedgerctlMirrorTest, RestoreIntoALedgerOfAnotherLogChangesNothingAndSaysSo) {
+  ASSERT_EQ(Ctl("import --db " + Db("other") + " " + SourcePath("scenarios/eastmere-fictional.jsonl"))
+                .exit_code,
+            0);
+  const std::string root = Ctl("root --db " + Db("other")).out;
+  auto restored = Ctl("restore --from " + Published() + " --db " + Db("other") + KeyFlag());
+  EXPECT_EQ(restored.exit_code, 1) << restored.err;
+  EXPECT_THAT(restored.err, HasSubstr(Db("other") + " is as it was ("));
+  EXPECT_THAT(restored.err, ::testing::Not(HasSubstr("run the same command again")));
+  EXPECT_EQ(Ctl("root --db " + Db("other")).out, root);
+}
+
 TEST_F(LedgerctlMirrorTest, AFollowingMirrorCopiesWhatIsPublishedLaterAndStopsOnSignal) {
   testing::ServeProcess mirror({LedgerctlPath(), "mirror", "--from", Published(), "--db",
                                 Db("copy"), "--key", vkey_, "--interval", "0.1"});

@@ -130,10 +130,18 @@ int RunRestore(const MirrorFlags& flags) {
       return absl::IsInvalidArgument(mirror.status()) ? Fail("restore", mirror.status())
                                                       : FailOpen("restore", mirror.status());
     }
+    const uint64_t held = (*mirror)->size();
     auto round = (*mirror)->CatchUp();
     if (!round.ok()) {
-      std::cerr << "ledgerctl restore: " << flags.db << " holds the entries verified so far ("
-                << (*mirror)->size() << "); run the same command again to go on" << std::endl;
+      // Only a fetch that failed is worth repeating; the verdict on what
+      // was fetched would be the same.
+      const uint64_t now = (*mirror)->size();
+      std::cerr << "ledgerctl restore: " << flags.db
+                << (now == held ? absl::StrCat(" is as it was (", held, " entries)")
+                                : absl::StrCat(" holds ", now, " entries, ", now - held,
+                                               " of them copied now, each verified"))
+                << (Transient(round.status()) ? "; run the same command again to go on" : "")
+                << std::endl;
       return Fail("restore", round.status());
     }
     std::cout << "copied " << Describe(*round) << " from " << flags.from << std::endl;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include <rocksdb/file_system.h>
@@ -130,6 +132,25 @@ absl::Status FromRocks(const rocksdb::Status& status, std::string_view what) {
   return absl::InternalError(message);
 }
 
+namespace {
+
+// A file in `dir` that is not one RocksDB makes as it creates a database
+// (an earlier attempt may have been cut short after some of them), if any.
+std::optional<std::string> OtherFileIn(const std::string& dir) {
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    const bool rocks = name == "LOCK" || name == "LOG" || name == "IDENTITY" ||
+                       name.starts_with("LOG.old") || name.starts_with("OPTIONS-") ||
+                       name.starts_with("MANIFEST-") || name.ends_with(".log") ||
+                       name.ends_with(".sst") || name.ends_with(".dbtmp");
+    if (!rocks) return name;
+  }
+  return std::nullopt;  // also when `dir` does not exist yet
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path, Mode mode,
                                                        rocksdb::Env* env) {
   std::error_code ec;
@@ -149,6 +170,12 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path, 
       return absl::NotFoundError(absl::StrCat(
           "cannot create a ledger database at ", path, ": its parent directory ",
           parent.string(), " does not exist; create it first (mkdir -p ", parent.string(), ")"));
+    }
+    if (const std::optional<std::string> other = OtherFileIn(path); other.has_value()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot create a ledger database in ", path, ": the directory holds other files (\"",
+          *other, "\"), which would sit beside the database's, and be served with them if it "
+          "is a published directory; give a new or empty directory"));
     }
   }
   rocksdb::DBOptions options;

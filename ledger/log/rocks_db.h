@@ -51,7 +51,8 @@ class RocksDb {
   // durable once Open returns: the directory's entry in its parent is
   // synced too. NotFound when the directory holds no database and creation
   // is not allowed, or when its parent directory does not exist (parents are
-  // not made); FailedPrecondition when it is not a Compact Ledger
+  // not made); FailedPrecondition when creating in a directory that holds
+  // other files than RocksDB's own, or when it is not a Compact Ledger
   // database.
   static absl::StatusOr<std::unique_ptr<RocksDb>> Open(const std::string& path, Mode mode,
                                                        rocksdb::Env* env = nullptr);

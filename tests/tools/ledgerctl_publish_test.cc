@@ -151,6 +151,29 @@ TEST_F(LedgerctlPublishTest, AnOutputThatIsNotAWritableDirectoryIsRefused) {
   EXPECT_THAT(below.err, HasSubstr("cannot create directory"));
 }
 
+// A static host serves all of a published directory: publishing never mixes
+// it with a database, either way round.
+TEST_F(LedgerctlPublishTest, ADatabaseAndAPublishedDirectoryNeverShareADirectory) {
+  SignedDemo();
+  const std::string scenario = testing::SourcePath("scenarios/eastmere-fictional.jsonl");
+  ASSERT_EQ(Ctl("import --db " + dir_.Sub("other-db") + " " + scenario).exit_code, 0);
+  for (const std::string& target : {db(), dir_.Sub("other-db")}) {
+    auto into = Ctl("publish --db " + db() + " --out " + target);
+    EXPECT_EQ(into.exit_code, 2) << target << into.out;
+    EXPECT_THAT(into.err, HasSubstr("holds a database (its CURRENT file)"));
+    EXPECT_FALSE(std::filesystem::exists(target + "/checkpoint"));
+  }
+
+  ASSERT_EQ(Ctl("publish --db " + db() + " --out " + out()).exit_code, 0);
+  for (const std::string& command : {"import --db " + out() + " " + scenario, "demo --db " + out()}) {
+    auto r = Ctl(command);
+    EXPECT_EQ(r.exit_code, 3) << command << r.out << r.err;
+    EXPECT_THAT(r.err, HasSubstr("the directory holds other files"));
+    EXPECT_FALSE(std::filesystem::exists(out() + "/CURRENT"));
+    EXPECT_FALSE(std::filesystem::exists(out() + "/LOCK"));
+  }
+}
+
 TEST_F(LedgerctlPublishTest, ADirectoryOfAnotherLogIsRefusedUnchanged) {
   SignedDemo();
   std::filesystem::create_directories(out());

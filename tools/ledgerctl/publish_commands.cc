@@ -5,10 +5,12 @@
 // read-only, so it works while `ledgerctl serve` holds it.
 #include "tools/ledgerctl/publish_commands.h"
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/publication/directory_writer.h"
 #include "ledger/site/site_files.h"
@@ -49,6 +51,14 @@ int RunPublish(const PublishFlags& flags) {
     if (!built.ok()) return Fail("publish", built.status());
     site = *std::move(built);
     publish_options.beside.push_back({.source = site.get(), .paths = site->Paths()});
+  }
+  // A static host serves everything in --out: never a database's files.
+  std::error_code error;
+  if (std::filesystem::exists(std::filesystem::path(flags.out) / "CURRENT", error)) {
+    return Fail("publish", absl::FailedPreconditionError(absl::StrCat(
+                               "--out ", flags.out, " holds a database (its CURRENT file), which "
+                               "a host serving the directory would serve too: publish to a "
+                               "directory of its own")));
   }
   auto out = publication::DirectoryWriter::Open(flags.out);
   if (!out.ok()) return Fail("publish", out.status());

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -302,6 +303,24 @@ TEST_F(LogTest, CreatingUnderAMissingParentSaysToMakeItAndMakesNothing) {
                        HasSubstr("its parent directory " + dir_.Sub("missing/parent") +
                                  " does not exist; create it first")));
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("missing")));
+}
+
+TEST_F(LogTest, CreatingInADirectoryOfOtherFilesIsRefusedAndRocksDbsOwnAreNot) {
+  std::filesystem::create_directories(dir_.Sub("published"));
+  { std::ofstream(dir_.Sub("published/checkpoint")) << "x"; }
+  LogOptions options;
+  options.path = dir_.Sub("published");
+  EXPECT_THAT(Log::Open(options).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("holds other files (\"checkpoint\")")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("published/LOCK")));
+
+  // What an earlier creation cut short leaves is no obstacle.
+  std::filesystem::create_directories(dir_.Sub("cut-short"));
+  { std::ofstream(dir_.Sub("cut-short/LOCK")); }
+  { std::ofstream(dir_.Sub("cut-short/LOG")) << "log"; }
+  options.path = dir_.Sub("cut-short");
+  EXPECT_THAT(Log::Open(options), IsOk());
 }
 
 TEST_F(LogTest, SnapshotsRoundTrip) {

@@ -55,6 +55,16 @@ TEST_F(LedgerctlAccessTest, ServeRefusesACommentOnlyAccessFile) {
   EXPECT_THAT(r.out, Not(HasSubstr("listening")));
 }
 
+// HTTP off loopback without TLS is refused; "listening on" is printed only
+// once every server asked for is up, so a script waiting for it is not misled.
+TEST_F(LedgerctlAccessTest, ServeRefusesPlaintextHttpOffLoopbackBeforeSayingItListens) {
+  ASSERT_EQ(Ctl("demo --db " + dir_.Sub("db")).exit_code, 0);
+  auto r = Ctl("serve --db " + dir_.Sub("db") + " --http 0.0.0.0:0");
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("listening")));
+  EXPECT_FALSE(r.err.empty());
+}
+
 TEST_F(LedgerctlAccessTest, ServeRefusesAnAccessFileOthersMayRead) {
   auto r = Ctl(Serve(Write("access", "token admin ops s3cret\n", 0644)));
   EXPECT_EQ(r.exit_code, 2) << r.err;

@@ -46,7 +46,7 @@ int RunServe(const ServeFlags& flags) {
                ? Fail("serve", server.status())
                : FailOpen("serve", server.status());
   }
-  std::cout << "listening on " << (*server)->address() << std::endl;
+  // "listening on" only once everything asked for is up: scripts wait for it.
   std::unique_ptr<services::http::HttpServer> http;
   if (!flags.http_listen.empty()) {
     services::http::HttpOptions http_options;
@@ -63,8 +63,9 @@ int RunServe(const ServeFlags& flags) {
                  : FailOpen("serve", started.status());
     }
     http = *std::move(started);
-    std::cout << "serving HTTP on " << http->url() << std::endl;
   }
+  std::cout << "listening on " << (*server)->address() << std::endl;
+  if (http != nullptr) std::cout << "serving HTTP on " << http->url() << std::endl;
   int signal_number = 0;
   sigwait(&stop, &signal_number);
   std::cerr << "ledgerctl serve: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")

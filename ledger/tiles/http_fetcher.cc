@@ -9,6 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "ledger/base/http_error.h"
 #include "ledger/base/next_step.h"
 
 namespace ledger::tiles {
@@ -54,7 +55,7 @@ absl::StatusOr<TileFetcher> HttpFetcher(const std::string& url) {
     if (too_large) return absl::DataLossError(absl::StrCat(base, path, " is larger than any tile"));
     if (!r) {
       return absl::UnavailableError(
-          absl::StrCat("cannot fetch ", base, path, ": ", httplib::to_string(r.error())));
+          absl::StrCat("cannot fetch ", base, path, ": ", DescribeHttpError(r.error())));
     }
     if (r->status == 404) return absl::NotFoundError(absl::StrCat(base, path, ": 404 Not Found"));
     if (r->status != 200) {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "ledger/base/http_error.h"
 #include "ledger/base/status_macros.h"
 #include "ledger/witness/add_checkpoint.h"
 #include "ledger/witness/cosignature.h"
@@ -141,7 +142,7 @@ absl::StatusOr<WitnessClient::HttpReply> WitnessClient::Post(const std::string& 
           httplib::to_string(error), ")"));
     }
     return absl::UnavailableError(
-        absl::StrCat(Name(), " cannot be reached: ", httplib::to_string(error)));
+        absl::StrCat(Name(), " cannot be reached: ", DescribeHttpError(error)));
   }
   // cpp-httplib reads no body after a 204 or 304: a body sent anyway would
   // be read as the next answer on this keep-alive connection. Drop it.

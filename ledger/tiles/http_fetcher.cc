@@ -44,7 +44,11 @@ absl::StatusOr<TileFetcher> HttpFetcher(const std::string& url) {
   return TileFetcher([client, prefix, base](const std::string& path) -> absl::StatusOr<std::string> {
     std::string body;
     bool too_large = false;
-    auto r = client->Get(prefix + path, [&](const char* data, size_t n) {
+    // tlog-tiles: clients "SHOULD include gzip and identity" (entry bundles
+    // may come compressed). cpp-httplib inflates before the receiver, so
+    // the limit below applies to the inflated bytes.
+    auto r = client->Get(prefix + path, {{"Accept-Encoding", "gzip, identity"}},
+                         [&](const char* data, size_t n) {
       if (body.size() + n > kMaxFetchBytes) {
         too_large = true;
         return false;

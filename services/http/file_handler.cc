@@ -1,9 +1,13 @@
 #include "services/http/file_handler.h"
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/http/gzip.h"
 
 namespace ledger::services::http {
 
@@ -11,6 +15,7 @@ namespace {
 
 constexpr char kAllowedMethods[] = "GET, HEAD, OPTIONS";
 constexpr char kTextType[] = "text/plain; charset=utf-8";
+constexpr char kEntryBundlePrefix[] = "/tile/entries/";
 
 HttpResponse Text(int status, std::string message) {
   HttpResponse response;
@@ -82,6 +87,7 @@ absl::StatusOr<publication::PublishedFile> FileHandler::Find(std::string_view re
 
 HttpResponse FileHandler::Answer(const HttpRequest& request) const {
   HttpResponse response;
+  std::vector<std::string> vary;  // the request headers this answer depends on
   if (request.method == "OPTIONS") {
     response.status = 204;
     response.headers.emplace_back("Access-Control-Allow-Methods", "GET, HEAD");
@@ -113,10 +119,22 @@ HttpResponse FileHandler::Answer(const HttpRequest& request) const {
     response.content_type = file->content_type;
     response.body = std::move(file->bytes);
     response.headers.emplace_back("Cache-Control", CacheControl(file->caching));
+    if (std::string_view(request.path).starts_with(kEntryBundlePrefix)) {
+      vary.push_back("Accept-Encoding");
+      if (AcceptsGzip(request.accept_encoding)) {
+        if (absl::StatusOr<std::string> compressed = Gzip(response.body); compressed.ok()) {
+          response.body = *std::move(compressed);
+          response.headers.emplace_back("Content-Encoding", "gzip");
+        } else {
+          response = Text(500, std::string(compressed.status().message()));
+        }
+      }
+    }
   }
   response.headers.emplace_back("Access-Control-Allow-Origin", "*");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  if (!access_.open()) response.headers.emplace_back("Vary", "Authorization");
+  if (!access_.open()) vary.push_back("Authorization");
+  if (!vary.empty()) response.headers.emplace_back("Vary", absl::StrJoin(vary, ", "));
   return response;
 }
 

@@ -21,6 +21,12 @@
 // tlog client may read from another origin) and "X-Content-Type-Options:
 // nosniff".
 //
+// Entry bundles are sent gzip-compressed ("Content-Encoding: gzip") to a
+// client that accepts gzip, as tlog-tiles asks ("SHOULD be compressed at the
+// HTTP layer"), and carry "Vary: Accept-Encoding" either way; tiles of
+// hashes do not shrink and are sent as they are. (The pages and their data
+// are text, which the HTTP layer compresses itself.)
+//
 // Caching (C2SP tlog-tiles, current text): tiles and entry bundles, full or
 // partial, are immutable: "public, max-age=31536000, immutable" (a partial
 // tile of width W never changes, it only disappears once its full tile
@@ -54,6 +60,7 @@ struct HttpRequest {
   std::string method;  // "GET", "HEAD", ...
   std::string path;    // percent-decoded, without the query: "/tile/0/000"
   std::string authorization;  // the Authorization header's value; empty if none
+  std::string accept_encoding;  // the Accept-Encoding header's value; empty if none
 };
 
 struct HttpResponse {

@@ -60,7 +60,8 @@ absl::StatusOr<HostPort> ParseListen(const std::string& listen) {
 void Reply(const FileHandler& handler, const httplib::Request& req, httplib::Response& res) {
   HttpResponse answer = handler.Answer(
       {.method = req.method, .path = req.path,
-       .authorization = req.get_header_value("Authorization")});
+       .authorization = req.get_header_value("Authorization"),
+       .accept_encoding = req.get_header_value("Accept-Encoding")});
   res.status = answer.status;
   for (const auto& [name, value] : answer.headers) res.set_header(name, value);
   if (!answer.content_type.empty()) {

@@ -39,6 +39,7 @@ namespace ledger::services::http {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr char kOrigin[] = "example.org/served-ledger";
@@ -203,6 +204,44 @@ TEST_F(HttpServerTest, ServesTheWebViewsIndexAtTheRootAndItsData) {
   EXPECT_EQ(data->status, 200);
   EXPECT_THAT(data->body, HasSubstr(signers_[0].verifier().KeyString()));
   EXPECT_THAT(data->body, HasSubstr(kOrigin));
+}
+
+// tlog-tiles: entry bundles "SHOULD be compressed at the HTTP layer".
+TEST_F(HttpServerTest, EntryBundlesAreGzippedForClientsThatAcceptItAndTilesNever) {
+  Sign();
+  Start();
+  const std::string bundle = "/tile/entries/000.p/" + std::to_string(ledger_->log().Size());
+  const std::string identity = RawGet(server_->port(), bundle);
+  ASSERT_EQ(StatusOf(identity), 200) << identity;
+  EXPECT_THAT(identity, Not(HasSubstr("Content-Encoding")));
+  EXPECT_THAT(identity, HasSubstr("Vary: Accept-Encoding"));
+  const std::string identity_body = identity.substr(identity.find("\r\n\r\n") + 4);
+
+  const std::string gzip_request = "GET " + bundle +
+                                   " HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\n"
+                                   "Connection: close\r\n\r\n";
+  const std::string gzipped = RawRequest(server_->port(), gzip_request);
+  ASSERT_EQ(StatusOf(gzipped), 200) << gzipped;
+  EXPECT_THAT(gzipped, HasSubstr("Content-Encoding: gzip"));
+  const std::string gzipped_body = gzipped.substr(gzipped.find("\r\n\r\n") + 4);
+  EXPECT_LT(gzipped_body.size(), identity_body.size() / 2) << "the seed's entries are text";
+  // A client library that accepts gzip reads the same bytes.
+  auto decoded = client_->Get(bundle, {{"Accept-Encoding", "gzip, identity"}});
+  ASSERT_TRUE(decoded);
+  EXPECT_EQ(decoded->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_EQ(decoded->body, identity_body);
+
+  // "gzip;q=0" refuses it; hash tiles are random bytes and never compressed.
+  const std::string refused = RawRequest(
+      server_->port(), "GET " + bundle + " HTTP/1.1\r\nHost: localhost\r\n"
+                       "Accept-Encoding: *, gzip;q=0\r\nConnection: close\r\n\r\n");
+  EXPECT_THAT(refused, Not(HasSubstr("Content-Encoding")));
+  const std::string tile = RawRequest(
+      server_->port(), "GET /tile/0/000.p/" + std::to_string(ledger_->log().Size()) +
+                           " HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: gzip\r\n"
+                           "Connection: close\r\n\r\n");
+  ASSERT_EQ(StatusOf(tile), 200);
+  EXPECT_THAT(tile, Not(HasSubstr("Content-Encoding")));
 }
 
 TEST_F(HttpServerTest, HeadAnswersTheHeadersOfGetWithoutTheBody) {

@@ -1,12 +1,12 @@
 // How `ledgerctl serve --http` answers a request (services/http/
-// file_handler.h): FileHandler::Answer with a fuzzed method, path and
-// Authorization header, over two in-memory FileSources shaped like the
+// file_handler.h): FileHandler::Answer with a fuzzed method, path,
+// Authorization and Accept-Encoding header, over two in-memory FileSources shaped like the
 // server's (the tlog-tiles, whose tile paths go through ParseTilePath, then
 // the web view, with one path that fails as an unavailable store and one as
 // a corrupt one), once with an open policy and once with an access file.
 //
-// Input: "<method>\n<path>\n<authorization>" (missing parts are empty; the
-// authorization is the rest, newlines included).
+// Input: "<method>\n<path>\n<authorization>\n<accept-encoding>" (missing
+// parts are empty; the accept-encoding is the rest, newlines included).
 //
 // Each answer is checked against a model of the documented behaviour: the
 // status is the one the method, the path's shape, the token and the sources
@@ -14,13 +14,20 @@
 // carries exactly the first source's file, its content type and the
 // Cache-Control of its caching ("public" when open, "private" with an access
 // file); 405 has Allow, 401 WWW-Authenticate; every answer has the CORS and
-// nosniff headers and, with an access file, Vary: Authorization. A path with
-// a ".", ".." or empty segment, NUL or '\' is never served.
+// nosniff headers and Vary naming exactly Accept-Encoding for a served entry
+// bundle and Authorization with an access file. An entry bundle is gzipped
+// only for an Accept-Encoding that names gzip or "*", and then inflates to
+// the file; nothing else is ever compressed. A path with a ".", ".." or
+// empty segment, NUL or '\' is never served.
+#include <zlib.h>
+
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,6 +39,7 @@
 #include "ledger/tiles/tile_path.h"
 #include "services/auth.h"
 #include "services/http/file_handler.h"
+#include "services/http/gzip.h"
 
 namespace {
 
@@ -146,11 +154,49 @@ int ExpectedFromSources(std::string_view relative, const PublishedFile** file,
   return 404;
 }
 
+// zlib's inflation of one gzip member; nullopt when it is not one.
+std::optional<std::string> Gunzip(const std::string& gzipped) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) return std::nullopt;
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gzipped.data()));
+  stream.avail_in = static_cast<uInt>(gzipped.size());
+  std::string out;
+  char buffer[4096];
+  int result = Z_OK;
+  while (result == Z_OK) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof(buffer);
+    result = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer, sizeof(buffer) - stream.avail_out);
+  }
+  inflateEnd(&stream);
+  if (result != Z_STREAM_END) return std::nullopt;
+  return out;
+}
+
+// Whether `accept_encoding` names gzip or "*" at all (any case): without
+// that, nothing may be compressed.
+bool MentionsGzip(std::string_view accept_encoding) {
+  std::string lower(accept_encoding);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return lower.find("gzip") != std::string::npos || lower.find('*') != std::string::npos;
+}
+
 void Check(const HttpResponse& answer, const HttpRequest& request, bool open) {
   // Headers every answer carries.
   if (answer.Header("Access-Control-Allow-Origin") != "*") std::abort();
   if (answer.Header("X-Content-Type-Options") != "nosniff") std::abort();
-  if ((answer.Header("Vary") == "Authorization") == open) std::abort();
+  const bool bundle =
+      answer.status == 200 && std::string_view(request.path).starts_with("/tile/entries/");
+  const std::string vary = std::string(bundle ? "Accept-Encoding" : "") +
+                           (bundle && !open ? ", " : "") + (open ? "" : "Authorization");
+  if (answer.Header("Vary") != vary) std::abort();
+  const bool gzipped = answer.Header("Content-Encoding") == "gzip";
+  if (gzipped && (!bundle || !MentionsGzip(request.accept_encoding))) std::abort();
+  if (!gzipped && !answer.Header("Content-Encoding").empty()) std::abort();
+  if (bundle && gzipped != ledger::services::http::AcceptsGzip(request.accept_encoding)) {
+    std::abort();
+  }
 
   int expected;
   const PublishedFile* file = nullptr;
@@ -172,7 +218,11 @@ void Check(const HttpResponse& answer, const HttpRequest& request, bool open) {
 
   switch (answer.status) {
     case 200:
-      if (answer.body != file->bytes || answer.content_type != file->content_type) std::abort();
+      if ((gzipped ? Gunzip(answer.body) : std::optional<std::string>(answer.body)) !=
+              file->bytes ||
+          answer.content_type != file->content_type) {
+        std::abort();
+      }
       if (answer.Header("Cache-Control") !=
           std::string(open ? "public, " : "private, ") +
               (file->caching == Caching::kImmutable ? "max-age=31536000, immutable"
@@ -209,7 +259,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view rest = input.substr(first + 1);
     const size_t second = rest.find('\n');
     request.path = std::string(rest.substr(0, second));
-    if (second != std::string_view::npos) request.authorization = std::string(rest.substr(second + 1));
+    if (second != std::string_view::npos) {
+      const std::string_view headers = rest.substr(second + 1);
+      const size_t third = headers.find('\n');
+      request.authorization = std::string(headers.substr(0, third));
+      if (third != std::string_view::npos) {
+        request.accept_encoding = std::string(headers.substr(third + 1));
+      }
+    }
   }
 
   Check(open_handler->Answer(request), request, true);

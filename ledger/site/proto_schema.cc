@@ -61,7 +61,11 @@ void AddMessage(const Descriptor& d, json& messages, json& enums) {
     } else if (f.has_presence() && f.type() != FieldDescriptor::TYPE_MESSAGE) {
       option = "optional";
     }
-    fields[std::to_string(f.number())] = json::array({f.json_name(), type, option});
+    json field = json::array({f.json_name(), type, option});
+    if (const auto* oneof = f.real_containing_oneof(); oneof != nullptr) {
+      field.push_back(oneof->name());
+    }
+    fields[std::to_string(f.number())] = std::move(field);
   }
   messages[d.full_name()] = fields;
 }

@@ -15,12 +15,15 @@
 namespace ledger::site {
 
 // {"root": "<full name>",
-//  "messages": {"<full name>": {"<field number>": [jsonName, type, option]}},
+//  "messages": {"<full name>": {"<field number>": [jsonName, type, option, oneof?]}},
 //  "enums": {"<full name>": {"<number>": "<value name>"}}}
 // where type is a scalar ("string", "bytes", "uint64", "int64", "int32",
 // "uint32", "bool", "double", "float"), {"enum": name} or {"message": name},
 // and option is "repeated", "optional" (the field has presence, so the
-// JSON mapping prints it even when default) or "". google.protobuf.Any and
+// JSON mapping prints it even when default) or "", and oneof, only for a
+// member of a (real) oneof, that oneof's name: the browser checks that a
+// fact's kind is the member of Event's oneof `kind` that its bytes hold.
+// google.protobuf.Any and
 // Timestamp are named as messages; the browser decodes them itself.
 nlohmann::json ProtoSchemaJson(const google::protobuf::Descriptor& root);
 

@@ -129,6 +129,23 @@ def make_site_fixtures(program, ledgerctl, source_dir, tmp, out):
     altered_copy(good, os.path.join(out, "bundle"), bundle_path, offset + length - 3)
     altered_copy(good, os.path.join(out, "tile"), "tile/0/%03d%s" % (tile, suffix),
                  (target % 256) * 32 + 7)
+    # The published JSON calls Council's adoption (a decision) a proposal.
+    relabelled = os.path.join(out, "relabelled")
+    shutil.copytree(good, relabelled)
+    relabelled_data = json.loads(json.dumps(data))
+    for x in relabelled_data["facts"]:
+        if int(x["sequence"]) == target:
+            x["kind"] = "proposal"
+    with open(os.path.join(relabelled, "data", "compact", SEED_COMPACT + ".json"), "w") as f:
+        json.dump(relabelled_data, f)
+    # The published index names no origin, which would unpin the checkpoint.
+    unpinned = os.path.join(out, "unpinned")
+    shutil.copytree(good, unpinned)
+    with open(os.path.join(unpinned, "data", "index.json")) as f:
+        index = json.load(f)
+    index["origin"] = ""
+    with open(os.path.join(unpinned, "data", "index.json"), "w") as f:
+        json.dump(index, f)
     shutil.copytree(good, os.path.join(out, "impostor"))
     shutil.copy(os.path.join(good, "checkpoint.impostor"), os.path.join(out, "impostor", "checkpoint"))
     fixture.update({"tampered": target, "bundlePath": bundle_path, "dates": REPLAY_DATES,

@@ -209,6 +209,44 @@ export async function run(suite) {
     }
   });
 
+  test("a fact the published JSON calls by another kind than its bytes hold is NOT verified, naming both", async () => {
+    const page = await openPage(compactUrl('relabelled', '2006-07-01'));
+    try {
+      const n = fixture.tampered;
+      assertEqual(page.win.pageVerification.failed.map((f) => [f.sequence, f.code]), [[n, 'fields-differ']], 'failed:');
+      const text = page.doc.getElementById(`verify-${n}`).textContent;
+      assert(text.includes(`calls fact #${n} a "proposal", the entry bytes hold a "decision"`), text);
+    } finally {
+      page.done();
+    }
+  });
+
+  test('an index that names no origin fails the checkpoint, and the tally says nothing is verified', async () => {
+    const page = await openPage(compactUrl('unpinned'));
+    try {
+      const cp = page.doc.getElementById('checkpoint').textContent;
+      assert(/NOT verified: .*bad-data: the published index names no log origin/.test(cp), cp);
+      assertEqual(page.win.pageVerification.verified, [], 'verified:');
+      const tally = page.doc.getElementById('tally');
+      assert(tally.classList.contains('failed') && /^NOT verified: none of the \d+ facts/.test(tally.textContent), tally.textContent);
+      assertEqual(page.doc.body.dataset.verified, 'failed', 'data-verified');
+    } finally {
+      page.done();
+    }
+  });
+
+  test('a page for an unknown compact says it cannot be shown and stops saying it is checking', async () => {
+    const page = await openPage(`${FIXTURE}/good/compact.html?id=no-such-compact`);
+    try {
+      const cp = page.doc.getElementById('checkpoint');
+      assert(cp.classList.contains('failed') && /Nothing was checked/.test(cp.textContent), cp.textContent);
+      assert(/could not be shown/.test(page.doc.getElementById('content').textContent), page.doc.getElementById('content').textContent);
+      assertEqual(page.doc.body.dataset.verified, 'failed', 'data-verified');
+    } finally {
+      page.done();
+    }
+  });
+
   test('the timeline draws an uncertain date as a range over its days, and a known day as a mark', async () => {
     const page = await openPage(compactUrl('good', '2006-07-01'));
     try {

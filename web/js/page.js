@@ -51,17 +51,22 @@ export async function verifyShownFacts(verifier, facts) {
   performance.mark('page:facts-checked');
   const failed = results.filter((r) => !r.ok).map((r) => ({ sequence: r.sequence, code: r.code, words: r.words }));
   const verified = results.filter((r) => r.ok).map((r) => r.sequence);
-  if (failed.length) {
+  if (!head.ok) {
+    // Nothing on the page is verified, even when it shows no fact.
+    tally.className = 'status failed';
+    tally.textContent = `NOT verified: none of the ${results.length} facts on this page, since the log's checkpoint failed.`;
+  } else if (failed.length) {
     tally.className = 'status failed';
     tally.replaceChildren(`${verified.length} of ${results.length} facts verified. NOT verified: `,
       ...failed.flatMap((f, i) => [i ? '; ' : '', h('a', { href: `#fact-${f.sequence}` }, `fact #${f.sequence}`), ` (${f.code})`]), '.');
   } else {
     tally.className = 'status ok';
-    tally.textContent = `All ${results.length} facts on this page verified.`;
+    tally.textContent = results.length ? `All ${results.length} facts on this page verified.`
+      : 'This page shows no fact to verify.';
   }
   const outcome = { verified, failed, checkpoint: head.ok ? head.size : null };
   window.pageVerification = outcome;
-  document.body.dataset.verified = failed.length ? 'failed' : 'ok';
+  document.body.dataset.verified = failed.length || !head.ok ? 'failed' : 'ok';
   return outcome;
 }
 
@@ -81,6 +86,14 @@ export function failPage(e) {
   const content = document.getElementById('content');
   content.replaceChildren(h('p', { class: 'status failed', role: 'alert' },
     `This page could not be shown: ${e && e.message ? e.message : e}`));
+  // The status lines must not go on saying that checking is under way.
+  for (const id of ['checkpoint', 'tally']) {
+    const status = document.getElementById(id);
+    if (status) {
+      status.className = 'status failed';
+      status.textContent = id === 'checkpoint' ? 'Nothing was checked: this page could not be shown.' : '';
+    }
+  }
   window.pageVerification = { verified: [], failed: [{ sequence: null, code: e && e.code, words: String(e && e.message) }] };
   document.body.dataset.verified = 'failed';
 }

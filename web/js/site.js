@@ -16,7 +16,7 @@
 import { VerifyError } from './errors.js';
 import { parseVerifierKey, verifyCheckpoint } from './note.js';
 import { TileFetcher, TILE_WIDTH, tileWidth, verifyTreeRoot, verifyEntryInTiles, toNumber } from './tiles.js';
-import { decodeEntry, entrySchema } from './entry.js';
+import { decodeEntry, entrySchema, EVENT_TYPE_URL } from './entry.js';
 import { schemaFromJson } from './schema.js';
 
 export async function fetchJson(url) {
@@ -77,10 +77,20 @@ export class SiteVerifier {
 
   async check() {
     this.schema = entrySchema(schemaFromJson(this.schemaJson));
+    // The members of Event's oneof `kind`: a fact's kind must be the one its
+    // bytes hold.
+    const eventFields = this.schemaJson.messages[this.schemaJson.root] || {};
+    this.kinds = new Set(Object.values(eventFields).filter((f) => f[3] === 'kind').map((f) => f[0]));
+    // C2SP: a verifier pins the log's origin; an index without one would
+    // let any checkpoint signed by the keys through.
+    if (typeof this.index.origin !== 'string' || this.index.origin === '') {
+      throw new VerifyError('bad-data', 'the published index names no log origin to check the checkpoint against',
+        'data/index.json');
+    }
     const logKeys = await Promise.all(this.index.logKeys.map((k) => parseVerifierKey(k)));
     const witnesses = await Promise.all((this.index.witnessKeys || []).map((k) => parseVerifierKey(k)));
     const v = await verifyCheckpoint(await this.fetcher.checkpoint(), {
-      logKeys, witnesses, origin: this.index.origin || null, quorum: this.index.witnessQuorum || 0,
+      logKeys, witnesses, origin: this.index.origin, quorum: this.index.witnessQuorum || 0,
     });
     this.checkpoint = v.checkpoint;
     this.tree = await verifyTreeRoot(this.fetcher, v.checkpoint);
@@ -117,10 +127,20 @@ export class SiteVerifier {
           `the page says stream "${fact.stream}", the entry bytes say "${entry.stream}"`, `entry ${n}`);
       }
       const { '@type': type, ...event } = entry.payload || {};
+      if (type !== EVENT_TYPE_URL) {
+        throw new VerifyError('fields-differ', `entry ${n} does not hold a compact event (its payload is "${type}")`,
+          `entry ${n}`);
+      }
       const diff = firstDifference(fact.event, event);
       if (diff) {
         throw new VerifyError('fields-differ',
           `what the page shows of ${diff} is not what the entry bytes say`, `entry ${n}`);
+      }
+      const held = Object.keys(event).filter((k) => this.kinds.has(k));
+      if (held.length !== 1 || held[0] !== fact.kind) {
+        throw new VerifyError('fields-differ',
+          `the page calls fact #${n} a "${fact.kind}", the entry bytes hold ${held.length ? `a "${held.join('", "')}"` : 'no kind'}`,
+          `entry ${n}`);
       }
       const cosigned = head.cosignedBy.length ? ` and cosigned by ${head.cosignedBy.join(', ')}` : '';
       return {

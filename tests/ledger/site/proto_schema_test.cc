@@ -15,7 +15,8 @@ TEST(ProtoSchemaTest, EventFieldsHaveTheirNumbersJsonNamesAndKinds) {
   const json& event = schema["messages"]["compact.v1.Event"];
   EXPECT_EQ(event["1"], json::array({"date", {{"message", "compact.v1.Date"}}, ""}));
   EXPECT_EQ(event["2"], json::array({"citations", {{"message", "compact.v1.Citation"}}, "repeated"}));
-  EXPECT_EQ(event["21"][0], "decision");
+  EXPECT_EQ(event["21"], json::array({"decision", {{"message", "compact.v1.Decision"}}, "", "kind"}));
+  EXPECT_EQ(event["10"][3], "kind");
   EXPECT_EQ(schema["messages"]["compact.v1.Date"]["2"], json::array({"edtf", "string", ""}));
 }
 
@@ -32,7 +33,8 @@ TEST(ProtoSchemaTest, FieldsWithPresenceAreOptionalSoDefaultsArePrinted) {
   const json schema = ProtoSchemaJson(*compact::v1::Event::descriptor());
   // proto3 `optional uint64 sequence` and the oneof member `bool immediate`.
   EXPECT_EQ(schema["messages"]["compact.v1.EventRef"]["1"], json::array({"sequence", "uint64", "optional"}));
-  EXPECT_EQ(schema["messages"]["compact.v1.Effect"]["1"], json::array({"immediate", "bool", "optional"}));
+  EXPECT_EQ(schema["messages"]["compact.v1.Effect"]["1"],
+            json::array({"immediate", "bool", "optional", "when"}));
   // Every message reached from Event is described, each once.
   for (const char* m : {"compact.v1.Action", "compact.v1.Annotation", "compact.v1.Meeting"}) {
     EXPECT_TRUE(schema["messages"].contains(m)) << m;

@@ -106,6 +106,8 @@ void Supersessions(const compact::v1::CompactState& c, std::string* out) {
                                        s.for_body_ids().empty() ? " for everyone" : " for " +
                                        absl::StrJoin(s.for_body_ids(), ", "));
       if (!s.condition().empty()) absl::StrAppend(&what, ", ", s.condition());
+      // As for every other step: an inference never reads as a stated fact.
+      if (s.fact().event().inferred()) absl::StrAppend(&what, " [inferred]");
       absl::StrAppend(out, FactLine(s.fact(), what, "  "));
     }
   }

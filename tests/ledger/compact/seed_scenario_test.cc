@@ -168,6 +168,21 @@ TEST(SeedScenarioTest, InterimNeverSupersededForEveryoneEvenIn2011) {
   }
 }
 
+// No source records the supersession in so many words (it is read from
+// Council's adoption): the report says so on both compacts, also once the
+// fact itself is certain.
+TEST(SeedScenarioTest, TheInferredSupersessionSaysItIsInferredOnBothCompacts) {
+  for (const char* day : {"2006-07-01", "2012"}) {
+    const std::string text = RenderStateText(At(LoadSeed(), day));
+    for (const char* line : {"supersedes wyre-forest-interim-2005", "superseded by worcestershire-2006"}) {
+      const size_t at = text.find(line);
+      ASSERT_NE(at, std::string::npos) << day << ": " << line;
+      const std::string rest = text.substr(at, text.find('\n', at) - at);
+      EXPECT_THAT(rest, ::testing::HasSubstr("[inferred]")) << day << ": " << rest;
+    }
+  }
+}
+
 TEST(SeedScenarioTest, AdoptionIsNeverCertainBeforeSeptember2011) {
   World world = LoadSeed();
   for (const char* day : {"2006-06-29", "2006-07-01", "2008", "2011-09-29"}) {

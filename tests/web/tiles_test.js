@@ -193,6 +193,27 @@ export async function run(suite) {
     await assertFails(verify(rewritten), 'tile-mismatch', ['tile/1/000.p/2', 'checkpoint of size 600']);
   });
 
+  // tlog-tiles lets a log delete a partial tile once its full tile exists;
+  // a reader holding the older checkpoint then reads the full tile's prefix.
+  test('a partial tile removed once its tile filled is read from the full tile, and still checked', async () => {
+    const older = await syntheticLog(300);
+    const newer = await syntheticLog(600);
+    const files = new Map([...older.files, ...newer.files]);
+    files.delete('tile/0/001.p/44');
+    files.delete('tile/entries/001.p/44');
+    const fetcher = syntheticFetcher(files);
+    const tree = await verifyTreeRoot(fetcher, { size: 300, rootHash: older.root });
+    const entries = await verifyAllEntries(tree, older.root);
+    assertEqual(entries.length, 300);
+    assertEqual(toBase64(entries[299]), toBase64(older.entries[299]));
+    // The full tile's prefix is checked like the partial tile: altered, it fails.
+    const altered = new Map(files);
+    const full = new Uint8Array(altered.get('tile/0/001'));
+    full[3 * 32] ^= 1;
+    altered.set('tile/0/001', full);
+    await assertFails(verifyTreeRoot(syntheticFetcher(altered), { size: 300, rootHash: older.root }), 'tile-mismatch', []);
+  });
+
   test('a missing tile and a truncated bundle are named', async () => {
     await assertFails(new TileFetcher('/testdata/tessera-log/').hashTile(0, 1, 3), 'fetch-failed', ['tile/0/001.p/3', '404']);
     const fetcher = new TileFetcher('/testdata/tessera-log/', {

@@ -146,7 +146,9 @@ export class TileFetcher {
         throw new VerifyError('fetch-failed', `could not fetch ${url}: ${e.message}`, path);
       }
       if (!response.ok) {
-        throw new VerifyError('fetch-failed', `fetching ${url} answered HTTP ${response.status}`, path);
+        const error = new VerifyError('fetch-failed', `fetching ${url} answered HTTP ${response.status}`, path);
+        error.status = response.status;
+        throw error;
       }
       const bytes = new Uint8Array(await wrapErrors('fetch-failed', path, () => response.arrayBuffer()));
       this.bytesFetched += bytes.length;
@@ -173,12 +175,28 @@ export class TileFetcher {
 
   hashTile(level, index, width) {
     const path = tilePath(level, index, width);
-    return this.parseOnce(path, (bytes) => ({ hashes: parseHashTile(bytes, width, path) }));
+    return this.orFullTile(this.parseOnce(path, (bytes) => ({ hashes: parseHashTile(bytes, width, path) })), width,
+      () => this.hashTile(level, index, TILE_WIDTH).then((full) => ({ path: full.path, hashes: full.hashes.slice(0, width) })));
   }
 
   entryBundle(index, width) {
     const path = entriesPath(index, width);
-    return this.parseOnce(path, (bytes) => ({ entries: parseEntryBundle(bytes, width, path) }));
+    return this.orFullTile(this.parseOnce(path, (bytes) => ({ entries: parseEntryBundle(bytes, width, path) })), width,
+      () => this.entryBundle(index, TILE_WIDTH).then((full) => ({ path: full.path, entries: full.entries.slice(0, width) })));
+  }
+
+  // tlog-tiles: a log "MAY delete any partial tile once the corresponding
+  // full tile is ... available", and a client MAY fetch the full tile
+  // instead. A partial tile that is gone (HTTP 404: the log grew and was
+  // republished while this page was open) is read as the full tile's first
+  // `width` hashes or entries, which the same proofs then check.
+  orFullTile(partial, width, full) {
+    if (width === TILE_WIDTH) return partial;
+    return partial.catch((e) => {
+      // With no full tile either, the partial tile is what is missing.
+      if (e && e.code === 'fetch-failed' && e.status === 404) return full().catch(() => { throw e; });
+      throw e;
+    });
   }
 }
 

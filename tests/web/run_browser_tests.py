@@ -136,6 +136,8 @@ def make_site_fixtures(program, ledgerctl, source_dir, tmp, out):
     for x in relabelled_data["facts"]:
         if int(x["sequence"]) == target:
             x["kind"] = "proposal"
+    # ... and its summary of the compact gives another title.
+    relabelled_data["compact"]["title"] = "FORGED compact title"
     with open(os.path.join(relabelled, "data", "compact", SEED_COMPACT + ".json"), "w") as f:
         json.dump(relabelled_data, f)
     # The published index names no origin, which would unpin the checkpoint.

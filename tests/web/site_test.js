@@ -216,6 +216,10 @@ export async function run(suite) {
       assertEqual(page.win.pageVerification.failed.map((f) => [f.sequence, f.code]), [[n, 'fields-differ']], 'failed:');
       const text = page.doc.getElementById(`verify-${n}`).textContent;
       assert(text.includes(`calls fact #${n} a "proposal", the entry bytes hold a "decision"`), text);
+      // The title is the registration fact's, never the published summary's.
+      const registered = data.facts.find((f) => f.kind === 'compactRegistered').event.compactRegistered.title;
+      assertEqual(page.doc.getElementById('title').textContent, registered, 'title');
+      assert(!page.doc.body.textContent.includes('FORGED'), 'the forged title is shown');
     } finally {
       page.done();
     }

@@ -17,7 +17,13 @@ async function main() {
   if (!entry) throw new Error(`there is no compact "${id}" in this log; see the list of compacts`);
   const data = await fetchJson(`data/compact/${entry.file}.json`);
   performance.mark('page:data-loaded');
-  const c = data.compact;
+  // What the page says about the compact comes from its registration fact,
+  // which is checked against the log below like every fact, not from the
+  // published summary beside it.
+  const registration = data.facts.find((f) => f.kind === 'compactRegistered'
+    && f.event.compactRegistered && f.event.compactRegistered.compactId === id);
+  if (!registration) throw new Error(`the published data of "${id}" holds no registration fact to show it from`);
+  const c = registration.event.compactRegistered;
   document.title = `${c.title} – Compact Ledger`;
   document.getElementById('title').textContent = c.title;
 
@@ -31,6 +37,8 @@ async function main() {
   const content = document.getElementById('content');
   const parties = (c.partyIds || []).map((b) => index.bodyNames[b] || b);
   const about = h('section', { 'aria-labelledby': 'about-title' }, h('h2', { id: 'about-title' }, 'About this compact'),
+    h('p', {}, 'As registered in ', h('a', { href: `#fact-${registration.sequence}` }, `fact #${registration.sequence}`),
+      ', which is checked against the log with the other facts below.'),
     h('dl', {},
       c.versionLabel ? [h('dt', {}, 'Version'), h('dd', {}, c.versionLabel)] : [],
       c.alsoKnownAs && c.alsoKnownAs.length ? [h('dt', {}, 'Also known as'), h('dd', {}, c.alsoKnownAs.join('; '))] : [],
@@ -58,7 +66,8 @@ async function main() {
     const interval = intervalFor(data.intervals, day);
     const heading = h('h3', { id: 'state-day', 'data-day': day }, `On ${day}`);
     const shown = h('p', { class: 'interval', id: 'state-interval', 'data-from': interval.from, 'data-to': interval.to },
-      `The ledger reports the same state ${intervalWords(interval)}: this is its report for that interval, as known at the newest checkpoint.`);
+      `The ledger reports the same state ${intervalWords(interval)}: this is its report for that interval, as known at the newest checkpoint. `
+      + 'Your browser checks each fact it names (below), not the report itself, which the ledger computed from them.');
     stateBody.replaceChildren(heading, shown, ...(interval.state
       ? stateView(interval.state, ctx)
       : [h('p', { class: 'compact-status' }, 'Status: ', h('strong', {}, 'not in the record yet'),

@@ -16,6 +16,10 @@ namespace {
 constexpr char kAllowedMethods[] = "GET, HEAD, OPTIONS";
 constexpr char kTextType[] = "text/plain; charset=utf-8";
 constexpr char kEntryBundlePrefix[] = "/tile/entries/";
+// The rest (default-src 'self' and the rest) is in each page's <meta>: the
+// check page may read logs of other origins, the others may not.
+constexpr char kPageSecurityPolicy[] =
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
 HttpResponse Text(int status, std::string message) {
   HttpResponse response;
@@ -119,6 +123,12 @@ HttpResponse FileHandler::Answer(const HttpRequest& request) const {
     response.content_type = file->content_type;
     response.body = std::move(file->bytes);
     response.headers.emplace_back("Cache-Control", CacheControl(file->caching));
+    if (response.content_type.starts_with("text/html")) {
+      // The pages also carry the rest of their policy in a <meta> tag, which
+      // holds on any static host; these parts only a header can say.
+      response.headers.emplace_back("Content-Security-Policy", kPageSecurityPolicy);
+      response.headers.emplace_back("Referrer-Policy", "no-referrer");
+    }
     if (std::string_view(request.path).starts_with(kEntryBundlePrefix)) {
       vary.push_back("Accept-Encoding");
       if (AcceptsGzip(request.accept_encoding)) {

@@ -21,6 +21,10 @@
 // tlog client may read from another origin) and "X-Content-Type-Options:
 // nosniff".
 //
+// A page (text/html) also carries a Content-Security-Policy (framed only by
+// this origin, no plugins; its <meta> tag keeps scripts, styles and data to
+// this origin, wherever it is published) and "Referrer-Policy: no-referrer".
+//
 // Entry bundles are sent gzip-compressed ("Content-Encoding: gzip") to a
 // client that accepts gzip, as tlog-tiles asks ("SHOULD be compressed at the
 // HTTP layer"), and carry "Vary: Accept-Encoding" either way; tiles of

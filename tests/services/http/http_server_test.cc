@@ -187,6 +187,12 @@ TEST_F(HttpServerTest, CachingFollowsTlogTilesAndCorsLetsAnyOriginRead) {
   EXPECT_EQ(page->status, 200);
   EXPECT_EQ(page->get_header_value("Cache-Control"), "public, max-age=5, must-revalidate");
   EXPECT_EQ(page->get_header_value("Access-Control-Allow-Origin"), "*");
+  EXPECT_THAT(page->body, HasSubstr("<meta http-equiv=\"Content-Security-Policy\" "
+                                    "content=\"default-src 'self';"));
+  EXPECT_THAT(page->get_header_value("Content-Security-Policy"),
+              HasSubstr("frame-ancestors 'self'"));
+  EXPECT_EQ(page->get_header_value("Referrer-Policy"), "no-referrer");
+  EXPECT_EQ(tile->get_header_value("Content-Security-Policy"), "");
 }
 
 TEST_F(HttpServerTest, ServesTheWebViewsIndexAtTheRootAndItsData) {

@@ -196,6 +196,7 @@ void Lists(const compact::v1::CompactState& c, const Names& names, std::string* 
   for (const auto& code : c.codes()) {
     absl::StrAppend(out, "Code of practice ", code.title(),
                     code.also_known_as().empty() ? "" : " (also: " + absl::StrJoin(code.also_known_as(), ", ") + ")",
+                    code.identity_inferred() ? " [inferred: one code by name, not stated]" : "",
                     ": ", code.status() == compact::v1::CODE_STATUS_UNSPECIFIED
                               ? std::string("status not known on this day (only uncertain facts)")
                               : compact::v1::CodeStatus_Name(code.status()).substr(12),

@@ -92,6 +92,8 @@ void AddCodes(const StateIndex& index, const std::string& id, const Facts& mine,
     *code.mutable_also_known_as() = record->code().also_known_as();
     code.set_status(static_cast<compact::v1::CodeStatus>(status));
     code.set_overdue(CodeOverdue(*out, code_id));
+    const std::optional<FactInfo> registered = index.Find(record->sequence());
+    code.set_identity_inferred(registered.has_value() && registered->fact->event().inferred());
   }
 }
 

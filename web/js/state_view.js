@@ -55,7 +55,9 @@ export function stateView(state, ctx) {
   section('Supersedes', state.supersedes, sup);
   section('Superseded by', state.supersededBy, sup);
   section('Codes of practice', state.codes, (c) => [
-    h('strong', {}, c.title), `: ${enumWords(c.status, 'CODE_STATUS_') || 'status not certain'}`,
+    h('strong', {}, c.title), c.alsoKnownAs && c.alsoKnownAs.length ? ` (also: ${c.alsoKnownAs.join(', ')})` : '',
+    c.identityInferred ? ' [inferred: one code by name, not stated]' : '',
+    `: ${enumWords(c.status, 'CODE_STATUS_') || 'status not certain'}`,
     c.overdue ? h('strong', { class: 'overdue' }, ' — OVERDUE (a plan for it passed unmet)') : '',
     h('ul', {}, (c.facts || []).map((f) => h('li', {}, factLink(f))))]);
   section('Consultations', state.consultations, (c) => [

@@ -183,6 +183,19 @@ TEST(SeedScenarioTest, TheInferredSupersessionSaysItIsInferredOnBothCompacts) {
   }
 }
 
+// Neither paper says that its code and the other's are one: the report
+// names them as the scenario reads them, and says that it is a reading.
+TEST(SeedScenarioTest, CodesOfBothPapersAreOneCodeOnlyAsAReading) {
+  const std::string text = RenderStateText(At(LoadSeed(), "2011-10-15"));
+  for (const char* code : {"Code of practice Consultation (also: Consultation, Involvement & Voice)",
+                           "Code of practice Procurement and Funding (also: Funding & Procurement)"}) {
+    const size_t at = text.find(code);
+    ASSERT_NE(at, std::string::npos) << code << "\n" << text;
+    EXPECT_THAT(text.substr(at, text.find('\n', at) - at),
+                ::testing::HasSubstr("[inferred: one code by name, not stated]"));
+  }
+}
+
 TEST(SeedScenarioTest, AdoptionIsNeverCertainBeforeSeptember2011) {
   World world = LoadSeed();
   for (const char* day : {"2006-06-29", "2006-07-01", "2008", "2011-09-29"}) {

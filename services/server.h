@@ -202,6 +202,8 @@ class LedgerServer {
   CompactLedger& ledger() { return *ledger_; }
   // True when the server signs checkpoints (it was given keys).
   bool signs_checkpoints() const { return !signers_.empty(); }
+  // The witness policy it was started with (--witness-policy), if any.
+  const std::optional<witness::Policy>& witness_policy() const { return witness_policy_; }
   // The checkpoint publisher; null when the server signs no checkpoints.
   checkpointing::CheckpointPublisher* checkpoint_publisher() { return publisher_.get(); }
 

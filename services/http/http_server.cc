@@ -83,10 +83,10 @@ void ConfigureServerSockets(httplib::Server& server) {
 }
 
 std::vector<std::unique_ptr<publication::FileSource>> LedgerFileSources(
-    const CompactLedger& ledger) {
+    const CompactLedger& ledger, std::optional<witness::Policy> witnesses) {
   std::vector<std::unique_ptr<publication::FileSource>> sources;
   sources.push_back(std::make_unique<tiles::TileFiles>(ledger.log()));
-  sources.push_back(std::make_unique<LiveSite>(ledger));
+  sources.push_back(std::make_unique<LiveSite>(ledger, std::move(witnesses)));
   return sources;
 }
 

@@ -19,6 +19,7 @@
 #include <atomic>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,6 +29,7 @@
 #include "absl/synchronization/mutex.h"
 #include "ledger/compact_ledger.h"
 #include "ledger/publication/file_source.h"
+#include "ledger/witness/policy.h"
 #include "services/http/file_handler.h"
 
 namespace httplib {
@@ -51,10 +53,11 @@ struct HttpOptions {
 };
 
 // The files a ledger publishes, in the order the handler asks them: its
-// tlog-tiles (ledger/tiles TileFiles), then its web view (LiveSite).
+// tlog-tiles (ledger/tiles TileFiles), then its web view (LiveSite), whose
+// pages check the cosignatures of `witnesses`' quorum when it is given.
 // `ledger` must outlive them.
 std::vector<std::unique_ptr<publication::FileSource>> LedgerFileSources(
-    const CompactLedger& ledger);
+    const CompactLedger& ledger, std::optional<witness::Policy> witnesses = {});
 
 // Makes `server` fail to bind a port another socket listens on (cpp-httplib
 // would share it), and answer without Nagle's delay (an answer that does

@@ -1,5 +1,7 @@
 #include "services/http/live_site.h"
 
+#include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,7 +13,34 @@
 
 namespace ledger::services::http {
 
-absl::StatusOr<site::SiteOptions> SiteOptionsOf(const log::Log& log) {
+bool WitnessesOfPolicy(const witness::Policy& policy, site::SiteOptions* options) {
+  options->witness_keys.clear();
+  options->witness_quorum = 0;
+  const std::string& quorum = policy.quorum();
+  if (quorum.empty() || quorum == "none") return true;
+  std::map<std::string, std::string> keys;  // witness name -> its vkey
+  for (const witness::PolicyWitness& w : policy.witnesses()) keys[w.name] = w.key.KeyString();
+  if (auto it = keys.find(quorum); it != keys.end()) {
+    options->witness_keys.push_back(it->second);
+    options->witness_quorum = 1;
+    return true;
+  }
+  for (const witness::PolicyGroup& g : policy.groups()) {
+    if (g.name != quorum) continue;
+    const bool flat = std::all_of(g.members.begin(), g.members.end(),
+                                  [&](const std::string& m) { return keys.contains(m); });
+    if (!flat) break;
+    for (const std::string& m : g.members) options->witness_keys.push_back(keys[m]);
+    options->witness_quorum = static_cast<int>(g.threshold);
+    return true;
+  }
+  for (const witness::PolicyWitness& w : policy.witnesses()) {
+    options->witness_keys.push_back(w.key.KeyString());
+  }
+  return false;
+}
+
+absl::StatusOr<site::SiteOptions> SiteOptionsOf(const log::Log& log, const witness::Policy* policy) {
   LEDGER_ASSIGN_OR_RETURN(tiles::PublishedCheckpoint latest, tiles::LatestPublishedCheckpoint(log));
   LEDGER_ASSIGN_OR_RETURN(std::vector<log::NoteVerifier> keys, audit::KnownVerifierKeys(log));
   if (keys.empty()) {
@@ -23,6 +52,7 @@ absl::StatusOr<site::SiteOptions> SiteOptionsOf(const log::Log& log) {
   site::SiteOptions options;
   for (const log::NoteVerifier& key : keys) options.log_keys.push_back(key.KeyString());
   options.origin = latest.checkpoint.origin;
+  if (policy != nullptr) WitnessesOfPolicy(*policy, &options);
   return options;
 }
 
@@ -46,7 +76,8 @@ absl::StatusOr<std::shared_ptr<const site::SiteFiles>> LiveSite::Current() const
     absl::MutexLock lock(&snapshot_mu_);
     if (snapshot_ != nullptr && snapshot_->tree_size() >= size) return snapshot_;
   }
-  LEDGER_ASSIGN_OR_RETURN(site::SiteOptions options, SiteOptionsOf(ledger_.log()));
+  LEDGER_ASSIGN_OR_RETURN(site::SiteOptions options,
+                          SiteOptionsOf(ledger_.log(), policy_ ? &*policy_ : nullptr));
   LEDGER_ASSIGN_OR_RETURN(std::unique_ptr<site::SiteFiles> built,
                           site::SiteFiles::Build(ledger_, options));
   std::shared_ptr<const site::SiteFiles> fresh = std::move(built);

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <utility>
 #include <string_view>
 
 #include "absl/base/thread_annotations.h"
@@ -19,16 +21,28 @@
 #include "ledger/publication/file_source.h"
 #include "ledger/site/site_data.h"
 #include "ledger/site/site_files.h"
+#include "ledger/witness/policy.h"
 
 namespace ledger::services::http {
 
 // What the pages of `log` trust: the verifier keys that signed its stored
-// checkpoints (audit::KnownVerifierKeys) and the origin of its newest
-// checkpoint; no witnesses. NotFound, saying how to sign one, when the log
-// has no signed checkpoint or no known key (the pages verify every fact
-// against a signed checkpoint, so without one there is nothing they could
-// show as verified); DataLoss when the stored checkpoint does not parse.
-absl::StatusOr<site::SiteOptions> SiteOptionsOf(const log::Log& log);
+// checkpoints (audit::KnownVerifierKeys), the origin of its newest
+// checkpoint, and, given the ledger's witness policy, its witnesses
+// (WitnessesOfPolicy). NotFound, saying how to sign one, when the log has no
+// signed checkpoint or no known key (the pages verify every fact against a
+// signed checkpoint, so without one there is nothing they could show as
+// verified); DataLoss when the stored checkpoint does not parse.
+absl::StatusOr<site::SiteOptions> SiteOptionsOf(const log::Log& log,
+                                                const witness::Policy* policy = nullptr);
+
+// Sets options->witness_keys and witness_quorum from `policy`, as the pages
+// check a checkpoint: k of n witnesses. A quorum of one witness, or of a
+// group of witnesses, is said exactly. A quorum of nested groups is not k of
+// n: then every witness of the policy is listed with a quorum of 0, so the
+// pages verify and show each cosignature without requiring any; returns
+// false in that case (the caller says so), true otherwise. `quorum none`:
+// no witnesses.
+bool WitnessesOfPolicy(const witness::Policy& policy, site::SiteOptions* options);
 
 // A FileSource holding the web view of `ledger` as of the last time a
 // request found the log grown: a Get after the log grew builds a new
@@ -39,7 +53,9 @@ absl::StatusOr<site::SiteOptions> SiteOptionsOf(const log::Log& log);
 class LiveSite : public publication::FileSource {
  public:
   // `ledger` must outlive this object.
-  explicit LiveSite(const CompactLedger& ledger) : ledger_(ledger) {}
+  // `policy`, if given, names the witnesses the pages check (SiteOptionsOf).
+  explicit LiveSite(const CompactLedger& ledger, std::optional<witness::Policy> policy = {})
+      : ledger_(ledger), policy_(std::move(policy)) {}
 
   // The file at `path` of the current snapshot (SiteFiles::Get), after
   // rebuilding it if the log grew. NotFound as above or for a path the site
@@ -52,6 +68,7 @@ class LiveSite : public publication::FileSource {
   absl::StatusOr<std::shared_ptr<const site::SiteFiles>> Current() const;
 
   const CompactLedger& ledger_;
+  const std::optional<witness::Policy> policy_;
   // Serializes rebuilds. A std::mutex, not an absl::Mutex: Current takes
   // it with try_to_lock and falls back to waiting for it, a conditional
   // acquisition that unique_lock expresses and the thread-safety analysis

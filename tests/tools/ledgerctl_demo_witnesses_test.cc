@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -115,6 +117,24 @@ TEST_F(LedgerctlDemoWitnessesTest, PublishesACheckpointCosignedByAQuorumAndTheAd
                                         dir_.Sub("stricter-policy.txt")));
   EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
   EXPECT_THAT(refused.err, HasSubstr("NOT satisfied"));
+}
+
+// With the ledger's policy, the published pages check its witnesses: the
+// index lists their keys and the group's quorum.
+TEST_F(LedgerctlDemoWitnessesTest, PublishedPagesCheckThePolicysWitnesses) {
+  ASSERT_EQ(Demo().exit_code, 0);
+  const std::string out = dir_.Sub("published");
+  auto published = Ledgerctl(absl::StrCat("publish --db ", db(), " --out ", out,
+                                          " --witness-policy ", In(kPolicyFile)));
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  std::ifstream in(out + "/data/index.json");
+  const std::string index((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(index, HasSubstr("\"witnessQuorum\": 2"));
+  for (const char* w : kWitnesses) EXPECT_THAT(index, HasSubstr(absl::StrCat(w, ".witness.demo")));
+  auto tiles_only = Ledgerctl(absl::StrCat("publish --tiles-only --db ", db(), " --out ", out,
+                                           " --witness-policy ", In(kPolicyFile)));
+  EXPECT_EQ(tiles_only.exit_code, 2);
+  EXPECT_THAT(tiles_only.err, HasSubstr("--tiles-only publishes no pages"));
 }
 
 TEST_F(LedgerctlDemoWitnessesTest, ASecondRunReusesTheWitnessKeysAndTheirCosignedCheckpoint) {

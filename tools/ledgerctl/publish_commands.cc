@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -16,6 +17,7 @@
 #include "ledger/site/site_files.h"
 #include "ledger/tiles/tile_files.h"
 #include "ledger/tiles/tile_publisher.h"
+#include "ledger/witness/policy.h"
 #include "services/http/live_site.h"
 
 namespace ledger::cli {
@@ -27,6 +29,7 @@ struct PublishFlags {
   std::string out;
   bool all = false;
   bool tiles_only = false;
+  std::string witness_policy;
 };
 
 int RunPublish(const PublishFlags& flags) {
@@ -44,9 +47,28 @@ int RunPublish(const PublishFlags& flags) {
   std::unique_ptr<site::SiteFiles> site;
   tiles::PublishOptions publish_options;
   publish_options.all = flags.all;
+  std::optional<witness::Policy> policy;
+  if (!flags.witness_policy.empty()) {
+    if (flags.tiles_only) {
+      return Fail("publish", absl::InvalidArgumentError(
+                                 "--witness-policy tells the web view's pages which witnesses to "
+                                 "check; --tiles-only publishes no pages"));
+    }
+    auto read = witness::ReadPolicyFile(flags.witness_policy);
+    if (!read.ok()) {
+      return read.status().code() == absl::StatusCode::kInvalidArgument ? Fail("publish", read.status())
+                                                                        : FailOpen("publish", read.status());
+    }
+    policy = *std::move(read);
+  }
   if (!flags.tiles_only) {
-    auto site_options = services::http::SiteOptionsOf(log);
+    auto site_options = services::http::SiteOptionsOf(log, policy ? &*policy : nullptr);
     if (!site_options.ok()) return Fail("publish", site_options.status());
+    if (policy && site_options->witness_quorum == 0 && policy->quorum() != "none") {
+      std::cerr << "ledgerctl publish: the quorum \"" << policy->quorum()
+                << "\" nests groups, which the pages cannot check as k of n witnesses: they "
+                   "verify and show every witness's cosignature but require none\n";
+    }
     auto built = site::SiteFiles::Build(**ledger, *site_options);
     if (!built.ok()) return Fail("publish", built.status());
     site = *std::move(built);
@@ -95,6 +117,10 @@ void AddPublishCommands(CLI::App& app, Commands& commands) {
                     "checkpoint (restores deleted files)");
   publish->add_flag("--tiles-only", f->tiles_only,
                     "Write only the tlog-tiles, not the web view's pages and data");
+  publish->add_option("--witness-policy", f->witness_policy,
+                      "The ledger's C2SP tlog-policy file (as given to serve): the pages then "
+                      "check its witnesses' cosignatures of the checkpoint and its quorum")
+      ->type_name("FILE");
   commands.push_back({publish, [f] { return RunPublish(*f); }});
 }
 

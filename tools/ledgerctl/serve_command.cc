@@ -55,7 +55,8 @@ int RunServe(const ServeFlags& flags) {
     http_options.tls_key_file = options.tls_key_file;
     http_options.access_file = options.access_file;
     auto started = services::http::HttpServer::Start(
-        http_options, services::http::LedgerFileSources((*server)->ledger()));
+        http_options,
+        services::http::LedgerFileSources((*server)->ledger(), (*server)->witness_policy()));
     if (!started.ok()) {
       (*server)->Shutdown(absl::Seconds(10));
       return started.status().code() == absl::StatusCode::kInvalidArgument

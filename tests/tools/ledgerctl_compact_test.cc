@@ -78,6 +78,26 @@ TEST_F(LedgerctlCompactTest, DemoTwiceAppendsNothing) {
   EXPECT_EQ(LogSize(), size);
 }
 
+// A demo database made from another version of the seed scenario (a line
+// changed, so its request id too) is refused with what to do, unchanged.
+TEST_F(LedgerctlCompactTest, ADemoOfAnotherScenarioVersionIsRefusedSayingToUseANewDb) {
+  std::ifstream in(SourcePath("scenarios/worcestershire.jsonl"));
+  std::string older, line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    // As the scenario read before two registrations were marked inferred.
+    if (n == 30) line = line.substr(0, line.find(", \"inferred\": true")) + "}";
+    older += line + "\n";
+  }
+  std::ofstream(dir_.Sub("older.jsonl")) << older;
+  ASSERT_EQ(Ctl("demo --db " + db() + " --scenario " + dir_.Sub("older.jsonl")).exit_code, 0);
+  const std::string root = Ctl("root --db " + db()).out;
+  auto r = Ctl("demo --db " + db());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(" already held "));
+  EXPECT_THAT(r.err, HasSubstr("run the demo with a new --db"));
+  EXPECT_EQ(Ctl("root --db " + db()).out, root);
+}
+
 TEST_F(LedgerctlCompactTest, TheDemosBuiltInScenarioIsTheCheckoutsSeedFile) {
   // The demo needs no source tree: it loads the copy built into ledgerctl.
   // Importing the checkout's file afterwards appends nothing (request ids

@@ -88,8 +88,20 @@ int RunDemo(const std::string& db, const std::string& scenario_file) {
   if (!ledger.ok()) return FailOpen("demo", ledger.status());
   std::cout << "Compact Ledger demo: the Worcestershire compacts, from the ledger alone\n"
             << "database: " << db << "\n\n";
+  const uint64_t held = (*ledger)->log().Size();
   absl::Status imported = ImportInto(**ledger, *scenario, file, kDemoActor, std::cout);
-  if (!imported.ok()) return Fail("demo", imported);
+  if (!imported.ok()) {
+    // A rerun appends nothing; a refused line in a database that held
+    // events is most often a demo made from another version of the
+    // scenario (whose lines, and so request ids, differ).
+    if (held > 0) {
+      imported = absl::Status(imported.code(),
+                              absl::StrCat(imported.message(), ". ", db, " already held ", held,
+                                           " entries: if it is a demo made by another version "
+                                           "of ledgerctl, run the demo with a new --db"));
+    }
+    return Fail("demo", imported);
+  }
   const log::TreeHead head = (*ledger)->log().Head();
   ledger->reset();  // verification opens the database read-only
   auto report = log::VerifyLogAt(db);

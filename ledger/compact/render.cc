@@ -180,7 +180,12 @@ std::string PlanStatusText(const compact::v1::PlanView& p) {
 std::string PlanText(const compact::v1::PlanView& p, const Names& names) {
   const auto& plan = p.fact().event().plan();
   std::string what = "PLANNED";
-  if (plan.has_due()) absl::StrAppend(&what, ", due ", internal::WhenText(plan.due()));
+  if (plan.has_due()) {
+    absl::StrAppend(&what, ", due ", internal::WhenText(plan.due()));
+    // The source's words beside the day they are read as ("by September
+    // 2006" -> on or before 2006-09-30), as for every other date.
+    if (!plan.due().as_written().empty()) absl::StrAppend(&what, " (\"", plan.due().as_written(), "\")");
+  }
   absl::StrAppend(&what, PlanStatusText(p));
   if (!p.possibly_met_by().empty()) {
     absl::StrAppend(&what, "; possibly met by #", absl::StrJoin(p.possibly_met_by(), ", #"),

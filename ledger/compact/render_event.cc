@@ -204,7 +204,13 @@ std::string EventLine(const compact::v1::Event& e, const Names& names) {
   } else if (e.has_plan()) {
     line = absl::StrCat("PLANNED", who.empty() ? "" : " for " + who, ": ",
                         ActionText(e.plan().action(), names));
-    if (e.plan().has_due()) absl::StrAppend(&line, "; due ", WhenText(e.plan().due()));
+    if (e.plan().has_due()) {
+      absl::StrAppend(&line, "; due ", WhenText(e.plan().due()));
+      // The source's words beside the day they are read as, as for dates.
+      if (!e.plan().due().as_written().empty()) {
+        absl::StrAppend(&line, " (\"", e.plan().due().as_written(), "\")");
+      }
+    }
     if (e.plan().has_proposed_in()) {
       absl::StrAppend(&line, "; part of proposal ", RefText(e.plan().proposed_in()),
                       " (proposed, not agreed by this event)");
@@ -238,8 +244,12 @@ std::string EventLine(const compact::v1::Event& e, const Names& names) {
 }  // namespace internal
 
 std::string RenderEventText(const compact::v1::Event& event) {
-  std::string date = event.date().edtf().empty() ? "(undated)" : event.date().edtf();
-  if (!event.date().inferred_because().empty()) date += " (bounds inferred)";
+  // An annotation dates what it says (a conflict between the sources, say)
+  // in its own date when the event has none.
+  const compact::v1::Date& when =
+      event.date().edtf().empty() && event.has_annotation() ? event.annotation().date() : event.date();
+  std::string date = when.edtf().empty() ? "(undated)" : when.edtf();
+  if (!when.inferred_because().empty()) date += " (bounds inferred)";
   return absl::StrCat(date, "  ", internal::EventLine(event, {}));
 }
 

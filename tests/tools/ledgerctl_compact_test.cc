@@ -179,6 +179,18 @@ TEST_F(LedgerctlCompactTest, HistoryListsTheCompactsEvents) {
   EXPECT_EQ(Ctl("history --db " + db() + " --compact nope").exit_code, 2);
 }
 
+// The sources' conflict over a meeting's month is dated by its annotation.
+TEST_F(LedgerctlCompactTest, HistoryDatesAConflictByItsOwnDate) {
+  ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
+  auto r = Ctl("history --db " + db() + " --compact worcestershire-2006");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const size_t at = r.out.find("CONFLICT on ref 'claim-december-meeting'");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const std::string line = r.out.substr(r.out.rfind('\n', at) + 1, at - r.out.rfind('\n', at) - 1);
+  EXPECT_THAT(line, HasSubstr("[2011-11,2011-12]"));
+  EXPECT_THAT(line, ::testing::Not(HasSubstr("(undated)")));
+}
+
 TEST_F(LedgerctlCompactTest, HistoryIsInDateOrderByDefaultAndInLedgerOrderOnRequest) {
   ASSERT_EQ(Ctl("demo --db " + db()).exit_code, 0);
   const std::string base = "history --db " + db() + " --compact worcestershire-2006";

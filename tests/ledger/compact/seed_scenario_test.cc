@@ -196,6 +196,13 @@ TEST(SeedScenarioTest, CodesOfBothPapersAreOneCodeOnlyAsAReading) {
   }
 }
 
+// A due date read as a day keeps the source's words beside it.
+TEST(SeedScenarioTest, DueDatesKeepTheSourcesWords) {
+  const std::string text = RenderStateText(At(LoadSeed(), "2006-07-01"));
+  EXPECT_THAT(text, ::testing::HasSubstr("due on or before 2006-09-30 (\"by September 2006\")"));
+  EXPECT_THAT(text, ::testing::HasSubstr("due on or before 2007-01-31 (\"by January 2007\")"));
+}
+
 TEST(SeedScenarioTest, AdoptionIsNeverCertainBeforeSeptember2011) {
   World world = LoadSeed();
   for (const char* day : {"2006-06-29", "2006-07-01", "2008", "2011-09-29"}) {

@@ -19,15 +19,12 @@
 // only for an Accept-Encoding that names gzip or "*", and then inflates to
 // the file; nothing else is ever compressed. A path with a ".", ".." or
 // empty segment, NUL or '\' is never served.
-#include <zlib.h>
-
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -154,26 +151,6 @@ int ExpectedFromSources(std::string_view relative, const PublishedFile** file,
   return 404;
 }
 
-// zlib's inflation of one gzip member; nullopt when it is not one.
-std::optional<std::string> Gunzip(const std::string& gzipped) {
-  z_stream stream{};
-  if (inflateInit2(&stream, 15 + 16) != Z_OK) return std::nullopt;
-  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gzipped.data()));
-  stream.avail_in = static_cast<uInt>(gzipped.size());
-  std::string out;
-  char buffer[4096];
-  int result = Z_OK;
-  while (result == Z_OK) {
-    stream.next_out = reinterpret_cast<Bytef*>(buffer);
-    stream.avail_out = sizeof(buffer);
-    result = inflate(&stream, Z_NO_FLUSH);
-    out.append(buffer, sizeof(buffer) - stream.avail_out);
-  }
-  inflateEnd(&stream);
-  if (result != Z_STREAM_END) return std::nullopt;
-  return out;
-}
-
 // Whether `accept_encoding` names gzip or "*" at all (any case): without
 // that, nothing may be compressed.
 bool MentionsGzip(std::string_view accept_encoding) {
@@ -217,9 +194,11 @@ void Check(const HttpResponse& answer, const HttpRequest& request, bool open) {
   if (answer.status != expected) std::abort();
 
   switch (answer.status) {
-    case 200:
-      if ((gzipped ? Gunzip(answer.body) : std::optional<std::string>(answer.body)) !=
-              file->bytes ||
+    case 200: {
+      const absl::StatusOr<std::string> body =
+          gzipped ? ledger::services::http::Gunzip(answer.body, 1 << 20)
+                  : absl::StatusOr<std::string>(answer.body);
+      if (!body.ok() || *body != file->bytes ||
           answer.content_type != file->content_type) {
         std::abort();
       }
@@ -230,6 +209,7 @@ void Check(const HttpResponse& answer, const HttpRequest& request, bool open) {
         std::abort();
       }
       break;
+    }
     case 204:
       if (!answer.body.empty()) std::abort();
       break;

@@ -33,6 +33,27 @@ absl::StatusOr<std::string> Gzip(std::string_view bytes) {
   return out;
 }
 
+absl::StatusOr<std::string> Gunzip(std::string_view gzipped, size_t max_bytes) {
+  z_stream stream{};
+  if (inflateInit2(&stream, 15 + 16) != Z_OK) return absl::InternalError("gunzip: zlib could not start");
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gzipped.data()));
+  stream.avail_in = static_cast<uInt>(gzipped.size());
+  std::string out;
+  char buffer[4096];
+  int result = Z_OK;
+  while (result == Z_OK && out.size() <= max_bytes) {
+    stream.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream.avail_out = sizeof(buffer);
+    result = inflate(&stream, Z_NO_FLUSH);
+    out.append(buffer, sizeof(buffer) - stream.avail_out);
+  }
+  const bool whole = result == Z_STREAM_END && stream.avail_in == 0;
+  inflateEnd(&stream);
+  if (out.size() > max_bytes) return absl::InvalidArgumentError("gunzip: more bytes than the limit");
+  if (!whole) return absl::InvalidArgumentError("gunzip: not one whole gzip member");
+  return out;
+}
+
 namespace {
 
 // The q value of one Accept-Encoding element ("gzip;q=0.5"), 1 when absent;

@@ -16,6 +16,11 @@ namespace ledger::services::http {
 // `bytes` as one gzip member. Internal when zlib fails (out of memory).
 absl::StatusOr<std::string> Gzip(std::string_view bytes);
 
+// The bytes of one gzip member, at most `max_bytes` of them. InvalidArgument
+// when `gzipped` is not one whole gzip member or inflates beyond the limit.
+// (For the tests and fuzz target that check what Gzip sent.)
+absl::StatusOr<std::string> Gunzip(std::string_view gzipped, size_t max_bytes);
+
 // Whether an Accept-Encoding header value (RFC 9110 12.5.3) accepts gzip:
 // "gzip" or "*" listed without q=0 (a "gzip;q=0" refuses it even when "*"
 // is listed too).

@@ -165,7 +165,9 @@ absl::StatusOr<std::unique_ptr<RocksDb>> RocksDb::Open(const std::string& path, 
   if (!exists) {
     // RocksDB makes the database's directory but not its parents; say so
     // before it answers with its own "While mkdir if missing".
-    const std::filesystem::path parent = std::filesystem::absolute(path, ec).parent_path();
+    std::filesystem::path where = std::filesystem::absolute(path, ec);
+    if (!where.has_filename()) where = where.parent_path();  // "dir/" names dir
+    const std::filesystem::path parent = where.parent_path();
     if (!ec && !parent.empty() && !std::filesystem::is_directory(parent, ec)) {
       return absl::NotFoundError(absl::StrCat(
           "cannot create a ledger database at ", path, ": its parent directory ",

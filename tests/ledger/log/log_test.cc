@@ -303,6 +303,9 @@ TEST_F(LogTest, CreatingUnderAMissingParentSaysToMakeItAndMakesNothing) {
                        HasSubstr("its parent directory " + dir_.Sub("missing/parent") +
                                  " does not exist; create it first")));
   EXPECT_FALSE(std::filesystem::exists(dir_.Sub("missing")));
+  // A trailing '/' names the same directory, whose parent exists.
+  options.path = dir_.Sub("trailing") + "/";
+  EXPECT_THAT(Log::Open(options), IsOk());
 }
 
 TEST_F(LogTest, CreatingInADirectoryOfOtherFilesIsRefusedAndRocksDbsOwnAreNot) {

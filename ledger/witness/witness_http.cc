@@ -39,6 +39,10 @@ void RouteWitness(httplib::Server& server, Witness* witness, std::ostream* refus
                 if (req.is_multipart_form_data()) {
                   Refuse(res, 415, "send the add-checkpoint body itself (C2SP tlog-witness), "
                                    "not a multipart form");
+                  // The form is left unread (draining it would read a chunked
+                  // form without limit), so the connection cannot carry a
+                  // next request: its first bytes would be the form's.
+                  res.set_header("Connection", "close");
                   return;
                 }
                 std::string body;

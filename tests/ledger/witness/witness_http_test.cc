@@ -127,11 +127,18 @@ TEST_F(WitnessHttpServerTest, ReadsLargeBodiesAlikeWhateverTheirContentType) {
   EXPECT_THAT(streamed->body, HasSubstr("at most 1048576 bytes"));
 
   httplib::Client third((*server)->url());
+  third.set_keep_alive(true);
   auto multipart = third.Post("/add-checkpoint", "--b\r\n\r\nx\r\n--b--\r\n",
                               "multipart/form-data; boundary=b");
   ASSERT_TRUE(multipart);
   EXPECT_EQ(multipart->status, 415);
   EXPECT_THAT(multipart->body, HasSubstr("not a multipart form"));
+  // The form is left unread, so the connection closes rather than read its
+  // bytes as the start of a next request.
+  EXPECT_EQ(multipart->get_header_value("Connection"), "close");
+  auto after = third.Get("/" + std::string(64, '0') + "/checkpoint");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 404) << after->body;
 }
 
 TEST_F(WitnessHttpServerTest, ATakenPortIsAnError) {

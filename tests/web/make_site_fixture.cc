@@ -2,22 +2,27 @@
 // `ledgerctl publish` will (checkpoint, tiles and the web view's files),
 // for the browser tests of the pages (run_browser_tests.py --suite site).
 //
-//   make_site_fixture --db DIR --out DIR --scenario FILE
+//   make_site_fixture --db DIR --out DIR --scenario FILE [--checkpoint-at N]
 //
 // Records the scenario into a new ledger at --db, signs a checkpoint with a
 // fresh key, and writes under --out: checkpoint, every tile and entry
 // bundle of the checkpoint's tree (ledger/tiles/LogTiles), every file of
 // SiteFiles, checkpoint.impostor (the same checkpoint signed by a key the
-// site does not trust) and fixture.json (the key, the tree size). Exit 0
-// on success; 1 with a message on stderr otherwise.
+// site does not trust) and fixture.json (the key, the tree size). With
+// --checkpoint-at N the checkpoint (and its tiles) cover only the first N
+// entries and the pages' data all of them. Exit 0 on success; 1 with a
+// message on stderr otherwise.
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "ledger/audit/checkpointer.h"
 #include "ledger/base/status_macros.h"
@@ -60,21 +65,50 @@ std::vector<ledger::tiles::TileId> TilesOf(uint64_t size) {
   return tiles;
 }
 
-absl::Status Run(const std::string& db, const std::string& out_dir, const std::string& scenario_file) {
+// Records scenario commands [first, last) in one batch.
+absl::Status RecordPart(ledger::CompactLedger& ledger, const ledger::Scenario& scenario,
+                        size_t first, size_t last) {
+  const auto part = [&](const auto& v) {
+    using V = std::decay_t<decltype(v)>;
+    return V(v.begin() + static_cast<std::ptrdiff_t>(first),
+             v.begin() + static_cast<std::ptrdiff_t>(last));
+  };
+  return ledger
+      .Record(part(scenario.commands), "make_site_fixture", part(scenario.request_ids),
+              part(scenario.labels))
+      .status();
+}
+
+// `checkpoint_at`: 0 signs the checkpoint after the whole scenario is
+// recorded; N > 0 signs it when the log holds the first N entries and
+// records the rest afterwards, so the pages show facts no checkpoint covers
+// yet (a live site between two checkpoints).
+absl::Status Run(const std::string& db, const std::string& out_dir, const std::string& scenario_file,
+                 uint64_t checkpoint_at) {
   const std::filesystem::path out(out_dir);
   ledger::log::LogOptions options;
   options.path = db;
   options.create_if_missing = true;
   LEDGER_ASSIGN_OR_RETURN(auto ledger, ledger::CompactLedger::Open(options));
   LEDGER_ASSIGN_OR_RETURN(ledger::Scenario scenario, ledger::ReadScenarioFile(scenario_file));
-  LEDGER_RETURN_IF_ERROR(
-      ledger->Record(scenario.commands, "make_site_fixture", scenario.request_ids, scenario.labels)
-          .status());
+  const size_t commands = scenario.commands.size();
+  const size_t signed_part = checkpoint_at == 0 ? commands : static_cast<size_t>(checkpoint_at);
+  if (signed_part >= commands && checkpoint_at != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("--checkpoint-at ", checkpoint_at,
+                                                   " leaves no entry after the checkpoint: the scenario has ",
+                                                   commands, " commands"));
+  }
+  LEDGER_RETURN_IF_ERROR(RecordPart(*ledger, scenario, 0, signed_part));
+  if (ledger->log().Size() != signed_part) {
+    return absl::InternalError(absl::StrCat("expected ", signed_part, " entries, the log holds ",
+                                            ledger->log().Size()));
+  }
   LEDGER_ASSIGN_OR_RETURN(auto signer, ledger::log::NoteSigner::Generate(kOrigin));
   LEDGER_ASSIGN_OR_RETURN(auto impostor, ledger::log::NoteSigner::Generate(kOrigin));
   const std::vector<ledger::log::NoteSigner> signers = {signer};
   LEDGER_ASSIGN_OR_RETURN(auto checkpoint,
                           ledger::audit::PublishCheckpoint(ledger->log(), signers, kOrigin));
+  if (signed_part < commands) LEDGER_RETURN_IF_ERROR(RecordPart(*ledger, scenario, signed_part, commands));
   const uint64_t size = checkpoint.head.tree_size;
   LEDGER_RETURN_IF_ERROR(WriteFile(out / "checkpoint", checkpoint.note));
   LEDGER_ASSIGN_OR_RETURN(auto parsed, ledger::log::ParseNote(checkpoint.note));
@@ -106,13 +140,15 @@ absl::Status Run(const std::string& db, const std::string& out_dir, const std::s
 
 int main(int argc, char** argv) {
   std::string db, out, scenario;
+  uint64_t checkpoint_at = 0;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     if (flag == "--db") db = argv[i + 1];
     else if (flag == "--out") out = argv[i + 1];
     else if (flag == "--scenario") scenario = argv[i + 1];
+    else if (flag == "--checkpoint-at" && absl::SimpleAtoi(argv[i + 1], &checkpoint_at)) continue;
     else {
-      std::cerr << "make_site_fixture: unknown flag " << flag << "\n";
+      std::cerr << "make_site_fixture: unknown flag or bad value: " << flag << "\n";
       return 1;
     }
   }
@@ -120,7 +156,7 @@ int main(int argc, char** argv) {
     std::cerr << "usage: make_site_fixture --db DIR --out DIR --scenario FILE\n";
     return 1;
   }
-  const absl::Status status = Run(db, out, scenario);
+  const absl::Status status = Run(db, out, scenario, checkpoint_at);
   if (!status.ok()) {
     std::cerr << "make_site_fixture: " << status << "\n";
     return 1;

@@ -65,6 +65,7 @@ def altered_copy(log_dir, out_dir, rel_path, offset):
 
 # Dates at which the site suite compares the page with `ledgerctl replay`.
 REPLAY_DATES = ["2005-01", "2005-03", "2006-05", "2006-07-01", "2007-06", "2011-10", "2012"]
+SEED_BODY = "worcestershire-partnership-board"
 SEED_COMPACT = "worcestershire-2006"
 # The fictional Eastmere log (scenarios/eastmere-fictional.jsonl): a party's
 # withdrawal from the 2008 compact, decided in April 2013 with effect from
@@ -100,8 +101,9 @@ def make_eastmere_fixture(program, ledgerctl, source_dir, tmp, out):
 
 
 def make_site_fixtures(program, ledgerctl, source_dir, tmp, out):
-    """The published seed log, three altered copies, and the states that
-    `ledgerctl replay` prints for the seed compact; and the Eastmere log."""
+    """The published seed log, its altered copies, the same log published
+    between two checkpoints, and the states that `ledgerctl replay` prints
+    for the seed compact; and the Eastmere log."""
     good = os.path.join(out, "good")
     db = os.path.join(tmp, "db")
     subprocess.run([program, "--db", db, "--out", good, "--scenario",
@@ -140,6 +142,13 @@ def make_site_fixtures(program, ledgerctl, source_dir, tmp, out):
     relabelled_data["compact"]["title"] = "FORGED compact title"
     with open(os.path.join(relabelled, "data", "compact", SEED_COMPACT + ".json"), "w") as f:
         json.dump(relabelled_data, f)
+    # ... and a body's summary gives it another name.
+    body_path = os.path.join(relabelled, "data", "body", SEED_BODY + ".json")
+    with open(body_path) as f:
+        body_data = json.load(f)
+    body_data["body"]["name"] = "FORGED body name"
+    with open(body_path, "w") as f:
+        json.dump(body_data, f)
     # The published index names no origin, which would unpin the checkpoint.
     unpinned = os.path.join(out, "unpinned")
     shutil.copytree(good, unpinned)
@@ -150,7 +159,14 @@ def make_site_fixtures(program, ledgerctl, source_dir, tmp, out):
         json.dump(index, f)
     shutil.copytree(good, os.path.join(out, "impostor"))
     shutil.copy(os.path.join(good, "checkpoint.impostor"), os.path.join(out, "impostor", "checkpoint"))
+    # A live site between two checkpoints: the pages' data holds the seed
+    # compact's last two facts, the signed checkpoint does not yet.
+    sequences = sorted(int(x["sequence"]) for x in data["facts"])
+    subprocess.run([program, "--db", os.path.join(tmp, "db-grown"), "--out", os.path.join(out, "grown"),
+                    "--scenario", os.path.join(source_dir, "scenarios", "worcestershire.jsonl"),
+                    "--checkpoint-at", str(sequences[-2])], check=True)
     fixture.update({"tampered": target, "bundlePath": bundle_path, "dates": REPLAY_DATES,
+                    "uncheckedInGrown": sequences[-2:],
                     "compact": SEED_COMPACT,
                     "eastmere": make_eastmere_fixture(program, ledgerctl, source_dir, tmp, out)})
     with open(os.path.join(out, "fixture.json"), "w") as f:

@@ -184,6 +184,35 @@ export async function run(suite) {
     }
   });
 
+  test('facts recorded after the signed checkpoint read as not yet checked, never as verified or as tampered', async () => {
+    const page = await openPage(compactUrl('grown', '2006-07-01'));
+    try {
+      const newer = fixture.uncheckedInGrown;
+      const size = newer[0];
+      const v = page.win.pageVerification;
+      assertEqual(v.failed, [], 'failed:');
+      assertEqual(v.unchecked, newer, 'unchecked:');
+      assertEqual(v.verified.length, data.facts.length - newer.length, 'verified facts');
+      assertEqual(v.checkpoint, size, 'checkpoint size');
+      assert(!v.verified.some((n) => newer.includes(n)), 'a newer fact counted as verified');
+      assertEqual(page.doc.body.dataset.verified, 'unchecked', 'data-verified');
+      for (const n of newer) {
+        const card = page.doc.getElementById(`fact-${n}`);
+        assert(card.classList.contains('unchecked') && !card.classList.contains('tampered'), `fact #${n}: ${card.className}`);
+        const text = card.querySelector('.verify').textContent;
+        assert(text.startsWith(`Fact #${n}: not yet checked: recorded after the newest signed checkpoint (size ${size})`), text);
+        assert(!/NOT verified|verified:/.test(text), text);
+      }
+      const tally = page.doc.getElementById('tally');
+      assert(tally.classList.contains('unchecked'), tally.className);
+      const words = tally.textContent;
+      assert(words.startsWith(`${data.facts.length - newer.length} of ${data.facts.length} facts verified; none found wrong.`), words);
+      assert(newer.every((n) => words.includes(`fact #${n}`)) && words.includes(`checkpoint of size ${size}`), words);
+    } finally {
+      page.done();
+    }
+  });
+
   test('an altered hash tile fails the checkpoint naming the tiles, and no fact is verified', async () => {
     const page = await openPage(compactUrl('tile'));
     try {
@@ -334,6 +363,20 @@ export async function run(suite) {
       assert(page.win.pageVerification.verified.length > 5, 'verified');
       const headings = [...page.doc.querySelectorAll('h2')].map((x) => x.textContent);
       assert(headings.includes('What it decided, proposed, planned or did'), headings.join(' | '));
+      assert(page.doc.getElementById('content').textContent.startsWith('As registered in fact #'), 'registration line');
+    } finally {
+      page.done();
+    }
+  });
+
+  test("a body page takes the body's name from its registration fact, never from the published summary", async () => {
+    const page = await openPage(`${FIXTURE}/relabelled/body.html?id=worcestershire-partnership-board`);
+    try {
+      const body = await fetchJson(`${FIXTURE}/good/data/body/worcestershire-partnership-board.json`);
+      const registered = body.facts.find((f) => f.kind === 'bodyRegistered').event.bodyRegistered.name;
+      assertEqual(page.doc.getElementById('title').textContent, registered, 'title');
+      assert(page.doc.title.startsWith(registered), page.doc.title);
+      assert(!page.doc.body.textContent.includes('FORGED'), 'the forged name is shown');
     } finally {
       page.done();
     }

@@ -24,8 +24,15 @@ async function main() {
   const entry = index.bodies.find((b) => b.id === id);
   if (!entry) throw new Error(`there is no body "${id}" in this log; see the list of bodies`);
   const data = await fetchJson(`data/body/${entry.file}.json`);
-  document.title = `${data.body.name} – Compact Ledger`;
-  document.getElementById('title').textContent = data.body.name;
+  // What the page says about the body comes from its registration fact,
+  // which is checked against the log below like every fact, not from the
+  // published summary beside it.
+  const registration = data.facts.find((f) => f.kind === 'bodyRegistered'
+    && f.event.bodyRegistered && f.event.bodyRegistered.bodyId === id);
+  if (!registration) throw new Error(`the published data of "${id}" holds no registration fact to show it from`);
+  const body = registration.event.bodyRegistered;
+  document.title = `${body.name} – Compact Ledger`;
+  document.getElementById('title').textContent = body.name;
   const facts = new Map(data.facts.map((f) => [Number(f.sequence), f]));
   const sources = new Map(data.facts.filter((f) => f.kind === 'sourceRegistered')
     .map((f) => [f.event.sourceRegistered.sourceId, f]));
@@ -39,8 +46,10 @@ async function main() {
   const others = data.facts.filter((f) => !(String(f.sequence) in data.roles));
   if (others.length) sections.push(h('section', {}, h('h2', {}, 'Sources and annotations'), others.map((f) => factCard(f, ctx))));
   document.getElementById('content').replaceChildren(
-    h('p', {}, data.body.shortName ? `Short name: ${data.body.shortName}. ` : '',
-      data.body.parentId ? ['Part of ', h('a', { href: `body.html?id=${encodeURIComponent(data.body.parentId)}` }, index.bodyNames[data.body.parentId] || data.body.parentId), '.'] : ''),
+    h('p', {}, 'As registered in ', h('a', { href: `#fact-${registration.sequence}` }, `fact #${registration.sequence}`),
+      ', which is checked against the log with the other facts below. ',
+      body.shortName ? `Short name: ${body.shortName}. ` : '',
+      body.parentId ? ['Part of ', h('a', { href: `body.html?id=${encodeURIComponent(body.parentId)}` }, index.bodyNames[body.parentId] || body.parentId), '.'] : ''),
     ...sections);
   focusFragment();
   await verifyShownFacts(verifier, data.facts);

@@ -45,7 +45,10 @@ async function main() {
       c.scope ? [h('dt', {}, 'Scope'), h('dd', {}, `${c.scope.replace('SCOPE_', '').toLowerCase()}${c.area ? `: ${c.area}` : ''}`)] : [],
       parties.length ? [h('dt', {}, 'Parties'), h('dd', {}, parties.join('; '))] : []));
 
-  const today = new Date().toISOString().slice(0, 10);
+  // The reader's own calendar day, not UTC's: just after midnight in
+  // summer time UTC is still on yesterday.
+  const now = new Date();
+  const today = [now.getFullYear(), now.getMonth() + 1, now.getDate()].map((x, i) => String(x).padStart(i ? 2 : 4, '0')).join('-');
   const atInput = h('input', { id: 'at', name: 'at', type: 'text', inputmode: 'numeric', autocomplete: 'off',
     spellcheck: 'false', 'aria-describedby': 'at-hint', value: params.get('at') || today });
   const stateBody = h('div', { id: 'state', 'aria-live': 'polite' });

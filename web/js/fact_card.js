@@ -69,10 +69,14 @@ export function factCard(fact, ctx) {
 export function showVerification(n, result) {
   const p = document.getElementById(`verify-${n}`);
   if (!p) return;
-  p.className = `verify ${result.ok ? 'ok' : 'failed'}`;
+  const state = result.ok ? 'ok' : result.unchecked ? 'unchecked' : 'failed';
+  p.className = `verify ${state}`;
   const recorded = result.ok && result.entry
     ? ` Recorded ${result.entry.recordedAt} by ${result.entry.actor || 'unknown'} in stream ${result.entry.stream}.` : '';
   p.textContent = `${result.ok ? '' : `Fact #${n}: `}${result.words}.${recorded}`;
   const card = document.getElementById(`fact-${n}`);
-  if (card) card.classList.toggle('tampered', !result.ok);
+  if (card) {
+    card.classList.toggle('tampered', state === 'failed');
+    card.classList.toggle('unchecked', state === 'unchecked');
+  }
 }

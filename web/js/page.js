@@ -16,8 +16,10 @@ export async function openSite() {
 export const permalink = (kind, id) => (n) => `${kind}.html?id=${encodeURIComponent(id)}#fact-${n}`;
 
 // Checks the checkpoint and then every fact, updating each card and the
-// page's tally. Resolves to { verified, failed: [{sequence, code, words}] }
-// and sets window.pageVerification to it (for tests and for readers' tools).
+// page's tally. Resolves to { verified, failed: [{sequence, code, words}],
+// unchecked, checkpoint } (unchecked: the sequences recorded after the
+// checkpoint) and sets window.pageVerification to it (for tests and for
+// readers' tools).
 export async function verifyShownFacts(verifier, facts) {
   const checkpoint = document.getElementById('checkpoint');
   const tally = document.getElementById('tally');
@@ -49,8 +51,16 @@ export async function verifyShownFacts(verifier, facts) {
   if (frame !== null) cancelAnimationFrame(frame);
   flush();
   performance.mark('page:facts-checked');
-  const failed = results.filter((r) => !r.ok).map((r) => ({ sequence: r.sequence, code: r.code, words: r.words }));
+  const failed = results.filter((r) => !r.ok && !r.unchecked)
+    .map((r) => ({ sequence: r.sequence, code: r.code, words: r.words }));
   const verified = results.filter((r) => r.ok).map((r) => r.sequence);
+  const unchecked = results.filter((r) => r.unchecked).map((r) => r.sequence);
+  const links = (sequences) => sequences.flatMap((n, i) => [i ? ', ' : '', h('a', { href: `#fact-${n}` }, `fact #${n}`)]);
+  // Facts recorded after the newest checkpoint: said apart from failures,
+  // since nothing found them wrong, and never counted as verified.
+  const newer = unchecked.length
+    ? [` Not yet checked, recorded after the signed checkpoint of size ${head.size}: `, ...links(unchecked), '.']
+    : [];
   if (!head.ok) {
     // Nothing on the page is verified, even when it shows no fact.
     tally.className = 'status failed';
@@ -58,15 +68,19 @@ export async function verifyShownFacts(verifier, facts) {
   } else if (failed.length) {
     tally.className = 'status failed';
     tally.replaceChildren(`${verified.length} of ${results.length} facts verified. NOT verified: `,
-      ...failed.flatMap((f, i) => [i ? '; ' : '', h('a', { href: `#fact-${f.sequence}` }, `fact #${f.sequence}`), ` (${f.code})`]), '.');
+      ...failed.flatMap((f, i) => [i ? '; ' : '', h('a', { href: `#fact-${f.sequence}` }, `fact #${f.sequence}`), ` (${f.code})`]), '.',
+      ...newer);
+  } else if (unchecked.length) {
+    tally.className = 'status unchecked';
+    tally.replaceChildren(`${verified.length} of ${results.length} facts verified; none found wrong.`, ...newer);
   } else {
     tally.className = 'status ok';
     tally.textContent = results.length ? `All ${results.length} facts on this page verified.`
       : 'This page shows no fact to verify.';
   }
-  const outcome = { verified, failed, checkpoint: head.ok ? head.size : null };
+  const outcome = { verified, failed, unchecked, checkpoint: head.ok ? head.size : null };
   window.pageVerification = outcome;
-  document.body.dataset.verified = failed.length || !head.ok ? 'failed' : 'ok';
+  document.body.dataset.verified = failed.length || !head.ok ? 'failed' : unchecked.length ? 'unchecked' : 'ok';
   return outcome;
 }
 
@@ -94,6 +108,6 @@ export function failPage(e) {
       status.textContent = id === 'checkpoint' ? 'Nothing was checked: this page could not be shown.' : '';
     }
   }
-  window.pageVerification = { verified: [], failed: [{ sequence: null, code: e && e.code, words: String(e && e.message) }] };
+  window.pageVerification = { verified: [], unchecked: [], failed: [{ sequence: null, code: e && e.code, words: String(e && e.message) }] };
   document.body.dataset.verified = 'failed';
 }

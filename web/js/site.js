@@ -104,14 +104,22 @@ export class SiteVerifier {
   }
 
   // Verifies one fact ({sequence, stream, event} from the published data).
-  // Returns { ok, words, code?, entry? }; never throws.
+  // Returns { ok, words, code?, entry?, unchecked? }; never throws. A fact
+  // beyond the checkpoint is { ok: false, unchecked: true }: not verified,
+  // but not found wrong either.
   async verifyFact(fact) {
     const head = await this.start();
     const n = Number(fact.sequence);
     if (!head.ok) return failed(`the checkpoint: ${head.error.code}: ${head.error.message}`, head.error.code);
     if (n >= head.size) {
-      return failed(`sequence ${n} is not in the signed checkpoint (size ${head.size}): not yet published in a checkpoint`,
-        'not-in-checkpoint');
+      // Recorded after the newest checkpoint was signed: nothing vouches for
+      // it yet, and nothing says it was tampered with either.
+      return {
+        ok: false,
+        unchecked: true,
+        code: 'not-in-checkpoint',
+        words: `not yet checked: recorded after the newest signed checkpoint (size ${head.size}), which does not cover sequence ${n}; it can be checked once a later checkpoint is signed`,
+      };
     }
     try {
       const tile = Math.floor(n / TILE_WIDTH);

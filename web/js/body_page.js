@@ -1,7 +1,7 @@
 // A body's page: its registration, memberships, successions, and what it
 // decided, proposed, planned or did, each fact verified against the log.
 
-import { h, fetchJson, openSite, verifyShownFacts, focusFragment, failPage } from './page.js';
+import { h, fetchJson, openSite, registrationOf, registeredIn, verifyShownFacts, focusFragment, failPage } from './page.js';
 import { factCard } from './fact_card.js';
 
 const ROLE_ORDER = ['registration', 'succeeds', 'succeeded by', 'has member', 'member of', 'represented by',
@@ -24,12 +24,7 @@ async function main() {
   const entry = index.bodies.find((b) => b.id === id);
   if (!entry) throw new Error(`there is no body "${id}" in this log; see the list of bodies`);
   const data = await fetchJson(`data/body/${entry.file}.json`);
-  // What the page says about the body comes from its registration fact,
-  // which is checked against the log below like every fact, not from the
-  // published summary beside it.
-  const registration = data.facts.find((f) => f.kind === 'bodyRegistered'
-    && f.event.bodyRegistered && f.event.bodyRegistered.bodyId === id);
-  if (!registration) throw new Error(`the published data of "${id}" holds no registration fact to show it from`);
+  const registration = registrationOf(data, 'bodyRegistered', 'bodyId', id);
   const body = registration.event.bodyRegistered;
   document.title = `${body.name} – Compact Ledger`;
   document.getElementById('title').textContent = body.name;
@@ -46,8 +41,7 @@ async function main() {
   const others = data.facts.filter((f) => !(String(f.sequence) in data.roles));
   if (others.length) sections.push(h('section', {}, h('h2', {}, 'Sources and annotations'), others.map((f) => factCard(f, ctx))));
   document.getElementById('content').replaceChildren(
-    h('p', {}, 'As registered in ', h('a', { href: `#fact-${registration.sequence}` }, `fact #${registration.sequence}`),
-      ', which is checked against the log with the other facts below. ',
+    h('p', {}, ...registeredIn(registration), ' ',
       body.shortName ? `Short name: ${body.shortName}. ` : '',
       body.parentId ? ['Part of ', h('a', { href: `body.html?id=${encodeURIComponent(body.parentId)}` }, index.bodyNames[body.parentId] || body.parentId), '.'] : ''),
     ...sections);

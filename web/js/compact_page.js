@@ -2,7 +2,7 @@
 // the interval that date falls in), its timeline, and each fact with its
 // source and annotations, every fact verified against the log.
 
-import { h, fetchJson, openSite, permalink, verifyShownFacts, focusFragment, failPage } from './page.js';
+import { h, fetchJson, openSite, permalink, registrationOf, registeredIn, verifyShownFacts, focusFragment, failPage } from './page.js';
 import { factCard } from './fact_card.js';
 import { stateView } from './state_view.js';
 import { timelineSvgs } from './timeline.js';
@@ -17,12 +17,7 @@ async function main() {
   if (!entry) throw new Error(`there is no compact "${id}" in this log; see the list of compacts`);
   const data = await fetchJson(`data/compact/${entry.file}.json`);
   performance.mark('page:data-loaded');
-  // What the page says about the compact comes from its registration fact,
-  // which is checked against the log below like every fact, not from the
-  // published summary beside it.
-  const registration = data.facts.find((f) => f.kind === 'compactRegistered'
-    && f.event.compactRegistered && f.event.compactRegistered.compactId === id);
-  if (!registration) throw new Error(`the published data of "${id}" holds no registration fact to show it from`);
+  const registration = registrationOf(data, 'compactRegistered', 'compactId', id);
   const c = registration.event.compactRegistered;
   document.title = `${c.title} – Compact Ledger`;
   document.getElementById('title').textContent = c.title;
@@ -37,8 +32,7 @@ async function main() {
   const content = document.getElementById('content');
   const parties = (c.partyIds || []).map((b) => index.bodyNames[b] || b);
   const about = h('section', { 'aria-labelledby': 'about-title' }, h('h2', { id: 'about-title' }, 'About this compact'),
-    h('p', {}, 'As registered in ', h('a', { href: `#fact-${registration.sequence}` }, `fact #${registration.sequence}`),
-      ', which is checked against the log with the other facts below.'),
+    h('p', {}, ...registeredIn(registration)),
     h('dl', {},
       c.versionLabel ? [h('dt', {}, 'Version'), h('dd', {}, c.versionLabel)] : [],
       c.alsoKnownAs && c.alsoKnownAs.length ? [h('dt', {}, 'Also known as'), h('dd', {}, c.alsoKnownAs.join('; '))] : [],

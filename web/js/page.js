@@ -13,6 +13,20 @@ export async function openSite() {
   return { index, verifier: new SiteVerifier(index, schema, { base: '.' }) };
 }
 
+// The fact registering `id` (an event of `kind` whose `field` is `id`) among
+// a page's facts. What a page says of its subject comes from that fact,
+// checked against the log like every other, never from the published
+// summary beside it. Throws when the published data holds none.
+export function registrationOf(data, kind, field, id) {
+  const fact = data.facts.find((f) => f.kind === kind && f.event[kind] && f.event[kind][field] === id);
+  if (!fact) throw new Error(`the published data of "${id}" holds no registration fact to show it from`);
+  return fact;
+}
+
+// The words that say where a page's details come from.
+export const registeredIn = (fact) => ['As registered in ', h('a', { href: `#fact-${fact.sequence}` }, `fact #${fact.sequence}`),
+  ', which is checked against the log with the other facts below.'];
+
 export const permalink = (kind, id) => (n) => `${kind}.html?id=${encodeURIComponent(id)}#fact-${n}`;
 
 // Checks the checkpoint and then every fact, updating each card and the

@@ -150,11 +150,7 @@ int RunCheckpoint(const CheckpointFlags& f) {
   std::optional<witness::Policy> policy;
   if (!f.witness_policy.empty()) {
     auto read = witness::ReadPolicyFile(f.witness_policy);
-    if (!read.ok()) {
-      return read.status().code() == absl::StatusCode::kInvalidArgument
-                 ? Fail("checkpoint", read.status())
-                 : FailOpen("checkpoint", read.status());
-    }
+    if (!read.ok()) return FailInputOrOpen("checkpoint", read.status());
     policy = *read;
     options.witnesses = *std::move(read);
   }
@@ -347,7 +343,7 @@ int RunExportBundle(const std::string& db, const ExportFlags& f, const std::stri
   }
   if (!f.client.target.empty()) {
     auto client = ConnectClient(f.client, f.token_file);
-    if (!client.ok()) return FailConnect("export-bundle", client.status());
+    if (!client.ok()) return FailInputOrOpen("export-bundle", client.status());
     ServerSource source(**client);
     absl::Status loaded = source.Load();
     if (!loaded.ok()) {

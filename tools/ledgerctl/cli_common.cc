@@ -70,6 +70,11 @@ int FailOpen(const std::string& command, const absl::Status& status) {
   return status.code() == absl::StatusCode::kDataLoss ? kExitTampered : kExitUnreadable;
 }
 
+int FailInputOrOpen(const std::string& command, const absl::Status& status) {
+  return status.code() == absl::StatusCode::kInvalidArgument ? Fail(command, status)
+                                                            : FailOpen(command, status);
+}
+
 sigset_t BlockStopSignals() {
   sigset_t stop;
   sigemptyset(&stop);

@@ -43,6 +43,12 @@ int Fail(const std::string& command, const absl::Status& status);
 // tampered, everything else -> unreadable.
 int FailOpen(const std::string& command, const absl::Status& status);
 
+// For what is opened, started or connected from the user's flags (a policy
+// file, a server, a client): Fail for InvalidArgument (the flags or the
+// file are bad input, e.g. a token over plaintext off loopback), FailOpen
+// for anything else.
+int FailInputOrOpen(const std::string& command, const absl::Status& status);
+
 // Blocks SIGINT and SIGTERM in the calling thread, and so in every thread it
 // starts afterwards, and returns that set: a command that serves calls this
 // before any server thread starts, then sigwait()s on the set, so that only

@@ -103,7 +103,7 @@ int Send(const char* name, const RecordFlags& f,
   auto context = Context(f);
   if (!context.ok()) return Fail(command, context.status());
   auto client = ConnectClient(f.client, f.token_file);
-  if (!client.ok()) return FailConnect(command, client.status());
+  if (!client.ok()) return FailInputOrOpen(command, client.status());
   Request request;
   *request.mutable_context() = *context;
   fill(request);
@@ -117,7 +117,7 @@ int RunImport(const RecordFlags& f) {
   auto scenario = ReadScenarioFile(f.file);
   if (!scenario.ok()) return FailOpen("record import", scenario.status());
   auto client = ConnectClient(f.client, f.token_file);
-  if (!client.ok()) return FailConnect("record import", client.status());
+  if (!client.ok()) return FailInputOrOpen("record import", client.status());
   compact::v1::RecordEventsRequest request;
   for (size_t i = 0; i < scenario->commands.size(); ++i) {
     auto* one = request.add_events();
@@ -285,11 +285,6 @@ absl::StatusOr<std::unique_ptr<LedgerClient>> ConnectClient(services::ClientOpti
     options.token = env;
   }
   return LedgerClient::Connect(options);
-}
-
-int FailConnect(const std::string& command, const absl::Status& status) {
-  return status.code() == absl::StatusCode::kInvalidArgument ? Fail(command, status)
-                                                            : FailOpen(command, status);
 }
 
 }  // namespace ledger::cli

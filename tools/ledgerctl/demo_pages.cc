@@ -97,11 +97,7 @@ int ServeDemoPages(const std::string& db, const std::string& listen) {
   http.log = &start_notes;
   auto server = services::http::HttpServer::Start(
       http, services::http::LedgerFileSources(**ledger));
-  if (!server.ok()) {
-    return server.status().code() == absl::StatusCode::kInvalidArgument
-               ? Fail("demo", server.status())
-               : FailOpen("demo", server.status());
-  }
+  if (!server.ok()) return FailInputOrOpen("demo", server.status());
   const std::string url = (*server)->url();
   std::cout << "\n== The web view ==\n"
             << "checkpoint of size " << published->checkpoint.head.tree_size

@@ -55,16 +55,13 @@ int RunPublish(const PublishFlags& flags) {
                                  "check; --tiles-only publishes no pages"));
     }
     auto read = witness::ReadPolicyFile(flags.witness_policy);
-    if (!read.ok()) {
-      return read.status().code() == absl::StatusCode::kInvalidArgument ? Fail("publish", read.status())
-                                                                        : FailOpen("publish", read.status());
-    }
+    if (!read.ok()) return FailInputOrOpen("publish", read.status());
     policy = *std::move(read);
   }
   if (!flags.tiles_only) {
-    auto site_options = services::http::SiteOptionsOf(log, policy ? &*policy : nullptr);
+    auto site_options = services::http::SiteOptionsOf(log);
     if (!site_options.ok()) return Fail("publish", site_options.status());
-    if (policy && site_options->witness_quorum == 0 && policy->quorum() != "none") {
+    if (policy && !services::http::WitnessesOfPolicy(*policy, &*site_options)) {
       std::cerr << "ledgerctl publish: the quorum \"" << policy->quorum()
                 << "\" nests groups, which the pages cannot check as k of n witnesses: they "
                    "verify and show every witness's cosignature but require none\n";

@@ -40,7 +40,7 @@ int RemoteReplay(CLI::App* app, const RemoteFlags& f) {
     *request.mutable_as_known_at() = services::ToTimestamp(*t);
   }
   auto client = ConnectClient(f.client, f.token_file);
-  if (!client.ok()) return FailConnect("replay", client.status());
+  if (!client.ok()) return FailInputOrOpen("replay", client.status());
   auto report = (*client)->Call(&Stub::GetCompact, (*client)->compact(), request);
   if (!report.ok()) return Fail("replay", report.status());
   PrintState(*report, FormatOf(app));
@@ -78,7 +78,7 @@ int RemoteHistory(CLI::App* app, const RemoteFlags& f) {
   compact::v1::GetHistoryRequest request;
   request.set_compact_id(Value(app, "--compact"));
   auto client = ConnectClient(f.client, f.token_file);
-  if (!client.ok()) return FailConnect("history", client.status());
+  if (!client.ok()) return FailInputOrOpen("history", client.status());
   auto history = (*client)->Call(&Stub::GetHistory, (*client)->compact(), request);
   if (!history.ok()) return Fail("history", history.status());
   auto items = HistoryItems(*history);

@@ -41,11 +41,7 @@ int RunServe(const ServeFlags& flags) {
   // inherit the mask and only sigwait below sees the signals.
   const sigset_t stop = BlockStopSignals();
   auto server = services::LedgerServer::Start(options);
-  if (!server.ok()) {
-    return server.status().code() == absl::StatusCode::kInvalidArgument
-               ? Fail("serve", server.status())
-               : FailOpen("serve", server.status());
-  }
+  if (!server.ok()) return FailInputOrOpen("serve", server.status());
   // "listening on" only once everything asked for is up: scripts wait for it.
   std::unique_ptr<services::http::HttpServer> http;
   if (!flags.http_listen.empty()) {
@@ -59,9 +55,7 @@ int RunServe(const ServeFlags& flags) {
         services::http::LedgerFileSources((*server)->ledger(), (*server)->witness_policy()));
     if (!started.ok()) {
       (*server)->Shutdown(absl::Seconds(10));
-      return started.status().code() == absl::StatusCode::kInvalidArgument
-                 ? Fail("serve", started.status())
-                 : FailOpen("serve", started.status());
+      return FailInputOrOpen("serve", started.status());
     }
     http = *std::move(started);
   }

@@ -34,10 +34,6 @@ CLI::Option* AddClientOptions(CLI::App* app, services::ClientOptions* options, s
 absl::StatusOr<std::unique_ptr<services::LedgerClient>> ConnectClient(
     services::ClientOptions options, const std::string& token_file);
 
-// Fail for a refused client configuration (InvalidArgument: exit 2, e.g. a
-// token over plaintext off loopback), FailOpen for anything else.
-int FailConnect(const std::string& command, const absl::Status& status);
-
 }  // namespace ledger::cli
 
 #endif  // LEDGER_TOOLS_LEDGERCTL_SERVICE_COMMANDS_H_

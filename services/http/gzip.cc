@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "ledger/base/absl_view.h"
 
 namespace ledger::services::http {
 
@@ -74,7 +75,7 @@ std::optional<double> Quality(absl::string_view params) {
 bool AcceptsGzip(std::string_view accept_encoding) {
   std::optional<bool> gzip, any;
   for (absl::string_view element :
-       absl::StrSplit(absl::string_view(accept_encoding.data(), accept_encoding.size()), ',')) {
+       absl::StrSplit(AbslView(accept_encoding), ',')) {
     const size_t semicolon = element.find(';');
     const std::string coding =
         absl::AsciiStrToLower(absl::StripAsciiWhitespace(element.substr(0, semicolon)));

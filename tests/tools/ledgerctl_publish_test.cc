@@ -10,6 +10,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "ledger/log/checkpoint.h"
 #include "ledger/log/signed_note.h"
@@ -28,6 +29,7 @@ namespace ledger {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::RunCommand;
 
 constexpr char kOrigin[] = "example.org/published-ledger";
@@ -101,6 +103,47 @@ TEST_F(LedgerctlPublishTest, PublishesTheWebViewBesideTheTiles) {
   EXPECT_THAT(index, HasSubstr(vkey));
   EXPECT_THAT(index, HasSubstr(kOrigin));
   EXPECT_FALSE(std::filesystem::is_empty(out() + "/data/compact"));
+}
+
+// --witness-policy gives the pages the quorum's witness keys, k of n; a
+// quorum that nests groups is not k of n, and publish says what the pages do
+// instead.
+TEST_F(LedgerctlPublishTest, GivesThePagesTheWitnessPolicysQuorumAndSaysWhenItNests) {
+  SignedDemo();
+  std::vector<std::string> vkeys;
+  for (const char* name : {"one", "two"}) {
+    auto keygen = Ctl(std::string("witness-keygen --name ") + name + ".example/w --out " +
+                      dir_.Sub(name));
+    ASSERT_EQ(keygen.exit_code, 0) << keygen.err;
+    vkeys.push_back(keygen.out.substr(0, keygen.out.find('\n')));
+  }
+  const std::string witnesses = "witness one " + vkeys[0] + "\nwitness two " + vkeys[1] + "\n";
+  const auto index = [&] {
+    std::ifstream in(out() + "/data/index.json");
+    return nlohmann::json::parse(in);
+  };
+
+  std::ofstream(dir_.Sub("flat")) << witnesses << "group both 2 one two\nquorum both\n";
+  auto flat = Ctl("publish --db " + db() + " --out " + out() + " --witness-policy " + dir_.Sub("flat"));
+  ASSERT_EQ(flat.exit_code, 0) << flat.err;
+  EXPECT_THAT(flat.err, Not(HasSubstr("nests groups")));
+  EXPECT_EQ(index()["witnessKeys"], nlohmann::json(vkeys));
+  EXPECT_EQ(index()["witnessQuorum"], 2);
+
+  std::ofstream(dir_.Sub("nested")) << witnesses << "group inner 1 one\ngroup top 2 inner two\nquorum top\n";
+  auto nested = Ctl("publish --db " + db() + " --out " + out() + " --witness-policy " + dir_.Sub("nested"));
+  ASSERT_EQ(nested.exit_code, 0) << nested.err;
+  EXPECT_THAT(nested.err, HasSubstr("the quorum \"top\" nests groups"));
+  EXPECT_EQ(index()["witnessKeys"], nlohmann::json(vkeys));
+  EXPECT_EQ(index()["witnessQuorum"], 0);
+
+  EXPECT_EQ(Ctl("publish --db " + db() + " --out " + out() + " --tiles-only --witness-policy " +
+                dir_.Sub("flat")).exit_code, 2);
+  EXPECT_EQ(Ctl("publish --db " + db() + " --out " + out() + " --witness-policy " +
+                dir_.Sub("missing")).exit_code, 3);
+  std::ofstream(dir_.Sub("bad")) << "quorum nobody\n";
+  const auto bad = Ctl("publish --db " + db() + " --out " + out() + " --witness-policy " + dir_.Sub("bad"));
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
 }
 
 TEST_F(LedgerctlPublishTest, TilesOnlyLeavesTheWebViewOut) {
